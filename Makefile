@@ -1,0 +1,35 @@
+# Two commands for a newcomer: `make run` and `make test`.
+PY ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed
+
+.PHONY: run test lint browser-test bench lock clean
+
+$(STAMP): requirements.lock pyproject.toml
+	test -x $(BIN)/python || $(PY) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --disable-pip-version-check -r requirements.lock
+	$(BIN)/python -m pip install --quiet --disable-pip-version-check --no-deps --no-build-isolation -e .
+	touch $(STAMP)
+
+run: $(STAMP)
+	$(BIN)/afterglow serve
+
+lint: $(STAMP)
+	$(BIN)/ruff check .
+
+test: $(STAMP) lint
+	$(BIN)/python -m pytest
+
+bench: $(STAMP)
+	$(BIN)/python bench/run.py
+
+# Re-pin every dependency after changing pyproject.toml.
+lock:
+	rm -rf .lockenv && $(PY) -m venv .lockenv
+	.lockenv/bin/pip install --quiet --disable-pip-version-check ".[dev]"
+	.lockenv/bin/pip freeze --all --exclude-editable | grep -Ev '^(afterglow|pip)( |==)' > requirements.lock
+	rm -rf .lockenv
+
+clean:
+	rm -rf $(VENV)

@@ -1,0 +1,230 @@
+"""The journal: courses of sessions, what happens around each, and daily life between them.
+
+Every row belongs to a patient (a Django user). Local mode has exactly one.
+Day N after a session is derived (see `rules.py`), never stored.
+"""
+
+from __future__ import annotations
+
+import uuid
+from datetime import date
+
+from django.conf import settings
+from django.core.validators import MaxValueValidator, MinValueValidator
+from django.db import models
+from django.db.models import Max, Q
+from django.utils import timezone
+
+Owner = settings.AUTH_USER_MODEL
+
+
+class Route(models.TextChoices):
+    IV = "iv", "IV infusion"
+    IM = "im", "IM injection"
+    NASAL = "nasal", "Nasal spray"
+    ORAL = "oral", "Oral / lozenge"
+
+
+class Programme(models.TextChoices):
+    # Values are prompt pack ids (afterglow/prompts/packs/*.toml).
+    SIX_SESSION = "six-session", "6-infusion programme"
+    THREE_STAGE = "three-stage", "Recall → reflection → action"
+    NONE = "", "None"
+
+
+class Course(models.Model):
+    owner = models.ForeignKey(Owner, on_delete=models.CASCADE, related_name="courses")
+    title = models.CharField(max_length=120, blank=True)
+    start_date = models.DateField()
+    clinic = models.CharField(max_length=200, blank=True)
+    clinician = models.CharField(max_length=200, blank=True)
+    programme = models.CharField(max_length=64, blank=True, choices=Programme.choices)
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["-start_date", "-id"]
+
+    def __str__(self) -> str:
+        return self.title or f"Course from {self.start_date:%-d %B %Y}"
+
+
+class Session(models.Model):
+    owner = models.ForeignKey(Owner, on_delete=models.CASCADE, related_name="sessions")
+    course = models.ForeignKey(Course, on_delete=models.CASCADE, related_name="sessions")
+    number = models.PositiveIntegerField(editable=False)
+    started_at = models.DateTimeField()
+    route = models.CharField(max_length=8, choices=Route.choices, blank=True)
+    dose = models.CharField(max_length=200, blank=True)
+    setting = models.CharField(max_length=500, blank=True)
+    clinician = models.CharField(max_length=200, blank=True)
+    notes = models.TextField(blank=True)
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["-started_at", "-id"]
+        constraints = [models.UniqueConstraint(fields=["course", "number"], name="session_number_unique")]
+        indexes = [models.Index(fields=["owner", "-started_at"])]
+
+    def __str__(self) -> str:
+        return f"Session {self.number}"
+
+    def save(self, *args: object, **kwargs: object) -> None:
+        if not self.number:
+            last = Session.objects.filter(course=self.course).aggregate(n=Max("number"))["n"]
+            self.number = (last or 0) + 1
+        super().save(*args, **kwargs)  # type: ignore[arg-type]
+
+    @property
+    def day(self) -> date:
+        return timezone.localtime(self.started_at).date()
+
+
+class Intention(models.Model):
+    """Something the patient sets before a session, revisited after it and at course end."""
+
+    class Fit(models.IntegerChoices):
+        NOT_AT_ALL = 0, "Not at all"
+        A_LITTLE = 1, "A little"
+        MOSTLY = 2, "Mostly"
+        FULLY = 3, "Fully"
+
+    owner = models.ForeignKey(Owner, on_delete=models.CASCADE, related_name="intentions")
+    session = models.ForeignKey(Session, on_delete=models.CASCADE, related_name="intentions")
+    prompt_id = models.CharField(max_length=80, blank=True)
+    prompt_text = models.CharField(max_length=500, blank=True)
+    text = models.TextField()
+    # After the session: did the experience fit what was hoped for?
+    fit = models.SmallIntegerField(choices=Fit.choices, null=True, blank=True)
+    revisit_note = models.TextField(blank=True)
+    # At course review: how has this intention evolved?
+    evolution_note = models.TextField(blank=True)
+    created_at = models.DateTimeField(default=timezone.now)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["created_at", "id"]
+
+
+class Intensity(models.IntegerChoices):
+    NONE = 0, "None"
+    MILD = 1, "Mild"
+    MODERATE = 2, "Moderate"
+    STRONG = 3, "Strong"
+
+
+def intensity_field() -> models.SmallIntegerField:
+    return models.SmallIntegerField(
+        choices=Intensity.choices, null=True, blank=True, validators=[MinValueValidator(0), MaxValueValidator(3)]
+    )
+
+
+class Capture(models.Model):
+    """The quick capture right after a session: structured, saved one answer at a time.
+
+    `sensations` and `signature` map a key from `journal/data/capture.toml`
+    to an intensity 0–3; `emotions` is a list of words.
+    """
+
+    owner = models.ForeignKey(Owner, on_delete=models.CASCADE, related_name="captures")
+    session = models.OneToOneField(Session, on_delete=models.CASCADE, related_name="capture")
+    first_impression = models.TextField(blank=True)
+    saw_colours = models.TextField(blank=True)
+    saw_people = models.TextField(blank=True)
+    saw_places = models.TextField(blank=True)
+    saw_symbols = models.TextField(blank=True)
+    heard = models.TextField(blank=True)
+    felt = models.TextField(blank=True)
+    sensations = models.JSONField(default=dict, blank=True)
+    sensation_other = models.CharField(max_length=200, blank=True)
+    dissociation = intensity_field()
+    dreamlike = intensity_field()
+    slept = models.BooleanField(null=True, blank=True)
+    emotions = models.JSONField(default=list, blank=True)
+    signature = models.JSONField(default=dict, blank=True)
+    insights = models.TextField(blank=True)
+    created_at = models.DateTimeField(default=timezone.now)
+    updated_at = models.DateTimeField(auto_now=True)
+
+
+class Entry(models.Model):
+    class Mode(models.TextChoices):
+        FREE = "free", "Free writing"
+        GUIDED = "guided", "Prompt"
+        VOICE = "voice", "Voice note"
+        DRAWING = "drawing", "Drawing"
+        IMAGE = "image", "Photo"
+
+    owner = models.ForeignKey(Owner, on_delete=models.CASCADE, related_name="entries")
+    # Chosen by the browser (or CLI) so a retried autosave never makes a second entry.
+    uid = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    session = models.ForeignKey(Session, on_delete=models.SET_NULL, null=True, blank=True, related_name="entries")
+    mode = models.CharField(max_length=8, choices=Mode.choices, default=Mode.FREE)
+    prompt_id = models.CharField(max_length=80, blank=True)
+    prompt_text = models.TextField(blank=True)
+    title = models.CharField(max_length=200, blank=True)
+    text = models.TextField(blank=True)
+    private = models.BooleanField(default=False)
+    created_at = models.DateTimeField(default=timezone.now)
+    updated_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        indexes = [
+            models.Index(fields=["owner", "-created_at"]),
+            models.Index(fields=["session", "-created_at"]),
+        ]
+
+    def __str__(self) -> str:
+        return self.title or self.prompt_text or "Entry"
+
+
+class EntryRevision(models.Model):
+    """Every text save is kept, so nothing typed is ever lost."""
+
+    entry = models.ForeignKey(Entry, on_delete=models.CASCADE, related_name="revisions")
+    text = models.TextField(blank=True)
+    saved_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["-saved_at", "-id"]
+
+
+class IntegrationAction(models.Model):
+    owner = models.ForeignKey(Owner, on_delete=models.CASCADE, related_name="actions")
+    entry = models.ForeignKey(Entry, on_delete=models.SET_NULL, null=True, blank=True, related_name="actions")
+    session = models.ForeignKey(Session, on_delete=models.SET_NULL, null=True, blank=True, related_name="actions")
+    what = models.CharField(max_length=300)
+    due = models.DateField(null=True, blank=True)
+    done_at = models.DateTimeField(null=True, blank=True)
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["done_at", "due", "created_at"]
+        indexes = [models.Index(fields=["owner", "done_at"])]
+
+    @property
+    def done(self) -> bool:
+        return self.done_at is not None
+
+
+class CheckIn(models.Model):
+    """One a day: a 30-second picture of mood, anxiety, sleep and energy."""
+
+    owner = models.ForeignKey(Owner, on_delete=models.CASCADE, related_name="checkins")
+    day = models.DateField()
+    mood = models.SmallIntegerField(validators=[MinValueValidator(1), MaxValueValidator(10)])
+    anxiety = models.SmallIntegerField(null=True, blank=True, validators=[MinValueValidator(0), MaxValueValidator(10)])
+    sleep_hours = models.DecimalField(
+        max_digits=3, decimal_places=1, null=True, blank=True, validators=[MinValueValidator(0), MaxValueValidator(24)]
+    )
+    energy = models.SmallIntegerField(null=True, blank=True, validators=[MinValueValidator(1), MaxValueValidator(10)])
+    note = models.TextField(blank=True)
+    created_at = models.DateTimeField(default=timezone.now)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["-day"]
+        constraints = [
+            models.UniqueConstraint(fields=["owner", "day"], name="one_checkin_a_day"),
+            models.CheckConstraint(condition=Q(mood__gte=1, mood__lte=10), name="checkin_mood_range"),
+        ]

@@ -1,0 +1,15 @@
+"""Each view module owns its routes; this file only gathers them."""
+
+from afterglow.journal.views import actions, capture, checkin, course, home, intention, reflect, timeline, write
+
+urlpatterns = [
+    *home.urlpatterns,
+    *course.urlpatterns,
+    *intention.urlpatterns,
+    *capture.urlpatterns,
+    *reflect.urlpatterns,
+    *write.urlpatterns,
+    *checkin.urlpatterns,
+    *actions.urlpatterns,
+    *timeline.urlpatterns,
+]

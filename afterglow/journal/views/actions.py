@@ -1,0 +1,5 @@
+"""actions pages."""
+
+from __future__ import annotations
+
+urlpatterns: list = []

@@ -1,0 +1,5 @@
+"""capture pages."""
+
+from __future__ import annotations
+
+urlpatterns: list = []

@@ -1,0 +1,5 @@
+"""checkin pages."""
+
+from __future__ import annotations
+
+urlpatterns: list = []

@@ -1,0 +1,5 @@
+"""course pages."""
+
+from __future__ import annotations
+
+urlpatterns: list = []

@@ -1,0 +1,5 @@
+"""intention pages."""
+
+from __future__ import annotations
+
+urlpatterns: list = []

@@ -1,0 +1,5 @@
+"""reflect pages."""
+
+from __future__ import annotations
+
+urlpatterns: list = []

@@ -1,0 +1,5 @@
+"""timeline pages."""
+
+from __future__ import annotations
+
+urlpatterns: list = []

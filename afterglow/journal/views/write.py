@@ -1,0 +1,5 @@
+"""write pages."""
+
+from __future__ import annotations
+
+urlpatterns: list = []

@@ -1,0 +1,43 @@
+"""One way for every CLI verb to fail: a readable line on stderr and exit 2.
+
+Domain code raises `UserError` with a message meant for a person; the base
+command turns it (and argparse's complaints) into that single line.
+"""
+
+from __future__ import annotations
+
+import sys
+from typing import Any, NoReturn
+
+from django.core.management.base import BaseCommand, CommandError, CommandParser
+
+EXIT_BAD_INPUT = 2
+
+
+class UserError(Exception):
+    """Bad input or a state the person can fix; the message is shown as is."""
+
+
+class OneLineParser(CommandParser):
+    def error(self, message: str) -> NoReturn:
+        prog = self.prog.replace("__main__.py", "afterglow").replace("manage.py", "afterglow")
+        sys.stderr.write(f"{prog}: {message}\n")
+        sys.exit(EXIT_BAD_INPUT)
+
+
+class Command(BaseCommand):
+    """Base for Afterglow's verbs: subclasses implement `handle` and raise UserError."""
+
+    def create_parser(self, prog_name: str, subcommand: str, **kwargs: Any) -> CommandParser:
+        kwargs.setdefault("parser_class", OneLineParser)
+        return super().create_parser(prog_name, subcommand, **kwargs)
+
+    def execute(self, *args: Any, **options: Any) -> Any:
+        try:
+            return super().execute(*args, **options)
+        except UserError as exc:
+            raise CommandError(str(exc), returncode=EXIT_BAD_INPUT) from exc
+
+
+def fail(message: str) -> NoReturn:
+    raise UserError(message)

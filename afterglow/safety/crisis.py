@@ -1,0 +1,70 @@
+"""Crisis resources by region, from `data/crisis.toml`."""
+
+from __future__ import annotations
+
+import os
+import tomllib
+from dataclasses import dataclass, field
+from functools import cache
+from pathlib import Path
+
+DATA = Path(__file__).parent / "data" / "crisis.toml"
+
+
+class CrisisDataError(ValueError):
+    pass
+
+
+@dataclass(frozen=True)
+class Line:
+    name: str
+    how: str
+    call: str = ""
+    text: str = ""
+    url: str = ""
+
+
+@dataclass(frozen=True)
+class Region:
+    code: str
+    name: str
+    emergency: str
+    checked: str
+    source: str
+    note: str = ""
+    lines: tuple[Line, ...] = field(default_factory=tuple)
+
+
+@cache
+def regions() -> dict[str, Region]:
+    raw = tomllib.loads(DATA.read_text(encoding="utf-8"))
+    found = {code: _region(code, body) for code, body in raw["regions"].items()}
+    for key in ("default", "fallback"):
+        if raw[key] not in found:
+            raise CrisisDataError(f"crisis.toml: {key} region {raw[key]!r} is not defined")
+    return found
+
+
+def _region(code: str, body: dict) -> Region:
+    for required in ("name", "emergency", "checked", "source"):
+        if not body.get(required):
+            raise CrisisDataError(f"crisis.toml: region {code} has no {required}")
+    lines = tuple(Line(**line) for line in body.get("lines", []))
+    return Region(code, body["name"], body["emergency"], body["checked"], body["source"], body.get("note", ""), lines)
+
+
+def region_code_from_locale(lang: str) -> str:
+    """'en_GB.UTF-8' -> 'GB'."""
+    base = lang.split(".")[0]
+    return base.split("_")[1].upper() if "_" in base else ""
+
+
+def region_for(setting: str = "") -> Region:
+    """AFTERGLOW_CRISIS_REGION (or the given setting), then the locale, then US."""
+    table = regions()
+    for code in (setting, os.environ.get("AFTERGLOW_CRISIS_REGION", ""), region_code_from_locale(os.environ.get("LANG", ""))):
+        if code and code.upper() in table:
+            return table[code.upper()]
+    if setting or os.environ.get("AFTERGLOW_CRISIS_REGION"):
+        return table["INTL"]
+    return table["US"]

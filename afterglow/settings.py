@@ -1,0 +1,163 @@
+"""Afterglow settings: one file for both modes, configured by environment variables."""
+
+from __future__ import annotations
+
+import secrets
+from pathlib import Path
+
+from afterglow.lib.env import data_home, database_from_url, envbool, envint, envstr
+
+BASE_DIR = Path(__file__).resolve().parent
+HOME = data_home()
+MODE = envstr("AFTERGLOW_MODE", "local")
+CLINIC = MODE == "clinic"
+DEBUG = envbool("AFTERGLOW_DEBUG", False)
+TESTING = envbool("AFTERGLOW_TESTING", False)
+
+
+def _local_secret_key() -> str:
+    # Signs session cookies. Generated once per data dir; it protects no journal
+    # content (that is the vault's data key), so a plain file is fine.
+    path = HOME / "secret_key"
+    try:
+        return path.read_text().strip()
+    except FileNotFoundError:
+        pass
+    HOME.mkdir(parents=True, exist_ok=True)
+    key = secrets.token_urlsafe(50)
+    tmp = path.with_suffix(".tmp")
+    tmp.write_text(key)
+    tmp.chmod(0o600)
+    tmp.replace(path)
+    return key
+
+
+SECRET_KEY = envstr("AFTERGLOW_SECRET_KEY") or _local_secret_key()
+
+ALLOWED_HOSTS = envstr("AFTERGLOW_ALLOWED_HOSTS", "127.0.0.1,localhost,[::1],testserver").split(",")
+
+INSTALLED_APPS = [
+    "django.contrib.auth",
+    "django.contrib.contenttypes",
+    "django.contrib.messages",
+    "django.contrib.staticfiles",
+    "csp",
+    "afterglow.vault",
+    "afterglow.journal",
+    "afterglow.prompts",
+    "afterglow.safety",
+]
+
+MIDDLEWARE = [
+    "django.middleware.security.SecurityMiddleware",
+    "whitenoise.middleware.WhiteNoiseMiddleware",
+    "csp.middleware.CSPMiddleware",
+    "django.contrib.sessions.middleware.SessionMiddleware",
+    "django.middleware.common.CommonMiddleware",
+    "django.middleware.csrf.CsrfViewMiddleware",
+    "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django.contrib.messages.middleware.MessageMiddleware",
+    "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "afterglow.journal.middleware.patient_middleware",
+    "afterglow.lib.middleware.no_store_middleware",
+]
+
+ROOT_URLCONF = "afterglow.urls"
+WSGI_APPLICATION = "afterglow.wsgi.application"
+
+TEMPLATES = [
+    {
+        "BACKEND": "django.template.backends.django.DjangoTemplates",
+        "DIRS": [BASE_DIR / "templates"],
+        "APP_DIRS": True,
+        "OPTIONS": {
+            "context_processors": [
+                "django.template.context_processors.request",
+                "django.contrib.messages.context_processors.messages",
+                "afterglow.safety.context.crisis",
+            ],
+        },
+    }
+]
+
+if CLINIC:
+    DATABASES = {"default": database_from_url(envstr("DATABASE_URL"))}
+else:
+    DATABASES = {
+        "default": {
+            "ENGINE": "afterglow.vault.backend",
+            "NAME": str(HOME / "journal.db"),
+            "OPTIONS": {"transaction_mode": "IMMEDIATE", "timeout": 20},
+            "TEST": {"NAME": ":memory:"},
+        }
+    }
+
+DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
+
+# Signed cookies: nothing is read from the journal before it is unlocked.
+SESSION_ENGINE = "django.contrib.sessions.backends.signed_cookies"
+SESSION_COOKIE_HTTPONLY = True
+SESSION_COOKIE_SAMESITE = "Strict"
+SESSION_COOKIE_SECURE = CLINIC
+CSRF_COOKIE_SECURE = CLINIC
+CSRF_COOKIE_SAMESITE = "Strict"
+MESSAGE_STORAGE = "django.contrib.messages.storage.cookie.CookieStorage"
+
+PASSWORD_HASHERS = (
+    ["django.contrib.auth.hashers.MD5PasswordHasher"]
+    if TESTING
+    else ["django.contrib.auth.hashers.Argon2PasswordHasher", "django.contrib.auth.hashers.PBKDF2PasswordHasher"]
+)
+
+LANGUAGE_CODE = "en-us"
+TIME_ZONE = envstr("AFTERGLOW_TIME_ZONE") or envstr("TZ") or "UTC"
+USE_I18N = False
+USE_TZ = True
+
+STATIC_URL = "/static/"
+STATIC_ROOT = HOME / "static-cache" if CLINIC else None
+STATICFILES_DIRS: list[Path] = [BASE_DIR / "static"]
+WHITENOISE_USE_FINDERS = not CLINIC
+WHITENOISE_AUTOREFRESH = DEBUG
+
+# A 5 MB journal entry is already far beyond anything a person types; larger
+# bodies are refused before they reach a view. Media uploads set their own limit.
+DATA_UPLOAD_MAX_MEMORY_SIZE = 6 * 1024 * 1024
+ENTRY_MAX_CHARS = envint("AFTERGLOW_ENTRY_MAX_CHARS", 1_000_000)
+
+SECURE_CONTENT_TYPE_NOSNIFF = True
+SECURE_REFERRER_POLICY = "no-referrer"
+SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
+X_FRAME_OPTIONS = "DENY"
+
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": ["'self'"],
+        "script-src": ["'self'"],
+        "style-src": ["'self'"],
+        "img-src": ["'self'", "data:", "blob:"],
+        "media-src": ["'self'", "blob:"],
+        "connect-src": ["'self'"],
+        "font-src": ["'self'"],
+        "object-src": ["'none'"],
+        "base-uri": ["'none'"],
+        "form-action": ["'self'"],
+        "frame-ancestors": ["'none'"],
+    }
+}
+
+CRISIS_REGION = envstr("AFTERGLOW_CRISIS_REGION")
+HOST = envstr("AFTERGLOW_HOST", "127.0.0.1")
+PORT = envint("AFTERGLOW_PORT", 8765)
+
+LOGGING = {
+    "version": 1,
+    "disable_existing_loggers": False,
+    # Request logs carry paths and status codes only, never bodies or journal text.
+    "handlers": {"console": {"class": "logging.StreamHandler"}},
+    "loggers": {
+        "django": {"handlers": ["console"], "level": "WARNING"},
+        "django.db.backends": {"handlers": ["console"], "level": "WARNING", "propagate": False},
+        "afterglow": {"handlers": ["console"], "level": "INFO"},
+    },
+}

@@ -1,0 +1,19 @@
+from django.http import HttpRequest, HttpResponse
+from django.urls import include, path
+
+
+def healthz(request: HttpRequest) -> HttpResponse:
+    return HttpResponse("ok", content_type="text/plain")
+
+
+urlpatterns = [
+    path("healthz", healthz, name="healthz"),
+    path("", include("afterglow.safety.urls")),
+    path("", include("afterglow.prompts.urls")),
+    path("", include("afterglow.journal.urls")),
+]
+
+handler400 = "afterglow.lib.views.bad_request"
+handler403 = "afterglow.lib.views.forbidden"
+handler404 = "afterglow.lib.views.not_found"
+handler500 = "afterglow.lib.views.server_error"

@@ -1,0 +1,83 @@
+"""Django database backend: SQLite through SQLCipher.
+
+It is the stock sqlite3 backend with the driver swapped for sqlcipher3 and
+the raw data key applied as the very first statement on every connection.
+Without a key (the vault has not been set up, or a test database) the file
+is plain SQLite, which is what the vault's migration step converts from.
+"""
+
+from __future__ import annotations
+
+import datetime
+import decimal
+from collections.abc import Mapping
+from itertools import tee
+from typing import Any
+
+from django.db.backends.sqlite3 import base as sqlite_base
+from django.db.backends.sqlite3._functions import register as register_functions
+from sqlcipher3 import dbapi2 as Database
+
+from afterglow.vault import keyring
+
+Database.register_converter("bool", b"1".__eq__)
+Database.register_converter("date", sqlite_base.decoder(sqlite_base.parse_date))
+Database.register_converter("time", sqlite_base.decoder(sqlite_base.parse_time))
+Database.register_converter("datetime", sqlite_base.decoder(sqlite_base.parse_datetime))
+Database.register_converter("timestamp", sqlite_base.decoder(sqlite_base.parse_datetime))
+Database.register_adapter(decimal.Decimal, str)
+Database.register_adapter(datetime.date, sqlite_base.adapt_date)
+Database.register_adapter(datetime.datetime, sqlite_base.adapt_datetime)
+
+PRAGMAS = (
+    "PRAGMA foreign_keys = ON",
+    "PRAGMA legacy_alter_table = OFF",
+    "PRAGMA journal_mode = WAL",
+    "PRAGMA synchronous = NORMAL",
+    "PRAGMA busy_timeout = 5000",
+    # Keep temporary tables and sort spills in memory: never plaintext on disk.
+    "PRAGMA temp_store = MEMORY",
+)
+
+
+def key_pragma(key: bytes) -> str:
+    return f"PRAGMA key = \"x'{key.hex()}'\""
+
+
+class CursorWrapper(Database.Cursor):
+    """Django's format/pyformat → qmark/named conversion, on a sqlcipher3 cursor."""
+
+    convert_query = sqlite_base.SQLiteCursorWrapper.convert_query
+
+    def execute(self, query: str, params: Any = None) -> Any:
+        if params is None:
+            return super().execute(query)
+        names = list(params) if isinstance(params, Mapping) else None
+        return super().execute(self.convert_query(query, param_names=names), params)
+
+    def executemany(self, query: str, param_list: Any) -> Any:
+        peekable, param_list = tee(iter(param_list))
+        first = next(peekable, None)
+        names = list(first) if first and isinstance(first, Mapping) else None
+        return super().executemany(self.convert_query(query, param_names=names), param_list)
+
+
+class DatabaseWrapper(sqlite_base.DatabaseWrapper):
+    Database = Database
+    display_name = "SQLCipher"
+
+    def get_new_connection(self, conn_params: dict[str, Any]) -> Any:
+        conn = Database.connect(**conn_params)
+        key = keyring.current_key()
+        if key is not None and not self.is_in_memory_db():
+            conn.execute(key_pragma(key))
+        register_functions(conn)
+        for pragma in PRAGMAS:
+            conn.execute(pragma)
+        for init_command in self.init_commands:
+            if init_command := init_command.strip():
+                conn.execute(init_command)
+        return conn
+
+    def create_cursor(self, name: str | None = None) -> Any:
+        return self.connection.cursor(factory=CursorWrapper)

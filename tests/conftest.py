@@ -1,0 +1,37 @@
+"""Shared fixtures. Every test gets its own AFTERGLOW_HOME; no test touches the real one."""
+
+from __future__ import annotations
+
+import os
+import tempfile
+
+# Before Django settings load: a throw-away data dir and the cheap password hasher.
+os.environ.setdefault("AFTERGLOW_HOME", tempfile.mkdtemp(prefix="afterglow-test-home-"))
+os.environ["AFTERGLOW_TESTING"] = "1"
+os.environ.pop("AFTERGLOW_CRISIS_REGION", None)
+
+import pytest  # noqa: E402
+from django.test import Client  # noqa: E402
+
+
+@pytest.fixture
+def patient(db):
+    from afterglow.journal.access import local_patient
+
+    return local_patient()
+
+
+@pytest.fixture
+def client(db) -> Client:
+    """A client that enforces CSRF, as a browser would meet it."""
+    c = Client(enforce_csrf_checks=True)
+    return c
+
+
+def csrf_post(client: Client, url: str, data: dict | None = None, **extra):
+    """GET the page for its CSRF cookie, then POST with the token, like a browser form."""
+    client.get("/help")
+    token = client.cookies["csrftoken"].value if "csrftoken" in client.cookies else ""
+    payload = dict(data or {})
+    payload["csrfmiddlewaretoken"] = token
+    return client.post(url, payload, **extra)
