@@ -10,8 +10,8 @@ os.environ.setdefault("AFTERGLOW_HOME", tempfile.mkdtemp(prefix="afterglow-test-
 os.environ["AFTERGLOW_TESTING"] = "1"
 os.environ.pop("AFTERGLOW_CRISIS_REGION", None)
 
-import pytest  # noqa: E402
-from django.test import Client  # noqa: E402
+import pytest
+from django.test import Client
 
 
 @pytest.fixture

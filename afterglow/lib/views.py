@@ -19,7 +19,12 @@ def bad_request(request: HttpRequest, exception: Exception | None = None) -> Htt
 
 
 def forbidden(request: HttpRequest, exception: Exception | None = None) -> HttpResponse:
-    return _page(403, "Please try again", "This form had expired. Go back, reload the page, and send it again — what you typed is still there.", request)
+    return _page(
+        403,
+        "Please try again",
+        "This form had expired. Go back, reload the page, and send it again — what you typed is still there.",
+        request,
+    )
 
 
 def not_found(request: HttpRequest, exception: Exception | None = None) -> HttpResponse:

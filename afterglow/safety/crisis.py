@@ -62,7 +62,8 @@ def region_code_from_locale(lang: str) -> str:
 def region_for(setting: str = "") -> Region:
     """AFTERGLOW_CRISIS_REGION (or the given setting), then the locale, then US."""
     table = regions()
-    for code in (setting, os.environ.get("AFTERGLOW_CRISIS_REGION", ""), region_code_from_locale(os.environ.get("LANG", ""))):
+    locale_code = region_code_from_locale(os.environ.get("LANG", ""))
+    for code in (setting, os.environ.get("AFTERGLOW_CRISIS_REGION", ""), locale_code):
         if code and code.upper() in table:
             return table[code.upper()]
     if setting or os.environ.get("AFTERGLOW_CRISIS_REGION"):

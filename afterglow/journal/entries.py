@@ -1,0 +1,48 @@
+"""Creating and saving entries. Every save keeps a revision, so nothing typed is lost."""
+
+from __future__ import annotations
+
+import uuid
+from typing import Any
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils import timezone
+
+from afterglow.journal.models import Entry, EntryRevision
+
+
+def clean_text(text: str, *, allow_empty: bool = False) -> str:
+    """The rules every entry text meets, with messages meant for a person."""
+    if len(text) > settings.ENTRY_MAX_CHARS:
+        raise ValidationError(
+            f"This entry is too long to save in one piece (over {settings.ENTRY_MAX_CHARS:,} characters). "
+            "Please split it into two entries."
+        )
+    if not allow_empty and not text.strip():
+        raise ValidationError("There is nothing to save yet — write a few words first.")
+    return text
+
+
+@transaction.atomic
+def create_entry(owner: Any, text: str, *, uid: uuid.UUID | None = None, **fields: Any) -> Entry:
+    entry = Entry(owner=owner, text=clean_text(text), **fields)
+    if uid is not None:
+        entry.uid = uid
+    entry.save()
+    EntryRevision.objects.create(entry=entry, text=entry.text, saved_at=entry.updated_at)
+    return entry
+
+
+@transaction.atomic
+def save_text(entry: Entry, text: str, *, allow_empty: bool = False) -> bool:
+    """Store a new text for an entry; returns False when nothing changed."""
+    clean_text(text, allow_empty=allow_empty)
+    if text == entry.text:
+        return False
+    entry.text = text
+    entry.updated_at = timezone.now()
+    entry.save(update_fields=["text", "updated_at"])
+    EntryRevision.objects.create(entry=entry, text=text, saved_at=entry.updated_at)
+    return True
