@@ -28,7 +28,7 @@ def forbidden(request: HttpRequest, exception: Exception | None = None) -> HttpR
 
 
 def not_found(request: HttpRequest, exception: Exception | None = None) -> HttpResponse:
-    return _page(404, "Not here", "There is nothing at this address. It may have been removed, or the link was mistyped.", request)
+    return _page(404, "Not here", "There is nothing at this address. It may have moved, or the link was mistyped.", request)
 
 
 def server_error(request: HttpRequest) -> HttpResponse:
