@@ -101,6 +101,7 @@ SESSION_COOKIE_SAMESITE = "Strict"
 SESSION_COOKIE_SECURE = CLINIC
 CSRF_COOKIE_SECURE = CLINIC
 CSRF_COOKIE_SAMESITE = "Strict"
+CSRF_FAILURE_VIEW = "afterglow.lib.views.csrf_failure"
 MESSAGE_STORAGE = "django.contrib.messages.storage.cookie.CookieStorage"
 
 PASSWORD_HASHERS = (

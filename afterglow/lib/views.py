@@ -33,3 +33,7 @@ def not_found(request: HttpRequest, exception: Exception | None = None) -> HttpR
 
 def server_error(request: HttpRequest) -> HttpResponse:
     return _page(500, "Something went wrong", "Afterglow hit a problem. Nothing you had saved is lost; please try again.", None)
+
+
+def csrf_failure(request: HttpRequest, reason: str = "") -> HttpResponse:
+    return forbidden(request)

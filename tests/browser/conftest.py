@@ -1,0 +1,170 @@
+"""Browser scenarios: a real `afterglow serve` in a subprocess, driven by Debian's chromium."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+from urllib.parse import urlsplit
+
+import pytest
+
+CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
+AFTERGLOW = str(Path(sys.executable).with_name("afterglow"))
+PASSPHRASE = "a calm lake at dawn 4921"
+ARTIFACTS = Path(__file__).resolve().parents[2] / "test-artifacts"
+# Without these, Chromium reaches out to Google at start-up; the tests also
+# assert that the app itself never asks another host for anything.
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--disable-dev-shm-usage",
+]
+
+pytestmark = pytest.mark.browser
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+@dataclass
+class Server:
+    url: str
+    home: Path
+    env: dict[str, str]
+    process: subprocess.Popen
+    log: Path
+
+    def cli(self, *args: str, input: str | None = None) -> subprocess.CompletedProcess:
+        return subprocess.run([AFTERGLOW, *args], env=self.env, input=input, capture_output=True, text=True, timeout=60)
+
+    def stop(self) -> None:
+        self.process.terminate()
+        try:
+            self.process.wait(10)
+        except subprocess.TimeoutExpired:
+            self.process.kill()
+
+    def start(self) -> None:
+        port = int(urlsplit(self.url).port or 0)
+        log = self.log.open("ab")
+        self.process = subprocess.Popen(
+            [AFTERGLOW, "serve", "--no-browser", "--port", str(port)], env=self.env, stdout=log, stderr=log
+        )
+        _wait_healthy(self.url, self.process, self.log)
+
+
+def _wait_healthy(url: str, process: subprocess.Popen, log: Path) -> None:
+    deadline = time.monotonic() + 30
+    while time.monotonic() < deadline:
+        if process.poll() is not None:
+            raise RuntimeError(f"afterglow serve exited: {log.read_text()[-2000:]}")
+        try:
+            with urllib.request.urlopen(url + "healthz", timeout=1) as r:
+                if r.status == 200:
+                    return
+        except OSError:
+            time.sleep(0.2)
+    raise RuntimeError("afterglow serve did not become healthy")
+
+
+@pytest.fixture
+def server(tmp_path: Path) -> Iterator[Server]:
+    home = tmp_path / "home"
+    env = {
+        **{k: v for k, v in os.environ.items() if not k.startswith("AFTERGLOW_")},
+        "AFTERGLOW_HOME": str(home),
+        "AFTERGLOW_PASSPHRASE": PASSPHRASE,
+        "AFTERGLOW_KDF_FAST": "1",
+        "AFTERGLOW_CRISIS_REGION": "US",
+    }
+    env.pop("DJANGO_SETTINGS_MODULE", None)
+    init = subprocess.run([AFTERGLOW, "init"], env=env, capture_output=True, text=True, timeout=60)
+    assert init.returncode == 0, init.stderr
+    port = _free_port()
+    srv = Server(f"http://127.0.0.1:{port}/", home, env, None, tmp_path / "serve.log")  # type: ignore[arg-type]
+    srv.start()
+    yield srv
+    srv.stop()
+
+
+@dataclass
+class Watch:
+    """What a page did that it should not: other hosts contacted, CSP violations, JS errors."""
+
+    origin: str
+    foreign: list[str] = field(default_factory=list)
+    csp: list[str] = field(default_factory=list)
+    errors: list[str] = field(default_factory=list)
+
+    def assert_clean(self) -> None:
+        assert self.foreign == [], f"requests to other hosts: {self.foreign}"
+        assert self.csp == [], f"CSP violations: {self.csp}"
+        assert self.errors == [], f"page errors: {self.errors}"
+
+
+@pytest.fixture(scope="session")
+def browser():
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as p:
+        b = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        yield b
+        b.close()
+
+
+def _watch(page, origin: str) -> Watch:
+    watch = Watch(origin)
+
+    def on_request(request) -> None:
+        url = request.url
+        if url.startswith(("data:", "blob:", "about:")):
+            return
+        if not url.startswith(origin):
+            watch.foreign.append(url)
+
+    def on_console(msg) -> None:
+        if "Content Security Policy" in msg.text or "Content-Security-Policy" in msg.text:
+            watch.csp.append(msg.text)
+
+    page.on("request", on_request)
+    page.on("console", on_console)
+    page.on("pageerror", lambda exc: watch.errors.append(str(exc)))
+    return watch
+
+
+@pytest.fixture
+def context(browser):
+    ctx = browser.new_context(viewport={"width": 1280, "height": 860})
+    yield ctx
+    ctx.close()
+
+
+@pytest.fixture
+def page(context, server):
+    pg = context.new_page()
+    pg.set_default_timeout(10_000)
+    pg.watch = _watch(pg, server.url.rstrip("/"))  # type: ignore[attr-defined]
+    yield pg
+    pg.watch.assert_clean()  # type: ignore[attr-defined]
+
+
+def shot(page, name: str) -> None:
+    """Keep a screenshot for people to look at (test-artifacts/, not committed)."""
+    ARTIFACTS.mkdir(exist_ok=True)
+    page.screenshot(path=str(ARTIFACTS / f"{name}.png"), full_page=True)
