@@ -1,7 +1,23 @@
+from typing import Any
+
 from django.apps import AppConfig
+from django.db.models.signals import post_migrate
 
 
 class Config(AppConfig):
     name = "afterglow.journal"
     label = "journal"
     default_auto_field = "django.db.models.BigAutoField"
+
+    def ready(self) -> None:
+        post_migrate.connect(_repair_search_index, sender=self)
+
+
+def _repair_search_index(sender: AppConfig, using: str = "default", **kwargs: Any) -> None:
+    # A later migration that rebuilds journal_entry (SQLite copies, drops and
+    # renames the table) drops the search triggers with the old table.
+    from django.db import connections
+
+    from afterglow.journal.search import ensure_index
+
+    ensure_index(connections[using], repair_only=True)

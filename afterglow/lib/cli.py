@@ -20,6 +20,8 @@ class UserError(Exception):
 
 class OneLineParser(CommandParser):
     def error(self, message: str) -> NoReturn:
+        if not self.called_from_command_line:
+            raise CommandError(f"Error: {message}")  # call_command: let the caller see it
         prog = self.prog.replace("__main__.py", "afterglow").replace("manage.py", "afterglow")
         sys.stderr.write(f"{prog}: {message}\n")
         sys.exit(EXIT_BAD_INPUT)
@@ -29,8 +31,11 @@ class Command(BaseCommand):
     """Base for Afterglow's verbs: subclasses implement `handle` and raise UserError."""
 
     def create_parser(self, prog_name: str, subcommand: str, **kwargs: Any) -> CommandParser:
-        kwargs.setdefault("parser_class", OneLineParser)
-        return super().create_parser(prog_name, subcommand, **kwargs)
+        parser = super().create_parser(prog_name, subcommand, **kwargs)
+        # Django builds a plain CommandParser and offers no hook for the class;
+        # only `error` differs, so swapping the class is safe.
+        parser.__class__ = OneLineParser
+        return parser
 
     def execute(self, *args: Any, **options: Any) -> Any:
         try:

@@ -1,0 +1,196 @@
+"""Full-text search over a patient's entries: ranked hits with a marked snippet.
+
+On SQLite/SQLCipher the index is an FTS5 external-content table over
+`journal_entry` (title, prompt text, text), kept in step by triggers that the
+`0002_search` migration creates. The index stores tokens, not a second copy of
+the text, and it lives inside the encrypted database like everything else.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+from django.db import connection
+from django.db.backends.base.base import BaseDatabaseWrapper
+
+from afterglow.journal.models import Entry
+
+FTS_TABLE = "journal_entry_fts"
+# Column order of the FTS table; bm25 weights follow it. A word in a title says
+# more about an entry than the same word in its text; a prompt is shared by
+# many entries, so it says less.
+FTS_COLUMNS = ("text", "prompt_text", "title")
+BM25_WEIGHTS = (1.0, 0.4, 2.5)
+SNIPPET_TOKENS = 14
+PLAIN_MARKS = ("[", "]")
+
+# `porter` folds "feeling"/"feels" into "feel"; remove_diacritics lets "cafe" find "café".
+FTS_CREATE = (
+    f"CREATE VIRTUAL TABLE IF NOT EXISTS {FTS_TABLE} USING fts5("
+    f"{', '.join(FTS_COLUMNS)}, content='journal_entry', content_rowid='id', "
+    "tokenize='porter unicode61 remove_diacritics 2')"
+)
+_cols = ", ".join(FTS_COLUMNS)
+_new = ", ".join(f"new.{c}" for c in FTS_COLUMNS)
+_old = ", ".join(f"old.{c}" for c in FTS_COLUMNS)
+# An external-content FTS5 table must be told the old values to remove them.
+FTS_TRIGGERS = {
+    f"{FTS_TABLE}_ai": (
+        f"CREATE TRIGGER IF NOT EXISTS {FTS_TABLE}_ai AFTER INSERT ON journal_entry BEGIN "
+        f"INSERT INTO {FTS_TABLE}(rowid, {_cols}) VALUES (new.id, {_new}); END"
+    ),
+    f"{FTS_TABLE}_ad": (
+        f"CREATE TRIGGER IF NOT EXISTS {FTS_TABLE}_ad AFTER DELETE ON journal_entry BEGIN "
+        f"INSERT INTO {FTS_TABLE}({FTS_TABLE}, rowid, {_cols}) VALUES ('delete', old.id, {_old}); END"
+    ),
+    # Only when indexed columns change: ticking `private` or autosaving the
+    # same text leaves the index alone.
+    f"{FTS_TABLE}_au": (
+        f"CREATE TRIGGER IF NOT EXISTS {FTS_TABLE}_au AFTER UPDATE OF {_cols} ON journal_entry BEGIN "
+        f"INSERT INTO {FTS_TABLE}({FTS_TABLE}, rowid, {_cols}) VALUES ('delete', old.id, {_old}); "
+        f"INSERT INTO {FTS_TABLE}(rowid, {_cols}) VALUES (new.id, {_new}); END"
+    ),
+}
+
+
+class SearchUnavailable(RuntimeError):
+    """This database has no full-text index Afterglow knows how to use."""
+
+
+@dataclass(frozen=True)
+class Hit:
+    entry_id: int
+    uid: str
+    created_at: datetime
+    session_number: int | None
+    title: str
+    prompt_text: str
+    private: bool
+    snippet: str
+    score: float  # lower is better (bm25), only meaningful within one result list
+
+
+# --- the index (SQLite) -----------------------------------------------------------
+
+
+def ensure_index(conn: BaseDatabaseWrapper | None = None, *, repair_only: bool = False) -> bool:
+    """Create the FTS table and its triggers where missing and refill the index; True if it did.
+
+    Django rebuilds a SQLite table for many schema changes (copy, drop, rename),
+    and dropping `journal_entry` drops its triggers with it. The journal app runs
+    this with `repair_only` after every migrate, so a later model change can
+    never leave search silently stale.
+    """
+    conn = conn or connection
+    if conn.vendor != "sqlite":
+        return False
+    with conn.cursor() as cur:
+        cur.execute("SELECT name FROM sqlite_master WHERE name = %s OR type = 'trigger'", [FTS_TABLE])
+        present = {row[0] for row in cur.fetchall()}
+        if repair_only and FTS_TABLE not in present:
+            return False  # the search migration has not run (yet); nothing to repair
+        if all(name in present for name in (FTS_TABLE, *FTS_TRIGGERS)):
+            return False
+        cur.execute(FTS_CREATE)
+        for sql in FTS_TRIGGERS.values():
+            cur.execute(sql)
+        cur.execute(f"INSERT INTO {FTS_TABLE}({FTS_TABLE}) VALUES ('rebuild')")
+    return True
+
+
+def drop_index(conn: BaseDatabaseWrapper | None = None) -> None:
+    conn = conn or connection
+    if conn.vendor != "sqlite":
+        return
+    with conn.cursor() as cur:
+        for name in FTS_TRIGGERS:
+            cur.execute(f"DROP TRIGGER IF EXISTS {name}")
+        cur.execute(f"DROP TABLE IF EXISTS {FTS_TABLE}")
+
+
+# --- queries ---------------------------------------------------------------------
+
+# A double-quoted phrase, or a run of anything else up to whitespace.
+_QUERY_PARTS = re.compile(r'"([^"]*)"?|(\S+)')
+_HAS_WORD = re.compile(r"[^\W_]")
+
+
+def match_expression(query: str) -> str:
+    """Any text a person types, as a safe FTS5 MATCH expression ('' if nothing to look for).
+
+    Every word becomes a quoted string, so FTS5 syntax (AND, NEAR, -, :, ^, *,
+    parentheses) is just text. What is kept: "quoted phrases" and a trailing *
+    for a prefix. Words are all required, like most search boxes.
+    """
+    terms: list[str] = []
+    for phrase, word in _QUERY_PARTS.findall(query):
+        text = phrase or word
+        prefix = bool(word) and word.endswith("*")
+        text = text.rstrip("*") if prefix else text
+        if not _HAS_WORD.search(text):
+            continue
+        terms.append('"' + text.replace('"', '""') + '"' + ("*" if prefix else ""))
+    return " ".join(terms)
+
+
+def search(owner: Any, query: str, limit: int = 20, *, marks: tuple[str, str] = PLAIN_MARKS) -> list[Hit]:
+    """The owner's entries that match `query`, best first, each with a snippet whose matches sit inside `marks`."""
+    expression = match_expression(query)
+    if not expression or limit <= 0:
+        return []
+    if connection.vendor != "sqlite":
+        raise SearchUnavailable("full-text search is not available on this database yet")
+    ranked = _ranked_ids(owner, expression, limit)
+    if not ranked:
+        return []
+    snippets = _snippets(expression, [entry_id for entry_id, _ in ranked], marks)
+    rows = _entry_rows([entry_id for entry_id, _ in ranked])
+    return [_hit(rows[entry_id], snippets.get(entry_id, ""), score) for entry_id, score in ranked if entry_id in rows]
+
+
+def _ranked_ids(owner: Any, expression: str, limit: int) -> list[tuple[int, float]]:
+    # Ranking first, snippets second: computing a snippet for every match of a
+    # common word before the LIMIT would be most of the cost of a search.
+    weights = ", ".join(str(w) for w in BM25_WEIGHTS)
+    sql = (
+        f"SELECT f.rowid, bm25({FTS_TABLE}, {weights}) AS score FROM {FTS_TABLE} AS f "
+        "JOIN journal_entry AS e ON e.id = f.rowid "
+        f"WHERE {FTS_TABLE} MATCH %s AND e.owner_id = %s ORDER BY score, f.rowid DESC LIMIT %s"
+    )
+    with connection.cursor() as cur:
+        cur.execute(sql, [expression, getattr(owner, "pk", owner), limit])
+        return [(int(row[0]), float(row[1])) for row in cur.fetchall()]
+
+
+def _snippets(expression: str, ids: list[int], marks: tuple[str, str]) -> dict[int, str]:
+    placeholders = ", ".join(["%s"] * len(ids))
+    sql = (
+        f"SELECT rowid, snippet({FTS_TABLE}, -1, %s, %s, '…', {SNIPPET_TOKENS}) FROM {FTS_TABLE} "
+        f"WHERE {FTS_TABLE} MATCH %s AND rowid IN ({placeholders})"
+    )
+    with connection.cursor() as cur:
+        cur.execute(sql, [marks[0], marks[1], expression, *ids])
+        return {int(row[0]): row[1] or "" for row in cur.fetchall()}
+
+
+def _entry_rows(ids: list[int]) -> dict[int, tuple[Any, ...]]:
+    fields = ("id", "uid", "created_at", "session__number", "title", "prompt_text", "private")
+    return {row[0]: row for row in Entry.objects.filter(pk__in=ids).values_list(*fields)}
+
+
+def _hit(row: tuple[Any, ...], snippet: str, score: float) -> Hit:
+    entry_id, uid, created_at, session_number, title, prompt_text, private = row
+    return Hit(
+        entry_id=entry_id,
+        uid=str(uid),
+        created_at=created_at,
+        session_number=session_number,
+        title=title,
+        prompt_text=prompt_text,
+        private=bool(private),
+        snippet=" ".join(snippet.split()),
+        score=score,
+    )
