@@ -41,6 +41,10 @@ class Command(BaseCommand):
         try:
             return super().execute(*args, **options)
         except UserError as exc:
+            if getattr(self, "_called_from_command_line", False):
+                # Django would print "CommandError: …"; a person gets the message alone.
+                sys.stderr.write(f"afterglow: {exc}\n")
+                sys.exit(EXIT_BAD_INPUT)
             raise CommandError(str(exc), returncode=EXIT_BAD_INPUT) from exc
 
 

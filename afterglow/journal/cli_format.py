@@ -1,0 +1,171 @@
+"""Text in and out for the journal's CLI verbs.
+
+Output is plain lines with columns aligned by spaces, one record a line, so it
+reads well in a terminal and pipes into grep/cut/awk. Colour (bold matches)
+only on a terminal, and never with NO_COLOR set. `--json` output has the same
+keys in the same order every time.
+
+Input parsers raise `UserError` with a message meant for a person.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+import shutil
+from collections.abc import Iterable, Sequence
+from datetime import date, datetime, time
+from decimal import Decimal, InvalidOperation
+from typing import IO, Any
+
+from django.utils import timezone
+
+from afterglow.lib.cli import UserError
+
+BOLD = ("\x1b[1m", "\x1b[22m")
+ELLIPSIS = "…"
+PIPE_WIDTH = 100  # how much of an entry a piped `list` line shows
+
+
+# --- output ------------------------------------------------------------------------
+
+
+def wants_colour(stream: IO[str]) -> bool:
+    if os.environ.get("NO_COLOR") or os.environ.get("TERM") == "dumb":
+        return False
+    isatty = getattr(stream, "isatty", None)
+    return bool(isatty and isatty())
+
+
+def line_width(stream: IO[str]) -> int:
+    """The terminal's width, or a fixed width when piped so output does not depend on where it goes."""
+    isatty = getattr(stream, "isatty", None)
+    if isatty and isatty():
+        return max(40, shutil.get_terminal_size((PIPE_WIDTH, 24)).columns)
+    return PIPE_WIDTH
+
+
+def one_line(text: str, width: int | None = None) -> str:
+    """Collapse whitespace (newlines too) and cut to `width` characters with an ellipsis."""
+    flat = " ".join(text.split())
+    if width is not None and len(flat) > width:
+        return flat[: max(0, width - 1)].rstrip() + ELLIPSIS
+    return flat
+
+
+def visible_len(text: str) -> int:
+    return len(re.sub(r"\x1b\[[0-9;]*m", "", text))
+
+
+def aligned(rows: Sequence[Sequence[str]], gap: str = "  ") -> list[str]:
+    """Columns padded to their widest cell; the last column is left as it is."""
+    if not rows:
+        return []
+    widths = [max(visible_len(row[i]) for row in rows) for i in range(len(rows[0]) - 1)]
+    lines = []
+    for row in rows:
+        cells = [cell + " " * (widths[i] - visible_len(cell)) for i, cell in enumerate(row[:-1])]
+        lines.append(gap.join([*cells, row[-1]]).rstrip())
+    return lines
+
+
+def local_stamp(moment: datetime) -> str:
+    return timezone.localtime(moment).strftime("%Y-%m-%d %H:%M")
+
+
+def iso(moment: datetime | date | None) -> str | None:
+    if moment is None:
+        return None
+    if isinstance(moment, datetime):
+        return timezone.localtime(moment).isoformat(timespec="seconds")
+    return moment.isoformat()
+
+
+def session_label(number: int | None) -> str:
+    return f"s{number}" if number else "-"
+
+
+def dump_json(value: Any) -> str:
+    # Non-ASCII stays readable (journal text is rarely English-only); keys keep insertion order.
+    return json.dumps(value, ensure_ascii=False, indent=2, default=str)
+
+
+def write_lines(stream: IO[str], lines: Iterable[str]) -> None:
+    for line in lines:
+        stream.write(line + "\n")
+
+
+# --- input -------------------------------------------------------------------------
+
+_DAY = re.compile(r"\d{4}-\d{2}-\d{2}")
+_CLOCK = re.compile(r"(\d{1,2}):(\d{2})")
+
+
+def parse_day(text: str, what: str = "--date") -> date:
+    text = text.strip()
+    if not _DAY.fullmatch(text):
+        raise UserError(f"{what} should look like 2025-03-14 (year-month-day), not {text!r}")
+    try:
+        day = date.fromisoformat(text)
+    except ValueError:
+        raise UserError(f"{what} {text} is not a day on the calendar") from None
+    if not 1900 <= day.year <= 2200:
+        raise UserError(f"{what} {text} is too far from today to be right")
+    return day
+
+
+def parse_clock(text: str, what: str = "--time") -> time:
+    match = _CLOCK.fullmatch(text.strip())
+    if not match:
+        raise UserError(f"{what} should look like 14:30 (24-hour clock), not {text!r}")
+    hour, minute = int(match[1]), int(match[2])
+    if hour > 23 or minute > 59:
+        raise UserError(f"{what} {text} is not a time of day (00:00 to 23:59)")
+    return time(hour, minute)
+
+
+def parse_whole(text: str | None, low: int, high: int, what: str) -> int | None:
+    if text is None:
+        return None
+    try:
+        value = int(text.strip())
+    except ValueError:
+        raise UserError(f"{what} is a whole number from {low} to {high}, not {text!r}") from None
+    if not low <= value <= high:
+        raise UserError(f"{what} goes from {low} to {high}; {value} is outside that")
+    return value
+
+
+def parse_hours(text: str | None, what: str = "--sleep") -> Decimal | None:
+    if text is None:
+        return None
+    cleaned = text.strip().lower().removesuffix("h").replace(",", ".").strip()
+    try:
+        hours = Decimal(cleaned)
+    except InvalidOperation:
+        raise UserError(f"{what} is a number of hours, like 7 or 6.5, not {text!r}") from None
+    if not hours.is_finite() or not 0 <= hours <= 24:
+        raise UserError(f"{what} is a number of hours from 0 to 24")
+    return hours.quantize(Decimal("0.1"))
+
+
+def utf8_argument(text: str, what: str) -> str:
+    """Arguments that were not valid UTF-8 reach Python as lone surrogates; refuse them here."""
+    try:
+        text.encode("utf-8")
+    except UnicodeEncodeError:
+        raise UserError(f"{what} is not valid UTF-8 text") from None
+    return text
+
+
+def read_text(stream: IO[bytes], max_chars: int, what: str = "the text on stdin") -> str:
+    """Read UTF-8 text from a byte stream, refusing more than `max_chars` without reading it all."""
+    limit = max_chars * 4  # UTF-8 never needs more than 4 bytes a character
+    data = stream.read(limit + 1)
+    if len(data) > limit:
+        raise UserError(f"{what} is too long to save as one entry (over {max_chars:,} characters)")
+    try:
+        return data.decode("utf-8-sig")  # a leading byte-order mark is not part of the text
+    except UnicodeDecodeError as exc:
+        raise UserError(f"{what} is not UTF-8 (byte {exc.start + 1} cannot be read); convert it first") from None

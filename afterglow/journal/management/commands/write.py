@@ -1,0 +1,118 @@
+"""`afterglow write [TEXT]`: a new entry from the argument, from stdin, or from $EDITOR."""
+
+from __future__ import annotations
+
+import os
+import shlex
+import shutil
+import subprocess
+import sys
+import tempfile
+from pathlib import Path
+from typing import Any
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.core.management.base import CommandParser
+
+from afterglow.journal import cli_format as fmt
+from afterglow.journal.access import local_patient
+from afterglow.journal.courses import NoSuchSession, session_by_number
+from afterglow.journal.entries import create_entry
+from afterglow.journal.models import Entry, Session
+from afterglow.lib.cli import Command as BaseCommand
+from afterglow.lib.cli import UserError
+
+# RAM-backed where the system has it, so the draft never touches the disk.
+SHARED_MEMORY = Path("/dev/shm")
+
+
+class Command(BaseCommand):
+    help = "Write a journal entry: give the text, pipe it in, or write it in your $EDITOR."
+
+    def add_arguments(self, parser: CommandParser) -> None:
+        parser.add_argument("text", nargs="?", help="the entry (otherwise stdin, or $EDITOR on a terminal)")
+        parser.add_argument("--session", type=int, metavar="N", help="link the entry to session N of your course")
+        parser.add_argument("--prompt", metavar="ID", help="the prompt this answers, e.g. three-stage/first")
+        parser.add_argument("--private", action="store_true", help="never include this entry in shared reports")
+
+    def handle(self, *args: Any, **options: Any) -> None:
+        owner = local_patient()
+        session = _session(owner, options["session"])
+        prompt_key, prompt_text = _prompt(owner, options["prompt"])
+        text = self.entry_text(options["text"])
+        try:
+            entry = create_entry(
+                owner,
+                text,
+                session=session,
+                private=options["private"],
+                mode=Entry.Mode.GUIDED if prompt_key else Entry.Mode.FREE,
+                prompt_id=prompt_key,
+                prompt_text=prompt_text,
+            )
+        except ValidationError as exc:
+            raise UserError(" ".join(exc.messages)) from None
+        where = f" for session {session.number}" if session else ""
+        self.stdout.write(f"Saved entry {entry.pk}{where}.")
+
+    def entry_text(self, argument: str | None) -> str:
+        if argument is not None:
+            text = fmt.utf8_argument(argument, "the entry")
+        elif not sys.stdin.isatty():
+            text = fmt.read_text(sys.stdin.buffer, settings.ENTRY_MAX_CHARS)
+        else:
+            text = text_from_editor(settings.ENTRY_MAX_CHARS)
+        return text.rstrip()
+
+
+def _session(owner: Any, number: int | None) -> Session | None:
+    if number is None:
+        return None
+    try:
+        return session_by_number(owner, number)
+    except NoSuchSession as exc:
+        raise UserError(str(exc)) from None
+
+
+def _prompt(owner: Any, key: str | None) -> tuple[str, str]:
+    """(prompt key, prompt text) for `--prompt`, checked against the prompt packs and own prompts."""
+    if not key:
+        return "", ""
+    from afterglow.prompts.library import library
+    from afterglow.prompts.models import OWN_PACK, OwnPrompt
+
+    pack_id, _, prompt_id = key.strip().partition("/")
+    if pack_id == OWN_PACK:
+        own = OwnPrompt.objects.filter(owner=owner, pk=prompt_id).first() if prompt_id.isdigit() else None
+        if own is not None:
+            return key.strip(), own.text
+    else:
+        pack = library().packs.get(pack_id)
+        found = next((p for p in pack.prompts if p.id == prompt_id), None) if pack else None
+        if found is not None:
+            return found.key, found.text
+    raise UserError(f"There is no prompt {key!r}; prompt ids look like three-stage/first")
+
+
+def text_from_editor(max_chars: int) -> str:
+    """Open $VISUAL/$EDITOR on an empty file in a private temporary folder, then remove it all."""
+    command = os.environ.get("VISUAL") or os.environ.get("EDITOR")
+    if not command:
+        raise UserError("No text given and no $EDITOR set: pass the text, pipe it in, or set $EDITOR")
+    base = SHARED_MEMORY if SHARED_MEMORY.is_dir() and os.access(SHARED_MEMORY, os.W_OK) else None
+    # mkdtemp makes the folder 0700; the editor's swap and backup files land in it too.
+    folder = Path(tempfile.mkdtemp(prefix="afterglow-", dir=base))
+    try:
+        path = folder / "entry.md"
+        os.close(os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600))
+        try:
+            result = subprocess.run([*shlex.split(command), str(path)], check=False)
+        except OSError as exc:
+            raise UserError(f"Could not start your editor ({command}): {exc.strerror}") from None
+        if result.returncode != 0:
+            raise UserError("The editor exited with an error; nothing was saved")
+        with path.open("rb") as draft:
+            return fmt.read_text(draft, max_chars, "the entry")
+    finally:
+        shutil.rmtree(folder, ignore_errors=True)
