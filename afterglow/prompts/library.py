@@ -67,6 +67,11 @@ class Prompt:
         """How an answer remembers its prompt (Entry.prompt_id, Intention.prompt_id)."""
         return f"{self.pack}/{self.id}"
 
+    @property
+    def slug(self) -> str:
+        """Safe for HTML ids and URL fragments."""
+        return f"{self.pack}--{self.id}"
+
 
 @dataclass(frozen=True)
 class Group:

@@ -1,5 +1,107 @@
-"""actions pages."""
+"""The Actions page: small steps to take, ticked off when done."""
 
 from __future__ import annotations
 
-urlpatterns: list = []
+from datetime import date
+from typing import Any
+
+from django import forms
+from django.contrib import messages
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import path
+from django.utils import timezone
+from django.views.decorators.http import require_POST
+
+from afterglow.journal import actions as rules
+from afterglow.journal.models import IntegrationAction
+from afterglow.prompts.library import Prompt
+from afterglow.prompts.selection import practices
+
+
+class ActionForm(forms.Form):
+    what = forms.CharField(
+        max_length=2000,  # the rule's own limit gives the kinder message
+        strip=False,
+        error_messages={"required": "Say in a few words what you would like to do."},
+    )
+    due = forms.DateField(
+        required=False,
+        error_messages={"invalid": "That date does not exist on the calendar. Check the day and month, or leave it empty."},
+    )
+
+    def clean_what(self) -> str:
+        return rules.clean_what(self.cleaned_data["what"])
+
+    def clean_due(self) -> date | None:
+        return rules.check_due(self.cleaned_data["due"], timezone.localdate())
+
+
+def first_error(form: forms.Form) -> str:
+    return next(iter(form.errors.values()))[0]
+
+
+def practice_what(practice: Prompt) -> str:
+    what = f"{practice.title}: {practice.text}" if practice.title else practice.text
+    return what if len(what) <= rules.MAX_WHAT else what[: rules.MAX_WHAT - 1].rsplit(" ", 1)[0] + "…"
+
+
+def actions(request: HttpRequest) -> HttpResponse:
+    form = ActionForm(request.POST or None)
+    if request.method == "POST":
+        if form.is_valid():
+            rules.create_action(request.patient, form.cleaned_data["what"], form.cleaned_data["due"])  # type: ignore[attr-defined]
+            messages.success(request, "Added to your actions.")
+            return redirect("actions")
+        return _render(request, form, status=422)
+    return _render(request, form)
+
+
+def _render(request: HttpRequest, form: ActionForm, status: int = 200) -> HttpResponse:
+    today = timezone.localdate()
+    open_list = list(rules.open_actions(request.patient))  # type: ignore[attr-defined]
+    context: dict[str, Any] = {
+        "form": form,
+        "error": first_error(form) if form.errors else "",
+        "open_rows": [(a, rules.is_overdue(a, today)) for a in open_list],
+        "done": rules.done_actions(request.patient),  # type: ignore[attr-defined]
+        "practices": practices(),
+        "today": today,
+    }
+    return render(request, "journal/actions/list.html", context, status=status)
+
+
+@require_POST
+def add_practice(request: HttpRequest) -> HttpResponse:
+    practice = next((p for p in practices() if p.key == request.POST.get("practice")), None)
+    if practice is None:
+        return _render(request, ActionForm(), status=400)
+    rules.create_action(request.patient, practice_what(practice))  # type: ignore[attr-defined]
+    messages.success(request, f"“{practice.title or 'Practice'}” is on your list now.")
+    return redirect("actions")
+
+
+def _owned(request: HttpRequest, action_id: int) -> IntegrationAction:
+    return get_object_or_404(IntegrationAction, pk=action_id, owner=request.patient)  # type: ignore[attr-defined]
+
+
+@require_POST
+def done(request: HttpRequest, action_id: int) -> HttpResponse:
+    action = _owned(request, action_id)
+    rules.mark_done(action)
+    messages.success(request, f"Well done — “{action.what}” is ticked off.")
+    return redirect("actions")
+
+
+@require_POST
+def undo(request: HttpRequest, action_id: int) -> HttpResponse:
+    rules.undo(_owned(request, action_id))
+    return redirect("actions")
+
+
+urlpatterns = [
+    path("actions", actions, name="actions"),
+    path("actions/practice", add_practice, name="action_practice"),
+    path("actions/<int:action_id>/done", done, name="action_done"),
+    path("actions/<int:action_id>/undo", undo, name="action_undo"),
+]

@@ -1,5 +1,123 @@
-"""reflect pages."""
+"""After a session: the prompts that fit it, each answer an entry, some answers actions."""
 
 from __future__ import annotations
 
-urlpatterns: list = []
+from dataclasses import dataclass, field
+from typing import Any
+
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import path, reverse
+from django.utils import timezone
+from django.views.decorators.http import require_POST
+
+from afterglow.journal import actions as rules
+from afterglow.journal.models import Entry, IntegrationAction, Session
+from afterglow.journal.views.actions import ActionForm, first_error
+from afterglow.journal.views.intention import owned_session
+from afterglow.prompts.answers import answer_prompt, answers_for
+from afterglow.prompts.library import Prompt
+from afterglow.prompts.models import OwnPrompt
+from afterglow.prompts.selection import PromptSet, prompts_for_session, with_own
+
+
+@dataclass
+class Row:
+    """One prompt on the page, with what is saved or was just typed."""
+
+    prompt: Prompt
+    entry: Entry | None
+    text: str
+    actions: list[IntegrationAction] = field(default_factory=list)
+    error: str = ""
+    action_form: dict[str, str] | None = None
+    action_error: str = ""
+
+
+def _prompt_set(request: HttpRequest, session: Session) -> PromptSet:
+    own = OwnPrompt.objects.filter(owner=request.patient).exclude(stage=OwnPrompt.Stage.INTENTION)  # type: ignore[attr-defined]
+    return with_own(prompts_for_session(session.course, session.number), own)
+
+
+def reflect(request: HttpRequest, session_id: int) -> HttpResponse:
+    session = owned_session(request, session_id)
+    prompt_set = _prompt_set(request, session)
+    if request.method != "POST":
+        return _render(request, session, prompt_set)
+    prompt = prompt_set.find(request.POST.get("prompt", ""))
+    if prompt is None:
+        messages.error(request, "That prompt is not part of this session's set any more; please pick one below.")
+        return _render(request, session, prompt_set, status=400)
+    text = request.POST.get("text", "")
+    try:
+        answer_prompt(request.patient, session, prompt, text)  # type: ignore[attr-defined]
+    except ValidationError as exc:
+        return _render(request, session, prompt_set, typed={prompt.key: (text, exc.messages[0])})
+    messages.success(request, "Saved.")
+    return redirect(reverse("reflect", args=[session.pk]) + f"#a-{prompt.slug}")
+
+
+@require_POST
+def make_action(request: HttpRequest, session_id: int) -> HttpResponse:
+    session = owned_session(request, session_id)
+    prompt_set = _prompt_set(request, session)
+    entry = answers_for(request.patient, session).get(request.POST.get("prompt", ""))  # type: ignore[attr-defined]
+    prompt = prompt_set.find(entry.prompt_id) if entry else None
+    if entry is None or prompt is None or not prompt.action:
+        messages.error(request, "Save an answer to that prompt first; then it can become an action.")
+        return _render(request, session, prompt_set, status=400)
+    form = ActionForm(request.POST)
+    if not form.is_valid():
+        typed = {"what": request.POST.get("what", ""), "due": request.POST.get("due", "")}
+        return _render(request, session, prompt_set, action_typed={prompt.key: (typed, first_error(form))})
+    rules.create_action(request.patient, form.cleaned_data["what"], form.cleaned_data["due"], entry=entry)  # type: ignore[attr-defined]
+    messages.success(request, "Added to your actions. You can tick it off on the Actions page.")
+    return redirect(reverse("reflect", args=[session.pk]) + f"#a-{prompt.slug}")
+
+
+def _render(
+    request: HttpRequest,
+    session: Session,
+    prompt_set: PromptSet,
+    *,
+    typed: dict[str, tuple[str, str]] | None = None,
+    action_typed: dict[str, tuple[dict[str, str], str]] | None = None,
+    status: int | None = None,
+) -> HttpResponse:
+    answers = answers_for(request.patient, session)  # type: ignore[attr-defined]
+    by_entry: dict[int, list[IntegrationAction]] = {}
+    for action in IntegrationAction.objects.filter(owner=request.patient, entry__in=list(answers.values())):  # type: ignore[attr-defined]
+        by_entry.setdefault(action.entry_id, []).append(action)  # type: ignore[arg-type]
+    groups = [
+        {"group": g, "rows": [_row(p, answers, by_entry, typed or {}, action_typed or {}) for p in g.prompts]}
+        for g in prompt_set.groups
+    ]
+    context: dict[str, Any] = {"session": session, "pack": prompt_set.pack, "groups": groups, "today": timezone.localdate()}
+    failed = bool(typed or action_typed)
+    return render(request, "journal/reflect/page.html", context, status=status or (422 if failed else 200))
+
+
+def _row(
+    prompt: Prompt,
+    answers: dict[str, Entry],
+    by_entry: dict[int, list[IntegrationAction]],
+    typed: dict[str, tuple[str, str]],
+    action_typed: dict[str, tuple[dict[str, str], str]],
+) -> Row:
+    entry = answers.get(prompt.key)
+    text, error = typed.get(prompt.key, (entry.text if entry else "", ""))
+    row = Row(prompt, entry, text, by_entry.get(entry.pk, []) if entry else [], error)
+    if prompt.key in action_typed:
+        row.action_form, row.action_error = action_typed[prompt.key]
+    elif entry is not None and prompt.action:
+        # A short answer is usually already the action; a long one is a starting point to shorten.
+        row.action_form = {"what": entry.text.strip() if len(entry.text.strip()) <= rules.MAX_WHAT else "", "due": ""}
+    return row
+
+
+urlpatterns = [
+    path("sessions/<int:session_id>/reflect", reflect, name="reflect"),
+    path("sessions/<int:session_id>/reflect/action", make_action, name="reflect_action"),
+]
