@@ -58,6 +58,7 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "afterglow.vault.middleware.vault_middleware",
     "afterglow.journal.middleware.patient_middleware",
     "afterglow.lib.middleware.no_store_middleware",
 ]
@@ -125,6 +126,13 @@ WHITENOISE_AUTOREFRESH = DEBUG
 # bodies are refused before they reach a view. Media uploads set their own limit.
 DATA_UPLOAD_MAX_MEMORY_SIZE = 6 * 1024 * 1024
 ENTRY_MAX_CHARS = envint("AFTERGLOW_ENTRY_MAX_CHARS", 1_000_000)
+
+# Vault (local mode): lock after this many idle minutes (0 = never), backups kept,
+# a daily backup while serving, and a trivial Argon2id cost for tests only.
+VAULT_IDLE_MINUTES = envint("AFTERGLOW_IDLE_MINUTES", 15)
+VAULT_BACKUPS_KEEP = envint("AFTERGLOW_BACKUPS_KEEP", 10)
+VAULT_AUTO_BACKUP = envbool("AFTERGLOW_AUTO_BACKUP", True)
+VAULT_KDF_FAST = envbool("AFTERGLOW_KDF_FAST", False)
 
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "no-referrer"

@@ -9,6 +9,7 @@ def healthz(request: HttpRequest) -> HttpResponse:
 urlpatterns = [
     path("healthz", healthz, name="healthz"),
     path("", include("afterglow.safety.urls")),
+    path("", include("afterglow.vault.urls")),
     path("", include("afterglow.prompts.urls")),
     path("", include("afterglow.journal.urls")),
 ]

@@ -9,9 +9,35 @@ import tempfile
 os.environ.setdefault("AFTERGLOW_HOME", tempfile.mkdtemp(prefix="afterglow-test-home-"))
 os.environ["AFTERGLOW_TESTING"] = "1"
 os.environ.pop("AFTERGLOW_CRISIS_REGION", None)
+# Argon2id at a trivial cost: the vault's own tests stay fast (production tunes to ~0.3 s).
+os.environ["AFTERGLOW_KDF_FAST"] = "1"
+os.environ.pop("AFTERGLOW_PASSPHRASE", None)
 
 import pytest
 from django.test import Client
+
+
+def pytest_configure(config) -> None:
+    config.addinivalue_line("markers", "vault_locked: start the test with the journal locked (no data key in memory)")
+
+
+@pytest.fixture(autouse=True)
+def vault_unlocked(request):
+    """Every test starts with the journal unlocked, as after typing the passphrase.
+
+    The test database is in memory, so the random key is never applied to it
+    (see afterglow/vault/backend/base.py). Mark a test `vault_locked` to start locked.
+    """
+    from afterglow.vault import keyring, session
+
+    if request.node.get_closest_marker("vault_locked"):
+        session.lock()
+    else:
+        keyring.remember(os.urandom(32))
+    session.throttle.succeeded()
+    yield
+    session.lock()
+    session.throttle.succeeded()
 
 
 @pytest.fixture

@@ -37,8 +37,15 @@ class Command(BaseCommand):
         parser.__class__ = OneLineParser
         return parser
 
+    # Verbs that read or write the journal unlock it first; init/recover/serve opt out.
+    needs_unlock = True
+
     def execute(self, *args: Any, **options: Any) -> Any:
         try:
+            if self.needs_unlock:
+                from afterglow.vault.session import unlock_for_cli
+
+                unlock_for_cli()
             return super().execute(*args, **options)
         except UserError as exc:
             if getattr(self, "_called_from_command_line", False):

@@ -62,15 +62,22 @@ class CursorWrapper(Database.Cursor):
         return super().executemany(self.convert_query(query, param_names=names), param_list)
 
 
+class Connection(Database.Connection):
+    """A plain subclass: unlike the C type it can be weakly referenced, so the keyring can track it."""
+
+
 class DatabaseWrapper(sqlite_base.DatabaseWrapper):
     Database = Database
     display_name = "SQLCipher"
 
     def get_new_connection(self, conn_params: dict[str, Any]) -> Any:
-        conn = Database.connect(**conn_params)
+        conn = Database.connect(**conn_params, factory=Connection)
+        # SQLCipher would log a wrong key on stderr; the vault reports it in words instead.
+        conn.execute("PRAGMA cipher_log_level = NONE")
         key = keyring.current_key()
         if key is not None and not self.is_in_memory_db():
             conn.execute(key_pragma(key))
+            keyring.track(conn)
         register_functions(conn)
         for pragma in PRAGMAS:
             conn.execute(pragma)

@@ -13,7 +13,8 @@ from django.core.management.base import CommandParser
 
 from afterglow.lib.cli import Command as BaseCommand
 from afterglow.lib.cli import fail
-from afterglow.vault import keyring
+from afterglow.vault.background import start as start_vault_background
+from afterglow.vault.session import unlock_for_serve
 
 
 def _has_display() -> bool:
@@ -22,6 +23,7 @@ def _has_display() -> bool:
 
 class Command(BaseCommand):
     help = "Serve Afterglow in your browser (localhost only by default)."
+    needs_unlock = False
 
     def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument("--host", default=settings.HOST)
@@ -35,8 +37,11 @@ class Command(BaseCommand):
         from afterglow.wsgi import application
 
         settings.HOME.mkdir(parents=True, exist_ok=True)
-        if keyring.current_key() is not None or not self._vault_in_use():
+        if settings.CLINIC:
             call_command("migrate", verbosity=0, interactive=False)
+        else:
+            # With AFTERGLOW_PASSPHRASE: start unlocked and migrate; otherwise the browser unlocks.
+            unlock_for_serve()
         try:
             server = create_server(application, host=options["host"], port=options["port"], threads=options["threads"])
         except OSError as exc:
@@ -49,8 +54,7 @@ class Command(BaseCommand):
         self._start_background()
         server.run()
 
-    def _vault_in_use(self) -> bool:
-        return (settings.HOME / "keys.json").exists()
-
     def _start_background(self) -> None:
         """Hook for background workers (task queue, daily backup) started alongside the server."""
+        if not settings.CLINIC:
+            start_vault_background()

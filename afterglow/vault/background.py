@@ -1,0 +1,53 @@
+"""While `afterglow serve` runs: lock after idle minutes, and back up once a day.
+
+One daemon thread that wakes every half minute; it does nothing while the
+journal is locked (there is no key to copy with, and that is the point).
+"""
+
+from __future__ import annotations
+
+import logging
+import threading
+
+from afterglow.vault import backup, session
+
+log = logging.getLogger("afterglow.vault")
+DAY = 24 * 60 * 60
+_stop = threading.Event()
+
+
+def tick() -> None:
+    if session.lock_if_idle():
+        log.info("locked after being idle")
+        return
+    if session.is_unlocked() and _backup_due():
+        try:
+            path = backup.make_backup()
+            log.info("daily backup written: %s", path.name)
+        except Exception as exc:  # a failed backup must never stop the app; try again next tick
+            log.warning("daily backup failed: %s", type(exc).__name__)
+
+
+def _backup_due() -> bool:
+    from django.conf import settings
+
+    if not settings.VAULT_AUTO_BACKUP:
+        return False
+    age = backup.latest_age_seconds()
+    return age is None or age >= DAY
+
+
+def _run(interval: float) -> None:
+    while not _stop.wait(interval):
+        tick()
+
+
+def start(interval: float = 30.0) -> threading.Thread:
+    _stop.clear()
+    thread = threading.Thread(target=_run, args=(interval,), name="afterglow-vault", daemon=True)
+    thread.start()
+    return thread
+
+
+def stop() -> None:
+    _stop.set()

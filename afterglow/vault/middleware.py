@@ -1,0 +1,43 @@
+"""Nothing of the journal is reachable until it is unlocked (local mode)."""
+
+from __future__ import annotations
+
+from urllib.parse import urlencode
+
+from django.conf import settings
+from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
+
+from afterglow.lib.middleware import Handler
+from afterglow.vault import session
+
+# Reachable while locked: health checks, crisis help, assets, and the vault's own pages.
+OPEN_PREFIXES = ("/static/", "/healthz", "/help")
+VAULT_PAGES = ("/unlock", "/recover", "/setup")
+
+
+def vault_middleware(get_response: Handler) -> Handler:
+    def middleware(request: HttpRequest) -> HttpResponse:
+        if settings.CLINIC or request.path.startswith(OPEN_PREFIXES):
+            return get_response(request)
+        session.lock_if_idle()
+        request.vault_unlocked = session.open_to(request)  # type: ignore[attr-defined]
+        if request.vault_unlocked or request.path.startswith(VAULT_PAGES):  # type: ignore[attr-defined]
+            if request.vault_unlocked:  # type: ignore[attr-defined]
+                session.touch()
+            return get_response(request)
+        return _send_to_unlock(request)
+
+    return middleware
+
+
+def _send_to_unlock(request: HttpRequest) -> HttpResponse:
+    target = "/unlock" if session.is_set_up() else "/setup"
+    if request.method != "GET":
+        # A form or autosave sent while locked: its page keeps the draft; tell it where to go.
+        back = request.headers.get("HX-Current-URL") or request.path
+        response = HttpResponse("The journal is locked. Unlock it to save.", status=401, content_type="text/plain")
+        response["HX-Redirect"] = f"{target}?{urlencode({'next': back})}" if target == "/unlock" else target
+        return response
+    if target == "/unlock" and request.path != "/":
+        return HttpResponseRedirect(f"/unlock?{urlencode({'next': request.get_full_path()})}")
+    return HttpResponseRedirect(target)

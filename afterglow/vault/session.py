@@ -1,0 +1,220 @@
+"""Unlocking and locking the journal in this process.
+
+The data key lives only in memory (`keyring`). In the local web app an
+unlock made through the browser is bound to that browser's signed session
+cookie by a random token; an unlock made from the environment
+(`AFTERGLOW_PASSPHRASE`, used by scripts and tests) serves any local client.
+"""
+
+from __future__ import annotations
+
+import getpass
+import os
+import secrets
+import sys
+import threading
+import time
+from typing import Any
+
+from django.conf import settings
+from django.core.management import call_command
+
+from afterglow.vault import keyfile, keyring, store
+from afterglow.vault.errors import KeysMissing, NotSetUp, VaultError
+from afterglow.vault.throttle import Throttle
+
+PASSPHRASE_ENV = "AFTERGLOW_PASSPHRASE"
+SESSION_KEY = "vault_token"
+MIN_PASSPHRASE = 8
+
+throttle = Throttle()
+_state_lock = threading.Lock()
+_token: str | None = None
+_last_seen = time.monotonic()
+
+
+# --- state -----------------------------------------------------------------
+
+
+def is_unlocked() -> bool:
+    return keyring.current_key() is not None
+
+
+def is_set_up() -> bool:
+    return keyfile.exists()
+
+
+def open_to(request: Any) -> bool:
+    """Whether this request may read the journal (unlocked, and for this browser)."""
+    if not is_unlocked():
+        return False
+    return _token is None or request.session.get(SESSION_KEY) == _token
+
+
+def bind(request: Any) -> None:
+    """Tie the unlocked journal to this browser (a new token on each lock cycle)."""
+    global _token
+    with _state_lock:
+        if _token is None:
+            _token = secrets.token_urlsafe(32)
+        request.session[SESSION_KEY] = _token
+
+
+def touch() -> None:
+    global _last_seen
+    _last_seen = time.monotonic()
+
+
+def idle_seconds() -> float:
+    return time.monotonic() - _last_seen
+
+
+def lock_if_idle() -> bool:
+    if is_unlocked() and settings.VAULT_IDLE_MINUTES > 0 and idle_seconds() > settings.VAULT_IDLE_MINUTES * 60:
+        lock()
+        return True
+    return False
+
+
+def lock() -> None:
+    """Forget the key and close every connection that used it."""
+    global _token
+    from django.db import connections
+
+    with _state_lock:
+        _token = None
+    keyring.forget()
+    connections.close_all()
+
+
+# --- unlocking -------------------------------------------------------------
+
+
+def unlock(passphrase: str, *, migrate: bool = True) -> None:
+    data_key = keyfile.load().open_with_passphrase(passphrase)
+    open_journal(data_key, migrate=migrate)
+
+
+def open_journal(data_key: bytes, *, migrate: bool = True) -> None:
+    """Take a data key into use: encrypt a pre-vault journal, check the key fits, migrate."""
+    with store.friendly_io():
+        store.encrypt_in_place(data_key)
+        _check_key_fits(data_key)
+    keyring.remember(data_key)
+    touch()
+    if migrate:
+        with store.friendly_io():
+            call_command("migrate", verbosity=0, interactive=False)
+
+
+def _check_key_fits(data_key: bytes) -> None:
+    path = store.journal_path()
+    if not path.exists():
+        return
+    conn = store.connect(path, data_key)
+    try:
+        conn.execute("SELECT count(*) FROM sqlite_master").fetchone()
+    except Exception as exc:
+        if "not a database" in str(exc):
+            raise KeysMissing(
+                "keys.json does not belong to this journal.db (perhaps one of them was copied from elsewhere). "
+                "Nothing was changed."
+            ) from exc
+        raise
+    finally:
+        conn.close()
+
+
+def unlock_for_cli(*, migrate: bool = False) -> None:
+    """Every journal CLI verb calls this first: AFTERGLOW_PASSPHRASE, else a prompt on a terminal."""
+    if settings.CLINIC or is_unlocked():
+        return
+    if not is_set_up():
+        if store.journal_path().exists():
+            raise NotSetUp(
+                "This journal is not encrypted yet. Run `afterglow init` to protect it with a passphrase; nothing will be lost."
+            )
+        keyfile.load()  # raises the "no journal yet" message
+    unlock(ask_passphrase(), migrate=migrate)
+
+
+def ask_passphrase(prompt: str = "Passphrase: ") -> str:
+    from_env = os.environ.get(PASSPHRASE_ENV)
+    if from_env:
+        return from_env
+    if not sys.stdin.isatty():
+        raise VaultError(f"The journal is locked. Set {PASSPHRASE_ENV} or run this in a terminal to type the passphrase.")
+    return getpass.getpass(prompt)
+
+
+def ask_new_passphrase(env_name: str = PASSPHRASE_ENV) -> str:
+    """A new passphrase: from `env_name`, else typed twice on a terminal."""
+    from_env = os.environ.get(env_name)
+    if from_env:
+        check_new_passphrase(from_env, from_env)
+        return from_env
+    if not sys.stdin.isatty():
+        raise VaultError(f"Set {env_name} or run this in a terminal to choose a passphrase.")
+    first = getpass.getpass("New passphrase: ")
+    check_new_passphrase(first, getpass.getpass("The same passphrase again: "))
+    return first
+
+
+def check_new_passphrase(first: str, second: str) -> None:
+    if len(first) < MIN_PASSPHRASE:
+        raise VaultError(f"Please choose a passphrase of at least {MIN_PASSPHRASE} characters; a few plain words work well.")
+    if first != second:
+        raise VaultError("The two passphrases are not the same. Please type them again.")
+
+
+# --- creating, changing, recovering -------------------------------------------
+
+
+def create_journal(passphrase: str) -> str:
+    """keys.json + encrypted journal.db (an existing plain journal is converted). Returns the recovery key."""
+    if is_set_up():
+        raise VaultError(f"A journal already exists in {store.home()}; nothing was changed.")
+    if store.journal_path().exists() and not store.is_plain(store.journal_path()):
+        raise KeysMissing(keyfile._missing_message())
+    store.ensure_writable(store.home())
+    keys, data_key, recovery = keyfile.create(passphrase)
+    # keys.json first: if we stop half-way, the next unlock finishes the conversion.
+    keyfile.save(keys)
+    with store.friendly_io():
+        _materialise(data_key)
+    open_journal(data_key)
+    from afterglow.journal.access import local_patient
+
+    local_patient()
+    return recovery
+
+
+def _materialise(data_key: bytes) -> None:
+    path = store.journal_path()
+    if path.exists():
+        return
+    conn = store.connect(path, data_key)
+    try:
+        conn.execute("PRAGMA journal_mode = WAL")
+    finally:
+        conn.close()
+    os.chmod(path, 0o600)
+
+
+def change_passphrase(old: str, new: str) -> None:
+    keys = keyfile.load()
+    data_key = keys.open_with_passphrase(old)
+    keyfile.save(keys.with_passphrase(data_key, new))
+
+
+def recover(recovery_text: str, new: str, *, migrate: bool = True) -> None:
+    keys = keyfile.load()
+    data_key = keys.open_with_recovery(recovery_text)
+    keyfile.save(keys.with_passphrase(data_key, new))
+    open_journal(data_key, migrate=migrate)
+
+
+def unlock_for_serve() -> None:
+    """`afterglow serve`: start unlocked (and migrated) when AFTERGLOW_PASSPHRASE is set."""
+    if is_set_up() and os.environ.get(PASSPHRASE_ENV):
+        unlock(os.environ[PASSPHRASE_ENV])

@@ -1,0 +1,3 @@
+from afterglow.vault.views import urlpatterns
+
+__all__ = ["urlpatterns"]

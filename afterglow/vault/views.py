@@ -1,0 +1,164 @@
+"""Vault pages: first-run setup, unlock, recover, lock, passphrase change, backups."""
+
+from __future__ import annotations
+
+import threading
+
+from django.contrib import messages
+from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
+from django.shortcuts import render
+from django.urls import path
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.views.decorators.http import require_POST
+
+from afterglow.vault import backup, session
+from afterglow.vault.errors import VaultError, WrongPassphrase, WrongRecoveryKey
+from afterglow.vault.forms import ChangePassphraseForm, KeptForm, NewPassphraseForm, RecoverForm, UnlockForm
+from afterglow.vault.middleware import VAULT_PAGES
+
+# The recovery key stays in memory only until the person confirms they kept it.
+_pending_recovery: dict[str, str] = {}
+_pending_lock = threading.Lock()
+
+
+def _next(request: HttpRequest) -> str:
+    target = request.POST.get("next") or request.GET.get("next") or "/"
+    safe = url_has_allowed_host_and_scheme(target, allowed_hosts={request.get_host()}) and target.startswith("/")
+    return target if safe and not target.startswith(VAULT_PAGES) else "/"
+
+
+def setup(request: HttpRequest) -> HttpResponse:
+    if session.is_set_up():
+        return HttpResponseRedirect("/unlock")
+    form = NewPassphraseForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            recovery = session.create_journal(form.cleaned_data["new"])
+        except VaultError as exc:
+            form.add_error(None, str(exc))
+            return render(request, "vault/setup.html", {"form": form}, status=exc.status)
+        session.bind(request)
+        with _pending_lock:
+            _pending_recovery[request.session[session.SESSION_KEY]] = recovery
+        return _recovery_page(request, recovery, KeptForm())
+    return render(request, "vault/setup.html", {"form": form}, status=400 if form.errors else 200)
+
+
+def _recovery_page(request: HttpRequest, recovery: str, form: KeptForm, status: int = 200) -> HttpResponse:
+    return render(request, "vault/recovery_key.html", {"recovery": recovery.split("-"), "form": form}, status=status)
+
+
+@require_POST
+def setup_kept(request: HttpRequest) -> HttpResponse:
+    token = request.session.get(session.SESSION_KEY, "")
+    if not session.open_to(request) or token not in _pending_recovery:
+        return HttpResponseRedirect("/")
+    form = KeptForm(request.POST)
+    if not form.is_valid():
+        return _recovery_page(request, _pending_recovery[token], form, status=400)
+    with _pending_lock:
+        _pending_recovery.pop(token, None)
+    messages.success(request, "Your journal is ready, and only your passphrase opens it.")
+    return HttpResponseRedirect("/")
+
+
+def unlock(request: HttpRequest) -> HttpResponse:
+    if session.open_to(request):
+        return HttpResponseRedirect(_next(request))
+    if not session.is_set_up():
+        return HttpResponseRedirect("/setup")
+    form = UnlockForm(request.POST or None)
+    status = 200
+    if request.method == "POST":
+        status = _try(request, form, lambda: session.unlock(form.cleaned_data["passphrase"]))
+        if status == 302:
+            return HttpResponseRedirect(_next(request))
+    return render(request, "vault/unlock.html", _gate_context(request, form), status=status)
+
+
+def recover(request: HttpRequest) -> HttpResponse:
+    if not session.is_set_up():
+        return HttpResponseRedirect("/setup")
+    form = RecoverForm(request.POST or None)
+    status = 200
+    if request.method == "POST":
+        status = _try(request, form, lambda: session.recover(form.cleaned_data["recovery_key"], form.cleaned_data["new"]))
+        if status == 302:
+            messages.success(request, "Your new passphrase is set. Your recovery key still works; keep it safe.")
+            return HttpResponseRedirect(_next(request))
+    return render(request, "vault/recover.html", _gate_context(request, form), status=status)
+
+
+def _try(request: HttpRequest, form: UnlockForm | RecoverForm, attempt: object) -> int:
+    """Run an unlock-like attempt behind the throttle; 302 on success, else the page's status."""
+    if session.throttle.seconds_left():
+        form.add_error(None, "Please wait a moment before trying again.")
+        return 429
+    if not form.is_valid():
+        return 400
+    try:
+        attempt()  # type: ignore[operator]
+    except (WrongPassphrase, WrongRecoveryKey) as exc:
+        wait = session.throttle.failed()
+        form.add_error(None, str(exc))
+        return 429 if wait else exc.status
+    except VaultError as exc:
+        form.add_error(None, str(exc))
+        return exc.status
+    session.throttle.succeeded()
+    session.bind(request)
+    return 302
+
+
+def _gate_context(request: HttpRequest, form: object) -> dict[str, object]:
+    return {"form": form, "next": _next(request), "wait": session.throttle.seconds_left()}
+
+
+@require_POST
+def lock(request: HttpRequest) -> HttpResponse:
+    session.lock()
+    request.session.pop(session.SESSION_KEY, None)
+    return HttpResponseRedirect("/unlock")
+
+
+def privacy(request: HttpRequest) -> HttpResponse:
+    from django.conf import settings
+
+    context = {"backups": backup.listing()[:10], "idle_minutes": settings.VAULT_IDLE_MINUTES, "keep": settings.VAULT_BACKUPS_KEEP}
+    return render(request, "vault/privacy.html", context)
+
+
+@require_POST
+def backup_now(request: HttpRequest) -> HttpResponse:
+    try:
+        made = backup.make_backup()
+    except VaultError as exc:
+        messages.error(request, str(exc))
+    else:
+        messages.success(request, f"Backup saved as {made.name}.")
+    return HttpResponseRedirect("/privacy")
+
+
+def change_passphrase(request: HttpRequest) -> HttpResponse:
+    form = ChangePassphraseForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            session.change_passphrase(form.cleaned_data["current"], form.cleaned_data["new"])
+        except VaultError as exc:
+            form.add_error("current" if isinstance(exc, WrongPassphrase) else None, str(exc))
+            return render(request, "vault/passphrase.html", {"form": form}, status=exc.status)
+        messages.success(request, "Your passphrase is changed. Use the new one next time you unlock.")
+        return HttpResponseRedirect("/privacy")
+    return render(request, "vault/passphrase.html", {"form": form}, status=400 if form.errors else 200)
+
+
+urlpatterns = [
+    path("setup", setup, name="vault-setup"),
+    path("setup/kept", setup_kept, name="vault-setup-kept"),
+    path("unlock", unlock, name="unlock"),
+    path("recover", recover, name="recover"),
+    path("lock", lock, name="lock"),
+    path("privacy", privacy, name="privacy"),
+    path("privacy/backup", backup_now, name="backup-now"),
+    path("privacy/passphrase", change_passphrase, name="change-passphrase"),
+]
