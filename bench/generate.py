@@ -104,18 +104,12 @@ def open_journal(home: Path) -> None:
 
 
 def unlock_from_env(home: Path) -> None:
-    """Put the data key in this process's keyring, using the vault's own unlock."""
+    """Put the data key in this process's keyring through the vault's own CLI unlock (AFTERGLOW_PASSPHRASE)."""
     if not (home / "keys.json").exists():
-        return  # init made a plain journal (vault not in this build)
-    from afterglow import vault
+        return  # init made a plain journal (no vault in this build)
+    from afterglow.vault import session
 
-    unlock = getattr(vault, "unlock_from_env", None) or getattr(vault, "unlock", None)
-    if unlock is None:
-        sys.exit("generate: the journal is encrypted but afterglow.vault has no unlock function to call")
-    try:
-        unlock()
-    except TypeError:
-        unlock(os.environ["AFTERGLOW_PASSPHRASE"])
+    session.unlock_for_cli(migrate=False)
 
 
 # --- the shape of the journal -----------------------------------------------------------------------
@@ -337,8 +331,11 @@ def write_jrnl(out: TextIO, entries: list[Any]) -> None:
         if entry.title:
             head, body = entry.title, entry.text
         else:
-            head, _, body = entry.text.partition(". ")
-            head += "." if body else ""
+            # jrnl takes the first sentence as the title: keep it on the date line.
+            first, newline, rest = entry.text.partition("\n")
+            head, stop, tail = first.partition(". ")
+            head += "." if stop else ""
+            body = (tail + newline + rest).strip()
         out.write(f"[{stamp}] {head}\n{body}\n\n" if body else f"[{stamp}] {head}\n\n")
 
 

@@ -1,0 +1,264 @@
+"""Load the local web app: 20 concurrent loopback clients on the home page and the timeline.
+
+    .venv/bin/python bench/web_load.py --size 100k [--clients 20] [--requests 1000] [--seconds 60]
+
+Starts `afterglow serve --no-browser` on a free 127.0.0.1 port against the
+generated journal, unlocks it through /unlock when the vault asks (the same
+form a person uses), then runs the clients (threads, one keep-alive
+http.client connection each, only 127.0.0.1) until each path has had
+`--requests` requests or `--seconds` have passed. Prints p50/p95 per path.
+"""
+
+from __future__ import annotations
+
+import argparse
+import http.client
+import os
+import re
+import socket
+import subprocess
+import sys
+import threading
+import time
+from html.parser import HTMLParser
+from pathlib import Path
+from typing import Any
+from urllib.parse import urlencode, urlsplit
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+
+from common import AFTERGLOW, afterglow_env, home_for, ms, save_results, summary
+
+HOST = "127.0.0.1"
+PATHS = ("/", "/timeline")
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind((HOST, 0))
+        return sock.getsockname()[1]
+
+
+class Server:
+    def __init__(self, home: Path, port: int) -> None:
+        self.port = port
+        cmd = [str(AFTERGLOW), "serve", "--no-browser", "--host", HOST, "--port", str(port)]
+        self.log = (home.parent / f"serve-{home.name}.log").open("wb")
+        self.proc = subprocess.Popen(cmd, env=afterglow_env(home), stdout=self.log, stderr=subprocess.STDOUT)
+
+    def wait_ready(self, timeout: float = 120) -> None:
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            if self.proc.poll() is not None:
+                raise SystemExit(f"web_load: the server exited ({self.proc.returncode}); see {self.log.name}")
+            try:
+                if request(self.port, "GET", "/healthz")[0] == 200:
+                    return
+            except OSError:
+                time.sleep(0.2)
+        raise SystemExit("web_load: the server did not answer /healthz in time")
+
+    def stop(self) -> None:
+        self.proc.terminate()
+        try:
+            self.proc.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            self.proc.kill()
+            self.proc.wait()
+        self.log.close()
+
+
+def request(
+    port: int, method: str, path: str, body: bytes | None = None, headers: dict[str, str] | None = None
+) -> tuple[int, dict[str, list[str]], bytes]:
+    conn = http.client.HTTPConnection(HOST, port, timeout=30)
+    try:
+        conn.request(method, path, body=body, headers=headers or {})
+        resp = conn.getresponse()
+        found: dict[str, list[str]] = {}
+        for name, value in resp.getheaders():
+            found.setdefault(name.lower(), []).append(value)
+        return resp.status, found, resp.read()
+    finally:
+        conn.close()
+
+
+class Jar:
+    """Just enough of a cookie jar for one local site."""
+
+    def __init__(self) -> None:
+        self.cookies: dict[str, str] = {}
+
+    def take(self, headers: dict[str, list[str]]) -> None:
+        for line in headers.get("set-cookie", []):
+            name, _, value = line.split(";", 1)[0].partition("=")
+            self.cookies[name.strip()] = value.strip()
+
+    def header(self) -> dict[str, str]:
+        return {"Cookie": "; ".join(f"{k}={v}" for k, v in self.cookies.items())} if self.cookies else {}
+
+
+class FormFields(HTMLParser):
+    """The inputs of the first form with a password field: their names and default values."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.forms: list[dict[str, Any]] = []
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        a = {k: v or "" for k, v in attrs}
+        if tag == "form":
+            self.forms.append({"action": a.get("action", ""), "fields": {}, "password": None})
+        elif tag == "input" and self.forms and a.get("name"):
+            form = self.forms[-1]
+            if a.get("type") == "password" and form["password"] is None:
+                form["password"] = a["name"]
+            else:
+                form["fields"][a["name"]] = a.get("value", "")
+
+
+def unlock(port: int, jar: Jar, passphrase: str | None) -> None:
+    """If the app asks to be unlocked, fill in its form like a person would."""
+    status, headers, _ = request(port, "GET", "/", headers=jar.header())
+    jar.take(headers)
+    if status not in (301, 302, 303) or "unlock" not in headers.get("location", [""])[0]:
+        return
+    if not passphrase:
+        raise SystemExit("web_load: the journal is locked; set AFTERGLOW_PASSPHRASE")
+    path = urlsplit(headers["location"][0]).path or "/unlock"
+    status, headers, body = request(port, "GET", path, headers=jar.header())
+    jar.take(headers)
+    parser = FormFields()
+    parser.feed(body.decode("utf-8", errors="replace"))
+    form = next((f for f in parser.forms if f["password"]), None)
+    if form is None:
+        raise SystemExit("web_load: /unlock has no passphrase field")
+    data = urlencode(form["fields"] | {form["password"]: passphrase}).encode()
+    headers_out = jar.header() | {
+        "Content-Type": "application/x-www-form-urlencoded",
+        "Origin": f"http://{HOST}:{port}",
+        "Referer": f"http://{HOST}:{port}{path}",
+    }
+    status, headers, _ = request(port, "POST", form["action"] or path, data, headers_out)
+    jar.take(headers)
+    if status not in (301, 302, 303) or request(port, "GET", "/", headers=jar.header())[0] != 200:
+        raise SystemExit(f"web_load: unlocking through the form failed (status {status})")
+
+
+class Load:
+    def __init__(self, port: int, jar: Jar, per_path: int, seconds: float) -> None:
+        self.port, self.cookie, self.per_path = port, jar.header(), per_path
+        self.deadline = time.monotonic() + seconds
+        self.lock = threading.Lock()
+        self.issued = dict.fromkeys(PATHS, 0)
+        self.times: dict[str, list[float]] = {p: [] for p in PATHS}
+        self.errors: list[str] = []
+        self.bytes = dict.fromkeys(PATHS, 0)
+
+    def next_path(self, turn: int) -> str | None:
+        with self.lock:
+            order = PATHS[turn % 2 :] + PATHS[: turn % 2]
+            for path in order:
+                if self.issued[path] < self.per_path:
+                    self.issued[path] += 1
+                    return path
+        return None
+
+    def client(self, index: int) -> None:
+        conn = http.client.HTTPConnection(HOST, self.port, timeout=60)
+        turn = index
+        while time.monotonic() < self.deadline and (path := self.next_path(turn)):
+            turn += 1
+            started = time.perf_counter()
+            try:
+                conn.request("GET", path, headers=self.cookie)
+                resp = conn.getresponse()
+                body = resp.read()
+            except (OSError, http.client.HTTPException) as exc:
+                self.errors.append(f"{path}: {exc!r}")
+                conn.close()
+                conn = http.client.HTTPConnection(HOST, self.port, timeout=60)
+                continue
+            elapsed = time.perf_counter() - started
+            with self.lock:
+                if resp.status != 200:
+                    self.errors.append(f"{path}: HTTP {resp.status}")
+                else:
+                    self.times[path].append(elapsed)
+                    self.bytes[path] = len(body)
+        conn.close()
+
+    def run(self, clients: int) -> None:
+        threads = [threading.Thread(target=self.client, args=(i,)) for i in range(clients)]
+        for t in threads:
+            t.start()
+        for t in threads:
+            t.join()
+
+
+def check_pages(port: int, jar: Jar) -> dict[str, str]:
+    """Make sure each path is a real page before loading it (not a redirect or an error)."""
+    problems = {}
+    for path in PATHS:
+        status, _, body = request(port, "GET", path, headers=jar.header())
+        if status != 200:
+            problems[path] = f"HTTP {status}"
+        elif not re.search(rb"<main", body):
+            problems[path] = "200 but no <main> in the page"
+    return problems
+
+
+def main(argv: list[str]) -> dict[str, Any]:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--size", default="100k")
+    parser.add_argument("--clients", type=int, default=20)
+    parser.add_argument("--requests", type=int, default=1000, help="per path")
+    parser.add_argument("--seconds", type=float, default=90)
+    args = parser.parse_args(argv)
+    home = home_for(args.size)
+    if not (home / "journal.db").exists():
+        sys.exit(f"web_load: no {args.size} journal yet; run bench/run.py (or generate.py) first")
+    server = Server(home, free_port())
+    try:
+        server.wait_ready()
+        jar = Jar()
+        unlock(server.port, jar, os.environ.get("AFTERGLOW_PASSPHRASE"))
+        problems = check_pages(server.port, jar)
+        if problems:
+            result: dict[str, Any] = {"size": args.size, "error": "; ".join(f"{p} {m}" for p, m in problems.items())}
+        else:
+            warm = Load(server.port, jar, 20, 30)
+            warm.run(4)
+            load = Load(server.port, jar, args.requests, args.seconds)
+            started = time.monotonic()
+            load.run(args.clients)
+            wall = time.monotonic() - started
+            result = {
+                "size": args.size,
+                "clients": args.clients,
+                "wall_seconds": wall,
+                "errors": len(load.errors),
+                "first_errors": load.errors[:5],
+                "paths": {p: summary(t) | {"bytes": load.bytes[p]} for p, t in load.times.items() if t},
+                "requests_per_second": sum(len(t) for t in load.times.values()) / wall,
+            }
+    finally:
+        server.stop()
+    print_result(result)
+    save_results("web_load", result)
+    return result
+
+
+def print_result(result: dict[str, Any]) -> None:
+    if "error" in result:
+        print(f"\nweb ({result['size']}): not measured: {result['error']}")
+        return
+    print(f"\nweb ({result['size']} entries, {result['clients']} concurrent clients, {result['requests_per_second']:.0f} req/s)")
+    for path, s in result["paths"].items():
+        print(f"  GET {path:10} n={s['n']:5}  p50 {ms(s['median']):>10}  p95 {ms(s['p95']):>10}  ({s['bytes']:,} bytes)")
+    if result["errors"]:
+        print(f"  errors: {result['errors']} (first: {result['first_errors'][0]})")
+
+
+if __name__ == "__main__":
+    main(sys.argv[1:])
