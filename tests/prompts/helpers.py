@@ -24,3 +24,11 @@ def make_session(course: Course, days_after_start: int = 0, **fields: Any) -> Se
 def stranger() -> Any:
     user, _ = get_user_model().objects.get_or_create(username="stranger")
     return user
+
+
+def submit(client: Any, url: str, data: dict[str, str] | None = None, *, page: str | None = None) -> Any:
+    """Open the page holding the form (for its CSRF cookie), then post it like a browser would."""
+    from tests.conftest import csrf_post
+
+    client.get(page or url)
+    return csrf_post(client, url, data)

@@ -1,0 +1,148 @@
+from __future__ import annotations
+
+from datetime import timedelta
+
+import pytest
+from django.utils import timezone
+
+from afterglow.journal.models import Entry, EntryRevision, IntegrationAction
+from tests.prompts.helpers import make_course, make_session, stranger, submit
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def session(patient):
+    return make_session(make_course(patient))
+
+
+def url(session) -> str:
+    return f"/sessions/{session.pk}/reflect"
+
+
+def test_a_course_without_programme_shows_the_three_stage_prompts(client, session):
+    body = client.get(url(session)).content.decode()
+    assert "Recall" in body and "Reflection" in body and "Action" in body
+    assert "Which feeling is closest to the surface right now?" in body
+
+
+def test_a_programme_course_shows_the_set_for_that_session(client, patient):
+    course = make_course(patient, programme="six-session")
+    make_session(course)
+    make_session(course, 7)
+    third = make_session(course, 14)
+    body = client.get(url(third)).content.decode()
+    assert third.number == 3
+    assert "Lifestyle" in body and "Awareness and connection" not in body
+
+
+def test_it_saves_an_answer_as_a_guided_entry_linked_to_the_session(client, patient, session):
+    response = submit(client, url(session), {"prompt": "three-stage/emotion", "text": "Relief, mostly."})
+    assert response.status_code == 302
+    entry = Entry.objects.get()
+    assert (entry.owner, entry.session, entry.mode) == (patient, session, Entry.Mode.GUIDED)
+    assert entry.prompt_id == "three-stage/emotion"
+    assert entry.prompt_text == "Which feeling is closest to the surface right now?"
+    assert entry.revisions.count() == 1
+
+
+def test_answering_again_revises_the_same_entry(client, session):
+    submit(client, url(session), {"prompt": "three-stage/emotion", "text": "Relief"})
+    submit(client, url(session), {"prompt": "three-stage/emotion", "text": "Relief, and some sadness"})
+    assert Entry.objects.get().text == "Relief, and some sadness"
+    assert EntryRevision.objects.count() == 2
+
+
+def test_an_empty_answer_is_refused_and_the_page_comes_back(client, session):
+    response = submit(client, url(session), {"prompt": "three-stage/emotion", "text": "   "})
+    assert response.status_code == 422
+    assert "nothing to save yet" in response.content.decode()
+    assert not Entry.objects.exists()
+
+
+def test_a_too_long_answer_keeps_what_was_typed(client, session, settings):
+    settings.ENTRY_MAX_CHARS = 50
+    typed = "A long answer that goes on and on " * 3
+    response = submit(client, url(session), {"prompt": "three-stage/theme", "text": typed})
+    assert response.status_code == 422
+    assert typed.strip() in response.content.decode()
+    assert not Entry.objects.exists()
+
+
+def test_a_prompt_not_in_this_sessions_set_is_refused(client, session):
+    response = submit(client, url(session), {"prompt": "six-session/s1-fit", "text": "Hello"})
+    assert response.status_code == 400
+    assert not Entry.objects.exists()
+
+
+def test_an_answer_to_an_action_prompt_offers_to_become_an_action(client, session):
+    submit(client, url(session), {"prompt": "three-stage/small-step", "text": "Call my brother"})
+    submit(client, url(session), {"prompt": "three-stage/emotion", "text": "Calm"})
+    body = client.get(url(session)).content.decode()
+    assert body.count("Make this an integration action") == 1
+    assert 'value="Call my brother"' in body
+
+
+def test_it_turns_an_answer_into_an_action_linked_to_entry_and_session(client, patient, session):
+    submit(client, url(session), {"prompt": "three-stage/small-step", "text": "Call my brother"})
+    due = (timezone.localdate() + timedelta(days=3)).isoformat()
+    response = submit(
+        client,
+        f"{url(session)}/action",
+        {"prompt": "three-stage/small-step", "what": "Call my brother on Sunday", "due": due},
+        page=url(session),
+    )
+    assert response.status_code == 302
+    action = IntegrationAction.objects.get()
+    assert (action.owner, action.session, action.entry) == (patient, session, Entry.objects.get())
+    assert action.what == "Call my brother on Sunday" and action.due.isoformat() == due
+    assert "Call my brother on Sunday" in client.get(url(session)).content.decode()
+
+
+@pytest.mark.parametrize(
+    ("due", "message"),
+    [("2026-02-30", "does not exist on the calendar"), ("2001-01-01", "already passed")],
+)
+def test_an_impossible_due_date_keeps_what_was_typed(client, session, due, message):
+    submit(client, url(session), {"prompt": "three-stage/small-step", "text": "Walk"})
+    data = {"prompt": "three-stage/small-step", "what": "Walk by the river", "due": due}
+    response = submit(client, f"{url(session)}/action", data, page=url(session))
+    assert response.status_code == 422
+    body = response.content.decode()
+    assert message in body and 'value="Walk by the river"' in body and f'value="{due}"' in body
+    assert not IntegrationAction.objects.exists()
+
+
+def test_an_empty_action_is_refused(client, session):
+    submit(client, url(session), {"prompt": "three-stage/small-step", "text": "Walk"})
+    response = submit(client, f"{url(session)}/action", {"prompt": "three-stage/small-step", "what": " "}, page=url(session))
+    assert response.status_code == 422
+    assert not IntegrationAction.objects.exists()
+
+
+def test_a_non_action_prompt_cannot_become_an_action(client, session):
+    submit(client, url(session), {"prompt": "three-stage/emotion", "text": "Calm"})
+    response = submit(client, f"{url(session)}/action", {"prompt": "three-stage/emotion", "what": "Be calm"}, page=url(session))
+    assert response.status_code == 400
+    assert not IntegrationAction.objects.exists()
+
+
+def test_a_session_that_does_not_exist_is_a_404(client, session):
+    assert client.get(f"/sessions/{session.pk + 50}/reflect").status_code == 404
+
+
+def test_someone_elses_session_is_a_404_and_nothing_is_saved(client, session):
+    other = make_session(make_course(stranger()))
+    assert client.get(url(other)).status_code == 404
+    response = submit(client, url(other), {"prompt": "three-stage/emotion", "text": "x"}, page=url(session))
+    assert response.status_code == 404
+    assert not Entry.objects.exists()
+
+
+def test_own_prompts_are_offered_and_answerable(client, patient, session):
+    from afterglow.prompts.models import OwnPrompt
+
+    mine = OwnPrompt.objects.create(owner=patient, stage="action", text="What will I tell my therapist?")
+    assert "What will I tell my therapist?" in client.get(url(session)).content.decode()
+    submit(client, url(session), {"prompt": f"own/{mine.pk}", "text": "About the lake"})
+    assert Entry.objects.get().prompt_text == "What will I tell my therapist?"
