@@ -1,5 +1,108 @@
-"""course pages."""
+"""The course and its sessions: set them up, and each session's page as the hub of what surrounds it."""
 
 from __future__ import annotations
 
-urlpatterns: list = []
+from typing import Any
+
+from django.contrib import messages
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import path
+
+from afterglow.journal import capture, timeline
+from afterglow.journal.courses import current_course
+from afterglow.journal.forms import CourseForm, SessionForm
+from afterglow.journal.models import Capture, Course, Session
+
+SESSION_ENTRIES = 20
+
+
+def course(request: HttpRequest) -> HttpResponse:
+    owner = request.patient  # type: ignore[attr-defined]
+    current = current_course(owner)
+    if current is None:
+        return _course_form(request, Course(owner=owner), template="journal/course/new.html")
+    sessions = current.sessions.order_by("started_at", "id")
+    others = Course.objects.filter(owner=owner).exclude(pk=current.pk)
+    return render(request, "journal/course/detail.html", {"course": current, "sessions": sessions, "others": others})
+
+
+def course_edit(request: HttpRequest) -> HttpResponse:
+    current = current_course(request.patient)  # type: ignore[attr-defined]
+    if current is None:
+        return redirect("course")
+    return _course_form(request, current, template="journal/course/edit.html", cancel="/course")
+
+
+def course_new(request: HttpRequest) -> HttpResponse:
+    """A further course (a booster series, a new clinic) becomes the current one."""
+    owner = request.patient  # type: ignore[attr-defined]
+    cancel = "/course" if current_course(owner) else ""
+    return _course_form(request, Course(owner=owner), template="journal/course/new.html", cancel=cancel)
+
+
+def _course_form(request: HttpRequest, instance: Course, *, template: str, cancel: str = "") -> HttpResponse:
+    form = CourseForm(request.POST if request.method == "POST" else None, instance=instance)
+    if request.method == "POST" and form.is_valid():
+        created = instance.pk is None
+        form.save()
+        messages.success(request, "Your course is set up. Add a session when you know its date." if created else "Saved.")
+        return redirect("course")
+    status = 400 if form.is_bound else 200
+    return render(request, template, {"form": form, "course": instance, "cancel": cancel}, status=status)
+
+
+def session_new(request: HttpRequest) -> HttpResponse:
+    owner = request.patient  # type: ignore[attr-defined]
+    current = current_course(owner)
+    if current is None:
+        messages.info(request, "First, a few words about your course; then you can add its sessions.")
+        return redirect("course")
+    return _session_form(request, Session(owner=owner, course=current))
+
+
+def session_edit(request: HttpRequest, pk: int) -> HttpResponse:
+    return _session_form(request, _own_session(request, pk))
+
+
+def _session_form(request: HttpRequest, instance: Session) -> HttpResponse:
+    form = SessionForm(request.POST if request.method == "POST" else None, instance=instance)
+    if request.method == "POST" and form.is_valid():
+        session = form.save()
+        messages.success(request, f"Session {session.number} saved.")
+        return redirect("session", pk=session.pk)
+    status = 400 if form.is_bound else 200
+    return render(request, "journal/session/form.html", {"form": form, "session": instance}, status=status)
+
+
+def session(request: HttpRequest, pk: int) -> HttpResponse:
+    s = _own_session(request, pk)
+    context: dict[str, Any] = {
+        "session": s,
+        "intentions": list(s.intentions.all()),
+        "capture": _capture_summary(s),
+        "entries": timeline.session_entries(s, SESSION_ENTRIES),
+        "actions": list(s.actions.all()),
+        "checkins": timeline.checkins_after(s),
+    }
+    return render(request, "journal/session/detail.html", context)
+
+
+def _own_session(request: HttpRequest, pk: int) -> Session:
+    # Another patient's session is simply not there: 404, never 403.
+    return get_object_or_404(Session.objects.select_related("course"), pk=pk, owner=request.patient)  # type: ignore[attr-defined]
+
+
+def _capture_summary(s: Session) -> list[capture.Answer]:
+    saved = Capture.objects.filter(session=s).first()
+    return [answer for answer in capture.summary(saved) if answer.answered] if saved else []
+
+
+urlpatterns = [
+    path("course", course, name="course"),
+    path("course/edit", course_edit, name="course_edit"),
+    path("course/new", course_new, name="course_new"),
+    path("sessions/new", session_new, name="session_new"),
+    path("sessions/<int:pk>", session, name="session"),
+    path("sessions/<int:pk>/edit", session_edit, name="session_edit"),
+]

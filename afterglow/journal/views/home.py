@@ -6,9 +6,14 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.urls import path
 
+from afterglow.journal.today import today
+
 
 def home(request: HttpRequest) -> HttpResponse:
-    return render(request, "journal/home.html", {})
+    now = today(request.patient)  # type: ignore[attr-defined]
+    if now.course is None:
+        return render(request, "journal/welcome.html")
+    return render(request, "journal/home.html", {"today": now})
 
 
 urlpatterns = [path("", home, name="home")]

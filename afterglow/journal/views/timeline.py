@@ -1,5 +1,34 @@
-"""timeline pages."""
+"""The timeline: every session with the days, check-ins and entries after it, newest first."""
 
 from __future__ import annotations
 
-urlpatterns: list = []
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, render
+from django.urls import path
+
+from afterglow.journal import timeline as stream
+from afterglow.journal.models import Session
+
+
+def timeline(request: HttpRequest) -> HttpResponse:
+    owner = request.patient  # type: ignore[attr-defined]
+    only = _session_filter(request, owner)
+    page = stream.page(
+        owner,
+        session=only,
+        before=stream.Cursor.decode(request.GET.get("before")),
+        after=stream.Cursor.decode(request.GET.get("after")),
+    )
+    return render(request, "journal/timeline/timeline.html", {"page": page})
+
+
+def _session_filter(request: HttpRequest, owner: object) -> Session | None:
+    raw = request.GET.get("session", "")
+    if not raw:
+        return None
+    # Not a number, or not this patient's session: the same kind 404 either way.
+    pk = int(raw) if raw.isdigit() and len(raw) < 12 else 0
+    return get_object_or_404(Session, pk=pk, owner=owner)
+
+
+urlpatterns = [path("timeline", timeline, name="timeline")]

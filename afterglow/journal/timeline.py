@@ -1,0 +1,289 @@
+"""The timeline: sessions, entries and check-ins as one stream, newest first.
+
+Items are ordered by a key (moment, rank, id). A check-in stands at the very
+end of its day, so it heads that day; at the same moment a check-in comes
+before an entry, and an entry before a session, so whatever happens on a
+session's own moment counts as after it.
+
+Pages are keyset-paginated: each page asks the database for at most
+`size + 1` rows of each kind, starting from the cursor, through the
+(owner, created_at) and (owner, day) indexes. The cost of a page does not
+grow with the size of the journal or with how far back the reader is.
+Sessions are few (a course has a handful, a journal a few hundred), so they
+are read in full once per page: that is what lets every item be placed
+after its session, even when the session itself is on another page.
+"""
+
+from __future__ import annotations
+
+import bisect
+from dataclasses import dataclass, field
+from datetime import UTC, date, datetime, time, timedelta
+from typing import Any
+
+from django.db.models import Q, QuerySet
+from django.db.models.functions import Substr
+from django.utils import timezone
+
+from afterglow.journal.models import CheckIn, Entry, Session
+from afterglow.journal.rules import day_after
+
+PAGE_SIZE = 25
+EXCERPT_CHARS = 280
+
+SESSION, ENTRY, CHECKIN = 0, 1, 2
+KINDS = {SESSION: "session", ENTRY: "entry", CHECKIN: "checkin"}
+EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
+
+Key = tuple[datetime, int, int]
+
+
+@dataclass(frozen=True)
+class Cursor:
+    """A position in the stream, carried in the page URL as three integers."""
+
+    at: datetime
+    rank: int
+    id: int
+
+    def encode(self) -> str:
+        micros = (self.at - EPOCH) // timedelta(microseconds=1)
+        return f"{micros}.{self.rank}.{self.id}"
+
+    @classmethod
+    def decode(cls, text: str | None) -> Cursor | None:
+        """None for anything that is not a cursor we made: a mangled URL just starts from the top."""
+        try:
+            micros, rank, ident = (int(part) for part in (text or "").split("."))
+            at = EPOCH + timedelta(microseconds=micros)
+        except (ValueError, OverflowError):
+            return None
+        return cls(at, rank, ident) if rank in KINDS and 0 <= ident < 2**62 else None
+
+    @property
+    def key(self) -> Key:
+        return (self.at, self.rank, self.id)
+
+
+def checkin_moment(day: date) -> datetime:
+    return timezone.make_aware(datetime.combine(day, time.max))
+
+
+@dataclass
+class Item:
+    rank: int
+    at: datetime
+    obj: Any
+    # The session whose period this item falls in (it heads the item's group) …
+    period: Session | None = None
+    # … and the session its day N counts from: the same, unless an entry names another.
+    about: Session | None = None
+    day: int | None = None
+
+    @property
+    def kind(self) -> str:
+        return KINDS[self.rank]
+
+    @property
+    def key(self) -> Key:
+        return (self.at, self.rank, self.obj.pk)
+
+    @property
+    def cursor(self) -> str:
+        return Cursor(*self.key).encode()
+
+
+@dataclass
+class Group:
+    """A run of items on one page that fall after the same session (or before any)."""
+
+    session: Session | None
+    items: list[Item] = field(default_factory=list)  # the session itself is the group's heading, not an item
+
+
+@dataclass
+class Page:
+    groups: list[Group]
+    sessions: list[Session]
+    session: Session | None
+    older: str | None
+    newer: str | None
+
+    @property
+    def items(self) -> list[Item]:
+        return [item for group in self.groups for item in group.items]
+
+    @property
+    def empty(self) -> bool:
+        return not self.groups
+
+
+class Sessions:
+    """All of a patient's sessions in time order, to find which one an item follows."""
+
+    def __init__(self, owner: Any) -> None:
+        self.all = list(Session.objects.filter(owner=owner).select_related("course").order_by("started_at", "id"))
+        self.keys = [(s.started_at, SESSION, s.pk) for s in self.all]
+
+    def before(self, key: Key) -> Session | None:
+        i = bisect.bisect_right(self.keys, key)
+        return self.all[i - 1] if i else None
+
+    def after(self, session: Session) -> Session | None:
+        i = self.all.index(session)
+        return self.all[i + 1] if i + 1 < len(self.all) else None
+
+    def get(self, pk: int | None) -> Session | None:
+        return next((s for s in self.all if s.pk == pk), None)
+
+
+def page(
+    owner: Any,
+    *,
+    session: Session | None = None,
+    before: Cursor | None = None,
+    after: Cursor | None = None,
+    size: int = PAGE_SIZE,
+) -> Page:
+    """One page of the timeline: older than `before`, or newer than `after`, or the newest."""
+    sessions = Sessions(owner)
+    session = sessions.get(session.pk) if session else None
+    newest_first = after is None
+    items = _session_items(sessions, session, before, after)
+    items += [_entry_item(e) for e in _entries(owner, sessions, session, before, after, size + 1)]
+    items += [_checkin_item(c) for c in _checkins(owner, sessions, session, before, after, size + 1)]
+    items.sort(key=lambda item: item.key, reverse=newest_first)
+    more = len(items) > size
+    items = items[:size]
+    if not newest_first:
+        items.reverse()
+    if not items and (before or after):
+        # Past either end (an old link, a deleted item): show the newest page rather than nothing.
+        return page(owner, session=session, size=size)
+    _place(items, sessions, session)
+    older = items[-1].cursor if items and (more or not newest_first) else None
+    newer = items[0].cursor if items and (before or (after and more)) else None
+    return Page(_group(items), sessions.all, session, older, newer)
+
+
+def _session_items(sessions: Sessions, only: Session | None, before: Cursor | None, after: Cursor | None) -> list[Item]:
+    items = [Item(SESSION, s.started_at, s) for s in ([only] if only else sessions.all)]
+    return [i for i in items if (not before or i.key < before.key) and (not after or i.key > after.key)]
+
+
+def _entries(
+    owner: Any, sessions: Sessions, only: Session | None, before: Cursor | None, after: Cursor | None, limit: int
+) -> QuerySet[Entry]:
+    rows = Entry.objects.filter(owner=owner)
+    if only:
+        rows = rows.filter(Q(session=only) | _between(only, sessions.after(only)))
+    if before:
+        rows = rows.filter(_entries_before(before))
+    if after:
+        rows = rows.filter(_entries_after(after))
+    order = ["created_at", "id"] if after else ["-created_at", "-id"]
+    return _with_excerpts(rows).order_by(*order)[:limit]
+
+
+def _with_excerpts(rows: QuerySet[Entry]) -> QuerySet[Entry]:
+    """Entries without their full text: a page needs a few lines of each, and texts can be long."""
+    rows = rows.only("id", "uid", "session_id", "mode", "prompt_id", "title", "private", "created_at", "updated_at")
+    return rows.annotate(excerpt=Substr("text", 1, EXCERPT_CHARS), prompt=Substr("prompt_text", 1, 200))
+
+
+def _between(start: Session, end: Session | None) -> Q:
+    period = Q(created_at__gte=start.started_at)
+    return period & Q(created_at__lt=end.started_at) if end else period
+
+
+def _entries_before(c: Cursor) -> Q:
+    # Spelled as a range plus a small exclusion (not an OR) so SQLite walks the index from the cursor.
+    if c.rank > ENTRY:
+        return Q(created_at__lte=c.at)
+    if c.rank < ENTRY:
+        return Q(created_at__lt=c.at)
+    return Q(created_at__lte=c.at) & ~Q(created_at=c.at, id__gte=c.id)
+
+
+def _entries_after(c: Cursor) -> Q:
+    if c.rank > ENTRY:
+        return Q(created_at__gt=c.at)
+    if c.rank < ENTRY:
+        return Q(created_at__gte=c.at)
+    return Q(created_at__gte=c.at) & ~Q(created_at=c.at, id__lte=c.id)
+
+
+def _checkins(
+    owner: Any, sessions: Sessions, only: Session | None, before: Cursor | None, after: Cursor | None, limit: int
+) -> QuerySet[CheckIn]:
+    rows = CheckIn.objects.filter(owner=owner)
+    if only:
+        rows = rows.filter(day__gte=only.day)
+        following = sessions.after(only)
+        if following:
+            rows = rows.filter(day__lt=following.day)
+    # A check-in's moment is the last instant of its day, and there is one a day:
+    # so "before the cursor" is simply "an earlier day" (or the cursor's own day
+    # when the cursor is not itself a check-in and stands before that instant).
+    if before:
+        rows = rows.filter(day__lt=timezone.localdate(before.at))
+    if after:
+        lookup = "day__gt" if after.rank == CHECKIN else "day__gte"
+        rows = rows.filter(**{lookup: timezone.localdate(after.at)})
+    return rows.order_by("day" if after else "-day")[:limit]
+
+
+def session_entries(session: Session, limit: int) -> list[Item]:
+    """The entries written about one session, newest first, each with its day N."""
+    rows = _with_excerpts(Entry.objects.filter(session=session)).order_by("-created_at", "-id")[:limit]
+    items = [_entry_item(e) for e in rows]
+    for item in items:
+        item.period = item.about = session
+        item.day = day_after(session.day, timezone.localdate(item.at))
+    return items
+
+
+def checkins_after(session: Session, limit: int = 14) -> list[Item]:
+    """The check-ins from the session day until the next session (the days that count most), oldest first."""
+    rows = CheckIn.objects.filter(owner_id=session.owner_id, day__gte=session.day).order_by("day")
+    following = Session.objects.filter(owner_id=session.owner_id, started_at__gt=session.started_at).order_by("started_at")
+    next_start = following.values_list("started_at", flat=True).first()
+    if next_start:
+        rows = rows.filter(day__lt=timezone.localdate(next_start))
+    items = [_checkin_item(c) for c in rows[:limit]]
+    for item in items:
+        item.period = item.about = session
+        item.day = day_after(session.day, item.obj.day)
+    return items
+
+
+def _entry_item(entry: Entry) -> Item:
+    return Item(ENTRY, entry.created_at, entry)
+
+
+def _checkin_item(checkin: CheckIn) -> Item:
+    return Item(CHECKIN, checkin_moment(checkin.day), checkin)
+
+
+def _place(items: list[Item], sessions: Sessions, only: Session | None) -> None:
+    """Name the session each item falls after, and the day N it is about (day 0 is the session day)."""
+    for item in items:
+        item.period = only or (item.obj if item.rank == SESSION else sessions.before(item.key))
+        if item.rank == SESSION:
+            item.about = item.obj
+            continue
+        # An entry written about an earlier session counts its days from that session.
+        linked = sessions.get(item.obj.session_id) if item.rank == ENTRY and item.obj.session_id else None
+        item.about = linked or item.period
+        if item.about:
+            item.day = day_after(item.about.day, timezone.localdate(item.at))
+
+
+def _group(items: list[Item]) -> list[Group]:
+    groups: list[Group] = []
+    for item in items:
+        if not groups or groups[-1].session != item.period:
+            groups.append(Group(item.period))
+        if item.rank != SESSION:
+            groups[-1].items.append(item)
+    return groups

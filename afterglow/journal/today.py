@@ -1,0 +1,89 @@
+"""What the home page knows: where the patient is in their course and what would help now.
+
+The judgement lives in `rules.py`; this module only gathers the facts it needs,
+in a handful of queries, and turns each suggestion into a link.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date
+from typing import Any
+
+from django.db.models import Count, Exists, IntegerField, OuterRef, Subquery
+from django.db.models.functions import Coalesce
+from django.utils import timezone
+
+from afterglow.journal import rules, timeline
+from afterglow.journal.courses import current_course
+from afterglow.journal.models import Capture, CheckIn, Course, Entry, IntegrationAction, Intention, Session
+
+RECENT_ITEMS = 6
+
+
+@dataclass(frozen=True)
+class Link:
+    key: str
+    label: str
+    href: str
+
+
+@dataclass
+class Today:
+    course: Course | None
+    position: rules.Position
+    session: Session | None = None
+    next_session: Session | None = None
+    links: list[Link] = field(default_factory=list)
+    recent: list[timeline.Item] = field(default_factory=list)
+
+    @property
+    def headline(self) -> str:
+        return self.position.headline()
+
+
+def today(owner: Any, on: date | None = None) -> Today:
+    on = on or timezone.localdate()
+    course = current_course(owner)
+    if course is None:
+        return Today(course=None, position=rules.position([], on))
+    sessions = _course_sessions(course)
+    pos = rules.position([(s.number, s.day) for s in sessions], on)
+    current = next((s for s in sessions if s.number == pos.session_number), None)
+    upcoming = next((s for s in sessions if s.started_at > timezone.now()), None)
+    nudges = rules.what_helps_now(
+        pos,
+        has_capture=bool(current and current.has_capture),
+        reflections=current.reflections if current else 0,
+        checked_in_today=CheckIn.objects.filter(owner=owner, day=on).exists(),
+        open_actions=IntegrationAction.objects.filter(owner=owner, done_at__isnull=True).count(),
+        upcoming_without_intention=bool(upcoming and not upcoming.has_intention),
+    )
+    links = [_link(n, current, upcoming) for n in nudges]
+    if not sessions:
+        links.insert(0, Link("session", "Add your first session", "/sessions/new"))
+    recent = timeline.page(owner, size=RECENT_ITEMS).items
+    return Today(course, pos, current, upcoming, links, recent)
+
+
+def _course_sessions(course: Course) -> list[Session]:
+    """The course's sessions, oldest first, each knowing whether it has a capture, an intention and entries."""
+    entries = Entry.objects.filter(session=OuterRef("pk")).order_by().values("session").annotate(n=Count("pk")).values("n")
+    rows = Session.objects.filter(course=course).order_by("started_at", "id")
+    rows = rows.annotate(
+        has_capture=Exists(Capture.objects.filter(session=OuterRef("pk"))),
+        has_intention=Exists(Intention.objects.filter(session=OuterRef("pk"))),
+        reflections=Coalesce(Subquery(entries, output_field=IntegerField()), 0),
+    )
+    return list(rows)
+
+
+def _link(nudge: rules.Nudge, current: Session | None, upcoming: Session | None) -> Link:
+    hrefs = {
+        "capture": f"/sessions/{current.pk}/capture" if current else "/timeline",
+        "reflect": f"/sessions/{current.pk}/reflect" if current else "/write",
+        "intention": f"/sessions/{upcoming.pk}/intention" if upcoming else "/course",
+        "checkin": "/checkin",
+        "actions": "/actions",
+    }
+    return Link(nudge.key, nudge.label, hrefs.get(nudge.key, "/"))
