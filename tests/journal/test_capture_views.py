@@ -1,0 +1,127 @@
+"""The quick capture pages, through a client that enforces CSRF."""
+
+from __future__ import annotations
+
+import pytest
+
+from afterglow.journal import capture as rules
+from afterglow.journal.models import Capture
+from tests.journal.course_factories import course, days_ago, session, stranger, submit
+
+
+@pytest.fixture
+def today_session(patient):
+    return session(patient, course(patient), days_ago(0))
+
+
+def step_url(s, number: int) -> str:
+    return f"/sessions/{s.pk}/capture/{number}"
+
+
+def number_of(key: str) -> int:
+    return next(s.number for s in rules.steps() if s.key == key)
+
+
+def test_it_starts_at_step_one_with_one_question(client, today_session):
+    response = client.get(f"/sessions/{today_session.pk}/capture", follow=True)
+    assert response.redirect_chain[-1][0] == step_url(today_session, 1)
+    body = response.content.decode()
+    assert "Step 1 of 11" in body
+    assert "What comes to mind first?" in body
+    assert body.count('name="first_impression"') == 1
+    assert 'value="later"' in body and 'value="skip"' in body
+
+
+def test_it_saves_an_answer_and_moves_to_the_next_step(client, today_session):
+    response = submit(client, step_url(today_session, 1), {"first_impression": "Soft light", "go": "next"})
+    assert response.status_code == 302 and response["Location"] == step_url(today_session, 2)
+    assert Capture.objects.get(session=today_session).first_impression == "Soft light"
+
+
+def test_it_goes_back_without_losing_the_answer(client, today_session):
+    response = submit(client, step_url(today_session, 3), {"heard": "Cello", "go": "back"})
+    assert response["Location"] == step_url(today_session, 2)
+    assert Capture.objects.get(session=today_session).heard == "Cello"
+
+
+def test_it_saves_on_finish_later_and_resumes_at_the_first_unanswered_step(client, today_session):
+    submit(client, step_url(today_session, 1), {"first_impression": "Blue", "go": "next"})
+    response = submit(client, step_url(today_session, 2), {"saw_colours": "gold", "go": "later"})
+    assert response["Location"] == "/"
+    resumed = client.get(f"/sessions/{today_session.pk}/capture")
+    assert resumed["Location"] == step_url(today_session, 3)
+
+
+def test_it_answers_a_fetch_save_with_json(client, today_session):
+    url = step_url(today_session, number_of("dissociation"))
+    client.get(url)
+    token = client.cookies["csrftoken"].value
+    response = client.post(url, {"dissociation": "2", "csrfmiddlewaretoken": token}, HTTP_ACCEPT="application/json")
+    assert response.status_code == 200 and response.json()["ok"] is True
+    assert Capture.objects.get(session=today_session).dissociation == 2
+
+
+def test_it_refuses_an_intensity_of_four_with_a_400_and_keeps_the_other_answers(client, today_session):
+    url = step_url(today_session, number_of("body"))
+    posted = {"sensations-nausea": "4", "sensations-headache": "1", "sensation_other": "chills", "go": "next"}
+    response = submit(client, url, posted)
+    assert response.status_code == 400
+    body = response.content.decode()
+    assert "0 (none) to 3" in body
+    assert 'value="chills"' in body
+    assert 'name="sensations-headache" value="1" checked' in body
+    assert not Capture.objects.exists()
+
+
+def test_it_refuses_a_bad_json_save_with_a_message(client, today_session):
+    url = step_url(today_session, number_of("body"))
+    client.get(url)
+    token = client.cookies["csrftoken"].value
+    response = client.post(url, {"sensations-nausea": "4", "csrfmiddlewaretoken": token}, HTTP_ACCEPT="application/json")
+    assert response.status_code == 400
+    assert "0 (none) to 3" in response.json()["message"]
+
+
+def test_it_shows_a_saved_answer_when_the_step_is_opened_again(client, today_session):
+    url = step_url(today_session, number_of("body"))
+    submit(client, url, {"sensations-tingling": "3", "go": "next"})
+    body = client.get(url).content.decode()
+    assert 'name="sensations-tingling" value="3" checked' in body
+
+
+def test_it_stores_tapped_and_own_emotions(client, today_session):
+    url = step_url(today_session, number_of("emotions"))
+    submit(client, url, {"emotion": ["joy", "relief"], "emotion_other": "homesick", "go": "next"})
+    assert Capture.objects.get(session=today_session).emotions == ["joy", "relief", "homesick"]
+    body = client.get(url).content.decode()
+    assert 'value="homesick" checked' in body
+
+
+def test_it_shows_the_summary_after_the_last_step(client, today_session):
+    last = len(rules.steps())
+    response = submit(client, step_url(today_session, last), {"insights": "Be gentler with myself", "go": "next"})
+    assert response["Location"] == f"/sessions/{today_session.pk}/capture/summary"
+    body = client.get(response["Location"]).content.decode()
+    assert "Be gentler with myself" in body
+    assert "1 of 11" in body
+
+
+def test_it_refuses_a_csrf_less_post(client, today_session):
+    response = client.post(step_url(today_session, 1), {"first_impression": "x"})
+    assert response.status_code == 403
+    assert not Capture.objects.exists()
+
+
+def test_it_does_not_show_or_save_someone_elses_session(client, db):
+    other = stranger()
+    theirs = session(other, course(other), days_ago(0))
+    assert client.get(f"/sessions/{theirs.pk}/capture").status_code == 404
+    assert client.get(step_url(theirs, 1)).status_code == 404
+    assert submit(client, step_url(theirs, 1), {"first_impression": "x"}, page="/checkin").status_code == 404
+    assert client.get(f"/sessions/{theirs.pk}/capture/summary").status_code == 404
+    assert not Capture.objects.exists()
+
+
+def test_it_gives_a_404_for_a_step_that_does_not_exist(client, today_session):
+    assert client.get(step_url(today_session, 99)).status_code == 404
+    assert client.get(step_url(today_session, 0)).status_code == 404
