@@ -33,7 +33,8 @@ class Command(BaseCommand):
             return
         width = max(len(p.id) for p in lib.packs.values())
         for pack in sorted(lib.packs.values(), key=lambda p: p.id):
-            self.stdout.write(f"{pack.id:<{width}}  v{pack.version:<3} {pack.kind:<10} {len(pack.prompts):>3} prompts  {pack.source}")
+            count = f"{len(pack.prompts):>3} prompts"
+            self.stdout.write(f"{pack.id:<{width}}  v{pack.version:<3} {pack.kind:<10} {count}  {pack.source}")
         for problem in lib.problems:
             self.stderr.write(f"skipped: {problem}")
         if options["check"]:
