@@ -1,0 +1,128 @@
+from __future__ import annotations
+
+import hashlib
+import os
+import re
+import shutil
+from pathlib import Path
+
+import pytest
+
+from tests.vault.conftest import export, ok, run
+
+
+def fingerprint(home: Path) -> dict[str, str]:
+    return {p.name: hashlib.sha256(p.read_bytes()).hexdigest() for p in home.iterdir() if p.name.startswith("journal.db")}
+
+
+def test_it_restores_exactly_what_was_backed_up(home: Path):
+    backup = home / "backups" / "kept.db"
+    ok(run(home, "backup", "-o", str(backup)))
+    before = export(home)
+    assert "the colours were warm and slow" in before and '"mood": 6' in before
+
+    ok(run(home, "write", "written after the backup"))
+    ok(run(home, "checkin", "--mood", "2", "--note", "changed", "--date", "2025-03-03"))
+    assert export(home) != before
+
+    out = ok(run(home, "restore", str(backup)))
+    assert "kept as" in out
+    assert export(home) == before
+    safety = list((home / "backups").glob("before-restore-*.db"))
+    assert len(safety) == 1 and (home / "backups" / (safety[0].stem + ".keys.json")).exists()
+
+
+def test_it_names_backups_by_date_and_writes_their_keys_beside_them(home: Path):
+    out = ok(run(home, "backup"))
+    made = list((home / "backups").glob("journal-*.db"))
+    assert len(made) == 1 and made[0].name in out
+    assert re.fullmatch(r"journal-\d{4}-\d{2}-\d{2}-\d{6}\.db", made[0].name)
+    assert (home / "backups" / made[0].name.replace(".db", ".keys.json")).read_bytes() == (home / "keys.json").read_bytes()
+    assert oct(made[0].stat().st_mode & 0o777) == "0o600"
+
+
+def test_it_keeps_only_the_last_n_backups(settings, tmp_path: Path):
+    from afterglow.vault import backup
+
+    settings.HOME = tmp_path
+    folder = tmp_path / "backups"
+    folder.mkdir()
+    for day in range(1, 6):
+        (folder / f"journal-2025-01-0{day}-120000.db").write_bytes(b"x")
+        (folder / f"journal-2025-01-0{day}-120000.keys.json").write_bytes(b"{}")
+    (folder / "before-restore-2024-12-31-000000.db").write_bytes(b"x")
+
+    backup.prune(2)
+
+    assert sorted(p.name for p in folder.glob("journal-*.db")) == ["journal-2025-01-04-120000.db", "journal-2025-01-05-120000.db"]
+    assert len(list(folder.glob("*.keys.json"))) == 2
+    assert (folder / "before-restore-2024-12-31-000000.db").exists()  # safety copies are never pruned
+
+
+def _truncated(home: Path, tmp: Path) -> Path:
+    ok(run(home, "backup", "-o", str(tmp / "full.db")))
+    data = (tmp / "full.db").read_bytes()
+    (tmp / "bad.db").write_bytes(data[: len(data) // 2 + 100])
+    return tmp / "bad.db"
+
+
+def _random(home: Path, tmp: Path) -> Path:
+    (tmp / "bad.db").write_bytes(os.urandom(64 * 1024))
+    return tmp / "bad.db"
+
+
+def _foreign(foreign: Path, tmp: Path) -> Path:
+    shutil.copy(foreign / "theirs.db", tmp / "bad.db")  # a stray file without its keys
+    return tmp / "bad.db"
+
+
+def _foreign_with_its_keys(foreign: Path, tmp: Path) -> Path:
+    shutil.copy(foreign / "theirs.db", tmp / "bad.db")
+    shutil.copy(foreign / "theirs.keys.json", tmp / "bad.keys.json")
+    return tmp / "bad.db"
+
+
+@pytest.mark.parametrize("make_bad", [_truncated, _random, _foreign, _foreign_with_its_keys])
+def test_it_refuses_a_bad_backup_and_leaves_the_journal_untouched(home: Path, foreign: Path, tmp_path: Path, make_bad):
+    bad = make_bad(home if make_bad is _truncated else foreign, tmp_path)
+    before = fingerprint(home)
+    keys_before = (home / "keys.json").read_bytes()
+
+    result = run(home, "restore", str(bad))
+
+    assert result.returncode == 2
+    lines = result.stderr.strip().splitlines()
+    assert len(lines) == 1 and "Traceback" not in result.stderr
+    assert "not changed" in lines[0] or "Nothing was changed" in lines[0] or "cannot be opened" in lines[0]
+    assert fingerprint(home) == before
+    assert (home / "keys.json").read_bytes() == keys_before
+    assert not (home / "journal.db.restoring").exists()
+
+
+def test_it_restores_a_backup_onto_a_new_machine_with_its_keys(home: Path, tmp_path: Path):
+    ok(run(home, "backup", "-o", str(tmp_path / "moving.db")))
+    new_home = tmp_path / "new-laptop"
+    new_home.mkdir()
+    ok(run(new_home, "restore", str(tmp_path / "moving.db")))
+    assert "the colours were warm and slow" in export(new_home)
+
+
+def test_it_says_clearly_when_the_backup_file_is_missing(home: Path, tmp_path: Path):
+    result = run(home, "restore", str(tmp_path / "nowhere.db"))
+    assert result.returncode == 2 and "There is no backup file" in result.stderr
+
+
+def test_restore_with_the_wrong_passphrase_changes_nothing(home: Path, tmp_path: Path):
+    ok(run(home, "backup", "-o", str(tmp_path / "b.db")))
+    before = fingerprint(home)
+    result = run(home, "restore", str(tmp_path / "b.db"), AFTERGLOW_PASSPHRASE="not the passphrase")
+    assert result.returncode == 2 and len(result.stderr.strip().splitlines()) == 1
+    assert fingerprint(home) == before
+
+
+def test_a_backup_opens_with_the_passphrase_even_after_it_changed(home: Path, tmp_path: Path):
+    ok(run(home, "backup", "-o", str(tmp_path / "b.db")))
+    ok(run(home, "passphrase", "change", AFTERGLOW_NEW_PASSPHRASE="a brand new passphrase"))
+    shutil.copy(tmp_path / "b.db", tmp_path / "c.db")
+    ok(run(home, "restore", str(tmp_path / "c.db"), AFTERGLOW_PASSPHRASE="a brand new passphrase"))
+    assert "the colours were warm and slow" in export(home, "a brand new passphrase")
