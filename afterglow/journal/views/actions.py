@@ -38,7 +38,7 @@ class ActionForm(forms.Form):
 
 
 def first_error(form: forms.Form) -> str:
-    return next(iter(form.errors.values()))[0]
+    return str(next(iter(form.errors.values()))[0])
 
 
 def practice_what(practice: Prompt) -> str:
