@@ -7,6 +7,12 @@ generated journal, unlocks it through /unlock when the vault asks (the same
 form a person uses), then runs the clients (threads, one keep-alive
 http.client connection each, only 127.0.0.1) until each path has had
 `--requests` requests or `--seconds` have passed. Prints p50/p95 per path.
+
+Two ways to read "20 concurrent clients", both measured by run.py:
+closed loop (`--think 0`: each client sends its next request the moment the
+last one answers, so the server is saturated and latency is 20 ÷ throughput)
+and paced (`--think 1`: each client waits about a second between requests,
+like people clicking, so latency shows service time under concurrency).
 """
 
 from __future__ import annotations
@@ -14,6 +20,7 @@ from __future__ import annotations
 import argparse
 import http.client
 import os
+import random
 import re
 import socket
 import subprocess
@@ -146,8 +153,8 @@ def unlock(port: int, jar: Jar, passphrase: str | None) -> None:
 
 
 class Load:
-    def __init__(self, port: int, jar: Jar, per_path: int, seconds: float) -> None:
-        self.port, self.cookie, self.per_path = port, jar.header(), per_path
+    def __init__(self, port: int, jar: Jar, per_path: int, seconds: float, think: float = 0.0) -> None:
+        self.port, self.cookie, self.per_path, self.think = port, jar.header(), per_path, think
         self.deadline = time.monotonic() + seconds
         self.lock = threading.Lock()
         self.issued = dict.fromkeys(PATHS, 0)
@@ -166,6 +173,9 @@ class Load:
 
     def client(self, index: int) -> None:
         conn = http.client.HTTPConnection(HOST, self.port, timeout=60)
+        pause = random.Random(index)
+        if self.think:
+            time.sleep(pause.uniform(0, self.think))  # clients arrive spread out, not in lockstep
         turn = index
         while time.monotonic() < self.deadline and (path := self.next_path(turn)):
             turn += 1
@@ -186,6 +196,8 @@ class Load:
                 else:
                     self.times[path].append(elapsed)
                     self.bytes[path] = len(body)
+            if self.think:
+                time.sleep(self.think * pause.uniform(0.5, 1.5))
         conn.close()
 
     def run(self, clients: int) -> None:
@@ -214,6 +226,8 @@ def main(argv: list[str]) -> dict[str, Any]:
     parser.add_argument("--clients", type=int, default=20)
     parser.add_argument("--requests", type=int, default=1000, help="per path")
     parser.add_argument("--seconds", type=float, default=90)
+    parser.add_argument("--think", type=float, default=0.0, help="seconds each client waits between requests (0: closed loop)")
+    parser.add_argument("--name", default="web_load", help="results file name under bench/out/")
     args = parser.parse_args(argv)
     home = home_for(args.size)
     if not (home / "journal.db").exists():
@@ -229,13 +243,14 @@ def main(argv: list[str]) -> dict[str, Any]:
         else:
             warm = Load(server.port, jar, 20, 30)
             warm.run(4)
-            load = Load(server.port, jar, args.requests, args.seconds)
+            load = Load(server.port, jar, args.requests, args.seconds, args.think)
             started = time.monotonic()
             load.run(args.clients)
             wall = time.monotonic() - started
             result = {
                 "size": args.size,
                 "clients": args.clients,
+                "think_seconds": args.think,
                 "wall_seconds": wall,
                 "errors": len(load.errors),
                 "first_errors": load.errors[:5],
@@ -245,7 +260,7 @@ def main(argv: list[str]) -> dict[str, Any]:
     finally:
         server.stop()
     print_result(result)
-    save_results("web_load", result)
+    save_results(args.name, result)
     return result
 
 
@@ -253,7 +268,11 @@ def print_result(result: dict[str, Any]) -> None:
     if "error" in result:
         print(f"\nweb ({result['size']}): not measured: {result['error']}")
         return
-    print(f"\nweb ({result['size']} entries, {result['clients']} concurrent clients, {result['requests_per_second']:.0f} req/s)")
+    pacing = f"each waiting ~{result['think_seconds']:g} s between requests" if result["think_seconds"] else "closed loop"
+    print(
+        f"\nweb ({result['size']} entries, {result['clients']} concurrent clients, {pacing}, "
+        f"{result['requests_per_second']:.0f} req/s)"
+    )
     for path, s in result["paths"].items():
         print(f"  GET {path:10} n={s['n']:5}  p50 {ms(s['median']):>10}  p95 {ms(s['p95']):>10}  ({s['bytes']:,} bytes)")
     if result["errors"]:
