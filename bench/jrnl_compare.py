@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import re
 import subprocess
 import sys
@@ -133,12 +134,28 @@ def compare_size(size: str, word: str, repeat: int) -> dict[str, Any]:
     jenv, config = jrnl_env(size)
     aenv = afterglow_env(home_for(size))
     out: dict[str, Any] = {"entries": SIZES[size], "jrnl_entries_parsed": jrnl_count(jenv, config), "tasks": {}}
+    out["load_average_before"] = os.getloadavg()[0]
     for label, task in commands(size, word, config).items():
         print(f"  [{size}] {label} …", file=sys.stderr, flush=True)
         out["tasks"][label] = time_pair(task, (aenv, jenv), repeat)
     print(f"  [{size}] in-process search …", file=sys.stderr, flush=True)
     out["in_process_search"] = in_process_search(size, aenv)
     return out
+
+
+def list_scaling(small: str, big: str, repeat: int) -> dict[str, Any]:
+    """`afterglow list -n 5` on two journal sizes, alternating run by run so machine load hits both alike."""
+    cmd = [str(AFTERGLOW), "list", "-n", "5"]
+    samples: dict[str, list[float]] = {small: [], big: []}
+    for n in range(repeat + 1):
+        for size in (small, big):
+            run = run_once(cmd, afterglow_env(home_for(size)), stdin=b"")
+            if run.returncode != 0:
+                return {"error": run.stderr.decode(errors="replace").strip()}
+            if n:
+                samples[size].append(run.seconds)
+    result = {size: summary(times) for size, times in samples.items()}
+    return result | {"ratio": result[big]["median"] / result[small]["median"], "small": small, "big": big}
 
 
 def print_size(size: str, data: dict[str, Any]) -> None:
@@ -169,11 +186,20 @@ def main(argv: list[str]) -> dict[str, Any]:
     parser.add_argument("--word", default=DEFAULT_WORD)
     args = parser.parse_args(argv)
     results: dict[str, Any] = {"jrnl_version": ensure_jrnl(), "word": args.word, "repeat": args.repeat, "sizes": {}}
-    for size in args.sizes.split(","):
+    sizes = args.sizes.split(",")
+    for size in sizes:
         if not (home_for(size) / "journal.db").exists() or not jrnl_file_for(size).exists():
             sys.exit(f"jrnl_compare: no {size} journal yet; run bench/run.py (or generate.py) first")
         results["sizes"][size] = compare_size(size, args.word, args.repeat)
         print_size(size, results["sizes"][size])
+    if "1k" in sizes and "100k" in sizes:
+        print("  list -n 5 at 1k and 100k, alternating …", file=sys.stderr, flush=True)
+        scaling = results["list_scaling"] = list_scaling("1k", "100k", 2 * args.repeat)
+        if "error" not in scaling:
+            print(
+                f"\nafterglow list -n 5, alternating: 1k median {ms(scaling['1k']['median'])}, "
+                f"100k median {ms(scaling['100k']['median'])}, ratio {scaling['ratio']:.2f}×"
+            )
     save_results("jrnl_compare", results)
     return results
 

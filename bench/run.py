@@ -80,8 +80,7 @@ def targets(compare: dict[str, Any], webs: dict[str, dict[str, Any] | None]) -> 
     word = compare["word"]
     search = big.get("in_process_search", {}).get("p95")
     speed = big.get("tasks", {}).get(f"search {word}", {}).get("speedup")
-    lists = [sizes.get(s, {}).get("tasks", {}).get("list -n 5", {}).get("afterglow", {}).get("median") for s in ("100k", "1k")]
-    ratio = lists[0] / lists[1] if all(lists) else None
+    ratio = compare.get("list_scaling", {}).get("ratio")
     rss = [r["afterglow"]["peak_rss_mb"] for r in big.get("tasks", {}).values() if "afterglow" in r]
     rows = [
         ("in-process search p95 at 100k", fmt(search, 1000, "ms"), "≤ 20 ms", verdict(search and search * 1000, 20)),
