@@ -103,6 +103,7 @@ class Group:
 
 @dataclass
 class Page:
+    stream: list[Item]  # in order, sessions included
     groups: list[Group]
     sessions: list[Session]
     session: Session | None
@@ -163,7 +164,7 @@ def page(
     _place(items, sessions, session)
     older = items[-1].cursor if items and (more or not newest_first) else None
     newer = items[0].cursor if items and (before or (after and more)) else None
-    return Page(_group(items), sessions.all, session, older, newer)
+    return Page(items, _group(items), sessions.all, session, older, newer)
 
 
 def _session_items(sessions: Sessions, only: Session | None, before: Cursor | None, after: Cursor | None) -> list[Item]:

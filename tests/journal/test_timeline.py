@@ -1,0 +1,185 @@
+from __future__ import annotations
+
+import re
+from datetime import timedelta
+
+import pytest
+from django.db import connection
+from django.utils import timezone
+
+from afterglow.journal import timeline
+from afterglow.journal.models import Entry
+from tests.journal import course_factories as make
+
+
+def ids_on(body: str) -> list[str]:
+    return re.findall(r"<p class=\"excerpt\">([^<]*)</p>", body)
+
+
+def bulk_entries(owner, count: int, start, step: timedelta, **fields) -> None:
+    Entry.objects.bulk_create(
+        [Entry(owner=owner, text=f"entry {i}", created_at=start + i * step, updated_at=start, **fields) for i in range(count)]
+    )
+
+
+def test_it_shows_sessions_with_what_followed_newest_first(client, patient):
+    c = make.course(patient)
+    make.session(patient, c, make.days_ago(10))
+    make.session(patient, c, make.days_ago(4))
+    make.entry(patient, "before anything", when=make.at(make.days_ago(12)))
+    make.entry(patient, "after the first", when=make.at(make.days_ago(8), 20))
+    make.checkin(patient, make.days_ago(2), mood=7, note="steady day")
+    body = client.get("/timeline").content.decode().split('class="timeline-filter"')[1].split("</form>")[1]
+    order = ["Session 2", "steady day", "Session 1", "after the first", "Before your first session", "before anything"]
+    positions = [body.index(text) for text in order]
+    assert positions == sorted(positions)
+    assert "Day 2 after session 2" in body and "Day 2 after session 1" in body
+
+
+def test_an_entry_about_an_earlier_session_counts_days_from_it(client, patient):
+    c = make.course(patient)
+    first = make.session(patient, c, make.days_ago(10))
+    make.session(patient, c, make.days_ago(4))
+    make.entry(patient, "still thinking of the first", when=make.at(make.days_ago(1)), session=first)
+    assert "Day 9 after session 1" in client.get("/timeline").content.decode()
+
+
+def test_private_entries_carry_a_badge(client, patient):
+    make.entry(patient, "only for me", private=True)
+    make.entry(patient, "could be shared")
+    body = client.get("/timeline").content.decode()
+    assert body.count('class="badge badge-private"') == 1
+
+
+def test_it_shows_only_this_patients_journal(client, patient):
+    other = make.stranger()
+    make.entry(other, "a stranger's words")
+    make.session(other, make.course(other), make.days_ago(1))
+    make.entry(patient, "my words")
+    body = client.get("/timeline").content.decode()
+    assert "my words" in body and "stranger" not in body and "Session 1" not in body
+
+
+def test_it_filters_by_session(client, patient):
+    c = make.course(patient)
+    first = make.session(patient, c, make.days_ago(10))
+    second = make.session(patient, c, make.days_ago(4))
+    make.entry(patient, "in the first period", when=make.at(make.days_ago(9)))
+    make.checkin(patient, make.days_ago(8), note="first period check-in")
+    make.entry(patient, "in the second period", when=make.at(make.days_ago(3)))
+    make.entry(patient, "written later about the first", when=make.at(make.days_ago(1)), session=first)
+    body = client.get(f"/timeline?session={first.pk}").content.decode()
+    assert "in the first period" in body and "first period check-in" in body and "written later about the first" in body
+    assert "in the second period" not in body
+    assert f'<option value="{first.pk}" selected>' in body
+    assert f'href="/sessions/{second.pk}"' not in body
+
+
+def test_filtering_by_someone_elses_or_a_made_up_session_is_not_found(client, patient):
+    other = make.stranger()
+    theirs = make.session(other, make.course(other), make.days_ago(1))
+    assert client.get(f"/timeline?session={theirs.pk}").status_code == 404
+    assert client.get("/timeline?session=abc").status_code == 404
+    assert client.get("/timeline?session=99999999999999999999999").status_code == 404
+
+
+def test_it_pages_through_everything_once_and_back(client, patient):
+    bulk_entries(patient, 60, timezone.now() - timedelta(days=30), timedelta(hours=7))
+    seen: list[str] = []
+    url, pages = "/timeline", []
+    while url:
+        body = client.get(url).content.decode()
+        pages.append(ids_on(body))
+        seen += pages[-1]
+        older = re.search(r'href="\?before=([^"]+)">Older', body)
+        url = f"/timeline?before={older.group(1)}" if older else ""
+    assert [len(p) for p in pages] == [25, 25, 10]
+    assert seen == [f"entry {i}" for i in range(59, -1, -1)]
+    last = client.get(f"/timeline?before={timeline.Cursor.decode(None) or ''}")  # no cursor: the newest page
+    assert ids_on(last.content.decode()) == pages[0]
+    middle = client.get(
+        "/timeline?before=" + re.search(r'before=([^"]+)">Older', client.get("/timeline").content.decode()).group(1)
+    )
+    newer = re.search(r'href="\?after=([^"]+)">Newer', middle.content.decode()).group(1)
+    assert ids_on(client.get(f"/timeline?after={newer}").content.decode()) == pages[0]
+
+
+def test_a_mangled_cursor_shows_the_newest_page(client, patient):
+    make.entry(patient, "newest words")
+    for junk in ["x", "1.2", "1.9.1", "99999999999999999999999999.1.1", "1.1.99999999999999999999"]:
+        response = client.get(f"/timeline?before={junk}")
+        assert response.status_code == 200 and "newest words" in response.content.decode()
+
+
+def same_moment_journal(patient):
+    """Sessions, entries and check-ins sharing days and even moments: the hard cases for keyset paging."""
+    c = make.course(patient)
+    noon = make.at(make.days_ago(5), 12)
+    s1 = make.session(patient, c, make.days_ago(5), hour=12)
+    make.session(patient, c, make.days_ago(2), hour=9)
+    for i in range(4):
+        make.entry(patient, f"same moment {i}", when=noon)
+    for n in range(8):
+        make.checkin(patient, make.days_ago(n), mood=1 + n)
+        make.entry(patient, f"day {n}", when=make.at(make.days_ago(n), 23, 59))
+    make.entry(patient, "about the first", when=make.at(make.days_ago(1)), session=s1)
+    return c
+
+
+def full_order(patient) -> list[tuple[str, int]]:
+    return [(i.kind, i.obj.pk) for i in timeline.page(patient, size=10_000).stream]
+
+
+@pytest.mark.parametrize("size", [1, 2, 3, 7])
+def test_small_pages_walk_the_same_order_as_one_big_page(patient, size):
+    same_moment_journal(patient)
+    expected = full_order(patient)
+    walked, cursor, visited = [], None, 0
+    while True:
+        page = timeline.page(patient, size=size, before=cursor)
+        walked += [(i.kind, i.obj.pk) for i in page.stream]
+        visited += 1
+        if not page.older:
+            break
+        cursor = timeline.Cursor.decode(page.older)
+    assert walked == expected and visited > 1
+    # And back up from where the last page began (that item excluded), with `after`, page by page.
+    start = (timeline.KINDS[cursor.rank], cursor.id)
+    back: list[tuple[str, int]] = []
+    while cursor:
+        page = timeline.page(patient, size=size, after=cursor)
+        back = [(i.kind, i.obj.pk) for i in page.stream] + back
+        cursor = timeline.Cursor.decode(page.newer)
+    assert back == expected[: expected.index(start)]
+
+
+def test_the_check_in_heads_its_day(patient):
+    same_moment_journal(patient)
+    order = full_order(patient)
+    assert order[0][0] == "checkin"
+
+
+def test_a_page_costs_the_same_few_queries_however_long_the_journal(client, patient, django_assert_max_num_queries):
+    c = make.course(patient)
+    for n in range(30):
+        make.session(patient, c, make.days_ago(90 - 3 * n))
+    bulk_entries(patient, 3000, timezone.now() - timedelta(days=90), timedelta(minutes=43), private=False)
+    for n in range(90):
+        make.checkin(patient, make.days_ago(n), mood=5)
+    with django_assert_max_num_queries(6):
+        body = client.get("/timeline").content.decode()
+    older = re.search(r'before=([^"]+)">Older', body).group(1)
+    with django_assert_max_num_queries(6):
+        assert client.get(f"/timeline?before={older}").status_code == 200
+
+
+def test_the_entry_query_walks_the_owner_index_without_sorting(patient):
+    cursor = timeline.Cursor(timezone.now(), timeline.ENTRY, 10)
+    rows = timeline._entries(patient, timeline.Sessions(patient), None, cursor, None, 26)
+    sql, params = rows.query.sql_with_params()
+    with connection.cursor() as db:
+        db.execute(f"EXPLAIN QUERY PLAN {sql}", params)
+        plan = " ".join(str(row[-1]) for row in db.fetchall())
+    assert "USING INDEX" in plan and "created" in plan
+    # Only entries sharing one moment get sorted by id (SQLite's "LAST TERM" sort); never the whole journal.
+    assert "TEMP B-TREE FOR ORDER BY" not in plan
