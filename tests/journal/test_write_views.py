@@ -202,3 +202,15 @@ def test_someone_elses_entry_cannot_be_edited_by_form(client, patient):
     assert response.status_code == 404
     theirs.refresh_from_db()
     assert theirs.text == "Private to them"
+
+
+def test_a_same_origin_form_post_with_a_null_origin_is_accepted(client, patient):
+    # Browsers send `Origin: null` on our own form posts because of Referrer-Policy: no-referrer.
+    client.get("/write")
+    token = client.cookies["csrftoken"].value
+    data = {"csrfmiddlewaretoken": token, "text": "From a real browser", "then": "finish"}
+    response = client.post("/write", data, HTTP_ORIGIN="null", HTTP_SEC_FETCH_SITE="same-origin")
+    assert response.status_code == 302
+    refused = client.post("/write", data, HTTP_ORIGIN="null", HTTP_SEC_FETCH_SITE="cross-site")
+    assert refused.status_code == 403
+    assert Entry.objects.count() == 1
