@@ -130,7 +130,7 @@ def unlock_for_cli(*, migrate: bool = False) -> None:
     if settings.CLINIC or is_unlocked():
         return
     if not is_set_up():
-        if store.journal_path().exists():
+        if store.is_plain(store.journal_path()):
             raise NotSetUp(
                 "This journal is not encrypted yet. Run `afterglow init` to protect it with a passphrase; nothing will be lost."
             )
