@@ -16,6 +16,10 @@ def main(argv: list[str] | None = None) -> None:
 
     try:
         execute_from_command_line(argv)
+    except BrokenPipeError:
+        # `afterglow list | head`: the reader has all it wanted.
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        sys.exit(0)
     except KeyboardInterrupt:
         sys.stderr.write("\n")
         sys.exit(130)

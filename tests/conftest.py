@@ -55,9 +55,11 @@ def client(db) -> Client:
 
 
 def csrf_post(client: Client, url: str, data: dict | None = None, **extra):
-    """GET the page for its CSRF cookie, then POST with the token, like a browser form."""
-    client.get("/help")
-    token = client.cookies["csrftoken"].value if "csrftoken" in client.cookies else ""
+    """POST with a valid CSRF cookie and token, as a browser form would."""
+    from django.middleware.csrf import _get_new_csrf_string
+
+    if "csrftoken" not in client.cookies:
+        client.cookies["csrftoken"] = _get_new_csrf_string()
     payload = dict(data or {})
-    payload["csrfmiddlewaretoken"] = token
+    payload["csrfmiddlewaretoken"] = client.cookies["csrftoken"].value
     return client.post(url, payload, **extra)
