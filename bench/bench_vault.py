@@ -22,10 +22,44 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-WORDS = (
-    "light warm colour body breath fear grief open slow river field mother voice held safe edge quiet "
-    "wave tired kind heavy soft trust music dark bright calm return integrate notice gentle again"
-).split()
+WORDS = [
+    *[
+        "light",
+        "warm",
+        "colour",
+        "body",
+        "breath",
+        "fear",
+        "grief",
+        "open",
+        "slow",
+        "river",
+        "field",
+        "mother",
+        "voice",
+        "held",
+        "safe",
+        "edge",
+        "quiet",
+    ],
+    *[
+        "wave",
+        "tired",
+        "kind",
+        "heavy",
+        "soft",
+        "trust",
+        "music",
+        "dark",
+        "bright",
+        "calm",
+        "return",
+        "integrate",
+        "notice",
+        "gentle",
+        "again",
+    ],
+]
 SCHEMA = """
 CREATE TABLE entry (id INTEGER PRIMARY KEY, owner_id INTEGER NOT NULL, text TEXT NOT NULL, created_at TEXT NOT NULL);
 CREATE INDEX entry_owner_created ON entry (owner_id, created_at DESC);
@@ -72,7 +106,8 @@ def workload(path: Path, key: bytes | None, entries: int) -> dict[str, float]:
     start = time.perf_counter()
     for page in range(100):
         conn.execute(
-            "SELECT id, substr(text, 1, 200), created_at FROM entry WHERE owner_id = 1 ORDER BY created_at DESC LIMIT 50 OFFSET ?",
+            "SELECT id, substr(text, 1, 200), created_at FROM entry WHERE owner_id = 1 "
+            "ORDER BY created_at DESC LIMIT 50 OFFSET ?",
             (page * 50,),
         ).fetchall()
     timeline = time.perf_counter() - start
@@ -104,9 +139,8 @@ def vault_figures(big: int, folder: Path) -> None:
     print(f"\nVault on this machine ({os.cpu_count()} CPUs)")
     print(f"  init (tune Argon2id, create, migrate)  {time.perf_counter() - start:.2f} s")
     params = keyfile.load().params
-    print(
-        f"  Argon2id: t={params.time_cost} m={params.memory_kib // 1024} MiB p={params.parallelism}, tuned at {params.seconds:.3f} s"
-    )
+    cost = f"t={params.time_cost} m={params.memory_kib // 1024} MiB p={params.parallelism}"
+    print(f"  Argon2id: {cost}, tuned at {params.seconds:.3f} s")
     session.lock()
     start = time.perf_counter()
     session.unlock(passphrase, migrate=False)
@@ -132,9 +166,8 @@ def vault_figures(big: int, folder: Path) -> None:
     )
     start = time.perf_counter()
     backup.restore(made, passphrase)
-    print(
-        f"  restore of the same                    {time.perf_counter() - start:.2f} s  (unlock + integrity check + safety copy + swap)"
-    )
+    took = time.perf_counter() - start
+    print(f"  restore of the same  {took:.2f} s  (unlock + integrity check + safety copy + swap)")
 
 
 def main() -> None:
