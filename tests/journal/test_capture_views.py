@@ -125,3 +125,10 @@ def test_it_does_not_show_or_save_someone_elses_session(client, db):
 def test_it_gives_a_404_for_a_step_that_does_not_exist(client, today_session):
     assert client.get(step_url(today_session, 99)).status_code == 404
     assert client.get(step_url(today_session, 0)).status_code == 404
+
+
+def test_the_summary_offers_the_next_steps_for_this_session(client, today_session):
+    body = client.get(f"/sessions/{today_session.pk}/capture/summary").content.decode()
+    assert f"/sessions/{today_session.pk}/reflect" in body
+    assert f"/write?session={today_session.pk}" in body
+    assert "Nothing is recorded yet" in body

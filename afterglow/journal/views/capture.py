@@ -110,6 +110,7 @@ def capture_summary(request: HttpRequest, session_id: int) -> HttpResponse:
         "answered": sum(a.answered for a in answers),
         "total": len(answers),
         "capture": found,
+        "has_intentions": session.intentions.exists(),
     }
     return render(request, "journal/capture/summary.html", context)
 

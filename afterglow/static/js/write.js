@@ -145,7 +145,9 @@
   function restore() {
     var drafts = Drafts.all();
     var mine = drafts.filter(function (d) { return d.uid === uidInput.value; })[0];
-    if (mine && mine.text !== textarea.value && (!existing || mine.changedAt > serverSavedAt)) {
+    if (mine && existing && mine.text === textarea.value) {
+      Drafts.forget(mine.uid); // the server just showed us exactly this text: it has it
+    } else if (mine && mine.text !== textarea.value && (!existing || mine.changedAt > serverSavedAt)) {
       bringBack(mine, false);
     } else if (!mine && !existing && !textarea.value) {
       var earlier = drafts.filter(sameContext)[0];
@@ -229,6 +231,7 @@
   setUpTimer();
   restore();
   if (textarea.value && !existing) changed(); // text shown again after a refused save: keep it locally too
+  if (dirty) save(); // brought-back text goes to the server at once, not on the next tick
 
   textarea.addEventListener("input", changed);
   if (privateBox) privateBox.addEventListener("change", function () { changed(); save(); });
