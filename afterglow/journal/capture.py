@@ -223,7 +223,8 @@ def _parse_intensities(step: Step, data: FormData) -> dict[str, Any]:
             levels[key] = level
     values: dict[str, Any] = {step.list_name: {c.key: levels[c.key] for c in step.choices if c.key in levels}}
     if step.other_field:
-        values[step.other_field] = _text(data, step.other_field, limit=Capture._meta.get_field(step.other_field).max_length)
+        limit = getattr(Capture._meta.get_field(step.other_field), "max_length", None)
+        values[step.other_field] = _text(data, step.other_field, limit=limit)
     return values
 
 

@@ -240,6 +240,9 @@
     if (dirty && !inFlight) save();
   }, SAVE_EVERY_MS);
 
+  window.addEventListener("online", function () {
+    if (dirty && !inFlight) save();
+  });
   document.addEventListener("visibilitychange", function () {
     if (document.visibilityState === "hidden" && dirty) save({ keepalive: true });
   });
