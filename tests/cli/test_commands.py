@@ -1,0 +1,228 @@
+"""The journal's CLI verbs, run in-process with call_command."""
+
+from __future__ import annotations
+
+import io
+import json
+from datetime import timedelta
+
+import pytest
+from django.core.management import call_command
+from django.core.management.base import CommandError
+from django.utils import timezone
+
+from afterglow.journal.entries import create_entry
+from afterglow.journal.models import CheckIn, Course, Entry, Intention, Session
+
+
+def run(*args: str) -> str:
+    out = io.StringIO()
+    call_command(*args, stdout=out, stderr=io.StringIO())
+    return out.getvalue()
+
+
+def refused(*args: str) -> str:
+    with pytest.raises(CommandError) as caught:
+        run(*args)
+    assert caught.value.returncode == 2
+    return str(caught.value)
+
+
+# --- session ---
+
+
+def test_it_adds_a_session_and_starts_a_course(patient):
+    out = run("session", "add", "--date", "2025-03-14", "--time", "10:30", "--route", "IV", "--dose", "0.5 mg/kg")
+    session = Session.objects.get()
+    assert (session.number, session.route, session.dose) == (1, "iv", "0.5 mg/kg")
+    assert timezone.localtime(session.started_at).strftime("%Y-%m-%d %H:%M") == "2025-03-14 10:30"
+    assert Course.objects.get().start_date.isoformat() == "2025-03-14"
+    assert "session 1" in out
+
+
+def test_it_numbers_sessions_within_the_existing_course(patient):
+    run("session", "add", "--date", "2025-03-14")
+    run("session", "add", "--date", "2025-03-18", "--intention", "to rest")
+    assert Course.objects.count() == 1
+    assert list(Session.objects.order_by("number").values_list("number", flat=True)) == [1, 2]
+    assert Intention.objects.get().text == "to rest"
+
+
+def test_it_lists_sessions_aligned_and_as_json(patient):
+    run("session", "add", "--date", "2025-03-14", "--route", "nasal")
+    run("session", "add", "--date", "2025-03-18")
+    lines = run("session", "list").splitlines()
+    assert [line.split()[0] for line in lines] == ["1", "2"]
+    assert lines[0].index("2025") == lines[1].index("2025")
+    data = json.loads(run("session", "list", "--json"))
+    assert [s["number"] for s in data] == [1, 2]
+    assert list(data[0]) == ["number", "started_at", "route", "dose", "intentions"]
+
+
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        (["--date", "2025-02-30"], "not a day on the calendar"),
+        (["--date", "14/03/2025"], "should look like"),
+        (["--date", "2025-03-14", "--time", "25:00"], "not a time of day"),
+        (["--date", "2025-03-14", "--dose", "x" * 201], "too long"),
+    ],
+)
+def test_it_refuses_a_bad_session(patient, args, message):
+    assert message in refused("session", "add", *args)
+    assert not Session.objects.exists()
+
+
+# --- write ---
+
+
+def test_it_writes_an_entry_from_the_argument(patient):
+    out = run("write", "Calm after the walk")
+    entry = Entry.objects.get()
+    assert (entry.text, entry.mode, entry.private, entry.session) == ("Calm after the walk", "free", False, None)
+    assert entry.revisions.count() == 1
+    assert str(entry.pk) in out
+
+
+def test_it_links_an_entry_to_a_session_and_a_prompt(patient):
+    run("session", "add", "--date", "2025-03-14")
+    run("write", "Red and gold", "--session", "1", "--prompt", "three-stage/first", "--private")
+    entry = Entry.objects.get()
+    assert entry.session.number == 1
+    assert (entry.prompt_id, entry.mode, entry.private) == ("three-stage/first", "guided", True)
+    assert entry.prompt_text
+
+
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        (["   "], "nothing to save"),
+        (["hi", "--session", "4"], "no session 4"),
+        (["hi", "--prompt", "nope/none"], "no prompt"),
+        (["bad \udcff bytes"], "not valid UTF-8"),
+    ],
+)
+def test_it_refuses_a_bad_entry(patient, args, message):
+    assert message in refused("write", *args)
+    assert not Entry.objects.exists()
+
+
+def test_it_refuses_an_entry_over_the_limit(patient, settings):
+    settings.ENTRY_MAX_CHARS = 10
+    assert "too long" in refused("write", "x" * 11)
+
+
+# --- checkin ---
+
+
+def test_it_saves_and_updates_the_days_checkin(patient):
+    run("checkin", "--mood", "6", "--anxiety", "3", "--sleep", "6,5", "--energy", "4", "--note", "stiff neck")
+    assert "Updated" in run("checkin", "--mood", "7")
+    checkin = CheckIn.objects.get()
+    assert (checkin.day, checkin.mood, checkin.anxiety, checkin.sleep_hours) == (timezone.localdate(), 7, None, None)
+
+
+def test_it_checks_in_for_an_earlier_day(patient):
+    run("checkin", "--mood", "5", "--date", "2025-01-02", "--sleep", "7.5")
+    assert str(CheckIn.objects.get().sleep_hours) == "7.5"
+
+
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        (["--mood", "11"], "1 to 10"),
+        (["--mood", "0"], "1 to 10"),
+        (["--mood", "seven"], "whole number"),
+        (["--mood", "5", "--anxiety", "-1"], "0 to 10"),
+        (["--mood", "5", "--sleep", "25"], "0 to 24"),
+        (["--mood", "5", "--energy", "11"], "1 to 10"),
+        (["--mood", "5", "--date", "2025-13-01"], "not a day"),
+        (["--mood", "5", "--date", (timezone.localdate() + timedelta(days=2)).isoformat()], "not happened yet"),
+    ],
+)
+def test_it_refuses_a_bad_checkin(patient, args, message):
+    assert message in refused("checkin", *args)
+    assert not CheckIn.objects.exists()
+
+
+# --- list ---
+
+
+def make_entries(patient, count: int) -> list[Entry]:
+    start = timezone.now() - timedelta(days=count)
+    return [create_entry(patient, f"entry number {n}", created_at=start + timedelta(hours=n)) for n in range(count)]
+
+
+def test_it_lists_the_newest_first(patient):
+    entries = make_entries(patient, 8)
+    lines = run("list", "-n", "5").splitlines()
+    assert [int(line.split()[0]) for line in lines] == [e.pk for e in reversed(entries)][:5]
+    assert lines[0].endswith("entry number 7")
+
+
+def test_it_lists_one_sessions_entries(patient):
+    run("session", "add", "--date", "2025-03-14")
+    linked = create_entry(patient, "about session one", session=Session.objects.get())
+    create_entry(patient, "unlinked")
+    lines = run("list", "--session", "1").splitlines()
+    assert [int(line.split()[0]) for line in lines] == [linked.pk]
+    assert "s1" in lines[0]
+
+
+def test_it_lists_as_json_with_the_full_text(patient):
+    long_text = "word " * 500
+    entry = create_entry(patient, long_text.strip(), title="Long")
+    (item,) = json.loads(run("list", "--json"))
+    assert list(item) == ["id", "uid", "created_at", "session", "mode", "prompt_id", "title", "private", "text"]
+    assert (item["id"], item["uid"], item["text"]) == (entry.pk, str(entry.uid), entry.text)
+
+
+def test_it_shows_one_line_per_entry(patient):
+    create_entry(patient, "first line\nsecond line\n\nthird " + "long " * 200)
+    (line,) = run("list").splitlines()
+    assert "first line second line" in line
+    assert len(line) <= 100
+
+
+def test_it_refuses_a_bad_list(patient):
+    assert "1 or more" in refused("list", "-n", "0")
+    assert "no session 2" in refused("list", "--session", "2")
+
+
+def test_it_lists_without_reading_every_entry(patient, django_assert_max_num_queries):
+    make_entries(patient, 30)
+    with django_assert_max_num_queries(3):
+        run("list", "-n", "5")
+
+
+# --- search ---
+
+
+def test_it_searches_with_marked_snippets(patient):
+    create_entry(patient, "the sea was loud")
+    best = create_entry(patient, "the sea, the sea, always the sea")
+    lines = run("search", "sea").splitlines()
+    assert int(lines[0].split()[0]) == best.pk
+    assert "[sea]" in lines[0]
+    assert "\x1b[" not in "".join(lines)  # no colour when not on a terminal
+
+
+def test_it_searches_as_json(patient):
+    entry = create_entry(patient, "orange light through the blinds")
+    (hit,) = json.loads(run("search", "orange", "--json"))
+    assert list(hit) == ["id", "uid", "created_at", "session", "title", "private", "snippet", "score"]
+    assert hit["id"] == entry.pk
+    assert "[orange]" in hit["snippet"]
+
+
+def test_it_searches_any_text(patient):
+    create_entry(patient, "plain words")
+    assert json.loads(run("search", 'NEAR( "a" AND -b:', "--json")) == []
+    assert "at least one word" in refused("search", "* - ()")
+    assert "1 or more" in refused("search", "plain", "--limit", "0")
+
+
+def test_it_limits_search_results(patient):
+    for n in range(4):
+        create_entry(patient, f"cloud {n}")
+    assert len(run("search", "cloud", "--limit", "2").splitlines()) == 2
