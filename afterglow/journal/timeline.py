@@ -75,9 +75,9 @@ class Item:
     at: datetime
     obj: Any
     # The session whose period this item falls in (it heads the item's group) …
-    period: Session | None = None
+    period: Session | Mark | None = None
     # … and the session its day N counts from: the same, unless an entry names another.
-    about: Session | None = None
+    about: Session | Mark | None = None
     day: int | None = None
 
     @property
@@ -105,7 +105,7 @@ class Group:
 class Page:
     stream: list[Item]  # in order, sessions included
     groups: list[Group]
-    sessions: list[Session]
+    sessions: list[Mark]
     session: Session | None
     older: str | None
     newer: str | None
@@ -119,23 +119,42 @@ class Page:
         return not self.groups
 
 
+@dataclass(frozen=True)
+class Mark:
+    """A session as the whole timeline needs it: where it stands. Pages load full rows only for what they show."""
+
+    pk: int
+    number: int
+    started_at: datetime
+    course_id: int
+    course_title: str
+    day: date
+
+
 class Sessions:
     """All of a patient's sessions in time order, to find which one an item follows."""
 
     def __init__(self, owner: Any) -> None:
-        self.all = list(Session.objects.filter(owner=owner).select_related("course").order_by("started_at", "id"))
-        self.keys = [(s.started_at, SESSION, s.pk) for s in self.all]
+        rows = Session.objects.filter(owner=owner).order_by("started_at", "id")
+        rows = rows.values_list("id", "number", "started_at", "course_id", "course__title")
+        tz = timezone.get_current_timezone()
+        self.all = [Mark(*row, day=row[2].astimezone(tz).date()) for row in rows]
+        self.keys = [(m.started_at, SESSION, m.pk) for m in self.all]
+        self.by_pk = {m.pk: m for m in self.all}
 
-    def before(self, key: Key) -> Session | None:
+    def before(self, key: Key) -> Mark | None:
         i = bisect.bisect_right(self.keys, key)
         return self.all[i - 1] if i else None
 
-    def after(self, session: Session) -> Session | None:
-        i = self.all.index(session)
+    def after(self, mark: Mark) -> Mark | None:
+        i = self.all.index(mark)
         return self.all[i + 1] if i + 1 < len(self.all) else None
 
-    def get(self, pk: int | None) -> Session | None:
-        return next((s for s in self.all if s.pk == pk), None)
+    def get(self, pk: int | None) -> Mark | None:
+        return self.by_pk.get(pk) if pk is not None else None
+
+    def of_course(self, course_id: int) -> list[Mark]:
+        return [m for m in self.all if m.course_id == course_id]
 
 
 def page(
@@ -145,14 +164,15 @@ def page(
     before: Cursor | None = None,
     after: Cursor | None = None,
     size: int = PAGE_SIZE,
+    sessions: Sessions | None = None,
 ) -> Page:
     """One page of the timeline: older than `before`, or newer than `after`, or the newest."""
-    sessions = Sessions(owner)
-    session = sessions.get(session.pk) if session else None
+    sessions = sessions or Sessions(owner)
+    only = sessions.get(session.pk) if session else None
     newest_first = after is None
-    items = _session_items(sessions, session, before, after)
-    items += [_entry_item(e) for e in _entries(owner, sessions, session, before, after, size + 1)]
-    items += [_checkin_item(c) for c in _checkins(owner, sessions, session, before, after, size + 1)]
+    items = _session_items(sessions, only, before, after)
+    items += [_entry_item(e) for e in _entries(owner, sessions, only, before, after, size + 1)]
+    items += [_checkin_item(c) for c in _checkins(owner, sessions, only, before, after, size + 1)]
     items.sort(key=lambda item: item.key, reverse=newest_first)
     more = len(items) > size
     items = items[:size]
@@ -160,24 +180,33 @@ def page(
         items.reverse()
     if not items and (before or after):
         # Past either end (an old link, a deleted item): show the newest page rather than nothing.
-        return page(owner, session=session, size=size)
-    _place(items, sessions, session)
+        return page(owner, session=session, size=size, sessions=sessions)
+    _place(items, sessions, only)
+    _load_sessions(items, session)
     older = items[-1].cursor if items and (more or not newest_first) else None
     newer = items[0].cursor if items and (before or (after and more)) else None
     return Page(items, _group(items), sessions.all, session, older, newer)
 
 
-def _session_items(sessions: Sessions, only: Session | None, before: Cursor | None, after: Cursor | None) -> list[Item]:
+def _session_items(sessions: Sessions, only: Mark | None, before: Cursor | None, after: Cursor | None) -> list[Item]:
     items = [Item(SESSION, s.started_at, s) for s in ([only] if only else sessions.all)]
     return [i for i in items if (not before or i.key < before.key) and (not after or i.key > after.key)]
 
 
 def _entries(
-    owner: Any, sessions: Sessions, only: Session | None, before: Cursor | None, after: Cursor | None, limit: int
-) -> QuerySet[Entry]:
-    rows = Entry.objects.filter(owner=owner)
-    if only:
-        rows = rows.filter(Q(session=only) | _between(only, sessions.after(only)))
+    owner: Any, sessions: Sessions, only: Mark | None, before: Cursor | None, after: Cursor | None, limit: int
+) -> list[Entry]:
+    if not only:
+        return list(_entry_rows(Entry.objects.filter(owner=owner), before, after, limit))
+    # A session's entries are those written in its period plus those linked to it from any time.
+    # Two indexed queries merged here; one query with an OR would scan the whole journal.
+    period = _entry_rows(Entry.objects.filter(owner=owner).filter(_between(only, sessions.after(only))), before, after, limit)
+    linked = _entry_rows(Entry.objects.filter(owner=owner, session_id=only.pk), before, after, limit)
+    rows = {e.pk: e for e in [*period, *linked]}.values()
+    return sorted(rows, key=lambda e: (e.created_at, e.pk), reverse=after is None)[:limit]
+
+
+def _entry_rows(rows: QuerySet[Entry], before: Cursor | None, after: Cursor | None, limit: int) -> QuerySet[Entry]:
     if before:
         rows = rows.filter(_entries_before(before))
     if after:
@@ -192,7 +221,7 @@ def _with_excerpts(rows: QuerySet[Entry]) -> QuerySet[Entry]:
     return rows.annotate(excerpt=Substr("text", 1, EXCERPT_CHARS), prompt=Substr("prompt_text", 1, 200))
 
 
-def _between(start: Session, end: Session | None) -> Q:
+def _between(start: Mark, end: Mark | None) -> Q:
     period = Q(created_at__gte=start.started_at)
     return period & Q(created_at__lt=end.started_at) if end else period
 
@@ -215,7 +244,7 @@ def _entries_after(c: Cursor) -> Q:
 
 
 def _checkins(
-    owner: Any, sessions: Sessions, only: Session | None, before: Cursor | None, after: Cursor | None, limit: int
+    owner: Any, sessions: Sessions, only: Mark | None, before: Cursor | None, after: Cursor | None, limit: int
 ) -> QuerySet[CheckIn]:
     rows = CheckIn.objects.filter(owner=owner)
     if only:
@@ -266,7 +295,7 @@ def _checkin_item(checkin: CheckIn) -> Item:
     return Item(CHECKIN, checkin_moment(checkin.day), checkin)
 
 
-def _place(items: list[Item], sessions: Sessions, only: Session | None) -> None:
+def _place(items: list[Item], sessions: Sessions, only: Mark | None) -> None:
     """Name the session each item falls after, and the day N it is about (day 0 is the session day)."""
     for item in items:
         item.period = only or (item.obj if item.rank == SESSION else sessions.before(item.key))
@@ -278,6 +307,21 @@ def _place(items: list[Item], sessions: Sessions, only: Session | None) -> None:
         item.about = linked or item.period
         if item.about:
             item.day = day_after(item.about.day, timezone.localdate(item.at))
+
+
+def _load_sessions(items: list[Item], known: Session | None) -> None:
+    """Swap each session mark on the page for the full session (route, dose…), in one query.
+
+    After this, an item's `obj` (for a session), `period` and `about` are `Session` rows.
+    """
+    wanted = {m.pk for item in items for m in (item.obj if item.rank == SESSION else None, item.period, item.about) if m}
+    full = {known.pk: known} if known else {}
+    full.update(Session.objects.in_bulk(wanted - set(full)) if wanted - set(full) else {})
+    for item in items:
+        if item.rank == SESSION:
+            item.obj = full[item.obj.pk]
+        item.period = full[item.period.pk] if item.period else None
+        item.about = full[item.about.pk] if item.about else None
 
 
 def _group(items: list[Item]) -> list[Group]:

@@ -47,35 +47,44 @@ def today(owner: Any, on: date | None = None) -> Today:
     course = current_course(owner)
     if course is None:
         return Today(course=None, position=rules.position([], on))
-    sessions = _course_sessions(course)
-    pos = rules.position([(s.number, s.day) for s in sessions], on)
-    current = next((s for s in sessions if s.number == pos.session_number), None)
-    upcoming = next((s for s in sessions if s.started_at > timezone.now()), None)
+    # One read of every session serves both the course position and the recent items below.
+    marks = timeline.Sessions(owner)
+    in_course = marks.of_course(course.pk)
+    pos = rules.position([(m.number, m.day) for m in in_course], on)
+    now = timezone.now()
+    current_mark = next((m for m in in_course if m.number == pos.session_number), None)
+    upcoming_mark = next((m for m in in_course if m.started_at > now), None)
+    facts = _facts([m.pk for m in (current_mark, upcoming_mark) if m])
+    current = facts.get(current_mark.pk) if current_mark else None
+    upcoming = facts.get(upcoming_mark.pk) if upcoming_mark else None
+    # Later today, a session has nothing to capture or reflect on yet: only its intention is due.
+    not_yet = current is not None and current.started_at > now
     nudges = rules.what_helps_now(
         pos,
-        has_capture=bool(current and current.has_capture),
-        reflections=current.reflections if current else 0,
+        has_capture=not_yet or bool(current and current.has_capture),
+        reflections=1 if not_yet else (current.reflections if current else 0),
         checked_in_today=CheckIn.objects.filter(owner=owner, day=on).exists(),
         open_actions=IntegrationAction.objects.filter(owner=owner, done_at__isnull=True).count(),
         upcoming_without_intention=bool(upcoming and not upcoming.has_intention),
     )
     links = [_link(n, current, upcoming) for n in nudges]
-    if not sessions:
+    if not in_course:
         links.insert(0, Link("session", "Add your first session", "/sessions/new"))
-    recent = timeline.page(owner, size=RECENT_ITEMS).items
+    recent = timeline.page(owner, size=RECENT_ITEMS, sessions=marks).items
     return Today(course, pos, current, upcoming, links, recent)
 
 
-def _course_sessions(course: Course) -> list[Session]:
-    """The course's sessions, oldest first, each knowing whether it has a capture, an intention and entries."""
+def _facts(pks: list[int]) -> dict[int, Session]:
+    """The session today is about and the next one, each knowing if it has a capture, an intention, entries."""
+    if not pks:
+        return {}
     entries = Entry.objects.filter(session=OuterRef("pk")).order_by().values("session").annotate(n=Count("pk")).values("n")
-    rows = Session.objects.filter(course=course).order_by("started_at", "id")
-    rows = rows.annotate(
+    rows = Session.objects.filter(pk__in=pks).annotate(
         has_capture=Exists(Capture.objects.filter(session=OuterRef("pk"))),
         has_intention=Exists(Intention.objects.filter(session=OuterRef("pk"))),
         reflections=Coalesce(Subquery(entries, output_field=IntegerField()), 0),
     )
-    return list(rows)
+    return {s.pk: s for s in rows}
 
 
 def _link(nudge: rules.Nudge, current: Session | None, upcoming: Session | None) -> Link:

@@ -1,5 +1,10 @@
 from __future__ import annotations
 
+from datetime import timedelta
+
+import pytest
+from django.utils import timezone
+
 from afterglow.journal.models import Capture, IntegrationAction, Intention
 from tests.journal import course_factories as make
 
@@ -89,5 +94,18 @@ def test_the_home_page_takes_a_few_queries(client, patient, django_assert_max_nu
         make.entry(patient, f"entry {n}", session=s)
         make.checkin(patient, make.days_ago(n), mood=5)
         IntegrationAction.objects.create(owner=patient, session=s, what=f"step {n}")
-    with django_assert_max_num_queries(8):
+    with django_assert_max_num_queries(9):
         assert client.get("/").status_code == 200
+
+
+def test_a_session_later_today_asks_for_an_intention_not_a_capture(client, patient):
+    c = make.course(patient)
+    later = make.session(patient, c, make.days_ago(0))
+    later.started_at = timezone.now() + timedelta(minutes=1)
+    if timezone.localdate(later.started_at) != timezone.localdate():
+        pytest.skip("a minute before midnight there is no 'later today'")
+    later.save()
+    body = client.get("/").content.decode()
+    assert "Session 1 is today" in body
+    assert f'href="/sessions/{later.pk}/intention"' in body
+    assert "/capture" not in body and "/reflect" not in body

@@ -175,7 +175,7 @@ def test_a_page_costs_the_same_few_queries_however_long_the_journal(client, pati
 
 def test_the_entry_query_walks_the_owner_index_without_sorting(patient):
     cursor = timeline.Cursor(timezone.now(), timeline.ENTRY, 10)
-    rows = timeline._entries(patient, timeline.Sessions(patient), None, cursor, None, 26)
+    rows = timeline._entry_rows(Entry.objects.filter(owner=patient), cursor, None, 26)
     sql, params = rows.query.sql_with_params()
     with connection.cursor() as db:
         db.execute(f"EXPLAIN QUERY PLAN {sql}", params)

@@ -6,6 +6,8 @@ from typing import Any
 
 from django import template
 from django.urls import NoReverseMatch, reverse
+from django.utils.html import escape
+from django.utils.safestring import SafeString, mark_safe
 
 register = template.Library()
 
@@ -29,3 +31,20 @@ def day_label(day: int | None, session: Any = None) -> str:
     if day == 0:
         return f"Session {session.number} day"
     return f"Day {day} after session {session.number}"
+
+
+@register.simple_tag
+def session_options(marks: list[Any], selected: Any = None) -> SafeString:
+    """The session filter's <option>s, newest first.
+
+    Built as one string rather than a template loop: a journal of a few years holds
+    hundreds of sessions, and this list is on every timeline page.
+    """
+    chosen = getattr(selected, "pk", None)
+    titles: dict[str, str] = {}
+    options = []
+    for m in reversed(marks):
+        title = titles.setdefault(m.course_title, f" · {escape(m.course_title)}" if m.course_title else "")
+        mark = " selected" if m.pk == chosen else ""
+        options.append(f'<option value="{int(m.pk)}"{mark}>Session {int(m.number)} · {m.day:%-d %b %Y}{title}</option>')
+    return mark_safe("\n".join(options))  # every value above is an int, a date or escaped
