@@ -100,6 +100,10 @@ class Group:
     session: Session | None
     items: list[Item] = field(default_factory=list)  # the session itself is the group's heading, not an item
 
+    @property
+    def upcoming(self) -> bool:
+        return self.session is not None and self.session.started_at > timezone.now()
+
 
 @dataclass
 class Page:

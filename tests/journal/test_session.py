@@ -116,3 +116,10 @@ def test_a_session_today_is_day_0(client, patient):
     s = make.session(patient, make.course(patient), timezone.localdate() - timedelta(days=0), hour=0)
     make.checkin(patient, timezone.localdate(), mood=6)
     assert "Session 1 day" in client.get(f"/sessions/{s.pk}").content.decode()
+
+
+def test_an_upcoming_session_asks_for_an_intention_not_a_capture(client, patient):
+    s = make.session(patient, make.course(patient), make.days_ago(-3))
+    body = client.get(f"/sessions/{s.pk}").content.decode()
+    assert "Coming up" in body and "Set an intention" in body
+    assert "Start the quick capture" not in body

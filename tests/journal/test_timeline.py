@@ -183,3 +183,12 @@ def test_the_entry_query_walks_the_owner_index_without_sorting(patient):
     assert "USING INDEX" in plan and "created" in plan
     # Only entries sharing one moment get sorted by id (SQLite's "LAST TERM" sort); never the whole journal.
     assert "TEMP B-TREE FOR ORDER BY" not in plan
+
+
+def test_entries_link_to_their_page_and_course_titles_are_escaped(client, patient):
+    c = make.course(patient, title="<b>Spring</b>")
+    make.session(patient, c, make.days_ago(2))
+    e = make.entry(patient, "A short note")
+    body = client.get("/timeline").content.decode()
+    assert f'href="/entries/{e.pk}"' in body
+    assert "&lt;b&gt;Spring&lt;/b&gt;" in body and "<b>Spring</b>" not in body

@@ -8,6 +8,7 @@ from django.contrib import messages
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import path
+from django.utils import timezone
 
 from afterglow.journal import capture, timeline
 from afterglow.journal.courses import current_course
@@ -84,6 +85,7 @@ def session(request: HttpRequest, pk: int) -> HttpResponse:
         "entries": timeline.session_entries(s, SESSION_ENTRIES),
         "actions": list(s.actions.all()),
         "checkins": timeline.checkins_after(s),
+        "upcoming": s.started_at > timezone.now(),
     }
     return render(request, "journal/session/detail.html", context)
 
