@@ -114,7 +114,8 @@ class SessionForm(forms.ModelForm):
             self.initial.setdefault("time", time(10, 0))
 
     def clean(self) -> dict[str, Any]:
-        data = super().clean()
+        super().clean()
+        data = self.cleaned_data
         if data.get("date") and data.get("time"):
             self.instance.started_at = timezone.make_aware(datetime.combine(data["date"], data["time"]))
         return data

@@ -19,7 +19,7 @@ from __future__ import annotations
 import bisect
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, time, timedelta
-from typing import Any
+from typing import Any, cast
 
 from django.db.models import Q, QuerySet
 from django.db.models.functions import Substr
@@ -140,9 +140,13 @@ class Sessions:
 
     def __init__(self, owner: Any) -> None:
         rows = Session.objects.filter(owner=owner).order_by("started_at", "id")
-        rows = rows.values_list("id", "number", "started_at", "course_id", "course__title")
         tz = timezone.get_current_timezone()
-        self.all = [Mark(*row, day=row[2].astimezone(tz).date()) for row in rows]
+        self.all = [
+            Mark(pk, number, started, course_id, title, started.astimezone(tz).date())
+            for pk, number, started, course_id, title in rows.values_list(
+                "id", "number", "started_at", "course_id", "course__title"
+            )
+        ]
         self.keys = [(m.started_at, SESSION, m.pk) for m in self.all]
         self.by_pk = {m.pk: m for m in self.all}
 
@@ -331,8 +335,9 @@ def _load_sessions(items: list[Item], known: Session | None) -> None:
 def _group(items: list[Item]) -> list[Group]:
     groups: list[Group] = []
     for item in items:
-        if not groups or groups[-1].session != item.period:
-            groups.append(Group(item.period))
+        period = cast(Session | None, item.period)  # a full row since _load_sessions
+        if not groups or groups[-1].session != period:
+            groups.append(Group(period))
         if item.rank != SESSION:
             groups[-1].items.append(item)
     return groups

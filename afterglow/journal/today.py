@@ -32,14 +32,23 @@ class Link:
 class Today:
     course: Course | None
     position: rules.Position
-    session: Session | None = None
-    next_session: Session | None = None
+    session: timeline.Mark | None = None
+    next_session: timeline.Mark | None = None
     links: list[Link] = field(default_factory=list)
     recent: list[timeline.Item] = field(default_factory=list)
 
     @property
     def headline(self) -> str:
         return self.position.headline()
+
+
+@dataclass(frozen=True)
+class Facts:
+    """What has been done around one session."""
+
+    has_capture: bool = False
+    has_intention: bool = False
+    reflections: int = 0
 
 
 def today(owner: Any, on: date | None = None) -> Today:
@@ -52,20 +61,19 @@ def today(owner: Any, on: date | None = None) -> Today:
     in_course = marks.of_course(course.pk)
     pos = rules.position([(m.number, m.day) for m in in_course], on)
     now = timezone.now()
-    current_mark = next((m for m in in_course if m.number == pos.session_number), None)
-    upcoming_mark = next((m for m in in_course if m.started_at > now), None)
-    facts = _facts([m.pk for m in (current_mark, upcoming_mark) if m])
-    current = facts.get(current_mark.pk) if current_mark else None
-    upcoming = facts.get(upcoming_mark.pk) if upcoming_mark else None
+    current = next((m for m in in_course if m.number == pos.session_number), None)
+    upcoming = next((m for m in in_course if m.started_at > now), None)
+    facts = _facts([m.pk for m in (current, upcoming) if m])
+    done = facts.get(current.pk, Facts()) if current else Facts()
     # Later today, a session has nothing to capture or reflect on yet: only its intention is due.
     not_yet = current is not None and current.started_at > now
     nudges = rules.what_helps_now(
         pos,
-        has_capture=not_yet or bool(current and current.has_capture),
-        reflections=1 if not_yet else (current.reflections if current else 0),
+        has_capture=not_yet or done.has_capture,
+        reflections=1 if not_yet else done.reflections,
         checked_in_today=CheckIn.objects.filter(owner=owner, day=on).exists(),
         open_actions=IntegrationAction.objects.filter(owner=owner, done_at__isnull=True).count(),
-        upcoming_without_intention=bool(upcoming and not upcoming.has_intention),
+        upcoming_without_intention=bool(upcoming and not facts.get(upcoming.pk, Facts()).has_intention),
     )
     links = [_link(n, current, upcoming) for n in nudges]
     if not in_course:
@@ -74,8 +82,8 @@ def today(owner: Any, on: date | None = None) -> Today:
     return Today(course, pos, current, upcoming, links, recent)
 
 
-def _facts(pks: list[int]) -> dict[int, Session]:
-    """The session today is about and the next one, each knowing if it has a capture, an intention, entries."""
+def _facts(pks: list[int]) -> dict[int, Facts]:
+    """For the session today is about and the next one: capture, intention, entries — in one query."""
     if not pks:
         return {}
     entries = Entry.objects.filter(session=OuterRef("pk")).order_by().values("session").annotate(n=Count("pk")).values("n")
@@ -84,10 +92,11 @@ def _facts(pks: list[int]) -> dict[int, Session]:
         has_intention=Exists(Intention.objects.filter(session=OuterRef("pk"))),
         reflections=Coalesce(Subquery(entries, output_field=IntegerField()), 0),
     )
-    return {s.pk: s for s in rows}
+    values = rows.values_list("pk", "has_capture", "has_intention", "reflections")
+    return {pk: Facts(bool(capture), bool(intention), int(n)) for pk, capture, intention, n in values}
 
 
-def _link(nudge: rules.Nudge, current: Session | None, upcoming: Session | None) -> Link:
+def _link(nudge: rules.Nudge, current: timeline.Mark | None, upcoming: timeline.Mark | None) -> Link:
     hrefs = {
         "capture": f"/sessions/{current.pk}/capture" if current else "/timeline",
         "reflect": f"/sessions/{current.pk}/reflect" if current else "/write",
