@@ -90,6 +90,9 @@ else:
             "ENGINE": "afterglow.vault.backend",
             "NAME": str(HOME / "journal.db"),
             "OPTIONS": {"transaction_mode": "IMMEDIATE", "timeout": 20},
+            # Kept open between requests so each server thread keeps its decrypted
+            # page cache; the backend closes any connection opened under another key.
+            "CONN_MAX_AGE": 600,
             "TEST": {"NAME": ":memory:"},
         }
     }

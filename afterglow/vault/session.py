@@ -81,10 +81,13 @@ def lock() -> None:
     global _token
     from django.db import connections
 
+    from afterglow.vault.backend.base import close_every_connection
+
     with _state_lock:
         _token = None
     keyring.forget()
     connections.close_all()
+    close_every_connection()
 
 
 # --- unlocking -------------------------------------------------------------

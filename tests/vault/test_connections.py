@@ -1,0 +1,63 @@
+from __future__ import annotations
+
+import os
+import threading
+
+import pytest
+from sqlcipher3 import dbapi2
+
+from afterglow.vault import keyring, session
+from afterglow.vault.backend.base import DatabaseWrapper
+
+
+def _wrapper(path) -> DatabaseWrapper:
+    settings = {
+        "ENGINE": "afterglow.vault.backend",
+        "NAME": str(path),
+        "OPTIONS": {},
+        "CONN_MAX_AGE": 600,
+        "AUTOCOMMIT": True,
+        "ATOMIC_REQUESTS": False,
+        "CONN_HEALTH_CHECKS": False,
+        "TIME_ZONE": None,
+        "TEST": {},
+        "USER": "",
+        "PASSWORD": "",
+        "HOST": "",
+        "PORT": "",
+    }
+    return DatabaseWrapper(settings, alias="t")
+
+
+@pytest.fixture(autouse=True)
+def _real_connections(django_db_blocker):
+    with django_db_blocker.unblock():
+        yield
+
+
+def test_locking_closes_connections_held_by_other_threads(tmp_path):
+    keyring.remember(os.urandom(32))
+    wrapper = _wrapper(tmp_path / "j.db")
+    opened = threading.Event()
+
+    def worker() -> None:
+        wrapper.ensure_connection()
+        wrapper.connection.execute("CREATE TABLE t (x)")
+        opened.set()
+
+    thread = threading.Thread(target=worker)
+    thread.start()
+    thread.join()
+    assert opened.is_set()
+    session.lock()
+    with pytest.raises(dbapi2.ProgrammingError):
+        wrapper.connection.execute("SELECT 1")
+
+
+def test_a_connection_opened_under_a_forgotten_key_is_not_reused(tmp_path):
+    keyring.remember(os.urandom(32))
+    wrapper = _wrapper(tmp_path / "j.db")
+    wrapper.ensure_connection()
+    keyring.remember(os.urandom(32))
+    wrapper.close_if_unusable_or_obsolete()
+    assert wrapper.connection is None
