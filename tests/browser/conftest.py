@@ -11,8 +11,10 @@ import time
 import urllib.request
 from collections.abc import Iterator
 from dataclasses import dataclass, field
+from datetime import date, datetime
 from pathlib import Path
 from urllib.parse import urlsplit
+from zoneinfo import ZoneInfo
 
 import pytest
 
@@ -162,6 +164,12 @@ def page(context, server):
     pg.watch = _watch(pg, server.url.rstrip("/"))  # type: ignore[attr-defined]
     yield pg
     pg.watch.assert_clean()  # type: ignore[attr-defined]
+
+
+def local_today(server: Server) -> date:
+    """Today where the server is: the day it counts day N and check-ins by."""
+    zone = server.env.get("AFTERGLOW_TIME_ZONE") or server.env.get("TZ") or "UTC"
+    return datetime.now(ZoneInfo(zone)).date()
 
 
 def shot(page, name: str) -> None:
