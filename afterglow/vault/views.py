@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import threading
+from urllib.parse import urlencode
 
 from django.contrib import messages
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
@@ -118,7 +119,9 @@ def _gate_context(request: HttpRequest, form: object) -> dict[str, object]:
 def lock(request: HttpRequest) -> HttpResponse:
     session.lock()
     request.session.pop(session.SESSION_KEY, None)
-    return HttpResponseRedirect("/unlock")
+    # Unlocking again opens the page the Lock button was pressed on.
+    back = _next(request)
+    return HttpResponseRedirect("/unlock" if back == "/" else f"/unlock?{urlencode({'next': back})}")
 
 
 def privacy(request: HttpRequest) -> HttpResponse:

@@ -131,6 +131,19 @@ def test_the_lock_button_locks_and_a_browser_needs_its_own_unlock(client, vault_
     assert client.get("/privacy").status_code == 302
 
 
+def test_locking_from_a_page_unlocks_back_onto_it(client, vault_home):
+    csrf_post(client, "/unlock", {"passphrase": PASSPHRASE})
+    assert b'name="next" value="/timeline?week=2"' in client.get("/timeline?week=2").content
+    response = csrf_post(client, "/lock", {"next": "/timeline?week=2"})
+    assert response["Location"] == "/unlock?next=%2Ftimeline%3Fweek%3D2"
+    assert csrf_post(client, "/unlock", {"passphrase": PASSPHRASE, "next": "/timeline?week=2"})["Location"] == "/timeline?week=2"
+
+
+def test_locking_never_sends_you_on_to_another_host(client, vault_home):
+    csrf_post(client, "/unlock", {"passphrase": PASSPHRASE})
+    assert csrf_post(client, "/lock", {"next": "https://elsewhere.example/"})["Location"] == "/unlock"
+
+
 def test_an_unlock_in_one_browser_does_not_open_another(client, vault_home):
     from django.test import Client
 
