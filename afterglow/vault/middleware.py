@@ -6,6 +6,7 @@ from urllib.parse import urlencode
 
 from django.conf import settings
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
+from django.shortcuts import render
 
 from afterglow.lib.middleware import Handler
 from afterglow.vault import session
@@ -35,8 +36,10 @@ def _send_to_unlock(request: HttpRequest) -> HttpResponse:
     if request.method != "GET":
         # A form or autosave sent while locked: its page keeps the draft; tell it where to go.
         back = request.headers.get("HX-Current-URL") or request.path
-        response = HttpResponse("The journal is locked. Unlock it to save.", status=401, content_type="text/plain")
-        response["HX-Redirect"] = f"{target}?{urlencode({'next': back})}" if target == "/unlock" else target
+        where = f"{target}?{urlencode({'next': back})}" if target == "/unlock" else target
+        # A form sent by a person (not a script) lands on a page saying so, with the way to unlock.
+        response = render(request, "vault/locked_post.html", {"unlock": where}, status=401)
+        response["HX-Redirect"] = where
         return response
     if target == "/unlock" and request.path != "/":
         return HttpResponseRedirect(f"/unlock?{urlencode({'next': request.get_full_path()})}")

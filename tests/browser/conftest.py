@@ -120,7 +120,9 @@ class Watch:
         assert self.errors == [], f"page errors: {self.errors}"
 
 
-@pytest.fixture(scope="session")
+# Package scope: Playwright's sync API keeps an event loop running in this thread while it is
+# open, and Django refuses database work under a running loop, so it must end with this package.
+@pytest.fixture(scope="package")
 def browser():
     from playwright.sync_api import sync_playwright
 
@@ -157,13 +159,33 @@ def context(browser):
     ctx.close()
 
 
-@pytest.fixture
-def page(context, server):
+def _watched_page(context, server: Server):
     pg = context.new_page()
     pg.set_default_timeout(10_000)
     pg.watch = _watch(pg, server.url.rstrip("/"))  # type: ignore[attr-defined]
+    return pg
+
+
+@pytest.fixture
+def page(context, server):
+    pg = _watched_page(context, server)
     yield pg
     pg.watch.assert_clean()  # type: ignore[attr-defined]
+
+
+@pytest.fixture
+def new_page(context, server):
+    """Another tab in the same browser profile, watched like `page`: `new_page()`."""
+    opened = []
+
+    def open_tab():
+        pg = _watched_page(context, server)
+        opened.append(pg)
+        return pg
+
+    yield open_tab
+    for pg in opened:
+        pg.watch.assert_clean()
 
 
 def local_today(server: Server) -> date:

@@ -50,6 +50,8 @@ def test_it_answers_a_locked_save_with_401_and_where_to_unlock(client, vault_hom
     response = csrf_post(client, "/write", {"text": "kept in the page"})
     assert response.status_code == 401
     assert response["HX-Redirect"].startswith("/unlock?next=")
+    # A person who pressed a button sees a page with the way to unlock, not a bare line of text.
+    assert b'href="/unlock?next=%2Fwrite"' in response.content
 
 
 def test_it_offers_setup_when_there_is_no_journal_yet(client, settings, tmp_path):

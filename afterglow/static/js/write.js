@@ -258,7 +258,14 @@
     if (form.getAttribute("data-sending") === "1") return;
     event.preventDefault();
     var button = event.submitter;
-    save().then(function () {
+    save().then(function (result) {
+      if (result && result.status === 401) {
+        // Locked meanwhile: a posted form would only meet a locked door. The words are kept on
+        // this device; unlocking comes back to this page, which brings them back and saves them.
+        Drafts.keep(draft());
+        window.location.assign("/unlock?next=" + encodeURIComponent(window.location.pathname + window.location.search));
+        return;
+      }
       form.setAttribute("data-sending", "1");
       if (button && button.name) {
         var carry = document.createElement("input");
