@@ -46,6 +46,7 @@ INSTALLED_APPS = [
     "afterglow.journal",
     "afterglow.prompts",
     "afterglow.safety",
+    "afterglow.media",
 ]
 
 MIDDLEWARE = [

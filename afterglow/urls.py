@@ -12,6 +12,7 @@ urlpatterns = [
     path("", include("afterglow.vault.urls")),
     path("", include("afterglow.prompts.urls")),
     path("", include("afterglow.journal.urls")),
+    path("", include("afterglow.media.urls")),
 ]
 
 handler400 = "afterglow.lib.views.bad_request"

@@ -1,0 +1,4 @@
+"""Voice notes, drawings and photos: stored as BLOBs in the encrypted journal, never as files on disk.
+
+Each kind keeps its models in its own module; they are gathered here so Django finds them.
+"""
