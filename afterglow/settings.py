@@ -132,6 +132,12 @@ WHITENOISE_AUTOREFRESH = DEBUG
 DATA_UPLOAD_MAX_MEMORY_SIZE = 6 * 1024 * 1024
 ENTRY_MAX_CHARS = envint("AFTERGLOW_ENTRY_MAX_CHARS", 1_000_000)
 
+# Uploaded voice notes and photos stay in memory on their way into the encrypted database:
+# never a temp file on disk. Each media view checks its own limit before reading the body.
+MEDIA_MAX_UPLOAD_BYTES = 200 * 1024 * 1024
+FILE_UPLOAD_HANDLERS = ["django.core.files.uploadhandler.MemoryFileUploadHandler"]
+FILE_UPLOAD_MAX_MEMORY_SIZE = MEDIA_MAX_UPLOAD_BYTES + 1024 * 1024
+
 # Vault (local mode): lock after this many idle minutes (0 = never), backups kept,
 # a daily backup while serving, and a trivial Argon2id cost for tests only.
 VAULT_IDLE_MINUTES = envint("AFTERGLOW_IDLE_MINUTES", 15)
