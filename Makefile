@@ -17,6 +17,7 @@ run: $(STAMP)
 
 lint: $(STAMP)
 	$(BIN)/ruff check .
+	$(BIN)/mypy afterglow
 
 test: $(STAMP) lint
 	$(BIN)/python -m pytest

@@ -17,11 +17,17 @@ import shutil
 from collections.abc import Iterable, Sequence
 from datetime import date, datetime, time
 from decimal import Decimal, InvalidOperation
-from typing import IO, Any
+from typing import IO, Any, Protocol
 
 from django.utils import timezone
 
 from afterglow.lib.cli import UserError
+
+
+class TextOut(Protocol):
+    """Where CLI lines go: a text file or Django's OutputWrapper around one."""
+
+    def write(self, text: str) -> Any: ...
 
 BOLD = ("\x1b[1m", "\x1b[22m")
 ELLIPSIS = "…"
@@ -31,14 +37,14 @@ PIPE_WIDTH = 100  # how much of an entry a piped `list` line shows
 # --- output ------------------------------------------------------------------------
 
 
-def wants_colour(stream: IO[str]) -> bool:
+def wants_colour(stream: TextOut) -> bool:
     if os.environ.get("NO_COLOR") or os.environ.get("TERM") == "dumb":
         return False
     isatty = getattr(stream, "isatty", None)
     return bool(isatty and isatty())
 
 
-def line_width(stream: IO[str]) -> int:
+def line_width(stream: TextOut) -> int:
     """The terminal's width, or a fixed width when piped so output does not depend on where it goes."""
     isatty = getattr(stream, "isatty", None)
     if isatty and isatty():
@@ -91,7 +97,7 @@ def dump_json(value: Any) -> str:
     return json.dumps(value, ensure_ascii=False, indent=2, default=str)
 
 
-def write_lines(stream: IO[str], lines: Iterable[str]) -> None:
+def write_lines(stream: TextOut, lines: Iterable[str]) -> None:
     for line in lines:
         stream.write(line + "\n")
 

@@ -7,6 +7,7 @@ from django.template import loader
 
 
 def _page(status: int, title: str, message: str, request: HttpRequest | None = None) -> HttpResponse:
+    body: str
     try:
         body = loader.render_to_string("error.html", {"title": title, "message": message}, request)
     except Exception:  # the error page itself must never fail

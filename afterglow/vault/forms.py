@@ -32,7 +32,7 @@ class NewPassphraseForm(forms.Form):
     )
 
     def clean(self) -> dict[str, Any]:
-        data = super().clean()
+        data = super().clean() or {}
         if data.get("new") and data.get("again") is not None and data["new"] != data["again"]:
             self.add_error("again", "The two passphrases are not the same. Please type both again.")
         return data

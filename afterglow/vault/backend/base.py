@@ -17,15 +17,16 @@ from typing import Any
 
 from django.db.backends.sqlite3 import base as sqlite_base
 from django.db.backends.sqlite3._functions import register as register_functions
+from django.utils.dateparse import parse_date, parse_datetime, parse_time
 from sqlcipher3 import dbapi2 as Database
 
 from afterglow.vault import keyring
 
 Database.register_converter("bool", b"1".__eq__)
-Database.register_converter("date", sqlite_base.decoder(sqlite_base.parse_date))
-Database.register_converter("time", sqlite_base.decoder(sqlite_base.parse_time))
-Database.register_converter("datetime", sqlite_base.decoder(sqlite_base.parse_datetime))
-Database.register_converter("timestamp", sqlite_base.decoder(sqlite_base.parse_datetime))
+Database.register_converter("date", sqlite_base.decoder(parse_date))
+Database.register_converter("time", sqlite_base.decoder(parse_time))
+Database.register_converter("datetime", sqlite_base.decoder(parse_datetime))
+Database.register_converter("timestamp", sqlite_base.decoder(parse_datetime))
 Database.register_adapter(decimal.Decimal, str)
 Database.register_adapter(datetime.date, sqlite_base.adapt_date)
 Database.register_adapter(datetime.datetime, sqlite_base.adapt_datetime)
@@ -99,7 +100,7 @@ class DatabaseWrapper(sqlite_base.DatabaseWrapper):
         register_functions(conn)
         for pragma in PRAGMAS:
             conn.execute(pragma)
-        for init_command in self.init_commands:
+        for init_command in getattr(self, "init_commands", ()):  # Django's `init_command` option
             if init_command := init_command.strip():
                 conn.execute(init_command)
         return conn

@@ -28,15 +28,17 @@ class Command(BaseCommand):
 
     def handle(self, *args: Any, **options: Any) -> None:
         day = fmt.parse_day(options["date"]) if options["date"] else timezone.localdate()
-        values = {
-            "mood": fmt.parse_whole(options["mood"], 1, 10, "--mood"),
-            "anxiety": fmt.parse_whole(options["anxiety"], 0, 10, "--anxiety"),
-            "sleep_hours": fmt.parse_hours(options["sleep"]),
-            "energy": fmt.parse_whole(options["energy"], 1, 10, "--energy"),
-            "note": fmt.utf8_argument(options["note"], "--note").strip(),
-        }
+        mood = fmt.parse_whole(options["mood"], 1, 10, "--mood")
+        if mood is None:  # argparse requires --mood; this keeps the type honest
+            raise UserError("--mood is needed: 1 (very low) to 10 (very good)")
+        anxiety = fmt.parse_whole(options["anxiety"], 0, 10, "--anxiety")
+        sleep_hours = fmt.parse_hours(options["sleep"])
+        energy = fmt.parse_whole(options["energy"], 1, 10, "--energy")
+        note = fmt.utf8_argument(options["note"], "--note").strip()
         try:
-            checkin, created = save_checkin(local_patient(), day, **values)
+            checkin, created = save_checkin(
+                local_patient(), day, mood=mood, anxiety=anxiety, sleep_hours=sleep_hours, energy=energy, note=note
+            )
         except ValidationError as exc:
             raise UserError(" ".join(exc.messages)) from None
         verb = "Saved" if created else "Updated"

@@ -6,7 +6,7 @@ from datetime import date, datetime, time
 from typing import Any
 
 from django.core.management.base import CommandParser
-from django.db import transaction
+from django.db import models, transaction
 from django.utils import timezone
 
 from afterglow.journal import cli_format as fmt
@@ -73,8 +73,8 @@ def add_session(owner: Any, day: date, clock: time, *, route: str = "", dose: st
     return session
 
 
-def _limited(text: str, model: type, field: str, what: str) -> str:
-    limit = model._meta.get_field(field).max_length
+def _limited(text: str, model: type[models.Model], field: str, what: str) -> str:
+    limit = getattr(model._meta.get_field(field), "max_length", None)
     if limit and len(text) > limit:
         raise UserError(f"{what} is too long ({len(text)} characters; at most {limit})")
     return text
