@@ -1,0 +1,17 @@
+"""Shared speech for the voice tests: generated once per test run."""
+
+from __future__ import annotations
+
+import pytest
+
+from tests.media.speech import encode, speak
+
+
+@pytest.fixture(scope="session")
+def speech_wav(tmp_path_factory) -> bytes:
+    return speak(tmp_path_factory.mktemp("speech") / "speech.wav").read_bytes()
+
+
+@pytest.fixture(scope="session")
+def speech_ogg(speech_wav: bytes) -> bytes:
+    return encode(speech_wav, "ogg")
