@@ -6,6 +6,9 @@ import pytest
 
 from tests.media.speech import encode, speak
 
+# `home`: a throw-away encrypted journal with session 1, for the CLI tests.
+from tests.vault.conftest import _initialised_template, home  # noqa: F401
+
 
 @pytest.fixture(scope="session")
 def speech_wav(tmp_path_factory) -> bytes:
