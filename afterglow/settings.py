@@ -42,6 +42,8 @@ INSTALLED_APPS = [
     "django.contrib.messages",
     "django.contrib.staticfiles",
     "csp",
+    "django_tasks",
+    "django_tasks_db",
     "afterglow.vault",
     "afterglow.journal",
     "afterglow.prompts",
@@ -137,6 +139,10 @@ ENTRY_MAX_CHARS = envint("AFTERGLOW_ENTRY_MAX_CHARS", 1_000_000)
 MEDIA_MAX_UPLOAD_BYTES = 200 * 1024 * 1024
 FILE_UPLOAD_HANDLERS = ["django.core.files.uploadhandler.MemoryFileUploadHandler"]
 FILE_UPLOAD_MAX_MEMORY_SIZE = MEDIA_MAX_UPLOAD_BYTES + 1024 * 1024
+
+# Background jobs (voice transcription) queue in the journal's own database: no broker, and in
+# local mode the same encrypted file. `afterglow serve` runs the worker; `afterglow worker` too.
+TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
 
 # Vault (local mode): lock after this many idle minutes (0 = never), backups kept,
 # a daily backup while serving, and a trivial Argon2id cost for tests only.

@@ -58,3 +58,7 @@ class Command(BaseCommand):
         """Hook for background workers (task queue, daily backup) started alongside the server."""
         if not settings.CLINIC:
             start_vault_background()
+            # The data key lives only in this process, so the job queue's worker runs here too.
+            from afterglow.media.voice.worker import start_thread
+
+            start_thread()

@@ -1,0 +1,89 @@
+"""`afterglow voice add FILE [--session N]`: import a recording and transcribe it here, with a progress bar."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+from typing import Any, TextIO
+
+from django.core.management.base import CommandParser
+
+from afterglow.journal.access import local_patient
+from afterglow.journal.courses import NoSuchSession, session_by_number
+from afterglow.lib.cli import Command as BaseCommand
+from afterglow.lib.cli import OneLineParser, UserError
+from afterglow.media.voice import audio, jobs, notes
+from afterglow.media.voice.models import VoiceNote
+
+BAR = 30
+
+
+class Command(BaseCommand):
+    help = "Add a voice recording (WAV, Ogg/Opus, WebM, MP3, M4A) to your journal and transcribe it."
+
+    def add_arguments(self, parser: CommandParser) -> None:
+        actions = parser.add_subparsers(dest="action", required=True, metavar="add", parser_class=OneLineParser)
+        add = actions.add_parser("add", help="import an audio file as a voice note")
+        add.add_argument("file", metavar="FILE", help="the recording")
+        add.add_argument("--session", type=int, metavar="N", help="link it to session N of your course")
+
+    def handle(self, *args: Any, **options: Any) -> None:
+        owner = local_patient()
+        session = None
+        if options["session"] is not None:
+            try:
+                session = session_by_number(owner, options["session"])
+            except NoSuchSession as exc:
+                raise UserError(str(exc)) from None
+        try:
+            note, _ = notes.add(owner, read_file(Path(options["file"])), session=session)
+        except audio.AudioError as exc:
+            raise UserError(f"{options['file']}: {exc}") from None
+        bar = ProgressBar(sys.stderr)
+        outcome = jobs.transcribe(note.pk, worker=jobs.worker_id(), progress=bar)
+        bar.done()
+        self._report(VoiceNote.objects.defer("audio").select_related("entry").get(pk=note.pk), outcome)
+
+    def _report(self, note: VoiceNote, outcome: str) -> None:
+        where = f" for session {note.entry.session.number}" if note.entry.session else ""
+        self.stdout.write(f"Added voice note {note.entry.pk}{where} ({note.seconds:.0f} s).")
+        if note.status == VoiceNote.Status.DONE:
+            self.stdout.write(f"Transcript (machine-made): {note.entry.text}")
+        elif note.status == VoiceNote.Status.FAILED:
+            self.stdout.write(f"No transcript: {note.problem} The recording is kept; retry from its page.")
+        else:
+            self.stdout.write("The transcript will be made in the background by `afterglow serve` or `afterglow worker`.")
+
+
+def read_file(path: Path) -> bytes:
+    try:
+        size = path.stat().st_size
+        if size > audio.MAX_BYTES:
+            raise UserError(f"{path}: {audio.too_big_message()}")
+        return path.read_bytes()
+    except FileNotFoundError:
+        raise UserError(f"{path}: no such file") from None
+    except IsADirectoryError:
+        raise UserError(f"{path}: this is a folder, not a recording") from None
+    except PermissionError:
+        raise UserError(f"{path}: permission denied") from None
+
+
+class ProgressBar:
+    def __init__(self, out: TextIO) -> None:
+        self.out = out
+        self.shown = -1
+
+    def __call__(self, percent: int) -> None:
+        if percent == self.shown:
+            return
+        self.shown = percent
+        filled = BAR * percent // 100
+        self.out.write(f"\rTranscribing [{'#' * filled}{' ' * (BAR - filled)}] {percent:3d}%")
+        self.out.flush()
+
+    def done(self) -> None:
+        if self.shown >= 0:
+            self(100)
+            self.out.write("\n")
+            self.out.flush()

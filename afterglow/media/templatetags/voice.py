@@ -1,0 +1,22 @@
+"""`{% voice_recorder session %}` on the pages where a person might rather speak; `{% voice_for entry %}` on an entry."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django import template
+
+from afterglow.media.voice.models import VoiceNote
+
+register = template.Library()
+
+
+@register.inclusion_tag("media/voice/_recorder.html", takes_context=True)
+def voice_recorder(context: template.Context, session: Any = None) -> dict[str, Any]:
+    return {"session": session or None, "csrf_token": context.get("csrf_token")}
+
+
+@register.inclusion_tag("media/voice/_on_entry.html")
+def voice_for(entry: Any) -> dict[str, Any]:
+    note = VoiceNote.objects.defer("audio").filter(entry=entry).first()
+    return {"note": note}

@@ -1,0 +1,168 @@
+"""Transcription as a background job on the journal's own database (django-tasks' database backend).
+
+Two jobs never work on one recording at once: a job first *claims* the note with
+one conditional UPDATE (queued, or running with a heartbeat gone stale), and every
+progress write re-checks the claim. A job whose process died (server stopped,
+journal locked mid-way) leaves a stale heartbeat; `requeue_stranded` gives it a
+fresh job once the journal is open again.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+import socket
+import threading
+import time
+from collections.abc import Callable
+from datetime import timedelta
+
+from django.db import transaction
+from django.db.models import Q
+from django.utils import timezone
+from django_tasks import TaskResultStatus, task
+
+from afterglow.journal.entries import save_text
+from afterglow.media.voice import audio, engines
+from afterglow.media.voice.models import VoiceNote
+
+log = logging.getLogger("afterglow.media")
+STALE = timedelta(minutes=2)
+# Progress is written at most this often, so a long job does not hammer the database.
+PROGRESS_EVERY = 0.5
+Status = VoiceNote.Status
+
+
+class Cancelled(RuntimeError):
+    """The note was deleted, or another job took it over."""
+
+
+def worker_id() -> str:
+    return f"{socket.gethostname()[:30]}-{os.getpid()}-{threading.get_ident() % 100000}"
+
+
+@task()
+def transcribe_task(note_id: int) -> str:
+    return transcribe(note_id, worker=worker_id())
+
+
+def enqueue(note: VoiceNote) -> None:
+    result = transcribe_task.enqueue(note.pk)
+    VoiceNote.objects.filter(pk=note.pk).update(task_id=str(result.id))
+
+
+def claim(note_id: int, worker: str) -> bool:
+    """Take the note for this worker, atomically; False when another live job holds it or it is finished."""
+    now = timezone.now()
+    free = Q(status=Status.QUEUED) | Q(status=Status.RUNNING, heartbeat_at__lt=now - STALE)
+    taken = VoiceNote.objects.filter(free, pk=note_id).update(
+        status=Status.RUNNING, claimed_by=worker, heartbeat_at=now, progress=0, problem=""
+    )
+    return taken == 1
+
+
+def transcribe(note_id: int, *, worker: str, progress: Callable[[int], None] | None = None) -> str:
+    """Run one transcription to the end. Returns the note's final status ('skipped' when not claimed)."""
+    if not claim(note_id, worker):
+        return "skipped"
+    note = VoiceNote.objects.select_related("entry").get(pk=note_id)
+    reporter = _Reporter(note_id, worker, progress)
+    try:
+        chosen = engines.engine()
+        text = chosen.transcribe(b"".join(audio.pcm16k(bytes(note.audio))), reporter)
+    except Cancelled:
+        return "skipped"
+    except (audio.AudioError, engines.EngineError) as exc:
+        return _fail(note_id, worker, str(exc))
+    except Exception as exc:
+        if not _journal_open():
+            raise  # locked mid-way: the heartbeat goes stale and the job is given again after unlock
+        log.warning("transcription failed: %s", type(exc).__name__)
+        return _fail(note_id, worker, f"The transcription stopped unexpectedly ({type(exc).__name__}).")
+    if not text.strip():
+        return _fail(note_id, worker, "No words could be made out in this recording.")
+    return _finish(note_id, worker, text, chosen.name)
+
+
+class _Reporter:
+    def __init__(self, note_id: int, worker: str, listener: Callable[[int], None] | None) -> None:
+        self.note_id, self.worker, self.listener = note_id, worker, listener
+        self.last_write = 0.0
+        self.last_percent = -1
+
+    def __call__(self, fraction: float) -> None:
+        percent = min(99, int(fraction * 100))
+        if self.listener and percent != self.last_percent:
+            self.listener(percent)
+        self.last_percent = percent
+        if time.monotonic() - self.last_write < PROGRESS_EVERY:
+            return
+        self.last_write = time.monotonic()
+        moved = VoiceNote.objects.filter(pk=self.note_id, claimed_by=self.worker, status=Status.RUNNING).update(
+            progress=percent, heartbeat_at=timezone.now()
+        )
+        if not moved:
+            raise Cancelled(self.note_id)
+
+
+@transaction.atomic
+def _finish(note_id: int, worker: str, text: str, engine_name: str) -> str:
+    note = VoiceNote.objects.select_for_update().select_related("entry").filter(pk=note_id, claimed_by=worker).first()
+    if note is None:
+        return "skipped"
+    # Words the person typed while the machine worked are theirs: never overwritten.
+    if note.transcript_by == VoiceNote.Author.MACHINE or not note.entry.text.strip():
+        save_text(note.entry, text, allow_empty=True)
+        note.transcript_by = VoiceNote.Author.MACHINE
+    note.status, note.progress, note.engine, note.claimed_by, note.problem = Status.DONE, 100, engine_name, "", ""
+    note.save(update_fields=["status", "progress", "engine", "claimed_by", "problem", "transcript_by"])
+    return Status.DONE
+
+
+def _fail(note_id: int, worker: str, problem: str) -> str:
+    VoiceNote.objects.filter(pk=note_id, claimed_by=worker).update(
+        status=Status.FAILED, claimed_by="", problem=problem[:300]
+    )
+    return Status.FAILED
+
+
+def retry(note: VoiceNote) -> bool:
+    """Queue a failed (or stranded) transcription again; the audio was kept."""
+    stale = timezone.now() - STALE
+    again = VoiceNote.objects.filter(
+        Q(status=Status.FAILED) | Q(status=Status.RUNNING, heartbeat_at__lt=stale), pk=note.pk
+    ).update(status=Status.QUEUED, progress=0, problem="", claimed_by="")
+    if again:
+        enqueue(note)
+    return bool(again)
+
+
+def requeue_stranded() -> int:
+    """Give a fresh job to notes whose job died with its process (or never reached the queue)."""
+    from django_tasks_db.models import DBTaskResult
+
+    live = set(
+        DBTaskResult.objects.filter(status__in=[TaskResultStatus.READY, TaskResultStatus.RUNNING]).values_list("id", flat=True)
+    )
+    live_ids = {str(i) for i in live}
+    stale = timezone.now() - STALE
+    count = 0
+    for note in VoiceNote.objects.filter(status__in=[Status.QUEUED, Status.RUNNING]).defer("audio"):
+        dead_job = note.task_id not in live_ids
+        dead_worker = note.status == Status.RUNNING and (note.heartbeat_at is None or note.heartbeat_at < stale)
+        if dead_worker:
+            VoiceNote.objects.filter(pk=note.pk, status=Status.RUNNING, heartbeat_at=note.heartbeat_at).update(
+                status=Status.QUEUED, claimed_by=""
+            )
+        if dead_job or dead_worker:
+            enqueue(note)
+            count += 1
+    return count
+
+
+def _journal_open() -> bool:
+    from django.conf import settings
+
+    from afterglow.vault import keyring
+
+    return settings.CLINIC or keyring.current_key() is not None

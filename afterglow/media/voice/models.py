@@ -1,0 +1,61 @@
+"""A voice note: the recording (a BLOB in the encrypted journal) and the state of its transcript.
+
+The transcript itself is the text of the linked Entry, so search, the timeline
+and revisions treat it like anything written.
+"""
+
+from __future__ import annotations
+
+import uuid
+
+from django.conf import settings
+from django.db import models
+from django.utils import timezone
+
+from afterglow.journal.models import Entry
+
+
+class VoiceNote(models.Model):
+    class Status(models.TextChoices):
+        QUEUED = "queued", "Waiting to be transcribed"
+        RUNNING = "running", "Being transcribed"
+        DONE = "done", "Transcribed"
+        FAILED = "failed", "Transcription failed"
+
+    class Author(models.TextChoices):
+        MACHINE = "machine", "Machine-made"
+        PERSON = "person", "Checked by you"
+
+    owner = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="voice_notes")
+    entry = models.OneToOneField(Entry, on_delete=models.CASCADE, related_name="voice")
+    # Chosen by the browser before uploading, so an upload retried from its storage never makes a second note.
+    uid = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    audio = models.BinaryField()
+    content_type = models.CharField(max_length=40)
+    size = models.PositiveBigIntegerField()
+    seconds = models.FloatField()
+    status = models.CharField(max_length=8, choices=Status.choices, default=Status.QUEUED)
+    progress = models.PositiveSmallIntegerField(default=0)
+    # Who holds the job and when it last moved: the guard that keeps two jobs off one recording.
+    claimed_by = models.CharField(max_length=64, blank=True)
+    heartbeat_at = models.DateTimeField(null=True, blank=True)
+    task_id = models.CharField(max_length=64, blank=True)
+    engine = models.CharField(max_length=20, blank=True)
+    problem = models.CharField(max_length=300, blank=True)
+    transcript_by = models.CharField(max_length=8, choices=Author.choices, default=Author.MACHINE)
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        indexes = [models.Index(fields=["status"])]
+
+    def __str__(self) -> str:
+        return f"Voice note of {self.created_at:%Y-%m-%d %H:%M}"
+
+    @property
+    def machine_made(self) -> bool:
+        return self.status == self.Status.DONE and self.transcript_by == self.Author.MACHINE
+
+    @property
+    def finished(self) -> bool:
+        return self.status in (self.Status.DONE, self.Status.FAILED)

@@ -1,0 +1,210 @@
+"""Voice note pages: record or upload, listen (with seeking), read and correct the transcript, delete."""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+from django.conf import settings
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import path, reverse
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+
+from afterglow.journal import autosave as saving
+from afterglow.journal.models import Session
+from afterglow.media.voice import audio, jobs, notes
+from afterglow.media.voice.models import VoiceNote
+
+NO_SESSION = "That session is not in your journal, so the recording could not be linked to it."
+NO_FILE = "Choose a recording to upload first."
+# An open-ended range (`bytes=N-`) is answered in pieces of this size; the player asks for more.
+RANGE_PIECE = 1024 * 1024
+RANGE = re.compile(r"^bytes=(\d*)-(\d*)$")
+
+
+class Refused(ValueError):
+    def __init__(self, message: str, status: int = 400) -> None:
+        super().__init__(message)
+        self.status = status
+
+
+def _note(request: HttpRequest, note_id: int) -> VoiceNote:
+    notes_of = VoiceNote.objects.defer("audio").select_related("entry", "entry__session")
+    return get_object_or_404(notes_of, pk=note_id, owner=request.patient)  # type: ignore[attr-defined]
+
+
+def _received(request: HttpRequest) -> tuple[bytes, Session | None]:
+    """The uploaded bytes and the session to link, or Refused with a message for the person."""
+    if int(request.META.get("CONTENT_LENGTH") or 0) > settings.MEDIA_MAX_UPLOAD_BYTES + 64 * 1024:
+        raise Refused(audio.too_big_message(), 413)
+    upload = request.FILES.get("audio")
+    if upload is None:
+        raise Refused(NO_FILE)
+    if upload.size > settings.MEDIA_MAX_UPLOAD_BYTES:
+        raise Refused(audio.too_big_message(), 413)
+    try:
+        session = saving.session_for(request.patient, request.POST.get("session"))  # type: ignore[attr-defined]
+    except Session.DoesNotExist:
+        raise Refused(NO_SESSION) from None
+    return upload.read(), session
+
+
+def _add(request: HttpRequest) -> tuple[VoiceNote, bool]:
+    data, session = _received(request)
+    try:
+        return notes.add(request.patient, data, session=session, uid=saving.parse_uid(request.POST.get("uid", "")))  # type: ignore[attr-defined]
+    except audio.AudioError as error:
+        raise Refused(str(error)) from None
+    except notes.NotYours:
+        raise Refused("There is no such recording.", 404) from None
+
+
+@require_POST
+def upload(request: HttpRequest) -> JsonResponse:
+    """The recorder's upload (fetch). Retried uploads with the same uid return the same note."""
+    try:
+        note, created = _add(request)
+    except Refused as error:
+        return JsonResponse({"ok": False, "message": str(error)}, status=error.status)
+    return JsonResponse(
+        {"ok": True, "id": note.pk, "uid": str(note.uid), "created": created, "url": reverse("voice_note", args=[note.pk]),
+         "status_url": reverse("voice_status", args=[note.pk])},
+        status=201 if created else 200,
+    )  # fmt: skip
+
+
+@require_http_methods(["GET", "POST"])
+def new(request: HttpRequest) -> HttpResponse:
+    """Record here, or upload a file with a plain form (works without script)."""
+    session = _session_from(request)
+    if request.method == "GET":
+        return render(request, "media/voice/new.html", {"session": session})
+    try:
+        note, _ = _add(request)
+    except Refused as error:
+        return render(request, "media/voice/new.html", {"session": session, "error": str(error)}, status=error.status)
+    messages.success(request, "Recording saved. The transcript is on its way.")
+    return redirect("voice_note", note_id=note.pk)
+
+
+def _session_from(request: HttpRequest) -> Session | None:
+    raw = request.POST.get("session") if request.method == "POST" else request.GET.get("session")
+    try:
+        return saving.session_for(request.patient, raw)  # type: ignore[attr-defined]
+    except Session.DoesNotExist:
+        return None
+
+
+@require_GET
+def note_page(request: HttpRequest, note_id: int) -> HttpResponse:
+    return render(request, "media/voice/note.html", {"note": _note(request, note_id)})
+
+
+@require_GET
+def status(request: HttpRequest, note_id: int) -> JsonResponse:
+    return JsonResponse(status_json(_note(request, note_id)))
+
+
+def status_json(note: VoiceNote) -> dict[str, Any]:
+    return {
+        "status": note.status,
+        "label": note.get_status_display(),
+        "progress": note.progress,
+        "finished": note.finished,
+        "problem": note.problem,
+        "text": note.entry.text if note.status == VoiceNote.Status.DONE else "",
+        "machine_made": note.machine_made,
+    }
+
+
+@require_POST
+def transcript(request: HttpRequest, note_id: int) -> HttpResponse:
+    """Save the corrected transcript (a new revision), or accept it as it is."""
+    note = _note(request, note_id)
+    if request.POST.get("then") == "accept":
+        notes.accept(note)
+        messages.success(request, "Transcript accepted as yours.")
+        return redirect("voice_note", note_id=note.pk)
+    text = request.POST.get("text", "")
+    try:
+        notes.save_transcript(note, text)
+    except ValidationError as error:
+        context = {"note": note, "error": error.messages[0], "text": text}
+        return render(request, "media/voice/note.html", context, status=400)
+    messages.success(request, "Transcript saved.")
+    return redirect("voice_note", note_id=note.pk)
+
+
+@require_POST
+def retry(request: HttpRequest, note_id: int) -> HttpResponse:
+    note = _note(request, note_id)
+    if jobs.retry(note):
+        messages.success(request, "Trying the transcription again.")
+    return redirect("voice_note", note_id=note.pk)
+
+
+@require_http_methods(["GET", "POST"])
+def delete(request: HttpRequest, note_id: int) -> HttpResponse:
+    note = _note(request, note_id)
+    if request.method == "GET":
+        return render(request, "media/voice/delete.html", {"note": note})
+    kept = notes.delete(note, keep_text=request.POST.get("keep_text") == "on")
+    if kept is not None:
+        messages.success(request, "Recording deleted; its transcript stays as a written entry.")
+        return redirect("entry", entry_id=kept.pk)
+    messages.success(request, "Recording deleted.")
+    return redirect("timeline")
+
+
+@require_GET
+def audio_file(request: HttpRequest, note_id: int) -> HttpResponse:
+    """The recording, answering Range requests (206) so the player can seek."""
+    note = _note(request, note_id)
+    wanted = _byte_range(request.headers.get("Range", ""), note.size)
+    if wanted is None:
+        response = HttpResponse(status=416)
+        response["Content-Range"] = f"bytes */{note.size}"
+        return response
+    start, end, partial = wanted
+    response = HttpResponse(notes.audio_slice(note.pk, start, end - start + 1), content_type=note.content_type,
+                            status=206 if partial else 200)  # fmt: skip
+    response["Accept-Ranges"] = "bytes"
+    if partial:
+        response["Content-Range"] = f"bytes {start}-{end}/{note.size}"
+    response["Content-Disposition"] = "inline"
+    return response
+
+
+def _byte_range(header: str, size: int) -> tuple[int, int, bool] | None:
+    """(start, end inclusive, partial) for a Range header; None when it cannot be satisfied."""
+    if not header:
+        return 0, size - 1, False
+    match = RANGE.match(header.strip())
+    if match is None:
+        return 0, size - 1, False  # a multi-range or odd header: send the whole recording
+    first, last = match.groups()
+    if first == "":
+        if not last or int(last) == 0:
+            return None
+        start, end = max(0, size - int(last)), size - 1
+    else:
+        start = int(first)
+        end = min(int(last), size - 1) if last else min(size - 1, start + RANGE_PIECE - 1)
+    if start >= size or start > end:
+        return None
+    return start, end, True
+
+
+urlpatterns = [
+    path("voice/new", new, name="voice_new"),
+    path("voice/upload", upload, name="voice_upload"),
+    path("voice/<int:note_id>", note_page, name="voice_note"),
+    path("voice/<int:note_id>/audio", audio_file, name="voice_audio"),
+    path("voice/<int:note_id>/status", status, name="voice_status"),
+    path("voice/<int:note_id>/transcript", transcript, name="voice_transcript"),
+    path("voice/<int:note_id>/retry", retry, name="voice_retry"),
+    path("voice/<int:note_id>/delete", delete, name="voice_delete"),
+]

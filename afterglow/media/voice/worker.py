@@ -1,0 +1,92 @@
+"""The queue's worker loop, run as a thread of `afterglow serve` or on its own as `afterglow worker`.
+
+In local mode the data key lives only in the memory of the process that was
+unlocked, so the serve process runs the worker itself. While the journal is
+locked the loop only waits; after an unlock it first re-queues jobs that a
+lock or a stop cut short.
+"""
+
+from __future__ import annotations
+
+import logging
+import threading
+
+from django.db import close_old_connections, transaction
+from django_tasks import DEFAULT_TASK_BACKEND_ALIAS, DEFAULT_TASK_QUEUE_NAME
+from django_tasks_db.management.commands.db_worker import Worker
+
+from afterglow.media.voice import jobs
+from afterglow.vault import keyring
+
+log = logging.getLogger("afterglow.media")
+
+
+class QueueWorker:
+    def __init__(self, interval: float = 1.0, worker: str | None = None) -> None:
+        self.interval = interval
+        self.worker = worker or jobs.worker_id()
+        self.runner = Worker(
+            queue_names=[DEFAULT_TASK_QUEUE_NAME], interval=interval, batch=False,
+            backend_name=DEFAULT_TASK_BACKEND_ALIAS, startup_delay=False, max_tasks=None, worker_id=self.worker,
+        )  # fmt: skip
+        self._opened_with: object = None
+        self.stop = threading.Event()
+
+    def step(self) -> bool:
+        """Run at most one job; True when one ran. Does nothing while the journal is locked."""
+        key = _current_key()
+        if key is None:
+            self._opened_with = None
+            return False
+        close_old_connections()  # drops a connection opened under a key the vault has since forgotten
+        if self._opened_with is not key:
+            jobs.requeue_stranded()
+            self._opened_with = key
+        job = self._next_job()
+        if job is None:
+            return False
+        self.runner.run_task(job)
+        return True
+
+    def _next_job(self):  # type: ignore[no-untyped-def]
+        from django_tasks_db.models import DBTaskResult
+
+        ready = DBTaskResult.objects.ready().filter(
+            backend_name=DEFAULT_TASK_BACKEND_ALIAS, queue_name=DEFAULT_TASK_QUEUE_NAME
+        )
+        with transaction.atomic():
+            job = ready.get_locked()
+            if job is not None:
+                job.claim(self.worker)
+        return job
+
+    def run_until_empty(self) -> int:
+        done = 0
+        while self.step():
+            done += 1
+        return done
+
+    def run_forever(self) -> None:
+        while not self.stop.is_set():
+            try:
+                ran = self.step()
+            except Exception as exc:  # locked mid-job, a busy database: wait and try again, never spin
+                log.warning("voice worker paused: %s", type(exc).__name__)
+                self._opened_with = None
+                ran = False
+            if not ran:
+                self.stop.wait(self.interval)
+
+
+def _current_key() -> object:
+    from django.conf import settings
+
+    if settings.CLINIC:
+        return "clinic"
+    return keyring.current_key()
+
+
+def start_thread(interval: float = 1.0) -> QueueWorker:
+    worker = QueueWorker(interval)
+    threading.Thread(target=worker.run_forever, name="afterglow-voice", daemon=True).start()
+    return worker

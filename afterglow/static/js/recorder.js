@@ -1,0 +1,359 @@
+// Voice notes that are never lost: record (MediaRecorder, Opus), keep the recording in this
+// browser's IndexedDB first, then upload it. A failed upload (server down, journal locked,
+// network gone) leaves it there; it is sent again on the next page load, when the browser
+// comes back online, and every RETRY_MS. It is forgotten only after the server has stored it.
+(function () {
+  "use strict";
+
+  var DB_NAME = "afterglow-voice";
+  var STORE = "pending";
+  var RETRY_MS = 15000;
+  var POLL_MS = 1000;
+  var TYPES = ["audio/webm;codecs=opus", "audio/ogg;codecs=opus", "audio/webm", "audio/mp4"];
+
+  // --- IndexedDB: a tiny promise wrapper -----------------------------------------------
+
+  function openDb() {
+    return new Promise(function (resolve, reject) {
+      if (!window.indexedDB) return reject(new Error("no IndexedDB"));
+      var request = indexedDB.open(DB_NAME, 1);
+      request.onupgradeneeded = function () { request.result.createObjectStore(STORE, { keyPath: "uid" }); };
+      request.onsuccess = function () { resolve(request.result); };
+      request.onerror = function () { reject(request.error); };
+    });
+  }
+
+  function withStore(mode, action) {
+    return openDb().then(function (db) {
+      return new Promise(function (resolve, reject) {
+        var tx = db.transaction(STORE, mode);
+        var result = action(tx.objectStore(STORE));
+        tx.oncomplete = function () { db.close(); resolve(result && result.result !== undefined ? result.result : result); };
+        tx.onerror = function () { db.close(); reject(tx.error); };
+      });
+    });
+  }
+
+  var keep = function (item) { return withStore("readwrite", function (s) { return s.put(item); }); };
+  var forget = function (uid) { return withStore("readwrite", function (s) { return s.delete(uid); }); };
+  var pending = function () { return withStore("readonly", function (s) { return s.getAll(); }); };
+
+  function newUid() {
+    if (window.crypto && crypto.randomUUID) return crypto.randomUUID();
+    var b = new Uint8Array(16);
+    crypto.getRandomValues(b);
+    b[6] = (b[6] & 0x0f) | 0x40;
+    b[8] = (b[8] & 0x3f) | 0x80;
+    var h = Array.prototype.map.call(b, function (x) { return (x + 0x100).toString(16).slice(1); }).join("");
+    return [h.slice(0, 8), h.slice(8, 12), h.slice(12, 16), h.slice(16, 20), h.slice(20)].join("-");
+  }
+
+  function csrfToken(root) {
+    var match = document.cookie.match(/(?:^|;\s*)csrftoken=([^;]+)/);
+    if (match) return decodeURIComponent(match[1]);
+    var input = root.querySelector("[data-rec-csrf]");
+    return input ? input.value : "";
+  }
+
+  function clock(ms) {
+    var s = Math.floor(ms / 1000);
+    return Math.floor(s / 60) + ":" + ("0" + (s % 60)).slice(-2);
+  }
+
+  function extension(type) {
+    if (type.indexOf("ogg") >= 0) return "ogg";
+    if (type.indexOf("mp4") >= 0) return "m4a";
+    return "webm";
+  }
+
+  // --- one recorder widget ---------------------------------------------------------------
+
+  function Recorder(root) {
+    this.root = root;
+    this.url = root.getAttribute("data-upload-url");
+    this.session = root.getAttribute("data-session") || "";
+    this.toggle = root.querySelector("[data-rec-toggle]");
+    this.label = root.querySelector("[data-rec-label]");
+    this.pauseButton = root.querySelector("[data-rec-pause]");
+    this.timer = root.querySelector("[data-rec-timer]");
+    this.level = root.querySelector("[data-rec-level]");
+    this.status = root.querySelector("[data-rec-status]");
+    this.list = root.querySelector("[data-rec-list]");
+    this.items = {};
+    this.sending = {};
+  }
+
+  Recorder.prototype.init = function () {
+    var self = this;
+    if (!window.MediaRecorder || !navigator.mediaDevices || !navigator.mediaDevices.getUserMedia) {
+      this.say("This browser cannot record here; you can upload an audio file instead.");
+      return;
+    }
+    this.root.querySelector("[data-rec-controls]").hidden = false;
+    this.toggle.addEventListener("click", function () { self.recording ? self.stop() : self.start(); });
+    this.pauseButton.addEventListener("click", function () { self.pauseOrResume(); });
+  };
+
+  Recorder.prototype.say = function (text) { this.status.textContent = text; };
+
+  Recorder.prototype.start = function () {
+    var self = this;
+    this.toggle.disabled = true;
+    navigator.mediaDevices.getUserMedia({ audio: true }).then(function (stream) {
+      self.begin(stream);
+    }, function () {
+      self.toggle.disabled = false;
+      self.say("The microphone could not be opened. Allow it in the browser, or upload a file instead.");
+    });
+  };
+
+  Recorder.prototype.begin = function (stream) {
+    var self = this;
+    var type = TYPES.filter(function (t) { return MediaRecorder.isTypeSupported(t); })[0] || "";
+    this.stream = stream;
+    this.chunks = [];
+    this.media = new MediaRecorder(stream, type ? { mimeType: type } : undefined);
+    this.media.addEventListener("dataavailable", function (e) { if (e.data && e.data.size) self.chunks.push(e.data); });
+    this.media.addEventListener("stop", function () { self.finish(); });
+    this.media.start(1000);
+    this.recording = true;
+    this.elapsed = 0;
+    this.since = Date.now();
+    this.toggle.disabled = false;
+    this.toggle.setAttribute("aria-pressed", "true");
+    this.label.textContent = "Stop recording";
+    this.pauseButton.hidden = false;
+    this.pauseButton.textContent = "Pause";
+    this.say("Recording…");
+    this.meter(stream);
+    this.tick = setInterval(function () { self.timer.textContent = clock(self.runningMs()); }, 250);
+  };
+
+  Recorder.prototype.runningMs = function () {
+    return this.elapsed + (this.since ? Date.now() - this.since : 0);
+  };
+
+  Recorder.prototype.pauseOrResume = function () {
+    if (!this.media) return;
+    if (this.media.state === "recording") {
+      this.media.pause();
+      this.elapsed = this.runningMs();
+      this.since = 0;
+      this.pauseButton.textContent = "Resume";
+      this.say("Paused.");
+    } else if (this.media.state === "paused") {
+      this.media.resume();
+      this.since = Date.now();
+      this.pauseButton.textContent = "Pause";
+      this.say("Recording…");
+    }
+  };
+
+  Recorder.prototype.meter = function (stream) {
+    var self = this;
+    var Context = window.AudioContext || window.webkitAudioContext;
+    if (!Context) return;
+    this.audio = new Context();
+    var analyser = this.audio.createAnalyser();
+    analyser.fftSize = 1024;
+    this.audio.createMediaStreamSource(stream).connect(analyser);
+    var samples = new Float32Array(analyser.fftSize);
+    var draw = function () {
+      if (!self.recording) return;
+      analyser.getFloatTimeDomainData(samples);
+      var sum = 0;
+      for (var i = 0; i < samples.length; i++) sum += samples[i] * samples[i];
+      self.level.value = Math.min(1, Math.sqrt(sum / samples.length) * 4);
+      requestAnimationFrame(draw);
+    };
+    draw();
+  };
+
+  Recorder.prototype.stop = function () {
+    if (!this.media) return;
+    this.elapsed = this.runningMs();
+    this.since = 0;
+    this.recording = false;
+    this.media.stop();
+  };
+
+  Recorder.prototype.finish = function () {
+    var self = this;
+    clearInterval(this.tick);
+    this.stream.getTracks().forEach(function (t) { t.stop(); });
+    if (this.audio) this.audio.close();
+    this.level.value = 0;
+    this.toggle.setAttribute("aria-pressed", "false");
+    this.label.textContent = "Start recording";
+    this.pauseButton.hidden = true;
+    var type = (this.media.mimeType || "audio/webm").split(";")[0];
+    var item = {
+      uid: newUid(), blob: new Blob(this.chunks, { type: type }), type: type,
+      session: this.session, url: this.url, createdAt: Date.now(), seconds: Math.round(this.elapsed / 1000),
+    };
+    this.media = null;
+    this.show(item, "Saving on this device…");
+    keep(item).then(function () {
+      self.send(item);
+    }, function () {
+      self.send(item); // storage refused (private mode, full disk): sending is the only copy
+    });
+  };
+
+  // --- sending, and the list of recordings on their way ---------------------------------
+
+  Recorder.prototype.show = function (item, text) {
+    var li = this.items[item.uid];
+    if (!li) {
+      li = document.createElement("li");
+      li.className = "voice-item";
+      li.setAttribute("data-rec-item", item.uid);
+      li.appendChild(document.createElement("span")).className = "voice-item-name";
+      li.appendChild(document.createElement("span")).className = "voice-item-state";
+      li.firstChild.textContent = "Recording of " + new Date(item.createdAt).toLocaleTimeString([], { hour: "2-digit", minute: "2-digit" }) +
+        (item.seconds ? " (" + clock(item.seconds * 1000) + ")" : "");
+      this.list.appendChild(li);
+      this.items[item.uid] = li;
+    }
+    li.lastChild.textContent = " — " + text;
+    return li;
+  };
+
+  Recorder.prototype.send = function (item) {
+    var self = this;
+    if (this.sending[item.uid]) return;
+    this.sending[item.uid] = true;
+    this.show(item, "Sending…");
+    var body = new FormData();
+    body.append("csrfmiddlewaretoken", csrfToken(this.root));
+    body.append("uid", item.uid);
+    body.append("session", item.session || "");
+    body.append("audio", item.blob, "voice-note." + extension(item.type));
+    fetch(item.url || this.url, {
+      method: "POST", body: body, credentials: "same-origin",
+      headers: { "Accept": "application/json", "X-CSRFToken": csrfToken(this.root) },
+    }).then(function (response) {
+      var isJson = (response.headers.get("Content-Type") || "").indexOf("application/json") === 0;
+      return (isJson ? response.json() : Promise.resolve(null)).then(function (data) {
+        self.answered(item, response.status, data);
+      });
+    }).catch(function () {
+      self.later(item, "Afterglow cannot be reached. The recording is kept on this device and will be sent when it can.");
+    });
+  };
+
+  Recorder.prototype.answered = function (item, status, data) {
+    var self = this;
+    if (data && data.ok) {
+      forget(item.uid).catch(function () {});
+      this.sending[item.uid] = false;
+      this.sent(item, data);
+      return;
+    }
+    if (status === 401) return this.later(item, "The journal is locked. The recording is kept on this device and will be sent after you unlock.");
+    if (status === 403) return this.later(item, "This page has expired. Reload it; the recording is kept on this device.");
+    if (status >= 400 && status < 500 && data && data.message) {
+      this.sending[item.uid] = false;
+      return this.refused(item, data.message);
+    }
+    self.later(item, "The upload did not finish. The recording is kept on this device and will be sent again.");
+  };
+
+  Recorder.prototype.later = function (item, text) {
+    this.sending[item.uid] = false;
+    this.show(item, text);
+    this.say(text);
+  };
+
+  // The server would never take this one (silent, too long): say why, and let the person keep or drop it.
+  Recorder.prototype.refused = function (item, message) {
+    var li = this.show(item, message);
+    var link = document.createElement("a");
+    link.href = URL.createObjectURL(item.blob);
+    link.download = "voice-note." + extension(item.type);
+    link.textContent = "Download it";
+    var drop = document.createElement("button");
+    drop.type = "button";
+    drop.className = "button button-quiet";
+    drop.textContent = "Discard";
+    drop.addEventListener("click", function () { forget(item.uid).catch(function () {}); li.remove(); });
+    li.appendChild(document.createTextNode(" "));
+    li.appendChild(link);
+    li.appendChild(document.createTextNode(" "));
+    li.appendChild(drop);
+    item.refused = message;
+    keep(item).catch(function () {});
+    this.say(message);
+  };
+
+  Recorder.prototype.sent = function (item, data) {
+    var self = this;
+    var li = this.show(item, "");
+    li.lastChild.textContent = " — saved. ";
+    var link = document.createElement("a");
+    link.href = data.url;
+    link.textContent = "Open it";
+    var progress = document.createElement("progress");
+    progress.max = 100;
+    progress.value = 0;
+    progress.className = "voice-progress";
+    progress.setAttribute("aria-label", "Transcription progress");
+    var state = document.createElement("span");
+    state.className = "voice-item-progress";
+    state.setAttribute("data-rec-progress", "");
+    li.appendChild(link);
+    li.appendChild(document.createTextNode(" "));
+    li.appendChild(progress);
+    li.appendChild(state);
+    this.say("Recording saved in your journal. Transcribing…");
+    var poll = function () {
+      fetch(data.status_url, { credentials: "same-origin", headers: { "Accept": "application/json" } })
+        .then(function (r) { return r.ok ? r.json() : null; })
+        .then(function (s) {
+          if (!s) return setTimeout(poll, POLL_MS * 3);
+          progress.value = s.progress;
+          state.textContent = " " + s.label + (s.finished ? "" : " " + s.progress + "%");
+          if (s.status === "done") {
+            var quote = document.createElement("q");
+            quote.className = "voice-item-text";
+            quote.textContent = s.text;
+            li.appendChild(quote);
+            self.say("Transcript ready (machine-made; open it to check).");
+          } else if (s.status === "failed") {
+            self.say("The transcript could not be made; the recording is kept. Open it to try again.");
+          } else {
+            setTimeout(poll, POLL_MS);
+          }
+        }, function () { setTimeout(poll, POLL_MS * 3); });
+    };
+    poll();
+  };
+
+  Recorder.prototype.retryPending = function () {
+    var self = this;
+    pending().then(function (items) {
+      (items || []).forEach(function (item) {
+        if (item.refused) return self.refused(item, item.refused);
+        self.send(item);
+      });
+    }).catch(function () {});
+  };
+
+  function start() {
+    var roots = document.querySelectorAll("[data-voice-recorder]");
+    if (!roots.length) return;
+    // Only the first widget on a page sends what is waiting, so nothing is sent twice at once.
+    var recorders = Array.prototype.map.call(roots, function (root) {
+      var r = new Recorder(root);
+      r.init();
+      return r;
+    });
+    var first = recorders[0];
+    first.retryPending();
+    window.addEventListener("online", function () { first.retryPending(); });
+    setInterval(function () { first.retryPending(); }, RETRY_MS);
+  }
+
+  if (document.readyState === "loading") document.addEventListener("DOMContentLoaded", start);
+  else start();
+})();

@@ -1,0 +1,137 @@
+"""Transcription jobs: real recognition, one job per recording, failures that keep the audio."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+import pytest
+from django.utils import timezone
+from django_tasks_db.models import DBTaskResult
+
+from afterglow.journal.search import search
+from afterglow.media.voice import engines, jobs, notes
+from afterglow.media.voice.models import VoiceNote
+from afterglow.media.voice.worker import QueueWorker
+from afterglow.vault import keyring, session
+from tests.media.speech import MIN_OVERLAP, SENTENCE, overlap
+
+Status = VoiceNote.Status
+
+
+@pytest.fixture
+def note(patient, speech_ogg) -> VoiceNote:
+    return notes.add(patient, speech_ogg)[0]
+
+
+def _fresh(note: VoiceNote) -> VoiceNote:
+    return VoiceNote.objects.select_related("entry").get(pk=note.pk)
+
+
+def test_adding_a_recording_queues_one_job(note):
+    assert note.status == Status.QUEUED
+    assert DBTaskResult.objects.filter(id=note.__class__.objects.get(pk=note.pk).task_id).exists()
+    assert note.entry.mode == "voice" and note.entry.text == ""
+
+
+def test_the_worker_turns_speech_into_the_entry_text(note, patient):
+    assert QueueWorker().run_until_empty() == 1
+    done = _fresh(note)
+    assert done.status == Status.DONE and done.progress == 100 and done.engine == "pocketsphinx"
+    assert overlap(SENTENCE, done.entry.text) >= MIN_OVERLAP, done.entry.text
+    assert done.machine_made
+    assert done.entry.revisions.count() == 1
+    assert [hit.entry_id for hit in search(patient, "music")] == [done.entry.pk]
+
+
+def test_progress_is_reported_while_it_works(note, monkeypatch):
+    monkeypatch.setattr(jobs, "PROGRESS_EVERY", 0)
+    monkeypatch.setattr(engines, "UTTERANCE_SECONDS", 1)
+    seen: list[int] = []
+    jobs.transcribe(note.pk, worker="w1", progress=seen.append)
+    assert len(seen) >= 3 and seen == sorted(seen) and 0 < seen[0] < 99
+
+
+def test_a_second_job_for_the_same_recording_does_nothing_while_the_first_runs(note):
+    assert jobs.claim(note.pk, "first")
+    assert jobs.transcribe(note.pk, worker="second") == "skipped"
+    assert _fresh(note).claimed_by == "first" and _fresh(note).status == Status.RUNNING
+
+
+def test_a_job_whose_worker_died_can_be_taken_over(note):
+    assert jobs.claim(note.pk, "first")
+    VoiceNote.objects.filter(pk=note.pk).update(heartbeat_at=timezone.now() - jobs.STALE - timedelta(seconds=1))
+    assert jobs.transcribe(note.pk, worker="second") == Status.DONE
+
+
+def test_a_finished_recording_is_not_transcribed_again(note):
+    assert jobs.transcribe(note.pk, worker="w1") == Status.DONE
+    assert jobs.transcribe(note.pk, worker="w2") == "skipped"
+
+
+class Broken:
+    name = "broken"
+
+    def transcribe(self, pcm, progress):
+        raise engines.EngineError("The speech model could not be loaded.")
+
+
+def test_a_failed_transcription_keeps_the_audio_and_says_why(note, speech_ogg, monkeypatch):
+    monkeypatch.setattr(engines, "engine", Broken)
+    assert jobs.transcribe(note.pk, worker="w1") == Status.FAILED
+    failed = _fresh(note)
+    assert failed.problem == "The speech model could not be loaded."
+    assert bytes(failed.audio) == speech_ogg
+
+
+def test_retry_queues_a_failed_transcription_again(note, monkeypatch):
+    monkeypatch.setattr(engines, "engine", Broken)
+    QueueWorker().run_until_empty()
+    monkeypatch.undo()
+    assert jobs.retry(_fresh(note))
+    assert QueueWorker().run_until_empty() == 1
+    assert _fresh(note).status == Status.DONE
+
+
+def test_retry_refuses_a_recording_that_is_being_transcribed(note):
+    assert jobs.claim(note.pk, "w1")
+    assert not jobs.retry(_fresh(note))
+
+
+def test_words_the_person_typed_are_never_overwritten_by_the_machine(note):
+    notes.save_transcript(_fresh(note), "my own words")
+    VoiceNote.objects.filter(pk=note.pk).update(status=Status.QUEUED)
+    jobs.transcribe(note.pk, worker="w1")
+    assert _fresh(note).entry.text == "my own words"
+
+
+def test_deleting_the_note_mid_job_cancels_it(note, monkeypatch):
+    monkeypatch.setattr(jobs, "PROGRESS_EVERY", 0)
+    monkeypatch.setattr(engines, "UTTERANCE_SECONDS", 1)
+
+    def delete_on_first_progress(percent: int) -> None:
+        VoiceNote.objects.filter(pk=note.pk).delete()
+
+    assert jobs.transcribe(note.pk, worker="w1", progress=delete_on_first_progress) == "skipped"
+
+
+@pytest.mark.vault_locked
+def test_the_worker_waits_while_the_journal_is_locked_and_resumes_after_unlock(patient, speech_ogg):
+    keyring.remember(b"k" * 32)
+    note = notes.add(patient, speech_ogg)[0]
+    session.lock()
+    worker = QueueWorker()
+    assert worker.step() is False
+    assert _fresh(note).status == Status.QUEUED
+    keyring.remember(b"k" * 32)
+    assert worker.run_until_empty() == 1
+    assert _fresh(note).status == Status.DONE
+
+
+def test_after_unlock_a_job_cut_short_is_given_again(note):
+    # As if the server stopped mid-job: the task row says running, the heartbeat went stale.
+    jobs.claim(note.pk, "gone")
+    DBTaskResult.objects.update(status="RUNNING")
+    VoiceNote.objects.filter(pk=note.pk).update(heartbeat_at=timezone.now() - jobs.STALE - timedelta(seconds=5))
+    assert jobs.requeue_stranded() == 1
+    assert QueueWorker().run_until_empty() == 1
+    assert _fresh(note).status == Status.DONE
