@@ -113,5 +113,5 @@ def _peak(frame: av.AudioFrame) -> float:
         return 0.0
     if samples.dtype.kind == "f":
         return float(np.max(np.abs(samples)))
-    info = np.iinfo(samples.dtype)
+    info = np.iinfo(samples.dtype.type)  # type: ignore[type-var]  # an integer dtype here
     return float(np.max(np.abs(samples.astype(np.int64)))) / max(abs(info.min), info.max)

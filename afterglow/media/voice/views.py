@@ -43,7 +43,7 @@ def _received(request: HttpRequest) -> tuple[bytes, Session | None]:
     upload = request.FILES.get("audio")
     if upload is None:
         raise Refused(NO_FILE)
-    if upload.size > settings.MEDIA_MAX_UPLOAD_BYTES:
+    if (upload.size or 0) > settings.MEDIA_MAX_UPLOAD_BYTES:
         raise Refused(audio.too_big_message(), 413)
     try:
         session = saving.session_for(request.patient, request.POST.get("session"))  # type: ignore[attr-defined]
