@@ -117,7 +117,8 @@ def main() -> None:
     django.setup()
     from afterglow.media.voice import engines
 
-    print(f"machine: {platform.machine()}, {os.cpu_count()} cores, load {os.getloadavg()[0]:.2f}, Python {platform.python_version()}")
+    load = os.getloadavg()[0]
+    print(f"machine: {platform.machine()}, {os.cpu_count()} cores, load {load:.2f}, Python {platform.python_version()}")
     clips = [speak(s, args.voice) for s in SENTENCES]
     before = rss_mb()
     engine = engines.engine()
@@ -138,7 +139,8 @@ def main() -> None:
         print(f"  {edit_distance(ref, hyp) / len(ref):5.0%} WER  {spent / seconds:4.2f} RTF  {sentence!r} → {text!r}")
     short_rtf = work_s / audio_s
     print(f"short clips: {len(clips)} sentences, {audio_s:.1f} s of audio in {work_s:.2f} s: RTF {short_rtf:.2f}")
-    print(f"word error rate {errors / ref_words:.0%} ({errors}/{ref_words} words); mean word overlap {sum(overlaps) / len(overlaps):.0%}")
+    mean_overlap = sum(overlaps) / len(overlaps)
+    print(f"word error rate {errors / ref_words:.0%} ({errors}/{ref_words} words); mean word overlap {mean_overlap:.0%}")
 
     long = long_recording(clips, args.long_seconds)
     text, seconds, spent = transcribe(engine, long)

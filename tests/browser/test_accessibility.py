@@ -15,6 +15,7 @@ from axe_playwright_python.sync_playwright import Axe
 from playwright.sync_api import Page, expect
 
 from tests.browser.conftest import PASSPHRASE, Server, local_today, shot
+from tests.media.speech import speak
 
 pytestmark = pytest.mark.browser
 
@@ -34,6 +35,9 @@ def seed(server: Server, page: Page) -> dict[str, str]:
     ):  # fmt: skip
         done = server.cli(*args)
         assert done.returncode == 0, done.stderr
+    # A voice note with its transcript, so its page shows the player beside the text.
+    done = server.cli("voice", "add", str(speak(server.home.parent / "a11y.wav")), "--session", "1")
+    assert done.returncode == 0, done.stderr
     page.goto(server.url + "course")
     page.get_by_role("link", name=re.compile("Session 1")).click()
     session = page.url.removeprefix(server.url).rstrip("/")
@@ -60,6 +64,8 @@ def seed(server: Server, page: Page) -> dict[str, str]:
         "timeline": "timeline",
         "review": "course/review",
         "prompts": "prompts",
+        "voice-new": "voice/new",
+        "voice-note": "voice/1",
         "help": "help",
         "privacy": "privacy",
     }
