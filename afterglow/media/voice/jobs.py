@@ -120,9 +120,7 @@ def _finish(note_id: int, worker: str, text: str, engine_name: str) -> str:
 
 
 def _fail(note_id: int, worker: str, problem: str) -> str:
-    VoiceNote.objects.filter(pk=note_id, claimed_by=worker).update(
-        status=Status.FAILED, claimed_by="", problem=problem[:300]
-    )
+    VoiceNote.objects.filter(pk=note_id, claimed_by=worker).update(status=Status.FAILED, claimed_by="", problem=problem[:300])
     return Status.FAILED
 
 

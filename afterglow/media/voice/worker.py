@@ -51,9 +51,7 @@ class QueueWorker:
     def _next_job(self):  # type: ignore[no-untyped-def]
         from django_tasks_db.models import DBTaskResult
 
-        ready = DBTaskResult.objects.ready().filter(
-            backend_name=DEFAULT_TASK_BACKEND_ALIAS, queue_name=DEFAULT_TASK_QUEUE_NAME
-        )
+        ready = DBTaskResult.objects.ready().filter(backend_name=DEFAULT_TASK_BACKEND_ALIAS, queue_name=DEFAULT_TASK_QUEUE_NAME)
         with transaction.atomic():
             job = ready.get_locked()
             if job is not None:
