@@ -75,13 +75,13 @@ def rss_mb() -> float:
 
 
 def transcribe(engine, data: bytes) -> tuple[str, float, float]:  # type: ignore[no-untyped-def]
-    """(text, seconds of audio, seconds spent decoding + recognising)."""
+    """(text, seconds of audio, seconds spent decoding + recognising), as a job does it."""
     from afterglow.media.voice import audio
 
+    seconds = audio.check(data).seconds  # done at upload time, not by the job: not timed
     started = time.perf_counter()
-    pcm = b"".join(audio.pcm16k(data))
-    text = engine.transcribe(pcm, lambda fraction: None)
-    return text, len(pcm) / 2 / audio.RATE, time.perf_counter() - started
+    text = engine.transcribe(audio.pcm16k(data), seconds, lambda fraction: None)
+    return text, seconds, time.perf_counter() - started
 
 
 def long_recording(clips: list[bytes], seconds: float) -> bytes:
@@ -123,7 +123,7 @@ def main() -> None:
     before = rss_mb()
     engine = engines.engine()
     started = time.perf_counter()
-    engine.transcribe(bytes(3200), lambda f: None)  # loads the model
+    engine.transcribe([bytes(3200)], 0.1, lambda f: None)  # loads the model
     print(f"engine: {engine.name}, model load {time.perf_counter() - started:.2f} s, +{rss_mb() - before:.0f} MB")
 
     errors = ref_words = 0

@@ -71,7 +71,7 @@ def test_a_finished_recording_is_not_transcribed_again(note):
 class Broken:
     name = "broken"
 
-    def transcribe(self, pcm, progress):
+    def transcribe(self, pcm, seconds, progress):
         raise engines.EngineError("The speech model could not be loaded.")
 
 
@@ -135,3 +135,31 @@ def test_after_unlock_a_job_cut_short_is_given_again(note):
     assert jobs.requeue_stranded() == 1
     assert QueueWorker().run_until_empty() == 1
     assert _fresh(note).status == Status.DONE
+
+
+def test_long_recordings_are_cut_into_utterances_near_pauses(speech_wav):
+    from afterglow.media.voice import audio
+
+    pcm = b"".join(audio.pcm16k(speech_wav)) * 6  # about 33 s, the sentence six times
+    pieces = list(engines.utterances(iter([pcm[i : i + 4000] for i in range(0, len(pcm), 4000)])))
+    assert b"".join(pieces) == pcm
+    step = engines.UTTERANCE_SECONDS * engines.BYTES_PER_SECOND
+    assert len(pieces) >= 2 and all(step // 4 <= len(p) <= step for p in pieces[:-1])
+
+
+def test_a_whisper_model_folder_that_is_missing_is_a_clear_failure(note, tmp_path, monkeypatch):
+    monkeypatch.setenv(engines.WHISPER_ENV, str(tmp_path / "no-such-model"))
+    assert jobs.transcribe(note.pk, worker="w1") == Status.FAILED
+    assert "not a folder with a faster-whisper model" in _fresh(note).problem
+
+
+def test_whisper_without_its_package_says_how_to_install_it(note, tmp_path, monkeypatch):
+    try:
+        import faster_whisper  # noqa: F401
+
+        pytest.skip("faster-whisper is installed here")
+    except ImportError:
+        pass
+    monkeypatch.setenv(engines.WHISPER_ENV, str(tmp_path))
+    assert jobs.transcribe(note.pk, worker="w1") == Status.FAILED
+    assert "pip install faster-whisper" in _fresh(note).problem

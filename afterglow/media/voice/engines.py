@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import os
 import threading
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator
 from functools import lru_cache
 from pathlib import Path
 from typing import Protocol
@@ -17,8 +17,8 @@ from afterglow.media.voice.audio import RATE
 
 WHISPER_ENV = "AFTERGLOW_WHISPER_MODEL"
 BYTES_PER_SECOND = RATE * 2
-# Pocketsphinx decodes one utterance at a time; a long recording is cut at pauses
-# (or, failing pauses, every UTTERANCE_SECONDS) so memory stays flat and progress moves.
+# Pocketsphinx decodes one utterance at a time; a long recording is cut near pauses at
+# most every UTTERANCE_SECONDS, so memory stays flat and progress moves.
 UTTERANCE_SECONDS = 20
 
 Progress = Callable[[float], None]
@@ -31,7 +31,7 @@ class EngineError(RuntimeError):
 class Engine(Protocol):
     name: str
 
-    def transcribe(self, pcm: bytes, progress: Progress) -> str: ...
+    def transcribe(self, pcm: Iterable[bytes], seconds: float, progress: Progress) -> str: ...
 
 
 class Pocketsphinx:
@@ -39,13 +39,16 @@ class Pocketsphinx:
     # One decoder per process (loading the model takes ~0.4 s); decoders are not thread-safe.
     _lock = threading.Lock()
 
-    def transcribe(self, pcm: bytes, progress: Progress) -> str:
+    def transcribe(self, pcm: Iterable[bytes], seconds: float, progress: Progress) -> str:
+        total = max(1.0, seconds * BYTES_PER_SECOND)
         with self._lock:
             decoder = _sphinx_decoder()
             words: list[str] = []
-            for start, piece in _utterances(pcm):
+            done = 0
+            for piece in utterances(pcm):
                 words.extend(_decode_utterance(decoder, piece))
-                progress(min(1.0, (start + len(piece)) / max(1, len(pcm))))
+                done += len(piece)
+                progress(min(1.0, done / total))
             return " ".join(words)
 
 
@@ -64,28 +67,30 @@ def _decode_utterance(decoder, pcm: bytes) -> list[str]:  # type: ignore[no-unty
     return hyp.hypstr.split() if hyp and hyp.hypstr else []
 
 
-def _utterances(pcm: bytes) -> Iterable[tuple[int, bytes]]:
-    """(offset, piece) pairs, cut at the quietest moment near each UTTERANCE_SECONDS boundary."""
-    import numpy as np
-
+def utterances(pcm: Iterable[bytes]) -> Iterator[bytes]:
+    """The stream cut into pieces of at most UTTERANCE_SECONDS, each ending at the quietest moment
+    of its last three quarters; only one piece is held in memory at a time."""
     step = UTTERANCE_SECONDS * BYTES_PER_SECOND
-    start = 0
-    while start < len(pcm):
-        end = min(len(pcm), start + step)
-        if end < len(pcm):
-            end = _quiet_point(np.frombuffer(pcm, dtype=np.int16), start // 2 + step // 4, end // 2) * 2
-        yield start, pcm[start:end]
-        start = end
+    buffer = bytearray()
+    for chunk in pcm:
+        buffer += chunk
+        while len(buffer) >= step:
+            cut = _quiet_point(bytes(buffer[:step]), step // 4) * 2
+            yield bytes(buffer[:cut])
+            del buffer[:cut]
+    if buffer:
+        yield bytes(buffer)
 
 
-def _quiet_point(samples, lo: int, hi: int) -> int:  # type: ignore[no-untyped-def]
-    """The sample index between lo and hi with the least energy over 0.1 s windows."""
+def _quiet_point(pcm: bytes, from_byte: int) -> int:
+    """The sample index at or after from_byte/2 with the least energy over 0.1 s windows."""
     import numpy as np
 
-    window = RATE // 10
-    span = samples[lo:hi].astype(np.float64) ** 2
+    samples = np.frombuffer(pcm, dtype=np.int16)
+    lo, window = from_byte // 2, RATE // 10
+    span = samples[lo:].astype(np.float64) ** 2
     if len(span) < window * 2:
-        return hi
+        return len(samples)
     energy = np.convolve(span, np.ones(window), mode="valid")
     return lo + int(np.argmin(energy[::160])) * 160 + window // 2
 
@@ -98,11 +103,11 @@ class Whisper:
     def __init__(self, model_dir: Path) -> None:
         self.model_dir = model_dir
 
-    def transcribe(self, pcm: bytes, progress: Progress) -> str:
+    def transcribe(self, pcm: Iterable[bytes], seconds: float, progress: Progress) -> str:
         import numpy as np
 
         model = _whisper_model(str(self.model_dir))
-        audio = np.frombuffer(pcm, dtype=np.int16).astype(np.float32) / 32768.0
+        audio = np.frombuffer(b"".join(pcm), dtype=np.int16).astype(np.float32) / 32768.0
         segments, info = model.transcribe(audio, language="en", vad_filter=True)
         texts = []
         for segment in segments:

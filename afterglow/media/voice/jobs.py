@@ -69,7 +69,7 @@ def transcribe(note_id: int, *, worker: str, progress: Callable[[int], None] | N
     reporter = _Reporter(note_id, worker, progress)
     try:
         chosen = engines.engine()
-        text = chosen.transcribe(b"".join(audio.pcm16k(bytes(note.audio))), reporter)
+        text = chosen.transcribe(audio.pcm16k(bytes(note.audio)), note.seconds, reporter)
     except Cancelled:
         return "skipped"
     except (audio.AudioError, engines.EngineError) as exc:
