@@ -184,3 +184,11 @@ def test_the_recorder_is_offered_where_people_write(client, patient):
         page = client.get(url).content.decode()
         assert "data-voice-recorder" in page and "js/recorder.js" in page, url
     assert f'data-session="{s.pk}"' in client.get(f"/sessions/{s.pk}").content.decode()
+
+
+def test_editing_a_voice_entry_on_the_writing_page_also_ends_machine_made(client, note):
+    QueueWorker().run_until_empty()
+    response = csrf_post(client, f"/entries/{note.entry.pk}/edit", {"text": "Corrected on the writing page.", "then": "finish"})
+    assert response.status_code == 302
+    assert not VoiceNote.objects.select_related("entry").get(pk=note.pk).machine_made
+    assert "Checked by you" in client.get(f"/voice/{note.pk}").content.decode()

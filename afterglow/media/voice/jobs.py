@@ -110,10 +110,11 @@ def _finish(note_id: int, worker: str, text: str, engine_name: str) -> str:
     note = VoiceNote.objects.select_for_update().select_related("entry").filter(pk=note_id, claimed_by=worker).first()
     if note is None:
         return "skipped"
-    # Words the person typed while the machine worked are theirs: never overwritten.
-    if note.transcript_by == VoiceNote.Author.MACHINE or not note.entry.text.strip():
+    # Words the person typed while the machine worked (here or on the writing page) are theirs: never overwritten.
+    if note.entry.text.strip():
+        note.transcript_by = VoiceNote.Author.PERSON
+    else:
         save_text(note.entry, text, allow_empty=True)
-        note.transcript_by = VoiceNote.Author.MACHINE
     note.status, note.progress, note.engine, note.claimed_by, note.problem = Status.DONE, 100, engine_name, "", ""
     note.save(update_fields=["status", "progress", "engine", "claimed_by", "problem", "transcript_by"])
     return Status.DONE

@@ -54,7 +54,10 @@ class VoiceNote(models.Model):
 
     @property
     def machine_made(self) -> bool:
-        return self.status == self.Status.DONE and self.transcript_by == self.Author.MACHINE
+        """The text is still exactly what the recogniser wrote: not accepted, and not edited here or on the writing page."""
+        if self.status != self.Status.DONE or self.transcript_by != self.Author.MACHINE:
+            return False
+        return self.entry.revisions.count() <= 1
 
     @property
     def finished(self) -> bool:
