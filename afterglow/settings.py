@@ -47,6 +47,7 @@ INSTALLED_APPS = [
     "afterglow.prompts",
     "afterglow.safety",
     "afterglow.media",
+    "afterglow.measures",
 ]
 
 MIDDLEWARE = [
