@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import date, datetime
 from typing import Any
 
 from django.urls import reverse
@@ -96,16 +96,13 @@ def recent_overlap(owner: Any, instrument: Instrument) -> int | None:
 
 def suggestion(owner: Any) -> bool:
     """Whether to suggest the PHQ-9 and GAD-7 now (before a session, or two weeks on)."""
-    ids = [i for i in SUGGESTED if get(i)]
-    last = (
-        MeasureResponse.objects.filter(owner=owner, instrument__in=ids, finished_at__isnull=False)
-        .order_by("-finished_at")
-        .first()
-    )
     upcoming = Session.objects.filter(owner=owner, started_at__gt=timezone.now()).order_by("started_at").first()
-    today = timezone.localdate()
-    return suggest.measure_due(
-        timezone.localtime(last.finished_at).date() if last and last.finished_at else None,
-        upcoming.day if upcoming else None,
-        today,
-    )
+    return due(owner, upcoming.day if upcoming else None, timezone.localdate())
+
+
+def due(owner: Any, next_session: date | None, today: date) -> bool:
+    """The same, when the next session is already known (the home page has it)."""
+    ids = [i for i in SUGGESTED if get(i)]
+    rows = MeasureResponse.objects.filter(owner=owner, instrument__in=ids, finished_at__isnull=False)
+    last = rows.order_by("-finished_at").values_list("finished_at", flat=True).first()
+    return suggest.measure_due(timezone.localtime(last).date() if last else None, next_session, today)

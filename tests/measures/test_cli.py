@@ -1,0 +1,71 @@
+from __future__ import annotations
+
+import io
+
+import pytest
+from django.core.management import call_command
+from django.core.management.base import CommandError
+
+from afterglow.measures.models import MeasureResponse
+
+
+def run(*args: str) -> str:
+    out = io.StringIO()
+    call_command(*args, stdout=out, stderr=io.StringIO())
+    return out.getvalue()
+
+
+def refused(*args: str) -> str:
+    with pytest.raises(CommandError) as caught:
+        run(*args)
+    assert caught.value.returncode == 2
+    return str(caught.value)
+
+
+def test_it_scores_answers_given_at_once(patient):
+    out = run("measure", "phq9", "--answers", "1,1,1,1,1,1,2,2,0")
+    assert out.splitlines()[0] == "PHQ-9: 10 out of 27 — Moderate"
+    assert MeasureResponse.objects.get().answers == {
+        str(n): v for n, v in zip(range(1, 10), [1, 1, 1, 1, 1, 1, 2, 2, 0], strict=True)
+    }
+
+
+def test_item_9_above_zero_prints_the_crisis_lines_first(patient):
+    out = run("measure", "phq9", "--answers", "0,0,0,0,0,0,0,0,1")
+    lines = out.splitlines()
+    assert "988" in lines[2] and "Call or text 988" in lines[2]
+    assert any("Emergency: call 911" in line for line in lines)
+    assert out.index("988") < out.index("PHQ-9: 1 out of 27")
+
+
+def test_a_skipped_item_9_is_unknown_and_there_is_no_total(patient):
+    out = run("measure", "phq9", "--answers", "0,0,0,0,0,0,0,0,-")
+    assert "no total" in out and "Question 9 was not answered" in out and "988" not in out
+
+
+def test_pcl5_reports_the_cutoff_and_pattern(patient):
+    out = run("measure", "pcl5", "--answers", ",".join(["2"] * 20))
+    assert "PCL-5: 40 out of 80" in out and "at or above 33" in out and "matches the DSM-5" in out
+
+
+@pytest.mark.parametrize(
+    ("answers", "words"),
+    [
+        ("0,1,2,3,0,1,2,3,0,1", "has 9 questions; --answers gave 10"),
+        ("0,1,2,4,0,1,2,3,0", "not “4”"),
+        ("a,b,c,d,e,f,g,h,i", "not “a”"),
+    ],
+)
+def test_bad_answers_are_refused_in_one_line(patient, answers, words):
+    assert words in refused("measure", "phq9", "--answers", answers)
+    assert not MeasureResponse.objects.exists()
+
+
+def test_it_asks_item_by_item_and_asks_again_after_a_bad_answer(patient, monkeypatch):
+    replies = iter(["1", "9", "2", "", "0", "0", "0", "0", "0", "3"])
+    monkeypatch.setattr("builtins.input", lambda prompt="": next(replies))
+    out = run("measure", "phq9")
+    assert "takes an answer from 0 to 3, not “9”" in out
+    assert MeasureResponse.objects.get().answers == {"1": 1, "2": 2, "4": 0, "5": 0, "6": 0, "7": 0, "8": 0, "9": 3}
+    # The crisis lines come at item 9 itself, and again before the (missing) total.
+    assert out.index("988") < out.index("PHQ-9: 8 of 9")
