@@ -17,6 +17,7 @@ MUTED = "#5d6473"
 LINE = "#3f5d8c"
 SESSION = "#c8743f"
 BAND_FILL = ("#f6f2ea", "#ffffff")
+MIN_SPAN = timedelta(days=14)
 
 
 @dataclass(frozen=True)
@@ -93,13 +94,15 @@ def _draw(axes, series: Series, sessions: Sequence[tuple[datetime, int]]) -> Non
 
 
 def _span(points: list[datetime], sessions: list[datetime]) -> tuple[datetime, datetime]:
+    """At least two weeks wide, so a first measure does not sit alone on an axis of hours."""
     every = points + sessions
-    if not every:
-        now = datetime.now()
-        return now - timedelta(days=14), now
-    start, end = min(every), max(every)
+    end = max(every) if every else datetime.now()
+    start = min(every) if every else end
     pad = max((end - start) / 20, timedelta(days=1))
-    return start - pad, end + pad
+    start, end = start - pad, end + pad
+    if end - start < MIN_SPAN:
+        start = end - MIN_SPAN
+    return start, end
 
 
 def _style(axes) -> None:  # type: ignore[no-untyped-def]
