@@ -89,7 +89,7 @@ def clean_answers(instrument: Instrument, raw: Mapping[Any, Any]) -> dict[int, i
         if answer is None or answer not in item.values:
             low, high = min(item.values), max(item.values)
             raise AnswerError(f"Question {number} of the {instrument.name} takes an answer from {low} to {high}, not “{value}”.")
-        answers[number] = answer
+        answers[item.number] = answer
     return answers
 
 

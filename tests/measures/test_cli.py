@@ -69,3 +69,32 @@ def test_it_asks_item_by_item_and_asks_again_after_a_bad_answer(patient, monkeyp
     assert MeasureResponse.objects.get().answers == {"1": 1, "2": 2, "4": 0, "5": 0, "6": 0, "7": 0, "8": 0, "9": 3}
     # The crisis lines come at item 9 itself, and again before the (missing) total.
     assert out.index("988") < out.index("PHQ-9: 8 of 9")
+
+
+def test_a_real_process_prints_help_first_and_refuses_bad_input_in_one_line(tmp_path):
+    import os
+    import subprocess
+    import sys
+    from pathlib import Path
+
+    program = Path(sys.executable).with_name("afterglow")
+    env = dict(
+        os.environ, AFTERGLOW_HOME=str(tmp_path / "home"), AFTERGLOW_PASSPHRASE="a quiet lake at dawn", AFTERGLOW_KDF_FAST="1"
+    )
+    for name in ("DJANGO_SETTINGS_MODULE", "AFTERGLOW_TESTING", "AFTERGLOW_CRISIS_REGION"):
+        env.pop(name, None)
+    env["LANG"] = "en_AU.UTF-8"
+    subprocess.run([program, "init"], env=env, check=True, capture_output=True, timeout=60)
+
+    done = subprocess.run(
+        [program, "measure", "phq9", "--answers", "1,1,1,1,1,1,1,1,2"], env=env, capture_output=True, text=True, timeout=60
+    )
+    assert done.returncode == 0
+    assert done.stdout.index("Lifeline: Call 13 11 14") < done.stdout.index("PHQ-9: 10 out of 27")
+    assert "Emergency: call 000." in done.stdout
+
+    bad = subprocess.run(
+        [program, "measure", "phq9", "--answers", "1,1,1,4,1,1,1,1,0"], env=env, capture_output=True, text=True, timeout=60
+    )
+    assert bad.returncode == 2 and bad.stdout == ""
+    assert bad.stderr.count("\n") == 1 and "Traceback" not in bad.stderr and "not “4”" in bad.stderr
