@@ -32,6 +32,8 @@ def seed(server: Server, page: Page) -> dict[str, str]:
          "--dose", "0.5 mg/kg over 40 min", "--intention", "To stay with whatever comes up."],
         ["write", "--session", "1", "Colours like a slow sunrise, and my grandmother's kitchen."],
         ["checkin", "--mood", "6", "--anxiety", "4", "--sleep", "7", "--energy", "5", "--note", "Tired, but lighter."],
+        ["measure", "phq9", "--answers", "2,2,1,1,2,1,1,0,1"],
+        ["measure", "pcl5", "--answers", "2,1,0,0,0,3,0,2,2,1,0,0,0,0,4,4,1,0,0,0"],
     ):  # fmt: skip
         done = server.cli(*args)
         assert done.returncode == 0, done.stderr
@@ -68,6 +70,13 @@ def seed(server: Server, page: Page) -> dict[str, str]:
         "voice-note": "voice/1",
         "help": "help",
         "privacy": "privacy",
+        "measures": "measures",
+        "measure-take": "measures/gad7/take",
+        "measure-result": "measures/r/1",  # item 9 above 0: the crisis panel comes first
+        "measure-pcl5": "measures/r/2",
+        "safety-plan": "safety-plan",
+        "safety-plan-print": "safety-plan/print",
+        "safety-settings": "settings/safety",
     }
 
 

@@ -16,6 +16,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from afterglow.journal import autosave as saving
 from afterglow.journal.models import Entry, Session
 from afterglow.prompts.library import Prompt
+from afterglow.safety.notes import offer_after_save
 
 # The entry being written, so /write picks it up again after a closed tab.
 OPEN_KEY = "writing_uid"
@@ -93,6 +94,7 @@ def _save_form(request: HttpRequest, entry: Entry | None, *, session: Session | 
             request, entry=entry, session=session, prompt=prompt, uid=uid, text=text, private=private,
             error=str(error), status=error.status,
         )  # fmt: skip
+    offer_after_save(request, saved.entry.text)
     if request.POST.get("then") == "finish":
         request.session.pop(OPEN_KEY, None)
         messages.success(request, "Saved.")
