@@ -2,3 +2,7 @@
 
 Each kind keeps its models in its own module; they are gathered here so Django finds them.
 """
+
+from afterglow.media.visual import Picture
+
+__all__ = ["Picture"]

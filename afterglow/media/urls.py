@@ -1,3 +1,5 @@
 """Each kind of media owns its routes; this file only gathers them."""
 
-urlpatterns: list = []
+from afterglow.media import visual_views
+
+urlpatterns: list = [*visual_views.urlpatterns]
