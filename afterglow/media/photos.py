@@ -33,6 +33,14 @@ Image.MAX_IMAGE_PIXELS = MAX_PIXELS
 class PhotoError(ValueError):
     """A photo that cannot be taken in; the message is meant for the person."""
 
+    status = 400
+
+
+class PhotoTooLarge(PhotoError):
+    """Over the limit in bytes or in pixels."""
+
+    status = 413
+
 
 @dataclass(frozen=True)
 class Encoded:
@@ -60,9 +68,9 @@ def _heif_registered() -> bool:
     return True
 
 
-def check_size(size: int) -> None:
-    if size > MAX_BYTES:
-        raise PhotoError(f"This file is {size / 1024 / 1024:,.0f} MB; photos can be up to {MAX_BYTES // 1024 // 1024} MB.")
+def check_size(size: int, limit: int = MAX_BYTES) -> None:
+    if size > limit:
+        raise PhotoTooLarge(f"This file is {size / 1024 / 1024:,.1f} MB; photos can be up to {limit / 1024 / 1024:,.0f} MB.")
     if size == 0:
         raise PhotoError("This file is empty. Please choose the photo again.")
 
@@ -82,7 +90,7 @@ def open_checked(data: bytes) -> Image.Image:
     width, height = image.size
     if width * height > MAX_PIXELS:
         image.close()
-        raise PhotoError(
+        raise PhotoTooLarge(
             f"This photo is {width} × {height} pixels ({width * height / 1e6:.0f} megapixels); "
             f"photos can be up to {MAX_PIXELS // 1_000_000} megapixels. A smaller copy will do."
         )

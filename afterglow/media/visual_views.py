@@ -140,7 +140,7 @@ def photo_new(request: HttpRequest) -> HttpResponse:
         caption = pictures.clean_caption(caption)
         photo = process_photo(data)
     except (PhotoError, pictures.CaptionError) as error:
-        status = 413 if "MB" in str(error) or "megapixels" in str(error) else 400
+        status = error.status if isinstance(error, PhotoError) else 400
         return _photo_form(request, place, caption=caption, error=str(error), status=status)
     picture = pictures.add_photo(request.patient, photo, place, caption)  # type: ignore[attr-defined]
     messages.success(request, "Photo added. Its location and camera details were removed.")
@@ -152,9 +152,9 @@ def _photo_bytes(request: HttpRequest, upload: UploadedFile | None) -> bytes:
         # Past the upload limit the file is dropped on arrival (never held in memory or on disk).
         sent = int(request.META.get("CONTENT_LENGTH") or 0)
         if sent > settings.MEDIA_MAX_UPLOAD_BYTES:
-            check_size(sent)
+            check_size(sent, settings.MEDIA_MAX_UPLOAD_BYTES)
         raise PhotoError("No photo came with the form. Please choose one.")
-    check_size(upload.size or 0)
+    check_size(upload.size or 0, settings.MEDIA_MAX_UPLOAD_BYTES)
     return upload.read()
 
 

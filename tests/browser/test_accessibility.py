@@ -15,6 +15,7 @@ from axe_playwright_python.sync_playwright import Axe
 from playwright.sync_api import Page, expect
 
 from tests.browser.conftest import PASSPHRASE, Server, local_today, shot
+from tests.media.images import jpeg_with_gps
 
 pytestmark = pytest.mark.browser
 
@@ -34,9 +35,14 @@ def seed(server: Server, page: Page) -> dict[str, str]:
     ):  # fmt: skip
         done = server.cli(*args)
         assert done.returncode == 0, done.stderr
+    photo = server.home.parent / "paper-page.jpg"
+    photo.write_bytes(jpeg_with_gps(1200, 900))
+    added = server.cli("image", "add", str(photo), "--session", "1", "--caption", "The page I wrote by hand")
+    assert added.returncode == 0, added.stderr
     page.goto(server.url + "course")
     page.get_by_role("link", name=re.compile("Session 1")).click()
     session = page.url.removeprefix(server.url).rstrip("/")
+    session_id = session.rsplit("/", 1)[-1]
     # A capture answer and an open action, so those pages show content, not only empty states.
     page.goto(f"{server.url}{session}/capture/1")
     page.get_by_label("What comes to mind first?").fill("Warm and far away.")
@@ -60,6 +66,10 @@ def seed(server: Server, page: Page) -> dict[str, str]:
         "timeline": "timeline",
         "review": "course/review",
         "prompts": "prompts",
+        "draw": f"draw?session={session_id}",
+        "photo-new": f"photos/new?session={session_id}",
+        "picture": "pictures/1",
+        "picture-delete": "pictures/1/delete",
         "help": "help",
         "privacy": "privacy",
     }

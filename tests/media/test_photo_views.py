@@ -5,6 +5,7 @@ from __future__ import annotations
 import io
 
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.test import override_settings
 from PIL import Image
 
 from afterglow.journal.models import Entry
@@ -131,3 +132,20 @@ def test_the_timeline_shows_a_thumbnail_without_reading_any_picture_bytes(client
     picture_queries = [q["sql"] for q in queries.captured_queries if "media_picture" in q["sql"]]
     assert len(picture_queries) == 1
     assert '"image"' not in picture_queries[0] and '"thumb"' not in picture_queries[0]
+
+
+@override_settings(MEDIA_MAX_UPLOAD_BYTES=4000, FILE_UPLOAD_MAX_MEMORY_SIZE=5000)
+def test_a_file_over_the_upload_limit_is_dropped_on_arrival_and_refused_with_the_caption_kept(client, patient):
+    big = jpeg_with_gps(900, 700)
+    assert len(big) > 5000
+    response = upload(client, big, caption="too big to keep")
+    assert response.status_code == 413
+    body = response.content.decode()
+    assert "photos can be up to" in body and 'value="too big to keep"' in body
+    assert Picture.objects.count() == 0 and Entry.objects.count() == 0
+
+
+@override_settings(MEDIA_MAX_UPLOAD_BYTES=4000)
+def test_a_file_just_over_the_limit_is_refused_too(client, patient):
+    response = upload(client, b"x" * 4500)
+    assert response.status_code == 413
