@@ -12,6 +12,7 @@ colours look as they did.
 from __future__ import annotations
 
 import io
+import math
 import warnings
 from dataclasses import dataclass
 from functools import cache
@@ -104,6 +105,7 @@ def process_photo(data: bytes) -> Photo:
     image = open_checked(data)
     source_format = image.format or ""
     try:
+        _decode_smaller(image)
         image.load()
         upright = ImageOps.exif_transpose(image)
     except (OSError, ValueError, SyntaxError, Image.DecompressionBombError):
@@ -112,6 +114,13 @@ def process_photo(data: bytes) -> Photo:
     pixels = _plain_pixels(upright)
     large = _shrunk(pixels, LONGEST_SIDE)
     return Photo(image=encode(large, icc), thumb=encode(_shrunk(large, THUMB_SIDE), icc), source_format=source_format)
+
+
+def _decode_smaller(image: Image.Image) -> None:
+    """A JPEG much larger than we keep is decoded at 1/2, 1/4 or 1/8 scale: faster, and far less memory."""
+    scale = LONGEST_SIDE / max(image.size)
+    if image.format == "JPEG" and scale < 0.5:
+        image.draft("RGB", (math.ceil(image.width * scale), math.ceil(image.height * scale)))
 
 
 def _plain_pixels(image: Image.Image) -> Image.Image:
