@@ -24,10 +24,10 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from PIL import Image, ImageDraw, ImageFilter  # noqa: E402
+from PIL import Image, ImageDraw, ImageFilter
 
-from afterglow.media import drawings  # noqa: E402
-from afterglow.media.photos import process_photo  # noqa: E402
+from afterglow.media import drawings
+from afterglow.media.photos import process_photo
 
 WIDTH, HEIGHT = 4000, 3000  # 12 megapixels, a common phone camera
 
@@ -107,10 +107,8 @@ def main() -> None:
     for name, data in inputs.items():
         median, best = timed(lambda data=data: process_photo(data), args.repeat)
         out = process_photo(data)
-        print(
-            f"  {name:<5} in {len(data) / 1e6:6.1f} MB → stored {len(out.image.data) / 1e3:5.0f} kB + thumb {len(out.thumb.data) / 1e3:3.0f} kB:"
-            f"  median {median * 1000:6.0f} ms, best {best * 1000:6.0f} ms"
-        )
+        stored = f"stored {len(out.image.data) / 1e3:5.0f} kB + thumb {len(out.thumb.data) / 1e3:3.0f} kB"
+        print(f"  {name:<5} in {len(data) / 1e6:6.1f} MB → {stored}:  median {median * 1000:6.0f} ms, best {best * 1000:6.0f} ms")
     png, strokes = drawing_inputs()
     median, best = timed(lambda: (drawings.clean_png(png), drawings.clean_strokes(strokes)), args.repeat)
     print(f"Drawing save (1200×900 PNG {len(png) / 1e3:.0f} kB + 200 strokes / 20,000 points, {len(strokes) / 1e3:.0f} kB JSON):")

@@ -139,7 +139,8 @@ def clean_strokes(raw: bytes, pal: Palette | None = None) -> bytes:
 def _stroke(stroke: Any, pal: Palette) -> dict[str, Any]:
     if not isinstance(stroke, dict):
         raise DrawingError(GARBLED)
-    colour, width, eraser, points = stroke.get("c"), stroke.get("w"), stroke.get("e", False), stroke.get("p")
+    colour, eraser, points = stroke.get("c"), stroke.get("e", False), stroke.get("p")
+    width: Any = stroke.get("w")
     if not isinstance(colour, str) or colour.lower() not in pal.inks or not isinstance(eraser, bool):
         raise DrawingError(GARBLED)
     if not _number(width) or not 0 < width <= MAX_WIDTH or not isinstance(points, list) or not points:
@@ -165,7 +166,7 @@ def _round(value: float) -> float:
     return int(rounded) if rounded.is_integer() else rounded
 
 
-def stroke_count(strokes: bytes | None) -> int:
+def stroke_count(strokes: bytes | memoryview | None) -> int:
     if not strokes:
         return 0
     return len(json.loads(bytes(strokes)).get("strokes", []))

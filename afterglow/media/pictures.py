@@ -21,7 +21,7 @@ from afterglow.media.photos import Photo
 from afterglow.media.visual import Picture
 
 CAPTION_MAX = 1000
-OWN_MODES = {Picture.Kind.DRAWING: Entry.Mode.DRAWING, Picture.Kind.PHOTO: Entry.Mode.IMAGE}
+OWN_MODES: dict[str, str] = {Picture.Kind.DRAWING: Entry.Mode.DRAWING, Picture.Kind.PHOTO: Entry.Mode.IMAGE}
 
 
 class NoSuchPlace(LookupError):
@@ -172,8 +172,9 @@ def thumbnails_for(entry_ids: Iterable[int]) -> dict[int, list[Thumb]]:
     if not ids:
         return found
     rows = Picture.objects.filter(entry_id__in=ids).order_by("created_at", "id")
-    for entry_id, *fields in rows.values_list("entry_id", "id", "kind", "caption", "thumb_width", "thumb_height", "created_at"):
-        found[entry_id].append(Thumb(*fields))
+    fields = ("entry_id", "id", "kind", "caption", "thumb_width", "thumb_height", "created_at")
+    for entry_id, pk, kind, caption, width, height, created_at in rows.values_list(*fields):
+        found[entry_id].append(Thumb(pk, kind, caption, width, height, created_at))
     return found
 
 
