@@ -16,6 +16,7 @@ from playwright.sync_api import Page, expect
 
 from tests.browser.conftest import PASSPHRASE, Server, local_today, shot
 from tests.media.speech import speak
+from tests.media.images import jpeg_with_gps
 
 pytestmark = pytest.mark.browser
 
@@ -40,9 +41,14 @@ def seed(server: Server, page: Page) -> dict[str, str]:
     # A voice note with its transcript, so its page shows the player beside the text.
     done = server.cli("voice", "add", str(speak(server.home.parent / "a11y.wav")), "--session", "1")
     assert done.returncode == 0, done.stderr
+    photo = server.home.parent / "paper-page.jpg"
+    photo.write_bytes(jpeg_with_gps(1200, 900))
+    added = server.cli("image", "add", str(photo), "--session", "1", "--caption", "The page I wrote by hand")
+    assert added.returncode == 0, added.stderr
     page.goto(server.url + "course")
     page.get_by_role("link", name=re.compile("Session 1")).click()
     session = page.url.removeprefix(server.url).rstrip("/")
+    session_id = session.rsplit("/", 1)[-1]
     # A capture answer and an open action, so those pages show content, not only empty states.
     page.goto(f"{server.url}{session}/capture/1")
     page.get_by_label("What comes to mind first?").fill("Warm and far away.")
@@ -68,6 +74,10 @@ def seed(server: Server, page: Page) -> dict[str, str]:
         "prompts": "prompts",
         "voice-new": "voice/new",
         "voice-note": "voice/1",
+        "draw": f"draw?session={session_id}",
+        "photo-new": f"photos/new?session={session_id}",
+        "picture": "pictures/1",
+        "picture-delete": "pictures/1/delete",
         "help": "help",
         "privacy": "privacy",
         "measures": "measures",
