@@ -15,8 +15,8 @@ from axe_playwright_python.sync_playwright import Axe
 from playwright.sync_api import Page, expect
 
 from tests.browser.conftest import PASSPHRASE, Server, local_today, shot
-from tests.media.speech import speak
 from tests.media.images import jpeg_with_gps
+from tests.media.speech import speak
 
 pytestmark = pytest.mark.browser
 
