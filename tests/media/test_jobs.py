@@ -29,7 +29,7 @@ def _fresh(note: VoiceNote) -> VoiceNote:
 
 def test_adding_a_recording_queues_one_job(note):
     assert note.status == Status.QUEUED
-    assert DBTaskResult.objects.filter(id=note.__class__.objects.get(pk=note.pk).task_id).exists()
+    assert DBTaskResult.objects.filter(id=VoiceNote.objects.get(pk=note.pk).task_id).count() == 1
     assert note.entry.mode == "voice" and note.entry.text == ""
 
 
@@ -163,3 +163,31 @@ def test_whisper_without_its_package_says_how_to_install_it(note, tmp_path, monk
     monkeypatch.setenv(engines.WHISPER_ENV, str(tmp_path))
     assert jobs.transcribe(note.pk, worker="w1") == Status.FAILED
     assert "pip install faster-whisper" in _fresh(note).problem
+
+
+def test_a_job_cut_by_a_lock_is_given_again_right_after_unlock(note):
+    worker = QueueWorker()
+    # As the worker leaves it when a lock closes the database mid-job: the note claimed
+    # by this worker with a fresh heartbeat, the task row still marked running.
+    jobs.claim(note.pk, worker.worker)
+    DBTaskResult.objects.update(status="RUNNING")
+    assert worker.run_until_empty() == 0  # without knowing of the cut, a fresh claim is left alone
+    worker._cut = True
+    assert worker.run_until_empty() == 1
+    assert _fresh(note).status == Status.DONE
+
+
+def test_the_worker_loop_survives_an_error_and_remembers_the_cut(monkeypatch):
+    worker = QueueWorker(interval=0.01)
+    calls = []
+
+    def failing_step() -> bool:
+        calls.append(1)
+        if len(calls) == 1:
+            raise RuntimeError("Cannot operate on a closed database.")
+        worker.stop.set()
+        return False
+
+    monkeypatch.setattr(worker, "step", failing_step)
+    worker.run_forever()
+    assert len(calls) == 2 and worker._cut

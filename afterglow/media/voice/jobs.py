@@ -65,7 +65,9 @@ def transcribe(note_id: int, *, worker: str, progress: Callable[[int], None] | N
     """Run one transcription to the end. Returns the note's final status ('skipped' when not claimed)."""
     if not claim(note_id, worker):
         return "skipped"
-    note = VoiceNote.objects.select_related("entry").get(pk=note_id)
+    note = VoiceNote.objects.select_related("entry").filter(pk=note_id).first()
+    if note is None:
+        return "skipped"  # deleted a moment ago
     reporter = _Reporter(note_id, worker, progress)
     try:
         chosen = engines.engine()
@@ -137,26 +139,30 @@ def retry(note: VoiceNote) -> bool:
 
 
 def requeue_stranded() -> int:
-    """Give a fresh job to notes whose job died with its process (or never reached the queue)."""
+    """Give a fresh job to notes whose job died with its process, was cut by a lock, or never reached the queue."""
     from django_tasks_db.models import DBTaskResult
 
-    live = set(
-        DBTaskResult.objects.filter(status__in=[TaskResultStatus.READY, TaskResultStatus.RUNNING]).values_list("id", flat=True)
-    )
-    live_ids = {str(i) for i in live}
+    waiting = {str(i) for i in DBTaskResult.objects.filter(status=TaskResultStatus.READY).values_list("id", flat=True)}
     stale = timezone.now() - STALE
     count = 0
     for note in VoiceNote.objects.filter(status__in=[Status.QUEUED, Status.RUNNING]).defer("audio"):
-        dead_job = note.task_id not in live_ids
-        dead_worker = note.status == Status.RUNNING and (note.heartbeat_at is None or note.heartbeat_at < stale)
-        if dead_worker:
-            VoiceNote.objects.filter(pk=note.pk, status=Status.RUNNING, heartbeat_at=note.heartbeat_at).update(
-                status=Status.QUEUED, claimed_by=""
-            )
-        if dead_job or dead_worker:
+        if note.status == Status.RUNNING:
+            if note.heartbeat_at is not None and note.heartbeat_at >= stale:
+                continue  # a live job is working on it
+            released = VoiceNote.objects.filter(pk=note.pk, status=Status.RUNNING, heartbeat_at=note.heartbeat_at)
+            if not released.update(status=Status.QUEUED, claimed_by=""):
+                continue
+        if note.task_id not in waiting:
             enqueue(note)
             count += 1
     return count
+
+
+def release(worker: str) -> None:
+    """This worker's jobs were cut short (a lock mid-way): let them be given again at once."""
+    VoiceNote.objects.filter(status=Status.RUNNING, claimed_by=worker).update(
+        status=Status.QUEUED, claimed_by="", heartbeat_at=None
+    )
 
 
 def _journal_open() -> bool:

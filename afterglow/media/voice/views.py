@@ -38,7 +38,7 @@ def _note(request: HttpRequest, note_id: int) -> VoiceNote:
 
 def _received(request: HttpRequest) -> tuple[bytes, Session | None]:
     """The uploaded bytes and the session to link, or Refused with a message for the person."""
-    if int(request.META.get("CONTENT_LENGTH") or 0) > settings.MEDIA_MAX_UPLOAD_BYTES + 64 * 1024:
+    if _content_length(request) > settings.MEDIA_MAX_UPLOAD_BYTES + 64 * 1024:
         raise Refused(audio.too_big_message(), 413)
     upload = request.FILES.get("audio")
     if upload is None:
@@ -50,6 +50,13 @@ def _received(request: HttpRequest) -> tuple[bytes, Session | None]:
     except Session.DoesNotExist:
         raise Refused(NO_SESSION) from None
     return upload.read(), session
+
+
+def _content_length(request: HttpRequest) -> int:
+    try:
+        return int(request.META.get("CONTENT_LENGTH") or 0)
+    except ValueError:
+        return 0
 
 
 def _add(request: HttpRequest) -> tuple[VoiceNote, bool]:

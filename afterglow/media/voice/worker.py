@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import logging
 import threading
+import time
 
 from django.db import close_old_connections, transaction
 from django_tasks import DEFAULT_TASK_BACKEND_ALIAS, DEFAULT_TASK_QUEUE_NAME
@@ -19,6 +20,8 @@ from afterglow.media.voice import jobs
 from afterglow.vault import keyring
 
 log = logging.getLogger("afterglow.media")
+# Also look for jobs another process left behind (a CLI stopped mid-way) this often.
+SWEEP_SECONDS = 60.0
 
 
 class QueueWorker:
@@ -30,6 +33,8 @@ class QueueWorker:
             backend_name=DEFAULT_TASK_BACKEND_ALIAS, startup_delay=False, max_tasks=None, worker_id=self.worker,
         )  # fmt: skip
         self._opened_with: object = None
+        self._cut = False
+        self._swept_at = 0.0
         self.stop = threading.Event()
 
     def step(self) -> bool:
@@ -39,9 +44,13 @@ class QueueWorker:
             self._opened_with = None
             return False
         close_old_connections()  # drops a connection opened under a key the vault has since forgotten
-        if self._opened_with is not key:
+        sweep = self._opened_with is not key or time.monotonic() - self._swept_at > SWEEP_SECONDS
+        if self._cut:
+            jobs.release(self.worker)
+            self._cut, sweep = False, True
+        if sweep:
             jobs.requeue_stranded()
-            self._opened_with = key
+            self._opened_with, self._swept_at = key, time.monotonic()
         job = self._next_job()
         if job is None:
             return False
@@ -71,6 +80,7 @@ class QueueWorker:
             except Exception as exc:  # locked mid-job, a busy database: wait and try again, never spin
                 log.warning("voice worker paused: %s", type(exc).__name__)
                 self._opened_with = None
+                self._cut = True
                 ran = False
             if not ran:
                 self.stop.wait(self.interval)

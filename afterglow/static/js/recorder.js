@@ -308,8 +308,13 @@
     this.say("Recording saved in your journal. Transcribing…");
     var poll = function () {
       fetch(data.status_url, { credentials: "same-origin", headers: { "Accept": "application/json" } })
-        .then(function (r) { return r.ok ? r.json() : null; })
+        .then(function (r) {
+          if (r.status === 404) return "gone";
+          var isJson = (r.headers.get("Content-Type") || "").indexOf("application/json") === 0;
+          return r.ok && isJson ? r.json() : null; // locked: the unlock page, not JSON; ask again later
+        })
         .then(function (s) {
+          if (s === "gone") return;
           if (!s) return setTimeout(poll, POLL_MS * 3);
           progress.value = s.progress;
           state.textContent = " " + s.label + (s.finished ? "" : " " + s.progress + "%");
@@ -339,6 +344,16 @@
     }).catch(function () {});
   };
 
+  // Leaving the page mid-recording would drop what is not yet stopped and saved: ask first.
+  function guardUnload(recorders) {
+    window.addEventListener("beforeunload", function (event) {
+      if (recorders.some(function (r) { return r.recording; })) {
+        event.preventDefault();
+        event.returnValue = "";
+      }
+    });
+  }
+
   function start() {
     var roots = document.querySelectorAll("[data-voice-recorder]");
     if (!roots.length) return;
@@ -348,6 +363,7 @@
       r.init();
       return r;
     });
+    guardUnload(recorders);
     var first = recorders[0];
     first.retryPending();
     window.addEventListener("online", function () { first.retryPending(); });

@@ -15,7 +15,10 @@
 
   function poll() {
     fetch(root.getAttribute("data-status-url"), { credentials: "same-origin", headers: { "Accept": "application/json" } })
-      .then(function (r) { return r.ok ? r.json() : null; })
+      .then(function (r) {
+        var isJson = (r.headers.get("Content-Type") || "").indexOf("application/json") === 0;
+        return r.ok && isJson ? r.json() : null;
+      })
       .then(function (s) {
         if (!s) return setTimeout(poll, POLL_MS * 3);
         if (s.finished) return window.location.reload();
