@@ -4,9 +4,10 @@ from typing import Any
 
 from django.conf import settings
 from django.contrib import messages
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
 from django.urls import path
+from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods
 
 from afterglow.safety import plan as plans
@@ -64,12 +65,18 @@ def _settings_page(request: HttpRequest, status: int = 200) -> HttpResponse:
 def safety_plan(request: HttpRequest) -> HttpResponse:
     owner = request.patient  # type: ignore[attr-defined]
     if request.method == "POST":
+        wants_json = "application/json" in request.headers.get("Accept", "")
         try:
             values = plans.parse_form(request.POST)
         except plans.PlanError as error:
+            if wants_json:
+                return JsonResponse({"ok": False, "message": str(error)}, status=400)
             typed = {s.key: request.POST.get(s.key, "") for s in plans.sections()}
             return _plan_page(request, typed, error=str(error), status=400)
         plans.save(owner, values)
+        if wants_json:
+            # plan.js saves as the person types, so closing the tab or a lock loses nothing.
+            return JsonResponse({"ok": True, "saved_label": f"Saved {timezone.localtime():%H:%M}"})
         messages.success(request, "Your safety plan is saved.")
         return redirect("safety_plan")
     found = plans.plan_of(owner)

@@ -99,8 +99,9 @@ def test_the_safety_plan_round_trips_and_is_one_tap_from_help(page: Page, server
     page.get_by_label("Things I can do on my own").fill("Walk the dog round the lake")
     page.get_by_label("People I can ask for help").fill("Ana — 555 0102")
     page.get_by_label("My reasons for living").fill("My niece\nThe garden in May")
+    expect(page.locator("#plan-status")).to_contain_text("Saved")  # saved as typed, before any button
     page.get_by_role("button", name="Save my safety plan").click()
-    expect(page.get_by_role("status")).to_contain_text("Your safety plan is saved")
+    expect(page.locator(".messages")).to_contain_text("Your safety plan is saved")
     shot(page, "safety-plan-1280")
 
     page.reload()

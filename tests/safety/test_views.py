@@ -93,3 +93,12 @@ def test_an_overlong_part_is_refused_with_everything_kept(client, patient):
     body = response.content.decode()
     assert response.status_code == 400 and "still here" in body and "very long" in body
     assert not SafetyPlan.objects.exists()
+
+
+def test_the_plan_saves_as_you_type_and_answers_in_json(client, patient):
+    response = csrf_post(client, "/safety-plan", {"reasons": "The sea"}, HTTP_ACCEPT="application/json")
+    assert response.status_code == 200 and response.json()["ok"]
+    assert SafetyPlan.objects.get().reasons == "The sea"
+    too_long = csrf_post(client, "/safety-plan", {"reasons": "x" * 20_001}, HTTP_ACCEPT="application/json")
+    assert too_long.status_code == 400 and not too_long.json()["ok"]
+    assert SafetyPlan.objects.get().reasons == "The sea"
