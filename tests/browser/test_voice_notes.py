@@ -12,7 +12,7 @@ import re
 import pytest
 from playwright.sync_api import Page, expect
 
-from tests.browser.conftest import CHROMIUM, CHROMIUM_ARGS, Server, _watch, shot
+from tests.browser.conftest import CHROMIUM, CHROMIUM_ARGS, PASSPHRASE, Server, _watch, shot
 from tests.media.speech import SENTENCE, overlap, speak
 
 pytestmark = pytest.mark.browser
@@ -141,3 +141,27 @@ def test_a_recording_whose_upload_is_cut_by_a_server_stop_arrives_after_restart(
     assert kept_in_browser(page) == 0
     arrived = voice_entries(server)
     assert len(arrived) == 1 and arrived[0]["text"]
+
+
+def test_a_recording_stopped_while_the_journal_is_locked_is_sent_after_unlock(mic_page: Page, server: Server):
+    page = mic_page
+    page.goto(server.url + "voice/new")
+    page.get_by_role("button", name="Start recording").click()
+    other = page.context.new_page()
+    other.goto(server.url + "timeline")
+    other.get_by_role("button", name="Lock").click()
+    expect(other.get_by_role("heading", level=1)).to_have_text("Your journal is locked")
+    page.wait_for_timeout(3000)
+    page.get_by_role("button", name="Stop recording").click()
+    item = page.locator("[data-rec-item]")
+    expect(item).to_contain_text("The journal is locked")
+    assert kept_in_browser(page) == 1
+    shot(page, "voice-kept-while-locked")
+
+    other.get_by_label("Passphrase").fill(PASSPHRASE)
+    other.get_by_role("button", name="Unlock").click()
+    expect(other).to_have_url(re.compile(r"/timeline$"))
+    page.reload()
+    expect(item).to_contain_text("saved", timeout=20_000)
+    expect(item.locator("q")).not_to_be_empty(timeout=30_000)  # the worker in `serve` came back after the lock
+    assert kept_in_browser(page) == 0

@@ -293,6 +293,10 @@
     var link = document.createElement("a");
     link.href = data.url;
     link.textContent = "Open it";
+    var which = document.createElement("span");
+    which.className = "visually-hidden";
+    which.textContent = " (" + li.firstChild.textContent + ")";
+    link.appendChild(which);
     var progress = document.createElement("progress");
     progress.max = 100;
     progress.value = 0;
