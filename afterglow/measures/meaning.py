@@ -47,7 +47,8 @@ def notes(result: Result) -> list[str]:
         out.append(
             "Your total has dropped by half or more since the start of the course: studies of ketamine call this a “response”."
         )
-    if change.remission:
+    # A low total beside an answer about self-harm is no reassurance: say nothing that sounds like one.
+    if change.remission and not score.crisis:
         out.append(f"A total under {instrument.remission_below} is what studies call “remission”.")
     out += _pcl5(result)
     if score.total is not None or out:

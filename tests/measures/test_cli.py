@@ -82,3 +82,10 @@ def test_a_real_process_prints_help_first_and_refuses_bad_input_in_one_line(tmp_
     )
     assert bad.returncode == 2 and bad.stdout == ""
     assert bad.stderr.count("\n") == 1 and "Traceback" not in bad.stderr and "not “4”" in bad.stderr
+
+
+def test_a_low_total_with_item_9_above_zero_is_not_called_remission(patient):
+    out = run("measure", "phq9", "--answers", "0,0,0,0,0,0,0,0,1")
+    assert "remission" not in out
+    assert "Talk to your clinician" in out
+    assert "remission" in run("measure", "phq9", "--answers", "0,0,0,0,0,0,0,1,0")
