@@ -158,6 +158,15 @@ def requeue_stranded() -> int:
     return count
 
 
+def prune_finished(days: int = 7) -> int:
+    """Forget the queue's records of jobs that ended more than `days` ago (the notes keep their own state)."""
+    from django_tasks_db.models import DBTaskResult
+
+    ended = [TaskResultStatus.SUCCESSFUL, TaskResultStatus.FAILED]
+    old = DBTaskResult.objects.filter(status__in=ended, finished_at__lt=timezone.now() - timedelta(days=days))
+    return old.delete()[0]
+
+
 def release(worker: str) -> None:
     """This worker's jobs were cut short (a lock mid-way): let them be given again at once."""
     VoiceNote.objects.filter(status=Status.RUNNING, claimed_by=worker).update(
