@@ -49,6 +49,7 @@ INSTALLED_APPS = [
     "afterglow.prompts",
     "afterglow.safety",
     "afterglow.media",
+    "afterglow.measures",
 ]
 
 MIDDLEWARE = [

@@ -13,6 +13,7 @@ urlpatterns = [
     path("", include("afterglow.prompts.urls")),
     path("", include("afterglow.journal.urls")),
     path("", include("afterglow.media.urls")),
+    path("", include("afterglow.measures.urls")),
 ]
 
 handler400 = "afterglow.lib.views.bad_request"

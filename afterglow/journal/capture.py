@@ -44,6 +44,8 @@ class FormData(Protocol):
 class Choice:
     key: str
     label: str
+    # A side effect that needs a clinician at any strength (chest pain, fainting, …).
+    serious: bool = False
 
 
 @dataclass(frozen=True)
@@ -59,6 +61,8 @@ class Step:
     choices: tuple[Choice, ...] = ()
     list_name: str = ""
     other_field: str = ""
+    # Intensities of side effects: a strong or serious one shows "contact your clinic" beside it.
+    clinician_note: bool = False
 
     @property
     def model_fields(self) -> tuple[str, ...]:
@@ -110,7 +114,7 @@ def _choices(raw: Mapping[str, Any], name: str) -> tuple[Choice, ...]:
     for item in items:
         if not item.get("key") or not item.get("label"):
             raise CaptureDataError(f"capture.toml: every {name} item needs a key and a label")
-    choices = tuple(Choice(item["key"], item["label"]) for item in items)
+    choices = tuple(Choice(item["key"], item["label"], bool(item.get("serious", False))) for item in items)
     if not choices:
         raise CaptureDataError(f"capture.toml: {name} is empty")
     _check_unique(name, [c.key for c in choices])
@@ -141,6 +145,7 @@ def _step(number: int, body: Mapping[str, Any], lists: Mapping[str, tuple[Choice
         choices=lists.get(list_name, ()),
         list_name=list_name,
         other_field=body.get("other_field", ""),
+        clinician_note=bool(body.get("clinician_note", False)) and kind == "intensities",
     )
 
 
@@ -292,6 +297,21 @@ class Row:
     name: str
     label: str
     value: str
+    # For side effects: "3" always, and any level above 0 when `serious`, needs a clinician.
+    watch: bool = False
+    serious: bool = False
+
+    @property
+    def needs_clinician(self) -> bool:
+        return self.watch and needs_clinician(self.value, self.serious)
+
+
+def needs_clinician(level: Any, serious: bool) -> bool:
+    """A side effect at its strongest, or a serious one at any strength: worth a call to the clinic."""
+    value = str(level if level is not None else "").strip()
+    if value not in {str(n) for n in LEVELS}:
+        return False
+    return int(value) == LEVELS[-1] or (serious and int(value) > 0)
 
 
 def form_rows(step: Step, current: Mapping[str, Any]) -> list[Row]:
@@ -302,7 +322,10 @@ def form_rows(step: Step, current: Mapping[str, Any]) -> list[Row]:
         return [Row(name, label, _show(current.get(name))) for name, label in step.fields]
     if step.kind == "intensities":
         levels = current.get(step.list_name) or {}
-        return [Row(f"{step.list_name}-{c.key}", c.label, _show(levels.get(c.key))) for c in step.choices]
+        return [
+            Row(f"{step.list_name}-{c.key}", c.label, _show(levels.get(c.key)), step.clinician_note, c.serious)
+            for c in step.choices
+        ]
     if step.kind == "words":
         return _word_rows(current.get("emotions") or [])
     return [Row(step.field, step.question, _show(current.get(step.field)))]
@@ -359,6 +382,8 @@ def posted_values(step: Step, data: FormData) -> dict[str, Any]:
 class Answer:
     step: Step
     lines: tuple[str, ...]
+    # Side effects in this answer that need a clinician (labels).
+    for_clinician: tuple[str, ...] = ()
 
     @property
     def answered(self) -> bool:
@@ -366,7 +391,20 @@ class Answer:
 
 
 def summary(capture: Capture | None) -> list[Answer]:
-    return [Answer(step, tuple(_describe(capture, step)) if capture else ()) for step in steps()]
+    return [
+        Answer(step, tuple(_describe(capture, step)) if capture else (), _for_clinician(capture, step)) for step in steps()
+    ]
+
+
+def summary_for(capture: Capture | None, step: Step) -> Answer:
+    return Answer(step, tuple(_describe(capture, step)) if capture else (), _for_clinician(capture, step))
+
+
+def _for_clinician(capture: Capture | None, step: Step) -> tuple[str, ...]:
+    if capture is None or not step.clinician_note:
+        return ()
+    levels = getattr(capture, step.list_name) or {}
+    return tuple(c.label for c in step.choices if c.key in levels and needs_clinician(levels[c.key], c.serious))
 
 
 def _describe(capture: Capture, step: Step) -> list[str]:

@@ -27,6 +27,7 @@ from django.utils import timezone
 
 from afterglow.journal.models import CheckIn, Entry, Session
 from afterglow.journal.rules import day_after
+from afterglow.media.pictures import attach_thumbnails
 
 PAGE_SIZE = 25
 EXCERPT_CHARS = 280
@@ -79,6 +80,8 @@ class Item:
     # … and the session its day N counts from: the same, unless an entry names another.
     about: Session | Mark | None = None
     day: int | None = None
+    # An entry's drawings and photos, as thumbnails (ids and sizes only, never their bytes).
+    pictures: list[Any] = field(default_factory=list)
 
     @property
     def kind(self) -> str:
@@ -191,6 +194,7 @@ def page(
         return page(owner, session=session, size=size, sessions=sessions)
     _place(items, sessions, only)
     _load_sessions(items, session)
+    attach_thumbnails(items)
     older = items[-1].cursor if items and (more or not newest_first) else None
     newer = items[0].cursor if items and (before or (after and more)) else None
     return Page(items, _group(items), sessions.all, session, older, newer)
@@ -278,6 +282,7 @@ def session_entries(session: Session, limit: int) -> list[Item]:
     for item in items:
         item.period = item.about = session
         item.day = day_after(session.day, timezone.localdate(item.at))
+    attach_thumbnails(items)
     return items
 
 

@@ -17,6 +17,7 @@ from django.utils import timezone
 from afterglow.journal import rules, timeline
 from afterglow.journal.courses import current_course
 from afterglow.journal.models import Capture, CheckIn, Course, Entry, IntegrationAction, Intention, Session
+from afterglow.measures.course import due as measure_due
 
 RECENT_ITEMS = 6
 
@@ -36,6 +37,8 @@ class Today:
     next_session: timeline.Mark | None = None
     links: list[Link] = field(default_factory=list)
     recent: list[timeline.Item] = field(default_factory=list)
+    # The PHQ-9 and GAD-7 are due (before a session, or two weeks on): a quiet offer, not a to-do.
+    measures_due: bool = False
 
     @property
     def headline(self) -> str:
@@ -79,7 +82,8 @@ def today(owner: Any, on: date | None = None) -> Today:
     if not in_course:
         links.insert(0, Link("session", "Add your first session", "/sessions/new"))
     recent = timeline.page(owner, size=RECENT_ITEMS, sessions=marks).items
-    return Today(course, pos, current, upcoming, links, recent)
+    due = measure_due(owner, upcoming.day if upcoming else None, on)
+    return Today(course, pos, current, upcoming, links, recent, measures_due=due)
 
 
 def _facts(pks: list[int]) -> dict[int, Facts]:

@@ -21,7 +21,12 @@ class Line:
     how: str
     call: str = ""
     text: str = ""
+    keyword: str = ""
     url: str = ""
+
+    @property
+    def sms_href(self) -> str:
+        return f"sms:{self.text}?&body={self.keyword}" if self.keyword else f"sms:{self.text}"
 
 
 @dataclass(frozen=True)
@@ -49,8 +54,14 @@ def _region(code: str, body: dict) -> Region:
     for required in ("name", "emergency", "checked", "source"):
         if not body.get(required):
             raise CrisisDataError(f"crisis.toml: region {code} has no {required}")
-    lines = tuple(Line(**line) for line in body.get("lines", []))
+    lines = tuple(_line(code, line) for line in body.get("lines", []))
     return Region(code, body["name"], body["emergency"], body["checked"], body["source"], body.get("note", ""), lines)
+
+
+def _line(code: str, body: dict) -> Line:
+    if not body.get("name") or not body.get("how") or not (body.get("call") or body.get("text")):
+        raise CrisisDataError(f"crisis.toml: every line of {code} needs a name, how, and a number to call or text")
+    return Line(**body)
 
 
 def region_code_from_locale(lang: str) -> str:
@@ -59,8 +70,14 @@ def region_code_from_locale(lang: str) -> str:
     return base.split("_")[1].upper() if "_" in base else ""
 
 
+def choices() -> list[Region]:
+    """Every region, the fallback last, for a picker."""
+    table = regions()
+    return sorted(table.values(), key=lambda r: (r.code == "INTL", r.name))
+
+
 def region_for(setting: str = "") -> Region:
-    """AFTERGLOW_CRISIS_REGION (or the given setting), then the locale, then US."""
+    """The region picked in Settings, then AFTERGLOW_CRISIS_REGION, then the locale, then US."""
     table = regions()
     locale_code = region_code_from_locale(os.environ.get("LANG", ""))
     for code in (setting, os.environ.get("AFTERGLOW_CRISIS_REGION", ""), locale_code):

@@ -1,5 +1,3 @@
-from django.urls import path
-
 from afterglow.safety import views
 
-urlpatterns = [path("help", views.help_page, name="help")]
+urlpatterns = views.urlpatterns

@@ -1,9 +1,104 @@
 from __future__ import annotations
 
-from django.http import HttpRequest, HttpResponse
-from django.shortcuts import render
+from typing import Any
+
+from django.conf import settings
+from django.contrib import messages
+from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.shortcuts import redirect, render
+from django.urls import path
+from django.utils import timezone
+from django.views.decorators.http import require_GET, require_http_methods
+
+from afterglow.safety import plan as plans
+from afterglow.safety import preferences
+from afterglow.safety.crisis import choices, region_for, regions
 
 
+def journal_open(request: HttpRequest) -> bool:
+    """Whether this request may read the journal (the help page itself never needs that)."""
+    if settings.CLINIC:
+        return bool(request.user.is_authenticated)
+    from afterglow.vault import session
+
+    return session.open_to(request)
+
+
+@require_GET
 def help_page(request: HttpRequest) -> HttpResponse:
     # Never behind the unlock: someone in crisis must not need a passphrase.
-    return render(request, "safety/help.html")
+    # ?region=GB shows another region's numbers without changing the setting (travel, a friend abroad).
+    asked = request.GET.get("region", "").upper()
+    context: dict[str, Any] = {"regions": choices(), "asked_region": asked in regions()}
+    if asked in regions():
+        context["crisis_region"] = regions()[asked]
+    if journal_open(request):
+        context["unlocked"] = True
+        context["has_plan"] = plans.has_plan(request.patient)  # type: ignore[attr-defined]
+    return render(request, "safety/help.html", context)
+
+
+@require_http_methods(["GET", "POST"])
+def safety_settings(request: HttpRequest) -> HttpResponse:
+    if request.method == "POST":
+        code = request.POST.get("region", "").upper()
+        if code not in regions():
+            messages.error(request, "Please choose one of the places on the list.")
+            return _settings_page(request, status=400)
+        preferences.set_region(code)
+        preferences.set_gentle_notes(request.POST.get("gentle_notes") == "on")
+        messages.success(request, f"Saved. Crisis numbers now show for {regions()[code].name}.")
+        return redirect("safety_settings")
+    return _settings_page(request)
+
+
+def _settings_page(request: HttpRequest, status: int = 200) -> HttpResponse:
+    context = {
+        "regions": choices(),
+        "current": region_for(preferences.chosen_region()),
+        "gentle_notes": preferences.gentle_notes(),
+    }
+    return render(request, "safety/settings.html", context, status=status)
+
+
+@require_http_methods(["GET", "POST"])
+def safety_plan(request: HttpRequest) -> HttpResponse:
+    owner = request.patient  # type: ignore[attr-defined]
+    if request.method == "POST":
+        wants_json = "application/json" in request.headers.get("Accept", "")
+        try:
+            values = plans.parse_form(request.POST)
+        except plans.PlanError as error:
+            if wants_json:
+                return JsonResponse({"ok": False, "message": str(error)}, status=400)
+            typed = {s.key: request.POST.get(s.key, "") for s in plans.sections()}
+            return _plan_page(request, typed, error=str(error), status=400)
+        plans.save(owner, values)
+        if wants_json:
+            # plan.js saves as the person types, so closing the tab or a lock loses nothing.
+            return JsonResponse({"ok": True, "saved_label": f"Saved {timezone.localtime():%H:%M}"})
+        messages.success(request, "Your safety plan is saved.")
+        return redirect("safety_plan")
+    found = plans.plan_of(owner)
+    return _plan_page(request, {s.key: text for s, text in plans.filled(found)}, saved=found)
+
+
+def _plan_page(
+    request: HttpRequest, values: dict[str, str], *, saved: Any = None, error: str = "", status: int = 200
+) -> HttpResponse:
+    parts = [(s, values.get(s.key, "")) for s in plans.sections()]
+    return render(request, "safety/plan.html", {"parts": parts, "saved": saved, "error": error}, status=status)
+
+
+@require_GET
+def safety_plan_print(request: HttpRequest) -> HttpResponse:
+    found = plans.plan_of(request.patient)  # type: ignore[attr-defined]
+    return render(request, "safety/plan_print.html", {"parts": plans.filled(found), "saved": found})
+
+
+urlpatterns = [
+    path("help", help_page, name="help"),
+    path("settings/safety", safety_settings, name="safety_settings"),
+    path("safety-plan", safety_plan, name="safety_plan"),
+    path("safety-plan/print", safety_plan_print, name="safety_plan_print"),
+]

@@ -15,6 +15,7 @@ from axe_playwright_python.sync_playwright import Axe
 from playwright.sync_api import Page, expect
 
 from tests.browser.conftest import PASSPHRASE, Server, local_today, shot
+from tests.media.images import jpeg_with_gps
 from tests.media.speech import speak
 
 pytestmark = pytest.mark.browser
@@ -32,15 +33,22 @@ def seed(server: Server, page: Page) -> dict[str, str]:
          "--dose", "0.5 mg/kg over 40 min", "--intention", "To stay with whatever comes up."],
         ["write", "--session", "1", "Colours like a slow sunrise, and my grandmother's kitchen."],
         ["checkin", "--mood", "6", "--anxiety", "4", "--sleep", "7", "--energy", "5", "--note", "Tired, but lighter."],
+        ["measure", "phq9", "--answers", "2,2,1,1,2,1,1,0,1"],
+        ["measure", "pcl5", "--answers", "2,1,0,0,0,3,0,2,2,1,0,0,0,0,4,4,1,0,0,0"],
     ):  # fmt: skip
         done = server.cli(*args)
         assert done.returncode == 0, done.stderr
     # A voice note with its transcript, so its page shows the player beside the text.
     done = server.cli("voice", "add", str(speak(server.home.parent / "a11y.wav")), "--session", "1")
     assert done.returncode == 0, done.stderr
+    photo = server.home.parent / "paper-page.jpg"
+    photo.write_bytes(jpeg_with_gps(1200, 900))
+    added = server.cli("image", "add", str(photo), "--session", "1", "--caption", "The page I wrote by hand")
+    assert added.returncode == 0, added.stderr
     page.goto(server.url + "course")
     page.get_by_role("link", name=re.compile("Session 1")).click()
     session = page.url.removeprefix(server.url).rstrip("/")
+    session_id = session.rsplit("/", 1)[-1]
     # A capture answer and an open action, so those pages show content, not only empty states.
     page.goto(f"{server.url}{session}/capture/1")
     page.get_by_label("What comes to mind first?").fill("Warm and far away.")
@@ -66,8 +74,19 @@ def seed(server: Server, page: Page) -> dict[str, str]:
         "prompts": "prompts",
         "voice-new": "voice/new",
         "voice-note": "voice/1",
+        "draw": f"draw?session={session_id}",
+        "photo-new": f"photos/new?session={session_id}",
+        "picture": "pictures/1",
+        "picture-delete": "pictures/1/delete",
         "help": "help",
         "privacy": "privacy",
+        "measures": "measures",
+        "measure-take": "measures/gad7/take",
+        "measure-result": "measures/r/1",  # item 9 above 0: the crisis panel comes first
+        "measure-pcl5": "measures/r/2",
+        "safety-plan": "safety-plan",
+        "safety-plan-print": "safety-plan/print",
+        "safety-settings": "settings/safety",
     }
 
 

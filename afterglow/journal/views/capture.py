@@ -57,9 +57,13 @@ def _save(request: HttpRequest, session: Session, step: rules.Step) -> HttpRespo
             return JsonResponse({"ok": False, "message": str(error)}, status=400)
         current = rules.posted_values(step, request.POST)
         return _render_step(request, session, step, current, error=str(error), status=400)
-    rules.save_step(session, step, values)
+    saved = rules.save_step(session, step, values)
     if _wants_json(request):
         return JsonResponse({"ok": True, "saved_label": f"Saved {timezone.localtime():%H:%M}"})
+    flagged = rules.summary_for(saved, step).for_clinician
+    if flagged:
+        # Without script the note beside the answer is not seen before the next page: repeat it there.
+        messages.warning(request, f"{', '.join(flagged)}: contact your clinic; call your emergency number if it is severe.")
     return _go_on(request, session, step)
 
 

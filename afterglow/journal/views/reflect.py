@@ -21,6 +21,7 @@ from afterglow.prompts.answers import answer_prompt, answers_for
 from afterglow.prompts.library import Prompt
 from afterglow.prompts.models import OwnPrompt
 from afterglow.prompts.selection import PromptSet, prompts_for_session, with_own
+from afterglow.safety.notes import offer_after_save
 
 
 @dataclass
@@ -56,6 +57,7 @@ def reflect(request: HttpRequest, session_id: int) -> HttpResponse:
     except ValidationError as exc:
         return _render(request, session, prompt_set, typed={prompt.key: (text, exc.messages[0])})
     messages.success(request, "Saved.")
+    offer_after_save(request, text)
     return redirect(reverse("reflect", args=[session.pk]) + f"#a-{prompt.slug}")
 
 

@@ -15,7 +15,9 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from afterglow.journal import autosave as saving
 from afterglow.journal.models import Entry, Session
+from afterglow.media.pictures import thumbnails_for
 from afterglow.prompts.library import Prompt
+from afterglow.safety.notes import offer_after_save
 
 # The entry being written, so /write picks it up again after a closed tab.
 OPEN_KEY = "writing_uid"
@@ -93,6 +95,7 @@ def _save_form(request: HttpRequest, entry: Entry | None, *, session: Session | 
             request, entry=entry, session=session, prompt=prompt, uid=uid, text=text, private=private,
             error=str(error), status=error.status,
         )  # fmt: skip
+    offer_after_save(request, saved.entry.text)
     if request.POST.get("then") == "finish":
         request.session.pop(OPEN_KEY, None)
         messages.success(request, "Saved.")
@@ -182,7 +185,10 @@ def _saved_json(saved: saving.Saved) -> dict[str, Any]:
 @require_GET
 def entry(request: HttpRequest, entry_id: int) -> HttpResponse:
     found = get_object_or_404(Entry.objects.select_related("session"), pk=entry_id, owner=request.patient)  # type: ignore[attr-defined]
-    context = {"entry": found, "revisions": found.revisions.count(), "digest": saving.digest(found.text)}
+    context = {
+        "entry": found, "revisions": found.revisions.count(), "digest": saving.digest(found.text),
+        "pictures": thumbnails_for([found.pk]).get(found.pk, []),
+    }  # fmt: skip
     return render(request, "journal/write/entry.html", context)
 
 

@@ -64,6 +64,17 @@
     return inFlight;
   }
 
+  // A strong side effect, or a serious one at any strength: show "contact your clinic" beside it at once.
+  function clinicianNote(event) {
+    var input = event.target;
+    var item = input && input.closest ? input.closest(".capture-item[data-watch]") : null;
+    var note = item ? item.querySelector(".capture-clinician") : null;
+    if (!note || input.type !== "radio") return;
+    var level = parseInt(input.value, 10);
+    note.hidden = !(level === 3 || (item.getAttribute("data-watch") === "serious" && level > 0));
+  }
+
+  form.addEventListener("change", clinicianNote);
   form.addEventListener("change", save);
   form.addEventListener("input", function (event) {
     if (event.target && (event.target.type === "text" || event.target.tagName === "TEXTAREA")) {

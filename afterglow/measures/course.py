@@ -1,0 +1,108 @@
+"""Each measure over the course: the overview's cards, the chart, the home page's suggestion."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, datetime
+from typing import Any
+
+from django.urls import reverse
+from django.utils import timezone
+
+from afterglow.journal.courses import current_course
+from afterglow.journal.models import Session
+from afterglow.measures import charts, responses, suggest
+from afterglow.measures.instruments import Instrument, get
+from afterglow.measures.models import MeasureResponse
+
+SUGGESTED = ("phq9", "gad7")
+
+
+@dataclass(frozen=True)
+class Row:
+    """One finished questionnaire in the table next to the chart."""
+
+    when: datetime
+    total: int | None
+    band: str
+    crisis: str
+    change: int | None
+    url: str
+
+
+@dataclass(frozen=True)
+class Card:
+    instrument: Instrument
+    rows: list[Row]
+    open: MeasureResponse | None
+
+    @property
+    def has_chart(self) -> bool:
+        return any(row.total is not None for row in self.rows)
+
+
+def card(owner: Any, instrument: Instrument) -> Card:
+    points = responses.history(owner, instrument)
+    rows: list[Row] = []
+    previous: int | None = None
+    for point in points:
+        total = point.score.total
+        rows.append(Row(
+            when=timezone.localtime(point.when), total=total, band=point.score.band.name if point.score.band else "",
+            crisis=_crisis_cell(point), change=total - previous if total is not None and previous is not None else None,
+            url=reverse("measure_result", args=[point.response.pk]),
+        ))  # fmt: skip
+        previous = total if total is not None else previous
+    return Card(instrument, list(reversed(rows)), responses.open_response(owner, instrument))
+
+
+def _crisis_cell(point: responses.Point) -> str:
+    if point.score.instrument.crisis_item is None:
+        return ""
+    answer = point.score.crisis_answer
+    return "unknown" if answer is None else str(answer)
+
+
+def course_sessions(owner: Any) -> list[tuple[datetime, int]]:
+    found = current_course(owner)
+    if found is None:
+        return []
+    rows = Session.objects.filter(owner=owner, course=found).order_by("started_at")
+    return [(timezone.localtime(s.started_at).replace(tzinfo=None), s.number) for s in rows]
+
+
+def chart(owner: Any, instrument: Instrument) -> str:
+    points = [
+        (timezone.localtime(p.when).replace(tzinfo=None), p.score.total)
+        for p in responses.history(owner, instrument)
+        if p.score.total is not None
+    ]
+    series = charts.Series(
+        title=instrument.name, max_total=instrument.max_total, points=points,  # type: ignore[arg-type]
+        bands=[(b.low, b.high, b.name) for b in instrument.bands], cutoff=instrument.cutoff,
+    )  # fmt: skip
+    return charts.chart_svg(series, course_sessions(owner))
+
+
+def recent_overlap(owner: Any, instrument: Instrument) -> int | None:
+    """Days since the last finished one, when the two recall windows overlap."""
+    last = (
+        MeasureResponse.objects.filter(owner=owner, instrument=instrument.id, finished_at__isnull=False)
+        .order_by("-finished_at")
+        .first()
+    )
+    return responses.overlap_days(instrument, last.finished_at if last else None, timezone.now())
+
+
+def suggestion(owner: Any) -> bool:
+    """Whether to suggest the PHQ-9 and GAD-7 now (before a session, or two weeks on)."""
+    upcoming = Session.objects.filter(owner=owner, started_at__gt=timezone.now()).order_by("started_at").first()
+    return due(owner, upcoming.day if upcoming else None, timezone.localdate())
+
+
+def due(owner: Any, next_session: date | None, today: date) -> bool:
+    """The same, when the next session is already known (the home page has it)."""
+    ids = [i for i in SUGGESTED if get(i)]
+    rows = MeasureResponse.objects.filter(owner=owner, instrument__in=ids, finished_at__isnull=False)
+    last = rows.order_by("-finished_at").values_list("finished_at", flat=True).first()
+    return suggest.measure_due(timezone.localtime(last).date() if last else None, next_session, today)

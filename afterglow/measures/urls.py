@@ -1,0 +1,3 @@
+from afterglow.measures import views
+
+urlpatterns = views.urlpatterns

@@ -1,0 +1,59 @@
+"""`afterglow image add FILE [--session N] [--caption TEXT]`: a photo into the journal, stripped of its tags."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+from django.core.management.base import CommandParser
+
+from afterglow.journal import cli_format as fmt
+from afterglow.journal.access import local_patient
+from afterglow.journal.courses import NoSuchSession, session_by_number
+from afterglow.lib.cli import Command as BaseCommand
+from afterglow.lib.cli import OneLineParser, UserError
+from afterglow.media import pictures
+from afterglow.media.photos import PhotoError, check_size, process_photo
+
+
+class Command(BaseCommand):
+    help = "Add a photo (JPEG, PNG, WebP or HEIC) to your journal; its location and camera details are removed."
+
+    def add_arguments(self, parser: CommandParser) -> None:
+        actions = parser.add_subparsers(dest="action", required=True, metavar="add", parser_class=OneLineParser)
+        add = actions.add_parser("add", help="add a photo from a file")
+        add.add_argument("file", help="the photo")
+        add.add_argument("--session", type=int, metavar="N", help="link it to session N of your course")
+        add.add_argument("--caption", default="", help="a few words about it")
+
+    def handle(self, *args: Any, **options: Any) -> None:
+        owner = local_patient()
+        session = None
+        if options["session"] is not None:
+            try:
+                session = session_by_number(owner, options["session"])
+            except NoSuchSession as exc:
+                raise UserError(str(exc)) from None
+        caption = fmt.utf8_argument(options["caption"], "--caption")
+        try:
+            caption = pictures.clean_caption(caption)
+            photo = process_photo(read_photo(Path(options["file"])))
+        except (PhotoError, pictures.CaptionError) as exc:
+            raise UserError(f"{options['file']}: {exc}") from None
+        picture = pictures.add_photo(owner, photo, pictures.Place(session=session), caption)
+        where = f" for session {session.number}" if session else ""
+        size = f"{photo.image.width}×{photo.image.height}"
+        self.stdout.write(f"Added photo {picture.pk}{where} ({size}, location and camera details removed).")
+
+
+def read_photo(path: Path) -> bytes:
+    """The file's bytes, after checking its size without reading it."""
+    try:
+        if path.is_dir():
+            raise UserError(f"{path} is a folder, not a photo")
+        check_size(path.stat().st_size)
+        return path.read_bytes()
+    except FileNotFoundError:
+        raise UserError(f"There is no file {path}") from None
+    except PermissionError:
+        raise UserError(f"{path} cannot be read (permission denied)") from None

@@ -1,0 +1,154 @@
+"""Photos in: check what the bytes really are, turn them upright, drop every tag, shrink, make a thumbnail.
+
+Everything happens in memory. The format is found by opening the bytes (never
+from a file name or a claimed content type), and only the decoders for JPEG,
+PNG, WebP and HEIC are offered. The size in pixels is read from the header and
+refused above `MAX_PIXELS` before anything is decoded. The stored image is a
+fresh encoding of the pixels alone: EXIF (with any GPS position), XMP, IPTC
+and comments never reach the journal. An embedded colour profile is kept so
+colours look as they did.
+"""
+
+from __future__ import annotations
+
+import io
+import math
+import warnings
+from dataclasses import dataclass
+from functools import cache
+
+from PIL import Image, ImageOps, UnidentifiedImageError
+
+MAX_PIXELS = 40_000_000
+MAX_BYTES = 200 * 1024 * 1024
+LONGEST_SIDE = 2048
+THUMB_SIDE = 320
+JPEG_QUALITY = 85
+FORMATS = ("JPEG", "PNG", "WEBP", "HEIF")
+KINDS_WE_TAKE = "JPEG, PNG, WebP or HEIC"
+
+# Pillow's own guard against decompression bombs, at our limit (it warns past it and refuses at twice it).
+Image.MAX_IMAGE_PIXELS = MAX_PIXELS
+
+
+class PhotoError(ValueError):
+    """A photo that cannot be taken in; the message is meant for the person."""
+
+    status = 400
+
+
+class PhotoTooLarge(PhotoError):
+    """Over the limit in bytes or in pixels."""
+
+    status = 413
+
+
+@dataclass(frozen=True)
+class Encoded:
+    data: bytes
+    content_type: str
+    width: int
+    height: int
+
+
+@dataclass(frozen=True)
+class Photo:
+    image: Encoded
+    thumb: Encoded
+    source_format: str
+
+
+@cache
+def _heif_registered() -> bool:
+    """Teach Pillow to read HEIC (iPhone photos) on first use, when pillow-heif is installed."""
+    try:
+        from pillow_heif import register_heif_opener
+    except ImportError:
+        return False
+    register_heif_opener()
+    return True
+
+
+def check_size(size: int, limit: int = MAX_BYTES) -> None:
+    if size > limit:
+        raise PhotoTooLarge(f"This file is {size / 1024 / 1024:,.1f} MB; photos can be up to {limit / 1024 / 1024:,.0f} MB.")
+    if size == 0:
+        raise PhotoError("This file is empty. Please choose the photo again.")
+
+
+def open_checked(data: bytes) -> Image.Image:
+    """The image, opened but not decoded yet, once its real format and pixel count pass."""
+    check_size(len(data))
+    _heif_registered()
+    try:
+        with warnings.catch_warnings():
+            # Past the limit Pillow only warns; the size check below refuses it in words.
+            warnings.simplefilter("ignore", Image.DecompressionBombWarning)
+            image = Image.open(io.BytesIO(data), formats=FORMATS)
+    except (UnidentifiedImageError, Image.DecompressionBombError, OSError, ValueError, SyntaxError):
+        # DecompressionBombError here means an absurd size in the header: not a photo either way.
+        raise PhotoError(f"This file is not a photo Afterglow can read. Please choose a {KINDS_WE_TAKE} image.") from None
+    width, height = image.size
+    if width * height > MAX_PIXELS:
+        image.close()
+        raise PhotoTooLarge(
+            f"This photo is {width} × {height} pixels ({width * height / 1e6:.0f} megapixels); "
+            f"photos can be up to {MAX_PIXELS // 1_000_000} megapixels. A smaller copy will do."
+        )
+    if width < 1 or height < 1:
+        raise PhotoError("This photo has no pixels in it. Please choose another.")
+    return image
+
+
+def process_photo(data: bytes) -> Photo:
+    """Stripped, upright, at most `LONGEST_SIDE` on its longest side, with a thumbnail."""
+    image = open_checked(data)
+    source_format = image.format or ""
+    try:
+        _decode_smaller(image)
+        image.load()
+        upright = ImageOps.exif_transpose(image)
+    except (OSError, ValueError, SyntaxError, Image.DecompressionBombError):
+        raise PhotoError("This photo seems damaged: it could not be read to the end. Please try another copy.") from None
+    icc = image.info.get("icc_profile") if isinstance(image.info.get("icc_profile"), bytes) else None
+    pixels = _plain_pixels(upright)
+    large = _shrunk(pixels, LONGEST_SIDE)
+    return Photo(image=encode(large, icc), thumb=encode(_shrunk(large, THUMB_SIDE), icc), source_format=source_format)
+
+
+def _decode_smaller(image: Image.Image) -> None:
+    """A JPEG much larger than we keep is decoded at 1/2, 1/4 or 1/8 scale: faster, and far less memory."""
+    scale = LONGEST_SIDE / max(image.size)
+    if image.format == "JPEG" and scale < 0.5:
+        image.draft("RGB", (math.ceil(image.width * scale), math.ceil(image.height * scale)))
+
+
+def _plain_pixels(image: Image.Image) -> Image.Image:
+    """RGB, or RGBA when the image has transparency; a new image, so no tag or info travels with it."""
+    has_alpha = image.mode in ("RGBA", "LA", "PA") or (image.mode == "P" and "transparency" in image.info)
+    plain = image.convert("RGBA" if has_alpha else "RGB")
+    if plain is image:
+        plain = image.copy()
+    plain.info = {}
+    return plain
+
+
+def _shrunk(image: Image.Image, side: int) -> Image.Image:
+    if max(image.size) <= side:
+        return image
+    smaller = image.copy()
+    smaller.thumbnail((side, side), Image.Resampling.LANCZOS)
+    return smaller
+
+
+def encode(image: Image.Image, icc: bytes | None = None) -> Encoded:
+    """JPEG for photos, PNG where there is transparency: only pixels (and the colour profile) are written."""
+    out = io.BytesIO()
+    extra = {"icc_profile": icc} if icc else {}
+    if image.mode == "RGBA":
+        image.save(out, format="PNG", optimize=False, **extra)
+        kind = "image/png"
+    else:
+        image.save(out, format="JPEG", quality=JPEG_QUALITY, optimize=True, progressive=True, **extra)
+        kind = "image/jpeg"
+    return Encoded(out.getvalue(), kind, image.width, image.height)

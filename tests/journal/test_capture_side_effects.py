@@ -1,0 +1,64 @@
+"""A severe side effect in the quick capture: 'contact your clinic' beside the answer."""
+
+from __future__ import annotations
+
+import pytest
+
+from afterglow.journal import capture as rules
+from afterglow.journal.models import Capture
+from tests.journal.course_factories import course, days_ago, session, submit
+
+CLINIC = "Contact your clinic; call your emergency number (911) if it is severe."
+
+
+@pytest.fixture
+def today_session(patient):
+    return session(patient, course(patient), days_ago(0))
+
+
+def body_step() -> rules.Step:
+    return next(s for s in rules.steps() if s.key == "body")
+
+
+def body_url(s) -> str:
+    return f"/sessions/{s.pk}/capture/{body_step().number}"
+
+
+def test_it_lists_the_serious_side_effects_from_clinical_sources():
+    serious = {c.key for c in rules.load().sensations if c.serious}
+    assert serious == {"chest_pain", "fainting", "severe_headache", "vomiting", "breathing", "confusion"}
+
+
+@pytest.mark.parametrize(
+    ("level", "serious", "expected"),
+    [("3", False, True), ("2", False, False), ("1", True, True), ("0", True, False), ("", True, False), ("7", True, False)],
+)
+def test_strong_or_serious_needs_a_clinician(level, serious, expected):
+    assert rules.needs_clinician(level, serious) is expected
+
+
+def test_the_note_sits_beside_a_strong_side_effect_and_stays_hidden_beside_the_others(client, today_session):
+    Capture.objects.create(
+        owner=today_session.owner, session=today_session, sensations={"nausea": 3, "dizziness": 1, "chest_pain": 0}
+    )
+    body = client.get(body_url(today_session)).content.decode()
+    nausea = body[body.index("<legend>Nausea</legend>") : body.index("<legend>Dizziness</legend>")]
+    dizzy = body[body.index("<legend>Dizziness</legend>") : body.index("<legend>Blurred vision</legend>")]
+    assert f'role="note">{CLINIC}' in nausea
+    assert f'role="note" hidden>{CLINIC}' in dizzy
+    assert 'data-watch="serious"' in body
+
+
+def test_a_serious_side_effect_at_any_strength_is_flagged_on_the_next_page_and_the_summary(client, today_session):
+    response = submit(client, body_url(today_session), {"sensations-chest_pain": "1", "go": "next"})
+    response = client.get(response["Location"])
+    assert "Chest pain or pressure: contact your clinic; call your emergency number if it is severe." in response.content.decode()
+    summary = client.get(f"/sessions/{today_session.pk}/capture/summary").content.decode()
+    assert "Chest pain or pressure: contact your clinic; call your emergency number (911) if it is severe." in summary
+
+
+def test_signature_feelings_at_full_strength_are_never_flagged(client, today_session):
+    signature = next(s for s in rules.steps() if s.key == "signature")
+    Capture.objects.create(owner=today_session.owner, session=today_session, signature={"hope": 3})
+    body = client.get(f"/sessions/{today_session.pk}/capture/{signature.number}").content.decode()
+    assert CLINIC not in body
