@@ -12,7 +12,6 @@ from __future__ import annotations
 import logging
 import os
 import socket
-import threading
 import time
 from collections.abc import Callable
 from datetime import timedelta
@@ -38,7 +37,9 @@ class Cancelled(RuntimeError):
 
 
 def worker_id() -> str:
-    return f"{socket.gethostname()[:30]}-{os.getpid()}-{threading.get_ident() % 100000}"
+    # One worker per process (a thread of `serve`, or `afterglow worker`, or the CLI's own run):
+    # the process is what dies, so it is what a claim names.
+    return f"{socket.gethostname()[:40]}-{os.getpid()}"
 
 
 @task()
