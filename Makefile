@@ -18,6 +18,7 @@ run: $(STAMP)
 lint: $(STAMP)
 	$(BIN)/ruff check .
 	$(BIN)/mypy afterglow
+	AFTERGLOW_HOME=$(VENV)/check-home $(BIN)/afterglow check --fail-level WARNING
 
 test: $(STAMP) lint
 	$(BIN)/python -m pytest

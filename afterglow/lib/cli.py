@@ -39,6 +39,9 @@ class Command(BaseCommand):
 
     # Verbs that read or write the journal unlock it first; init/recover/serve opt out.
     needs_unlock = True
+    # Django's system checks import every URL and view module (and with them PyAV, NumPy,
+    # Pillow): seconds and megabytes a journal verb never uses. `afterglow check` runs them.
+    requires_system_checks: list[str] = []
 
     def execute(self, *args: Any, **options: Any) -> Any:
         try:

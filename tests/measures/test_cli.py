@@ -1,25 +1,9 @@
 from __future__ import annotations
 
-import io
-
 import pytest
-from django.core.management import call_command
-from django.core.management.base import CommandError
 
 from afterglow.measures.models import MeasureResponse
-
-
-def run(*args: str) -> str:
-    out = io.StringIO()
-    call_command(*args, stdout=out, stderr=io.StringIO())
-    return out.getvalue()
-
-
-def refused(*args: str) -> str:
-    with pytest.raises(CommandError) as caught:
-        run(*args)
-    assert caught.value.returncode == 2
-    return str(caught.value)
+from tests.cli.verbs import refused, run
 
 
 def test_it_scores_answers_given_at_once(patient):

@@ -6,28 +6,13 @@ import io
 import subprocess
 import sys
 
-import pytest
-from django.core.management import call_command
-from django.core.management.base import CommandError
 from PIL import Image
 
 from afterglow.journal.models import Entry
 from afterglow.media.visual import Picture
+from tests.cli.verbs import refused, run
 from tests.journal.course_factories import course, days_ago, session
 from tests.media.images import encoded, jpeg_with_gps
-
-
-def run(*args: str) -> str:
-    out = io.StringIO()
-    call_command(*args, stdout=out, stderr=io.StringIO())
-    return out.getvalue()
-
-
-def refused(*args: str) -> str:
-    with pytest.raises(CommandError) as caught:
-        run(*args)
-    assert caught.value.returncode == 2
-    return str(caught.value)
 
 
 def test_it_adds_a_photo_to_a_session_without_its_location(patient, tmp_path):
