@@ -73,6 +73,15 @@ def kept_in_browser(page: Page) -> int:
     )
 
 
+def level_moves(page: Page) -> bool:
+    # Polled from here: wait_for_function would evaluate a string, which the page's CSP refuses.
+    for _ in range(40):
+        if page.evaluate("() => document.querySelector('[data-rec-level]').value") > 0.01:
+            return True
+        page.wait_for_timeout(100)
+    return False
+
+
 def voice_entries(server: Server) -> list[dict]:
     listing = server.cli("list", "--json")
     assert listing.returncode == 0, listing.stderr
@@ -147,6 +156,12 @@ def test_a_recording_stopped_while_the_journal_is_locked_is_sent_after_unlock(mi
     page = mic_page
     page.goto(server.url + "voice/new")
     page.get_by_role("button", name="Start recording").click()
+    assert level_moves(page)
+    page.get_by_role("button", name="Pause").click()
+    paused_at = page.locator("[data-rec-timer]").inner_text()
+    page.wait_for_timeout(1500)
+    expect(page.locator("[data-rec-timer]")).to_have_text(paused_at)  # the timer holds while paused
+    page.get_by_role("button", name="Resume").click()
     other = page.context.new_page()
     other.goto(server.url + "timeline")
     other.get_by_role("button", name="Lock").click()

@@ -61,3 +61,11 @@ def test_it_refuses_files_over_the_size_limit(speech_wav, monkeypatch):
     monkeypatch.setattr(audio, "MAX_BYTES", len(speech_wav) - 1)
     with pytest.raises(audio.AudioError, match="200 MB"):
         audio.check(speech_wav)
+
+
+def test_it_refuses_a_recording_damaged_inside(speech_wav):
+    data = bytearray(encode(speech_wav, "m4a"))
+    middle = len(data) // 3
+    data[middle : middle + 2000] = np.random.default_rng(7).bytes(2000)
+    with pytest.raises(audio.AudioError, match="damaged"):
+        audio.check(bytes(data))

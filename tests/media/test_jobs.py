@@ -191,3 +191,21 @@ def test_the_worker_loop_survives_an_error_and_remembers_the_cut(monkeypatch):
     monkeypatch.setattr(worker, "step", failing_step)
     worker.run_forever()
     assert len(calls) == 2 and worker._cut
+
+
+def test_old_records_of_finished_jobs_are_pruned(note):
+    QueueWorker().run_until_empty()
+    assert jobs.prune_finished() == 0
+    DBTaskResult.objects.update(finished_at=timezone.now() - timedelta(days=8))
+    assert jobs.prune_finished() == 1
+    assert _fresh(note).status == Status.DONE
+
+
+def test_a_claim_names_the_process_so_a_worker_thread_can_release_what_it_claimed():
+    import threading
+
+    seen: list[str] = []
+    thread = threading.Thread(target=lambda: seen.append(jobs.worker_id()))
+    thread.start()
+    thread.join()
+    assert seen == [QueueWorker().worker]

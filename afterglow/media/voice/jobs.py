@@ -12,7 +12,6 @@ from __future__ import annotations
 import logging
 import os
 import socket
-import threading
 import time
 from collections.abc import Callable
 from datetime import timedelta
@@ -38,7 +37,9 @@ class Cancelled(RuntimeError):
 
 
 def worker_id() -> str:
-    return f"{socket.gethostname()[:30]}-{os.getpid()}-{threading.get_ident() % 100000}"
+    # One worker per process (a thread of `serve`, or `afterglow worker`, or the CLI's own run):
+    # the process is what dies, so it is what a claim names.
+    return f"{socket.gethostname()[:40]}-{os.getpid()}"
 
 
 @task()
@@ -156,6 +157,15 @@ def requeue_stranded() -> int:
             enqueue(note)
             count += 1
     return count
+
+
+def prune_finished(days: int = 7) -> int:
+    """Forget the queue's records of jobs that ended more than `days` ago (the notes keep their own state)."""
+    from django_tasks_db.models import DBTaskResult
+
+    ended = [TaskResultStatus.SUCCESSFUL, TaskResultStatus.FAILED]
+    old = DBTaskResult.objects.filter(status__in=ended, finished_at__lt=timezone.now() - timedelta(days=days))
+    return old.delete()[0]
 
 
 def release(worker: str) -> None:

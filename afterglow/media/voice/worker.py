@@ -50,6 +50,7 @@ class QueueWorker:
             self._cut, sweep = False, True
         if sweep:
             jobs.requeue_stranded()
+            jobs.prune_finished()
             self._opened_with, self._swept_at = key, time.monotonic()
         job = self._next_job()
         if job is None:
