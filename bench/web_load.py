@@ -19,13 +19,13 @@ from __future__ import annotations
 
 import argparse
 import http.client
+import multiprocessing
 import os
 import random
 import re
 import socket
 import subprocess
 import sys
-import threading
 import time
 from html.parser import HTMLParser
 from pathlib import Path
@@ -153,59 +153,60 @@ def unlock(port: int, jar: Jar, passphrase: str | None) -> None:
 
 
 class Load:
+    """Clients as separate processes: in one process their own GIL would queue responses and add to the figures."""
+
     def __init__(self, port: int, jar: Jar, per_path: int, seconds: float, think: float = 0.0) -> None:
-        self.port, self.cookie, self.per_path, self.think = port, jar.header(), per_path, think
-        self.deadline = time.monotonic() + seconds
-        self.lock = threading.Lock()
-        self.issued = dict.fromkeys(PATHS, 0)
+        self.port, self.cookie, self.per_path, self.seconds, self.think = port, jar.header(), per_path, seconds, think
         self.times: dict[str, list[float]] = {p: [] for p in PATHS}
         self.errors: list[str] = []
         self.bytes = dict.fromkeys(PATHS, 0)
 
-    def next_path(self, turn: int) -> str | None:
-        with self.lock:
-            order = PATHS[turn % 2 :] + PATHS[: turn % 2]
-            for path in order:
-                if self.issued[path] < self.per_path:
-                    self.issued[path] += 1
-                    return path
-        return None
-
-    def client(self, index: int) -> None:
-        conn = http.client.HTTPConnection(HOST, self.port, timeout=60)
-        pause = random.Random(index)
-        if self.think:
-            time.sleep(pause.uniform(0, self.think))  # clients arrive spread out, not in lockstep
-        turn = index
-        while time.monotonic() < self.deadline and (path := self.next_path(turn)):
-            turn += 1
-            started = time.perf_counter()
-            try:
-                conn.request("GET", path, headers=self.cookie)
-                resp = conn.getresponse()
-                body = resp.read()
-            except (OSError, http.client.HTTPException) as exc:
-                self.errors.append(f"{path}: {exc!r}")
-                conn.close()
-                conn = http.client.HTTPConnection(HOST, self.port, timeout=60)
-                continue
-            elapsed = time.perf_counter() - started
-            with self.lock:
-                if resp.status != 200:
-                    self.errors.append(f"{path}: HTTP {resp.status}")
-                else:
-                    self.times[path].append(elapsed)
-                    self.bytes[path] = len(body)
-            if self.think:
-                time.sleep(self.think * pause.uniform(0.5, 1.5))
-        conn.close()
-
     def run(self, clients: int) -> None:
-        threads = [threading.Thread(target=self.client, args=(i,)) for i in range(clients)]
-        for t in threads:
-            t.start()
-        for t in threads:
-            t.join()
+        quota = -(-self.per_path * len(PATHS) // clients)  # each client's share of all requests, rounded up
+        jobs = [(self.port, self.cookie, quota, self.seconds, self.think, i) for i in range(clients)]
+        with multiprocessing.get_context("fork").Pool(clients) as pool:
+            for times, errors, sizes in pool.map(_client, jobs):
+                for path in PATHS:
+                    self.times[path] += times[path]
+                    self.bytes[path] = sizes[path] or self.bytes[path]
+                self.errors += errors
+
+
+def _client(job: tuple[int, dict[str, str], int, float, float, int]) -> tuple[dict[str, list[float]], list[str], dict[str, int]]:
+    """One client: `quota` requests alternating between the paths, pausing `think` seconds (±50 %) between them."""
+    port, cookie, quota, seconds, think, index = job
+    deadline = time.monotonic() + seconds
+    times: dict[str, list[float]] = {p: [] for p in PATHS}
+    sizes = dict.fromkeys(PATHS, 0)
+    errors: list[str] = []
+    conn = http.client.HTTPConnection(HOST, port, timeout=60)
+    pause = random.Random(index)
+    if think:
+        time.sleep(pause.uniform(0, think))  # clients arrive spread out, not in lockstep
+    for turn in range(index, index + quota):
+        if time.monotonic() >= deadline:
+            break
+        path = PATHS[turn % len(PATHS)]
+        started = time.perf_counter()
+        try:
+            conn.request("GET", path, headers=cookie)
+            resp = conn.getresponse()
+            body = resp.read()
+        except (OSError, http.client.HTTPException) as exc:
+            errors.append(f"{path}: {exc!r}")
+            conn.close()
+            conn = http.client.HTTPConnection(HOST, port, timeout=60)
+            continue
+        elapsed = time.perf_counter() - started
+        if resp.status != 200:
+            errors.append(f"{path}: HTTP {resp.status}")
+        else:
+            times[path].append(elapsed)
+            sizes[path] = len(body)
+        if think:
+            time.sleep(think * pause.uniform(0.5, 1.5))
+    conn.close()
+    return times, errors, sizes
 
 
 def check_pages(port: int, jar: Jar) -> dict[str, str]:
