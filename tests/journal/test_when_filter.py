@@ -2,16 +2,16 @@
 
 from __future__ import annotations
 
-from datetime import date, datetime, timezone
+from datetime import UTC, date, datetime
 
 import pytest
 from django.template import Context, Template
 
 FORMATS = ["l j F Y, H:i", "j F Y", "D j M", "Y-m-d", "j F, H:i", "j M Y", "D j M, H:i", "c", "U"]
 MOMENTS = [
-    datetime(2026, 1, 5, 3, 7, tzinfo=timezone.utc),  # the small hours: a different day in New York
-    datetime(2025, 12, 31, 23, 59, tzinfo=timezone.utc),  # the last minute of a year
-    datetime(2026, 7, 9, 12, 0, tzinfo=timezone.utc),  # summer time
+    datetime(2026, 1, 5, 3, 7, tzinfo=UTC),  # the small hours: a different day in New York
+    datetime(2025, 12, 31, 23, 59, tzinfo=UTC),  # the last minute of a year
+    datetime(2026, 7, 9, 12, 0, tzinfo=UTC),  # summer time
 ]
 
 
