@@ -1,11 +1,12 @@
 """keys.json: the KDF parameters, the salt and the data key wrapped two ways.
 
 Format (version 1), no secret in clear:
-    {"format": "afterglow-keys", "version": 1, "cipher": "sqlcipher4-raw-key",
+    {"format": "afterglow-keys", "version": 1, "cipher": "sqlcipher4-raw-key-hmac-sha256",
      "kdf": {"name": "argon2id", "time_cost", "memory_kib", "parallelism", "seconds", "salt"},
      "passphrase": {"nonce", "ciphertext"},          AES-256-GCM, key = Argon2id(passphrase)
      "recovery": {"salt", "nonce", "ciphertext"}}    AES-256-GCM, key = HKDF(recovery key)
-The data key is the raw SQLCipher key of journal.db and of every backup.
+The data key is the raw SQLCipher key of journal.db and of every backup (SQLCipher 4 defaults,
+but HMAC-SHA256 page authentication: see afterglow/vault/backend/base.py).
 """
 
 from __future__ import annotations
@@ -23,6 +24,7 @@ from afterglow.vault import crypto, store
 from afterglow.vault.errors import KeysMissing, WrongPassphrase, WrongRecoveryKey
 
 FORMAT = "afterglow-keys"
+CIPHER = "sqlcipher4-raw-key-hmac-sha256"
 VERSION = 1
 PASSPHRASE_PURPOSE = "afterglow keys.json v1: data key under passphrase"
 RECOVERY_PURPOSE = "afterglow keys.json v1: data key under recovery key"
@@ -62,7 +64,7 @@ class KeyFile:
         doc: dict[str, Any] = {
             "format": FORMAT,
             "version": VERSION,
-            "cipher": "sqlcipher4-raw-key",
+            "cipher": CIPHER,
             "created_at": self.created_at,
             "kdf": {**self.params.as_dict(), "salt": crypto.b64(self.salt)},
             "passphrase": self.by_passphrase,

@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+import json
 import os
 import threading
 
@@ -61,3 +62,18 @@ def test_a_connection_opened_under_a_forgotten_key_is_not_reused(tmp_path):
     keyring.remember(os.urandom(32))
     wrapper.close_if_unusable_or_obsolete()
     assert wrapper.connection is None
+
+
+def test_journals_and_backups_authenticate_pages_with_hmac_sha256(home):
+    from afterglow.vault import keyfile, store
+    from tests.vault.conftest import PASSPHRASE, ok, run
+
+    ok(run(home, "backup", "-o", str(home.parent / "copy.db")))
+    keys = json.loads((home / "keys.json").read_text())
+    assert keys["cipher"] == "sqlcipher4-raw-key-hmac-sha256"
+    key = keyfile.load(home / "keys.json").open_with_passphrase(PASSPHRASE)
+    for path in (home / "journal.db", home.parent / "copy.db"):
+        conn = store.connect(path, key)
+        assert conn.execute("PRAGMA cipher_hmac_algorithm").fetchone()[0] == "HMAC_SHA256"
+        assert conn.execute("SELECT count(*) FROM journal_entry").fetchone()[0] == 1
+        conn.close()

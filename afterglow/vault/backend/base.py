@@ -22,6 +22,14 @@ from sqlcipher3 import dbapi2 as Database
 
 from afterglow.vault import keyring
 
+# Every page is authenticated with HMAC-SHA256 instead of SQLCipher 4's default SHA-512: on
+# this CPU's SHA extensions it makes each commit ~15 % cheaper (bench/README.md), with the same
+# AES-256 encryption. A process default, so the journal, its backups and the target of a plain
+# journal's conversion (an ATTACH) are all opened and made the same way.
+_defaults = Database.connect(":memory:")
+_defaults.execute("PRAGMA cipher_default_hmac_algorithm = HMAC_SHA256")
+_defaults.close()
+
 Database.register_converter("bool", b"1".__eq__)
 Database.register_converter("date", sqlite_base.decoder(parse_date))
 Database.register_converter("time", sqlite_base.decoder(parse_time))
