@@ -9,88 +9,37 @@ server stored and serves back.
 
 from __future__ import annotations
 
-import http.cookiejar
 import io
 import json
 import re
-import socket
-import subprocess
-import time
-import urllib.request
 import uuid
 from pathlib import Path
 
 from PIL import Image
 
 from tests.media.images import canvas_png, jpeg_with_gps
-from tests.vault.conftest import AFTERGLOW, all_bytes_under, cli_env, ok, run
+from tests.vault.conftest import all_bytes_under, cli_env, ok, run
+from tests.webclient import multipart, serving
 
 WINDOW = 48
 
 
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
-def multipart(fields: dict[str, str], files: dict[str, tuple[str, str, bytes]]) -> tuple[bytes, str]:
-    boundary = uuid.uuid4().hex
-    parts = [f'--{boundary}\r\nContent-Disposition: form-data; name="{k}"\r\n\r\n{v}\r\n'.encode() for k, v in fields.items()]
-    for name, (filename, kind, data) in files.items():
-        disposition = f'form-data; name="{name}"; filename="{filename}"'
-        head = f"--{boundary}\r\nContent-Disposition: {disposition}\r\nContent-Type: {kind}\r\n\r\n"
-        parts.append(head.encode() + data + b"\r\n")
-    return b"".join(parts) + f"--{boundary}--\r\n".encode(), f"multipart/form-data; boundary={boundary}"
-
-
-class Browser:
-    def __init__(self, base: str) -> None:
-        self.base = base
-        self.opener = urllib.request.build_opener(urllib.request.HTTPCookieProcessor(http.cookiejar.CookieJar()))
-
-    def get(self, path: str) -> bytes:
-        return self.opener.open(self.base + path, timeout=10).read()
-
-    def token(self, path: str) -> str:
-        return re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', self.get(path).decode()).group(1)
-
-    def post(self, path: str, body: bytes, kind: str) -> tuple[str, bytes]:
-        request = urllib.request.Request(self.base + path, data=body, headers={"Content-Type": kind, "Referer": self.base + path})
-        with self.opener.open(request, timeout=30) as response:
-            return response.geturl(), response.read()
-
-
 def _through_the_web(home: Path, photo: bytes, png: bytes, strokes: bytes, earlier: int) -> list[bytes]:
     """Send a photo and a drawing as the pages do; return the bytes the server serves for them and for `earlier`."""
-    port = _free_port()
-    server = subprocess.Popen(
-        [*AFTERGLOW, "serve", "--no-browser", "--port", str(port)], env=cli_env(home),
-        stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
-    )  # fmt: skip
-    try:
-        web = Browser(f"http://127.0.0.1:{port}")
-        for _ in range(100):
-            try:
-                token = web.token("/photos/new")
-                break
-            except OSError:
-                time.sleep(0.1)
+    with serving(cli_env(home)) as web:
+        token = web.token("/photos/new")
         fields = {"csrfmiddlewaretoken": token, "caption": "a quiet corner"}
         body, kind = multipart(fields, {"photo": ("p.jpg", "image/jpeg", photo)})
-        landed, _ = web.post("/photos/new", body, kind)
+        _, landed, _ = web.post("/photos/new", body, kind)
         photo_id = int(landed.rsplit("/", 1)[-1])
 
         files = {"png": ("drawing.png", "image/png", png), "strokes": ("strokes.json", "application/json", strokes)}
         body, kind = multipart({"csrfmiddlewaretoken": web.token("/draw"), "uid": str(uuid.uuid4())}, files)
-        _, answer = web.post("/draw/save", body, kind)
+        _, _, answer = web.post("/draw/save", body, kind)
         drawing_id = json.loads(answer)["id"]
         served = [web.get(f"/pictures/{i}/{part}") for i in (photo_id, drawing_id, earlier) for part in ("image", "thumb")]
         assert "101.37" in web.get(f"/drawings/{drawing_id}").decode()  # the strokes are stored, and come back
         return served
-    finally:
-        server.terminate()
-        server.wait(10)
 
 
 def windows(data: bytes, count: int = 6) -> list[bytes]:

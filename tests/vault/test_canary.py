@@ -2,49 +2,20 @@
 
 from __future__ import annotations
 
-import http.cookiejar
-import re
-import socket
-import subprocess
-import time
 import urllib.parse
 import urllib.request
 import uuid
 from pathlib import Path
 
-from tests.vault.conftest import AFTERGLOW, all_bytes_under, cli_env, ok, run
-
-
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
+from tests.vault.conftest import all_bytes_under, cli_env, ok, run
+from tests.webclient import serving
 
 
 def _write_through_web(home: Path, text: str) -> None:
-    port = _free_port()
-    server = subprocess.Popen(
-        [*AFTERGLOW, "serve", "--no-browser", "--port", str(port)],
-        env=cli_env(home),
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
-    )
-    try:
-        base = f"http://127.0.0.1:{port}"
-        opener = urllib.request.build_opener(urllib.request.HTTPCookieProcessor(http.cookiejar.CookieJar()))
-        for _ in range(100):
-            try:
-                page = opener.open(base + "/write", timeout=2).read().decode()
-                break
-            except OSError:
-                time.sleep(0.1)
-        token = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', page).group(1)
-        body = urllib.parse.urlencode({"csrfmiddlewaretoken": token, "text": text, "then": "finish"}).encode()
-        request = urllib.request.Request(base + "/write", data=body, headers={"Referer": base + "/write"})
-        assert opener.open(request, timeout=10).status == 200
-    finally:
-        server.terminate()
-        server.wait(10)
+    with serving(cli_env(home)) as web:
+        body = urllib.parse.urlencode({"csrfmiddlewaretoken": web.token("/write"), "text": text, "then": "finish"})
+        status, _, _ = web.post("/write", body.encode(), "application/x-www-form-urlencoded")
+        assert status == 200
 
 
 def test_it_never_leaves_journal_text_in_clear_on_disk(home: Path):
