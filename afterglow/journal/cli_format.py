@@ -21,6 +21,8 @@ from typing import IO, Any, Protocol
 
 from django.utils import timezone
 
+from afterglow.journal.courses import NoSuchSession, session_by_number
+from afterglow.journal.models import Session
 from afterglow.lib.cli import UserError
 
 
@@ -175,3 +177,13 @@ def read_text(stream: IO[bytes], max_chars: int, what: str = "the text on stdin"
         return data.decode("utf-8-sig")  # a leading byte-order mark is not part of the text
     except UnicodeDecodeError as exc:
         raise UserError(f"{what} is not UTF-8 (byte {exc.start + 1} cannot be read); convert it first") from None
+
+
+def session_option(owner: Any, number: int | None) -> Session | None:
+    """The session a `--session N` option names in the current course, None without one."""
+    if number is None:
+        return None
+    try:
+        return session_by_number(owner, number)
+    except NoSuchSession as exc:
+        raise UserError(str(exc)) from None

@@ -9,7 +9,6 @@ from django.db.models.functions import Substr
 
 from afterglow.journal import cli_format as fmt
 from afterglow.journal.access import local_patient
-from afterglow.journal.courses import NoSuchSession, session_by_number
 from afterglow.journal.models import Entry
 from afterglow.lib.cli import Command as BaseCommand
 from afterglow.lib.cli import UserError
@@ -48,10 +47,7 @@ def newest_entries(owner: Any, count: int, *, session_number: int | None = None,
     """The newest `count` entries, read through the (owner, created_at) index; only a preview unless `full_text`."""
     entries = Entry.objects.filter(owner=owner)
     if session_number is not None:
-        try:
-            entries = entries.filter(session=session_by_number(owner, session_number))
-        except NoSuchSession as exc:
-            raise UserError(str(exc)) from None
+        entries = entries.filter(session=fmt.session_option(owner, session_number))
     text = "text" if full_text else "preview"
     entries = entries.annotate(preview=Substr("text", 1, PREVIEW_CHARS)) if not full_text else entries
     return list(entries.order_by("-created_at", "-id").values(*FIELDS, text)[:count])

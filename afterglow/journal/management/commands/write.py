@@ -17,9 +17,8 @@ from django.core.management.base import CommandParser
 
 from afterglow.journal import cli_format as fmt
 from afterglow.journal.access import local_patient
-from afterglow.journal.courses import NoSuchSession, session_by_number
 from afterglow.journal.entries import create_entry
-from afterglow.journal.models import Entry, Session
+from afterglow.journal.models import Entry
 from afterglow.lib.cli import Command as BaseCommand
 from afterglow.lib.cli import UserError
 
@@ -38,7 +37,7 @@ class Command(BaseCommand):
 
     def handle(self, *args: Any, **options: Any) -> None:
         owner = local_patient()
-        session = _session(owner, options["session"])
+        session = fmt.session_option(owner, options["session"])
         prompt_key, prompt_text = _prompt(owner, options["prompt"])
         text = self.entry_text(options["text"])
         try:
@@ -64,15 +63,6 @@ class Command(BaseCommand):
         else:
             text = text_from_editor(settings.ENTRY_MAX_CHARS)
         return text.rstrip()
-
-
-def _session(owner: Any, number: int | None) -> Session | None:
-    if number is None:
-        return None
-    try:
-        return session_by_number(owner, number)
-    except NoSuchSession as exc:
-        raise UserError(str(exc)) from None
 
 
 def _prompt(owner: Any, key: str | None) -> tuple[str, str]:

@@ -8,8 +8,8 @@ from typing import Any, TextIO
 
 from django.core.management.base import CommandParser
 
+from afterglow.journal import cli_format as fmt
 from afterglow.journal.access import local_patient
-from afterglow.journal.courses import NoSuchSession, session_by_number
 from afterglow.lib.cli import Command as BaseCommand
 from afterglow.lib.cli import OneLineParser, UserError
 from afterglow.media.voice import audio, jobs, notes
@@ -29,12 +29,7 @@ class Command(BaseCommand):
 
     def handle(self, *args: Any, **options: Any) -> None:
         owner = local_patient()
-        session = None
-        if options["session"] is not None:
-            try:
-                session = session_by_number(owner, options["session"])
-            except NoSuchSession as exc:
-                raise UserError(str(exc)) from None
+        session = fmt.session_option(owner, options["session"])
         try:
             note, _ = notes.add(owner, read_file(Path(options["file"])), session=session)
         except audio.AudioError as exc:
