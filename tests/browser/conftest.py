@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import os
 import shutil
 import socket
@@ -36,6 +37,7 @@ CHROMIUM_ARGS = [
 ]
 
 pytestmark = pytest.mark.browser
+SAVED = 15_000  # ms to wait for a "Saved": autosave runs every few seconds
 
 
 def _free_port() -> int:
@@ -198,3 +200,10 @@ def shot(page, name: str) -> None:
     """Keep a screenshot for people to look at (test-artifacts/, not committed)."""
     ARTIFACTS.mkdir(exist_ok=True)
     page.screenshot(path=str(ARTIFACTS / f"{name}.png"), full_page=True)
+
+
+def saved_texts(server: Server) -> list[str]:
+    """The text of every entry the journal holds, newest first, read by the CLI."""
+    listing = server.cli("list", "--json")
+    assert listing.returncode == 0, listing.stderr
+    return [entry["text"] for entry in json.loads(listing.stdout)]

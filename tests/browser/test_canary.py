@@ -7,7 +7,7 @@ import uuid
 import pytest
 from playwright.sync_api import Page, expect
 
-from tests.browser.conftest import Server
+from tests.browser.conftest import SAVED, Server
 
 pytestmark = pytest.mark.browser
 
@@ -27,7 +27,7 @@ def test_a_canary_typed_in_the_browser_is_never_on_disk_in_clear(page: Page, ser
     written = f"canarycli{uuid.uuid4().hex}"
     page.goto(server.url + "write")
     page.get_by_label("Your entry").fill(f"the most private thing {typed}")
-    expect(page.locator("#save-status")).to_contain_text("Saved", timeout=15_000)
+    expect(page.locator("#save-status")).to_contain_text("Saved", timeout=SAVED)
     assert server.cli("write", f"also private {written}").returncode == 0
 
     page.goto(server.url + "privacy")

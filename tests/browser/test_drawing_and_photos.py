@@ -10,12 +10,11 @@ from PIL import Image, ImageChops
 from PIL.ExifTags import IFD
 from playwright.sync_api import Page, expect
 
-from tests.browser.conftest import PASSPHRASE, Server, local_today, shot
+from tests.browser.conftest import PASSPHRASE, SAVED, Server, local_today, shot
 from tests.media.images import jpeg_with_gps
 
 pytestmark = pytest.mark.browser
 
-SAVED = 15_000
 PAPER = (0xFB, 0xF8, 0xF2)
 PHONE = {"width": 375, "height": 812}
 

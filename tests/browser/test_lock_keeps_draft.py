@@ -2,23 +2,15 @@
 
 from __future__ import annotations
 
-import json
 import re
 
 import pytest
 from playwright.sync_api import Page, expect
 
-from tests.browser.conftest import PASSPHRASE, Server, shot
+from tests.browser.conftest import PASSPHRASE, SAVED, Server, saved_texts, shot
 
 pytestmark = pytest.mark.browser
 
-SAVED = 15_000  # ms: autosave runs every few seconds
-
-
-def saved_texts(server: Server) -> list[str]:
-    listing = server.cli("list", "--json")
-    assert listing.returncode == 0, listing.stderr
-    return [entry["text"] for entry in json.loads(listing.stdout)]
 
 
 def test_a_draft_typed_while_the_journal_locks_is_saved_after_unlock(page: Page, new_page, server: Server) -> None:
