@@ -17,6 +17,17 @@ def day_after(session_day: date, today: date) -> int:
     return (today - session_day).days
 
 
+def day_label(day: int | None, session_number: int | None) -> str:
+    """'Day 2 after session 3', or the session day itself; nothing for items before any session."""
+    if day is None or session_number is None:
+        return ""
+    if day < 0:
+        return f"Before session {session_number}"
+    if day == 0:
+        return f"Session {session_number} day"
+    return f"Day {day} after session {session_number}"
+
+
 def in_integration_window(day: int) -> bool:
     return 0 <= day <= INTEGRATION_WINDOW_DAYS
 

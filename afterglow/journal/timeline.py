@@ -23,10 +23,12 @@ from typing import Any, cast
 
 from django.db.models import Q, QuerySet
 from django.db.models.functions import Substr
+from django.urls import reverse
 from django.utils import timezone
 
 from afterglow.journal.models import CheckIn, Entry, Session
-from afterglow.journal.rules import day_after
+from afterglow.journal.rules import day_after, day_label
+from afterglow.lib import unchanged
 from afterglow.media.pictures import attach_thumbnails
 
 PAGE_SIZE = 25
@@ -66,6 +68,11 @@ class Cursor:
         return (self.at, self.rank, self.id)
 
 
+def clip(text: str, limit: int) -> str:
+    """At most `limit` characters, the last an ellipsis when anything was cut (as `truncatechars`)."""
+    return text if len(text) <= limit else text[: limit - 1] + "…"
+
+
 def checkin_moment(day: date) -> datetime:
     return timezone.make_aware(datetime.combine(day, time.max))
 
@@ -86,6 +93,26 @@ class Item:
     @property
     def kind(self) -> str:
         return KINDS[self.rank]
+
+    @property
+    def label(self) -> str:
+        """'Day 2 after session 3', or "" before any session."""
+        return day_label(self.day, self.about.number if self.about else None)
+
+    @property
+    def href(self) -> str:
+        return reverse("entry", args=[self.obj.pk]) if self.rank == ENTRY else ""
+
+    @property
+    def heading(self) -> str:
+        """An entry's title, or the prompt it answers."""
+        return clip(self.obj.title or self.obj.prompt or "", 120) if self.rank == ENTRY else ""
+
+    @property
+    def excerpt(self) -> str:
+        """The first lines of an entry, or a check-in's note."""
+        text = self.obj.excerpt if self.rank == ENTRY else self.obj.note if self.rank == CHECKIN else ""
+        return clip(text or "", 240)
 
     @property
     def key(self) -> Key:
@@ -112,7 +139,7 @@ class Group:
 class Page:
     stream: list[Item]  # in order, sessions included
     groups: list[Group]
-    sessions: list[Mark]
+    sessions: Sessions
     session: Session | None
     older: str | None
     newer: str | None
@@ -153,6 +180,15 @@ class Sessions:
         self.keys = [(m.started_at, SESSION, m.pk) for m in self.all]
         self.by_pk = {m.pk: m for m in self.all}
 
+    @classmethod
+    def of(cls, owner: Any) -> Sessions:
+        """The patient's sessions, read again only when the journal has changed (they are on every page)."""
+        key = ("timeline.sessions", owner.pk, timezone.get_current_timezone_name())
+        return unchanged.kept(key, lambda: cls(owner))
+
+    def __len__(self) -> int:
+        return len(self.all)
+
     def before(self, key: Key) -> Mark | None:
         i = bisect.bisect_right(self.keys, key)
         return self.all[i - 1] if i else None
@@ -178,10 +214,10 @@ def page(
     sessions: Sessions | None = None,
 ) -> Page:
     """One page of the timeline: older than `before`, or newer than `after`, or the newest."""
-    sessions = sessions or Sessions(owner)
+    sessions = sessions or Sessions.of(owner)
     only = sessions.get(session.pk) if session else None
     newest_first = after is None
-    items = _session_items(sessions, only, before, after)
+    items = _session_items(sessions, only, before, after, size + 1)
     items += [_entry_item(e) for e in _entries(owner, sessions, only, before, after, size + 1)]
     items += [_checkin_item(c) for c in _checkins(owner, sessions, only, before, after, size + 1)]
     items.sort(key=lambda item: item.key, reverse=newest_first)
@@ -197,11 +233,20 @@ def page(
     attach_thumbnails(items)
     older = items[-1].cursor if items and (more or not newest_first) else None
     newer = items[0].cursor if items and (before or (after and more)) else None
-    return Page(items, _group(items), sessions.all, session, older, newer)
+    return Page(items, _group(items), sessions, session, older, newer)
 
 
-def _session_items(sessions: Sessions, only: Mark | None, before: Cursor | None, after: Cursor | None) -> list[Item]:
-    items = [Item(SESSION, s.started_at, s) for s in ([only] if only else sessions.all)]
+def _session_items(sessions: Sessions, only: Mark | None, before: Cursor | None, after: Cursor | None, limit: int) -> list[Item]:
+    """The sessions in the page's direction from the cursor: at most `limit`, the nearest ones."""
+    if only:
+        marks = [only]
+    elif after:
+        start = bisect.bisect_right(sessions.keys, after.key)
+        marks = sessions.all[start : start + limit]
+    else:
+        end = bisect.bisect_left(sessions.keys, before.key) if before else len(sessions.all)
+        marks = sessions.all[max(0, end - limit) : end]
+    items = [Item(SESSION, m.started_at, m) for m in marks]
     return [i for i in items if (not before or i.key < before.key) and (not after or i.key > after.key)]
 
 

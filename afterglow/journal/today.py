@@ -60,7 +60,7 @@ def today(owner: Any, on: date | None = None) -> Today:
     if course is None:
         return Today(course=None, position=rules.position([], on))
     # One read of every session serves both the course position and the recent items below.
-    marks = timeline.Sessions(owner)
+    marks = timeline.Sessions.of(owner)
     in_course = marks.of_course(course.pk)
     pos = rules.position([(m.number, m.day) for m in in_course], on)
     now = timezone.now()

@@ -19,6 +19,7 @@ from typing import Any
 from django.conf import settings
 from django.core.management import call_command
 
+from afterglow.lib import unchanged
 from afterglow.vault import keyfile, keyring, store
 from afterglow.vault.errors import KeysMissing, NotSetUp, VaultError
 from afterglow.vault.throttle import Throttle
@@ -86,6 +87,7 @@ def lock() -> None:
     with _state_lock:
         _token = None
     keyring.forget()
+    unchanged.forget()
     connections.close_all()
     close_every_connection()
 

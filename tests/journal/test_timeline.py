@@ -192,3 +192,14 @@ def test_entries_link_to_their_page_and_course_titles_are_escaped(client, patien
     body = client.get("/timeline").content.decode()
     assert f'href="/entries/{e.pk}"' in body
     assert "&lt;b&gt;Spring&lt;/b&gt;" in body and "<b>Spring</b>" not in body
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_session_added_between_two_views_is_on_the_second(client, patient):
+    # Outside a test transaction the session list is kept between requests until the journal changes.
+    c = make.course(patient)
+    make.session(patient, c, make.days_ago(5))
+    assert "Session 2" not in client.get("/timeline").content.decode()
+    make.session(patient, c, make.days_ago(1))
+    body = client.get("/timeline").content.decode()
+    assert "Session 2" in body and "Session 1" in body

@@ -1,14 +1,14 @@
-"""Links to pages that other parts of Afterglow own, without breaking when one is missing."""
+"""Template helpers for the timeline and its lists: the session filter and fast date formatting."""
 
 from __future__ import annotations
 
 import functools
+import weakref
 from datetime import datetime
 from typing import Any
 
 from django import template
 from django.template.defaultfilters import date as date_filter
-from django.urls import NoReverseMatch, reverse
 from django.utils import timezone
 from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
@@ -16,42 +16,30 @@ from django.utils.safestring import SafeString, mark_safe
 register = template.Library()
 
 
-@register.simple_tag
-def optional_url(name: str, *args: Any, **kwargs: Any) -> str:
-    """`{% optional_url "entry" entry.pk as href %}`: the URL, or "" when no such page exists (yet)."""
-    try:
-        return reverse(name, args=args or None, kwargs=kwargs or None)
-    except NoReverseMatch:
-        return ""
-
-
-@register.filter
-def day_label(day: int | None, session: Any = None) -> str:
-    """'Day 2 after session 3', or the session day itself; nothing for items before any session."""
-    if day is None or session is None:
-        return ""
-    if day < 0:
-        return f"Before session {session.number}"
-    if day == 0:
-        return f"Session {session.number} day"
-    return f"Day {day} after session {session.number}"
+# The options for each (cached) list of sessions, built once: see `session_options`.
+_options: weakref.WeakKeyDictionary[Any, str] = weakref.WeakKeyDictionary()
 
 
 @register.simple_tag
-def session_options(marks: list[Any], selected: Any = None) -> SafeString:
-    """The session filter's <option>s, newest first.
+def session_options(marks: Any, selected: Any = None) -> SafeString:
+    """The session filter's <option>s, newest first, from a `timeline.Sessions`.
 
-    Built as one string rather than a template loop: a journal of a few years holds
-    hundreds of sessions, and this list is on every timeline page.
+    Built as one string rather than a template loop, and only once for each list of
+    sessions: a journal of a few years holds hundreds, and this list is on every
+    timeline page.
     """
+    html = _options.get(marks)
+    if html is None:
+        html = _options[marks] = "\n".join(_option(m) for m in reversed(marks.all))
     chosen = getattr(selected, "pk", None)
-    titles: dict[str, str] = {}
-    options = []
-    for m in reversed(marks):
-        title = titles.setdefault(m.course_title, f" · {escape(m.course_title)}" if m.course_title else "")
-        mark = " selected" if m.pk == chosen else ""
-        options.append(f'<option value="{int(m.pk)}"{mark}>Session {int(m.number)} · {m.day:%-d %b %Y}{title}</option>')
-    return mark_safe("\n".join(options))  # every value above is an int, a date or escaped
+    if chosen is not None:
+        html = html.replace(f'<option value="{int(chosen)}">', f'<option value="{int(chosen)}" selected>', 1)
+    return mark_safe(html)  # every value in it is an int, a date or escaped
+
+
+def _option(m: Any) -> str:
+    title = f" · {escape(m.course_title)}" if m.course_title else ""
+    return f'<option value="{int(m.pk)}">Session {int(m.number)} · {m.day:%-d %b %Y}{title}</option>'
 
 
 # Django's `date` filter resolves lazy, translatable names and format settings on every call;
@@ -78,4 +66,3 @@ def when(value: Any, fmt: str) -> str:
         return value.isoformat()
     pattern = _strftime_pattern(fmt)
     return value.strftime(pattern) if pattern is not None else date_filter(value, fmt)
-
