@@ -20,7 +20,25 @@ def test_it_lists_open_actions_soonest_first_and_done_ones_below(client, patient
     rules.mark_done(finished)
     body = client.get("/actions").content.decode()
     assert body.index("Sooner thing") < body.index("Later thing") < body.index("Finished thing")
-    assert body.index("Done</h2>") < body.index("Finished thing")
+    assert body.index('id="done-heading"') < body.index("Finished thing")
+
+
+def test_long_lists_show_the_first_few_with_a_way_to_see_all(client, patient):
+    now = timezone.now()
+    IntegrationAction.objects.bulk_create(
+        [IntegrationAction(owner=patient, what=f"open {i:03}", created_at=now + timedelta(minutes=i)) for i in range(60)]
+        + [
+            IntegrationAction(owner=patient, what=f"done {i:03}", created_at=now, done_at=now + timedelta(minutes=i))
+            for i in range(30)
+        ]
+    )
+    body = client.get("/actions").content.decode()
+    assert "open 049" in body and "open 050" not in body  # oldest first, the first 50
+    assert "done 029" in body and "done 010" in body and "done 009" not in body  # the 20 most recent
+    assert 'To do <span class="badge">60</span>' in body and 'Done <span class="badge">30</span>' in body
+    assert "Show all 60 open actions" in body and "Show all 30 done" in body
+    everything = client.get("/actions?open=all&done=all").content.decode()
+    assert "open 059" in everything and "done 000" in everything and "Show all" not in everything
 
 
 def test_it_adds_an_action_directly(client, patient):

@@ -57,18 +57,38 @@ def actions(request: HttpRequest) -> HttpResponse:
     return _render(request, form)
 
 
+# A list this long reads at a glance; the rest is one tap away (a journal of years can hold thousands).
+OPEN_SHOWN = 50
+DONE_SHOWN = 20
+
+
 def _render(request: HttpRequest, form: ActionForm, status: int = 200) -> HttpResponse:
     today = timezone.localdate()
-    open_list = list(rules.open_actions(request.patient))  # type: ignore[attr-defined]
+    owner = request.patient  # type: ignore[attr-defined]
+    open_list, open_count = _some(rules.open_actions(owner), OPEN_SHOWN, request.GET.get("open") == "all")
+    done_list, done_count = _some(rules.done_actions(owner), DONE_SHOWN, request.GET.get("done") == "all")
     context: dict[str, Any] = {
         "form": form,
         "error": first_error(form) if form.errors else "",
         "open_rows": [(a, rules.is_overdue(a, today)) for a in open_list],
-        "done": rules.done_actions(request.patient),  # type: ignore[attr-defined]
+        "open_count": open_count,
+        "done": done_list,
+        "done_count": done_count,
         "practices": practices(),
         "today": today,
     }
     return render(request, "journal/actions/list.html", context, status=status)
+
+
+def _some(rows: Any, shown: int, everything: bool) -> tuple[list[IntegrationAction], int]:
+    """The first `shown` rows (or all of them), and how many there are in all."""
+    if everything:
+        found = list(rows)
+        return found, len(found)
+    found = list(rows[: shown + 1])
+    if len(found) <= shown:
+        return found, len(found)
+    return found[:shown], rows.count()
 
 
 @require_POST
