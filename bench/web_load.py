@@ -155,29 +155,34 @@ def unlock(port: int, jar: Jar, passphrase: str | None) -> None:
 class Load:
     """Clients as separate processes: in one process their own GIL would queue responses and add to the figures."""
 
-    def __init__(self, port: int, jar: Jar, per_path: int, seconds: float, think: float = 0.0) -> None:
+    def __init__(
+        self, port: int, jar: Jar, per_path: int, seconds: float, think: float = 0.0, paths: tuple[str, ...] = PATHS
+    ) -> None:
         self.port, self.cookie, self.per_path, self.seconds, self.think = port, jar.header(), per_path, seconds, think
-        self.times: dict[str, list[float]] = {p: [] for p in PATHS}
+        self.paths = paths
+        self.times: dict[str, list[float]] = {p: [] for p in paths}
         self.errors: list[str] = []
-        self.bytes = dict.fromkeys(PATHS, 0)
+        self.bytes = dict.fromkeys(paths, 0)
 
     def run(self, clients: int) -> None:
-        quota = -(-self.per_path * len(PATHS) // clients)  # each client's share of all requests, rounded up
-        jobs = [(self.port, self.cookie, quota, self.seconds, self.think, i) for i in range(clients)]
+        quota = -(-self.per_path * len(self.paths) // clients)  # each client's share of all requests, rounded up
+        jobs = [(self.port, self.cookie, quota, self.seconds, self.think, i, self.paths) for i in range(clients)]
         with multiprocessing.get_context("fork").Pool(clients) as pool:
             for times, errors, sizes in pool.map(_client, jobs):
-                for path in PATHS:
+                for path in self.paths:
                     self.times[path] += times[path]
                     self.bytes[path] = sizes[path] or self.bytes[path]
                 self.errors += errors
 
 
-def _client(job: tuple[int, dict[str, str], int, float, float, int]) -> tuple[dict[str, list[float]], list[str], dict[str, int]]:
+def _client(
+    job: tuple[int, dict[str, str], int, float, float, int, tuple[str, ...]],
+) -> tuple[dict[str, list[float]], list[str], dict[str, int]]:
     """One client: `quota` requests alternating between the paths, pausing `think` seconds (±50 %) between them."""
-    port, cookie, quota, seconds, think, index = job
+    port, cookie, quota, seconds, think, index, paths = job
     deadline = time.monotonic() + seconds
-    times: dict[str, list[float]] = {p: [] for p in PATHS}
-    sizes = dict.fromkeys(PATHS, 0)
+    times: dict[str, list[float]] = {p: [] for p in paths}
+    sizes = dict.fromkeys(paths, 0)
     errors: list[str] = []
     conn = http.client.HTTPConnection(HOST, port, timeout=60)
     pause = random.Random(index)
@@ -186,7 +191,7 @@ def _client(job: tuple[int, dict[str, str], int, float, float, int]) -> tuple[di
     for turn in range(index, index + quota):
         if time.monotonic() >= deadline:
             break
-        path = PATHS[turn % len(PATHS)]
+        path = paths[turn % len(paths)]
         started = time.perf_counter()
         try:
             conn.request("GET", path, headers=cookie)
@@ -209,14 +214,14 @@ def _client(job: tuple[int, dict[str, str], int, float, float, int]) -> tuple[di
     return times, errors, sizes
 
 
-def check_pages(port: int, jar: Jar) -> dict[str, str]:
-    """Make sure each path is a real page before loading it (not a redirect or an error)."""
+def check_pages(port: int, jar: Jar, paths: tuple[str, ...]) -> dict[str, str]:
+    """Make sure each path answers 200 before loading it (and a page is a page, not a redirect or an error)."""
     problems = {}
-    for path in PATHS:
+    for path in paths:
         status, _, body = request(port, "GET", path, headers=jar.header())
         if status != 200:
             problems[path] = f"HTTP {status}"
-        elif not re.search(rb"<main", body):
+        elif path != "/healthz" and not re.search(rb"<main", body):
             problems[path] = "200 but no <main> in the page"
     return problems
 
@@ -229,7 +234,9 @@ def main(argv: list[str]) -> dict[str, Any]:
     parser.add_argument("--seconds", type=float, default=90)
     parser.add_argument("--think", type=float, default=0.0, help="seconds each client waits between requests (0: closed loop)")
     parser.add_argument("--name", default="web_load", help="results file name under bench/out/")
+    parser.add_argument("--paths", default=",".join(PATHS), help="comma-separated; /healthz gives the server's floor")
     args = parser.parse_args(argv)
+    paths = tuple(args.paths.split(","))
     home = home_for(args.size)
     if not (home / "journal.db").exists():
         sys.exit(f"web_load: no {args.size} journal yet; run bench/run.py (or generate.py) first")
@@ -238,13 +245,13 @@ def main(argv: list[str]) -> dict[str, Any]:
         server.wait_ready()
         jar = Jar()
         unlock(server.port, jar, os.environ.get("AFTERGLOW_PASSPHRASE"))
-        problems = check_pages(server.port, jar)
+        problems = check_pages(server.port, jar, paths)
         if problems:
             result: dict[str, Any] = {"size": args.size, "error": "; ".join(f"{p} {m}" for p, m in problems.items())}
         else:
-            warm = Load(server.port, jar, 20, 30)
+            warm = Load(server.port, jar, 20, 30, paths=paths)
             warm.run(4)
-            load = Load(server.port, jar, args.requests, args.seconds, args.think)
+            load = Load(server.port, jar, args.requests, args.seconds, args.think, paths)
             started = time.monotonic()
             load.run(args.clients)
             wall = time.monotonic() - started
