@@ -11,6 +11,7 @@ from django.utils import timezone
 
 from afterglow.journal.courses import current_course
 from afterglow.journal.models import Session
+from afterglow.lib import unchanged
 from afterglow.measures import charts, responses, suggest
 from afterglow.measures.instruments import Instrument, get
 from afterglow.measures.models import MeasureResponse
@@ -72,6 +73,12 @@ def course_sessions(owner: Any) -> list[tuple[datetime, int]]:
 
 
 def chart(owner: Any, instrument: Instrument) -> str:
+    """The course of one measure as SVG, drawn again only when the journal has changed (a drawing takes ~250 ms)."""
+    key = ("measures.chart", owner.pk, instrument.id, timezone.get_current_timezone_name())
+    return unchanged.kept(key, lambda: _draw(owner, instrument))
+
+
+def _draw(owner: Any, instrument: Instrument) -> str:
     points = [
         (timezone.localtime(p.when).replace(tzinfo=None), p.score.total)
         for p in responses.history(owner, instrument)

@@ -2,6 +2,8 @@ from __future__ import annotations
 
 import uuid
 
+import pytest
+
 from afterglow.measures.models import MeasureResponse
 from afterglow.safety.plan import save as save_plan
 from tests.conftest import csrf_post
@@ -149,3 +151,13 @@ def test_someone_elses_result_is_not_found(client, patient):
 
 def test_an_unknown_measure_is_not_found(client, patient):
     assert client.get("/measures/bdi/take").status_code == 404
+
+
+@pytest.mark.django_db(transaction=True)
+def test_the_chart_is_drawn_again_once_a_new_score_is_saved(client, patient):
+    # Outside a test transaction the drawing is kept between requests until the journal changes.
+    take(client, *"222222220")
+    first = client.get("/measures/phq9/chart.svg").content
+    assert client.get("/measures/phq9/chart.svg").content == first
+    take(client, *"000000000")
+    assert client.get("/measures/phq9/chart.svg").content != first
