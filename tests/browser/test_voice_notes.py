@@ -62,7 +62,7 @@ def record(page: Page, seconds: float) -> None:
 def kept_in_browser(page: Page) -> int:
     return page.evaluate(
         """() => new Promise((resolve) => {
-             const open = indexedDB.open("afterglow-voice", 1);
+             const open = indexedDB.open("afterglow-voice");
              open.onsuccess = () => {
                const db = open.result;
                if (!db.objectStoreNames.contains("pending")) { db.close(); return resolve(0); }
@@ -150,6 +150,26 @@ def test_a_recording_whose_upload_is_cut_by_a_server_stop_arrives_after_restart(
     assert kept_in_browser(page) == 0
     arrived = voice_entries(server)
     assert len(arrived) == 1 and arrived[0]["text"]
+
+
+def test_a_recording_cut_off_by_closing_its_page_is_sent_from_the_next_page(mic_page: Page, server: Server):
+    page = mic_page
+    page.goto(server.url + "voice/new")
+    page.get_by_role("button", name="Start recording").click()
+    expect(page.locator("[data-rec-timer]")).to_have_text(re.compile(r"0:0[4-9]"), timeout=10_000)
+    context = page.context
+    page.close()  # never stopped: as when a tab is closed, or the browser crashes, mid-recording
+    again = context.new_page()
+    watch = _watch(again, server.url.rstrip("/"))
+    again.goto(server.url + "voice/new")
+    item = again.locator("[data-rec-item]")
+    expect(item).to_contain_text("kept when its page closed mid-recording")
+    expect(item).to_contain_text("saved", timeout=20_000)
+    expect(item.locator("q")).not_to_be_empty(timeout=30_000)
+    arrived = voice_entries(server)
+    assert len(arrived) == 1 and arrived[0]["text"]
+    assert kept_in_browser(again) == 0
+    watch.assert_clean()
 
 
 def test_a_recording_stopped_while_the_journal_is_locked_is_sent_after_unlock(mic_page: Page, server: Server):

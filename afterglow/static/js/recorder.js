@@ -2,41 +2,127 @@
 // browser's IndexedDB first, then upload it. A failed upload (server down, journal locked,
 // network gone) leaves it there; it is sent again on the next page load, when the browser
 // comes back online, and every RETRY_MS. It is forgotten only after the server has stored it.
+// While recording, each second of audio is kept as it comes, so a closed tab, a crashed
+// browser or a flat battery loses at most a second: the next page that opens sends the rest.
 (function () {
   "use strict";
 
   var DB_NAME = "afterglow-voice";
-  var STORE = "pending";
+  var DB_VERSION = 2;
+  var STORE = "pending"; // whole recordings waiting to be sent
+  var TAKES = "takes"; // recordings in progress: what each is, and when it was last heard from
+  var CHUNKS = "chunks"; // their audio so far, a chunk a second, keyed [uid, seq]
   var RETRY_MS = 15000;
   var POLL_MS = 1000;
+  var BEAT_MS = 5000;
+  // Without Web Locks, a take not heard from for this long is taken to have been cut off.
+  var STALE_MS = 180000;
   var TYPES = ["audio/webm;codecs=opus", "audio/ogg;codecs=opus", "audio/webm", "audio/mp4"];
+  var noop = function () {};
 
   // --- IndexedDB: a tiny promise wrapper -----------------------------------------------
 
+  // One connection for the page: transactions then run in the order they were asked for,
+  // so a take's last chunk is always stored before the take is settled.
+  var dbPromise = null;
+
   function openDb() {
-    return new Promise(function (resolve, reject) {
+    if (dbPromise) return dbPromise;
+    dbPromise = new Promise(function (resolve, reject) {
       if (!window.indexedDB) return reject(new Error("no IndexedDB"));
-      var request = indexedDB.open(DB_NAME, 1);
-      request.onupgradeneeded = function () { request.result.createObjectStore(STORE, { keyPath: "uid" }); };
-      request.onsuccess = function () { resolve(request.result); };
-      request.onerror = function () { reject(request.error); };
+      var request = indexedDB.open(DB_NAME, DB_VERSION);
+      request.onupgradeneeded = function () {
+        var db = request.result;
+        if (!db.objectStoreNames.contains(STORE)) db.createObjectStore(STORE, { keyPath: "uid" });
+        if (!db.objectStoreNames.contains(TAKES)) db.createObjectStore(TAKES, { keyPath: "uid" });
+        if (!db.objectStoreNames.contains(CHUNKS)) db.createObjectStore(CHUNKS, { keyPath: ["uid", "seq"] });
+      };
+      request.onsuccess = function () {
+        var db = request.result;
+        db.onversionchange = function () { db.close(); dbPromise = null; };
+        resolve(db);
+      };
+      request.onerror = function () { dbPromise = null; reject(request.error); };
     });
+    return dbPromise;
   }
 
-  function withStore(mode, action) {
+  // One transaction over `names`; `action(tx)` queues requests and returns the one whose result is wanted.
+  function transact(names, mode, action) {
     return openDb().then(function (db) {
       return new Promise(function (resolve, reject) {
-        var tx = db.transaction(STORE, mode);
-        var result = action(tx.objectStore(STORE));
-        tx.oncomplete = function () { db.close(); resolve(result && result.result !== undefined ? result.result : result); };
-        tx.onerror = function () { db.close(); reject(tx.error); };
+        var tx = db.transaction(names, mode);
+        var request = action(tx);
+        tx.oncomplete = function () { resolve(request ? request.result : undefined); };
+        tx.onerror = function () { reject(tx.error); };
+        tx.onabort = function () { reject(tx.error); };
       });
     });
   }
 
-  var keep = function (item) { return withStore("readwrite", function (s) { return s.put(item); }); };
-  var forget = function (uid) { return withStore("readwrite", function (s) { return s.delete(uid); }); };
-  var pending = function () { return withStore("readonly", function (s) { return s.getAll(); }); };
+  function inStore(name, mode, action) {
+    return transact([name], mode, function (tx) { return action(tx.objectStore(name)); });
+  }
+
+  var keep = function (item) { return inStore(STORE, "readwrite", function (s) { return s.put(item); }); };
+  var forget = function (uid) { return inStore(STORE, "readwrite", function (s) { return s.delete(uid); }); };
+  var pending = function () { return inStore(STORE, "readonly", function (s) { return s.getAll(); }); };
+  var keepTake = function (take) { return inStore(TAKES, "readwrite", function (s) { return s.put(take); }); };
+  var chunkRange = function (uid) { return IDBKeyRange.bound([uid, 0], [uid, Infinity]); };
+
+  // A second of a take in progress, and the take itself (its heartbeat), together.
+  function keepChunk(take, seq, blob) {
+    return transact([TAKES, CHUNKS], "readwrite", function (tx) {
+      tx.objectStore(TAKES).put(take);
+      return tx.objectStore(CHUNKS).put({ uid: take.uid, seq: seq, blob: blob });
+    });
+  }
+
+  // A take ends as one recording waiting to be sent (or as nothing), its chunks gone, all at once.
+  function settle(takeUid, item) {
+    return transact([STORE, TAKES, CHUNKS], "readwrite", function (tx) {
+      tx.objectStore(TAKES).delete(takeUid);
+      tx.objectStore(CHUNKS).delete(chunkRange(takeUid));
+      return item ? tx.objectStore(STORE).put(item) : null;
+    });
+  }
+
+  // --- takes cut off mid-recording -------------------------------------------------------
+
+  var hasLocks = function () { return !!(navigator.locks && navigator.locks.request); };
+  var lockName = function (uid) { return "afterglow-voice-take:" + uid; };
+
+  // The page recording a take holds its Web Lock until it stops; a closed or crashed page lets
+  // go. So a take whose lock is free has been cut off, and whoever takes the lock salvages it,
+  // once. Without Web Locks: a take not heard from for STALE_MS.
+  function recoverTake(take) {
+    if (hasLocks()) {
+      return navigator.locks.request(lockName(take.uid), { ifAvailable: true }, function (lock) {
+        return lock ? salvage(take) : null;
+      });
+    }
+    return Date.now() - take.beatAt > STALE_MS ? salvage(take) : Promise.resolve(null);
+  }
+
+  // What was kept becomes a recording under a new uid: if a take was only thought cut off,
+  // the journal gets two copies rather than one lost.
+  function salvage(take) {
+    return inStore(CHUNKS, "readonly", function (s) { return s.getAll(chunkRange(take.uid)); }).then(function (chunks) {
+      if (!chunks || !chunks.length) return settle(take.uid, null).then(function () { return null; });
+      var item = {
+        uid: newUid(), type: take.type, session: take.session, url: take.url, createdAt: take.createdAt,
+        seconds: take.seconds, recovered: true,
+        blob: new Blob(chunks.map(function (c) { return c.blob; }), { type: take.type }),
+      };
+      return settle(take.uid, item).then(function () { return item; });
+    });
+  }
+
+  function recoverTakes() {
+    return inStore(TAKES, "readonly", function (s) { return s.getAll(); }).then(function (takes) {
+      return Promise.all((takes || []).map(function (take) { return recoverTake(take).catch(noop); }));
+    });
+  }
 
   function newUid() {
     if (window.crypto && crypto.randomUUID) return crypto.randomUUID();
@@ -113,7 +199,19 @@
     this.stream = stream;
     this.chunks = [];
     this.media = new MediaRecorder(stream, type ? { mimeType: type } : undefined);
-    this.media.addEventListener("dataavailable", function (e) { if (e.data && e.data.size) self.chunks.push(e.data); });
+    var take = this.take = {
+      uid: newUid(), type: (this.media.mimeType || type || "audio/webm").split(";")[0], session: this.session,
+      url: this.url, createdAt: Date.now(), beatAt: Date.now(), seconds: 0,
+    };
+    var seq = 0;
+    this.holdTake(take);
+    this.media.addEventListener("dataavailable", function (e) {
+      if (!e.data || !e.data.size) return;
+      self.chunks.push(e.data);
+      take.beatAt = Date.now();
+      take.seconds = Math.round(self.runningMs() / 1000);
+      keepChunk(take, seq++, e.data).catch(noop);
+    });
     this.media.addEventListener("stop", function () { self.finish(); });
     this.media.start(1000);
     this.recording = true;
@@ -127,6 +225,22 @@
     this.say("Recording…");
     this.meter(stream);
     this.tick = setInterval(function () { self.timer.textContent = clock(self.runningMs()); }, 250);
+  };
+
+  // Mark the take as being recorded (its lock, held until it is settled), then note it down.
+  Recorder.prototype.holdTake = function (take) {
+    var self = this;
+    if (!hasLocks()) {
+      keepTake(take).catch(noop);
+      // A paused recording sends no audio: a heartbeat shows it is still alive.
+      this.beat = setInterval(function () { take.beatAt = Date.now(); keepTake(take).catch(noop); }, BEAT_MS);
+      return;
+    }
+    navigator.locks.request(lockName(take.uid), function () {
+      return keepTake(take).catch(noop).then(function () {
+        return new Promise(function (release) { self.release = release; });
+      });
+    }).catch(noop);
   };
 
   Recorder.prototype.runningMs = function () {
@@ -180,22 +294,26 @@
   Recorder.prototype.finish = function () {
     var self = this;
     clearInterval(this.tick);
+    clearInterval(this.beat);
     this.stream.getTracks().forEach(function (t) { t.stop(); });
     if (this.audio) this.audio.close();
     this.level.value = 0;
     this.toggle.setAttribute("aria-pressed", "false");
     this.label.textContent = "Start recording";
     this.pauseButton.hidden = true;
-    var type = (this.media.mimeType || "audio/webm").split(";")[0];
+    var take = this.take;
     var item = {
-      uid: newUid(), blob: new Blob(this.chunks, { type: type }), type: type,
-      session: this.session, url: this.url, createdAt: Date.now(), seconds: Math.round(this.elapsed / 1000),
+      uid: take.uid, blob: new Blob(this.chunks, { type: take.type }), type: take.type,
+      session: take.session, url: take.url, createdAt: take.createdAt, seconds: Math.round(this.elapsed / 1000),
     };
-    this.media = null;
+    var release = this.release || noop;
+    this.media = this.take = this.release = null;
     this.show(item, "Saving on this device…");
-    keep(item).then(function () {
+    settle(take.uid, item).then(function () {
+      release();
       self.send(item);
     }, function () {
+      release();
       self.send(item); // storage refused (private mode, full disk): sending is the only copy
     });
   };
@@ -211,7 +329,8 @@
       li.appendChild(document.createElement("span")).className = "voice-item-name";
       li.appendChild(document.createElement("span")).className = "voice-item-state";
       li.firstChild.textContent = "Recording of " + new Date(item.createdAt).toLocaleTimeString([], { hour: "2-digit", minute: "2-digit" }) +
-        (item.seconds ? " (" + clock(item.seconds * 1000) + ")" : "");
+        (item.seconds ? " (" + clock(item.seconds * 1000) + ")" : "") +
+        (item.recovered ? ", kept when its page closed mid-recording" : "");
       this.list.appendChild(li);
       this.items[item.uid] = li;
     }
@@ -340,7 +459,7 @@
 
   Recorder.prototype.retryPending = function () {
     var self = this;
-    pending().then(function (items) {
+    recoverTakes().catch(noop).then(pending).then(function (items) {
       (items || []).forEach(function (item) {
         if (item.refused) return self.refused(item, item.refused);
         self.send(item);
