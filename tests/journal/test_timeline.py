@@ -5,6 +5,7 @@ from datetime import timedelta
 
 import pytest
 from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from afterglow.journal import timeline
@@ -203,3 +204,18 @@ def test_a_session_added_between_two_views_is_on_the_second(client, patient):
     make.session(patient, c, make.days_ago(1))
     body = client.get("/timeline").content.decode()
     assert "Session 2" in body and "Session 1" in body
+
+
+@pytest.mark.django_db(transaction=True)
+def test_an_unchanged_journal_is_not_asked_for_its_sessions_again(client, patient):
+    c = make.course(patient)
+    make.session(patient, c, make.days_ago(5))
+    make.entry(patient, "a line")
+    client.get("/timeline")
+    with CaptureQueriesContext(connection) as queries:
+        client.get("/timeline")
+    assert not [q for q in queries.captured_queries if 'FROM "journal_session" INNER JOIN "journal_course"' in q["sql"]]
+    make.entry(patient, "another line")
+    with CaptureQueriesContext(connection) as queries:
+        client.get("/timeline")
+    assert [q for q in queries.captured_queries if 'FROM "journal_session" INNER JOIN "journal_course"' in q["sql"]]
