@@ -1,6 +1,7 @@
 """Load the local web app: 20 concurrent loopback clients on the home page and the timeline.
 
     .venv/bin/python bench/web_load.py --size 100k [--clients 20] [--requests 1000] [--seconds 60]
+        [--think 1] [--paths /,/timeline]
 
 Starts `afterglow serve --no-browser` on a free 127.0.0.1 port against the
 generated journal, unlocks it through /unlock when the vault asks (the same
@@ -13,6 +14,8 @@ closed loop (`--think 0`: each client sends its next request the moment the
 last one answers, so the server is saturated and latency is 20 ÷ throughput)
 and paced (`--think 1`: each client waits about a second between requests,
 like people clicking, so latency shows service time under concurrency).
+`--paths /healthz` with `--think 0` measures the floor of a closed loop: a
+page that does no work.
 """
 
 from __future__ import annotations
