@@ -2,8 +2,10 @@
 
 On SQLite/SQLCipher the index is an FTS5 external-content table over
 `journal_entry` (title, prompt text, text), kept in step by triggers that the
-`0002_search` migration creates. The index stores tokens, not a second copy of
-the text, and it lives inside the encrypted database like everything else.
+`0002_search` migration creates, and a second one over the captions of drawings
+and photos (`media/0003_caption_search`). The indexes store tokens, not a
+second copy of the text, and live inside the encrypted database like
+everything else.
 """
 
 from __future__ import annotations
@@ -18,44 +20,97 @@ from django.db.backends.base.base import BaseDatabaseWrapper
 
 from afterglow.journal.models import Entry
 
-FTS_TABLE = "journal_entry_fts"
-# Column order of the FTS table; bm25 weights follow it. A word in a title says
-# more about an entry than the same word in its text; a prompt is shared by
-# many entries, so it says less.
-FTS_COLUMNS = ("text", "prompt_text", "title")
-BM25_WEIGHTS = (1.0, 0.4, 2.5)
 SNIPPET_TOKENS = 14
 # How many of the newest matches a very common query is ranked among (see _ranked_ids).
 RANK_CANDIDATES = 2000
 PLAIN_MARKS = ("[", "]")
 
-# `porter` folds "feeling"/"feels" into "feel"; remove_diacritics lets "cafe" find "café".
-FTS_CREATE = (
-    f"CREATE VIRTUAL TABLE IF NOT EXISTS {FTS_TABLE} USING fts5("
-    f"{', '.join(FTS_COLUMNS)}, content='journal_entry', content_rowid='id', "
-    "tokenize='porter unicode61 remove_diacritics 2', prefix='3 4')"
-)
-_cols = ", ".join(FTS_COLUMNS)
-_new = ", ".join(f"new.{c}" for c in FTS_COLUMNS)
-_old = ", ".join(f"old.{c}" for c in FTS_COLUMNS)
-# An external-content FTS5 table must be told the old values to remove them.
-FTS_TRIGGERS = {
-    f"{FTS_TABLE}_ai": (
-        f"CREATE TRIGGER IF NOT EXISTS {FTS_TABLE}_ai AFTER INSERT ON journal_entry BEGIN "
-        f"INSERT INTO {FTS_TABLE}(rowid, {_cols}) VALUES (new.id, {_new}); END"
-    ),
-    f"{FTS_TABLE}_ad": (
-        f"CREATE TRIGGER IF NOT EXISTS {FTS_TABLE}_ad AFTER DELETE ON journal_entry BEGIN "
-        f"INSERT INTO {FTS_TABLE}({FTS_TABLE}, rowid, {_cols}) VALUES ('delete', old.id, {_old}); END"
-    ),
-    # Only when indexed columns change: ticking `private` or autosaving the
-    # same text leaves the index alone.
-    f"{FTS_TABLE}_au": (
-        f"CREATE TRIGGER IF NOT EXISTS {FTS_TABLE}_au AFTER UPDATE OF {_cols} ON journal_entry BEGIN "
-        f"INSERT INTO {FTS_TABLE}({FTS_TABLE}, rowid, {_cols}) VALUES ('delete', old.id, {_old}); "
-        f"INSERT INTO {FTS_TABLE}(rowid, {_cols}) VALUES (new.id, {_new}); END"
-    ),
-}
+
+@dataclass(frozen=True)
+class FtsIndex:
+    """An FTS5 external-content index over text columns of one table, kept in step by triggers.
+
+    The index stores tokens, not a second copy of the text. `porter` folds
+    "feeling"/"feels" into "feel"; remove_diacritics lets "cafe" find "café".
+    """
+
+    table: str
+    content: str
+    columns: tuple[str, ...]
+
+    @property
+    def create(self) -> str:
+        return (
+            f"CREATE VIRTUAL TABLE IF NOT EXISTS {self.table} USING fts5("
+            f"{', '.join(self.columns)}, content='{self.content}', content_rowid='id', "
+            "tokenize='porter unicode61 remove_diacritics 2', prefix='3 4')"
+        )
+
+    @property
+    def triggers(self) -> dict[str, str]:
+        t, cols = self.table, ", ".join(self.columns)
+        new = ", ".join(f"new.{c}" for c in self.columns)
+        old = ", ".join(f"old.{c}" for c in self.columns)
+        # An external-content FTS5 table must be told the old values to remove them; and it is
+        # told only when indexed columns change (ticking `private`, an autosave of the same text,
+        # a drawing's new strokes leave the index alone).
+        return {
+            f"{t}_ai": (
+                f"CREATE TRIGGER IF NOT EXISTS {t}_ai AFTER INSERT ON {self.content} BEGIN "
+                f"INSERT INTO {t}(rowid, {cols}) VALUES (new.id, {new}); END"
+            ),
+            f"{t}_ad": (
+                f"CREATE TRIGGER IF NOT EXISTS {t}_ad AFTER DELETE ON {self.content} BEGIN "
+                f"INSERT INTO {t}({t}, rowid, {cols}) VALUES ('delete', old.id, {old}); END"
+            ),
+            f"{t}_au": (
+                f"CREATE TRIGGER IF NOT EXISTS {t}_au AFTER UPDATE OF {cols} ON {self.content} BEGIN "
+                f"INSERT INTO {t}({t}, rowid, {cols}) VALUES ('delete', old.id, {old}); "
+                f"INSERT INTO {t}(rowid, {cols}) VALUES (new.id, {new}); END"
+            ),
+        }
+
+    def ensure(self, conn: BaseDatabaseWrapper, *, repair_only: bool = False) -> bool:
+        """Create the table and its triggers where missing and refill the index; True if it did.
+
+        Django rebuilds a SQLite table for many schema changes (copy, drop, rename),
+        and dropping the content table drops its triggers with it. Each app runs this
+        with `repair_only` after every migrate, so a later model change can never
+        leave search silently stale.
+        """
+        if conn.vendor != "sqlite":
+            return False
+        triggers = self.triggers
+        with conn.cursor() as cur:
+            cur.execute("SELECT name FROM sqlite_master WHERE name = %s OR type = 'trigger'", [self.table])
+            present = {row[0] for row in cur.fetchall()}
+            if repair_only and self.table not in present:
+                return False  # the index's migration has not run (yet); nothing to repair
+            if all(name in present for name in (self.table, *triggers)):
+                return False
+            cur.execute(self.create)
+            for sql in triggers.values():
+                cur.execute(sql)
+            cur.execute(f"INSERT INTO {self.table}({self.table}) VALUES ('rebuild')")
+        return True
+
+    def drop(self, conn: BaseDatabaseWrapper) -> None:
+        if conn.vendor != "sqlite":
+            return
+        with conn.cursor() as cur:
+            for name in self.triggers:
+                cur.execute(f"DROP TRIGGER IF EXISTS {name}")
+            cur.execute(f"DROP TABLE IF EXISTS {self.table}")
+
+
+# Entries: column order matters, as bm25 weights follow it. A word in a title says more about
+# an entry than the same word in its text; a prompt is shared by many entries, so it says less.
+ENTRIES = FtsIndex("journal_entry_fts", "journal_entry", ("text", "prompt_text", "title"))
+BM25_WEIGHTS = (1.0, 0.4, 2.5)
+# The captions of drawings and photos: a match finds the entry that holds the picture.
+CAPTIONS = FtsIndex("media_picture_fts", "media_picture", ("caption",))
+
+FTS_TABLE, FTS_COLUMNS, FTS_CREATE, FTS_TRIGGERS = ENTRIES.table, ENTRIES.columns, ENTRIES.create, ENTRIES.triggers
 
 
 class SearchUnavailable(RuntimeError):
@@ -79,38 +134,12 @@ class Hit:
 
 
 def ensure_index(conn: BaseDatabaseWrapper | None = None, *, repair_only: bool = False) -> bool:
-    """Create the FTS table and its triggers where missing and refill the index; True if it did.
-
-    Django rebuilds a SQLite table for many schema changes (copy, drop, rename),
-    and dropping `journal_entry` drops its triggers with it. The journal app runs
-    this with `repair_only` after every migrate, so a later model change can
-    never leave search silently stale.
-    """
-    conn = conn or connection
-    if conn.vendor != "sqlite":
-        return False
-    with conn.cursor() as cur:
-        cur.execute("SELECT name FROM sqlite_master WHERE name = %s OR type = 'trigger'", [FTS_TABLE])
-        present = {row[0] for row in cur.fetchall()}
-        if repair_only and FTS_TABLE not in present:
-            return False  # the search migration has not run (yet); nothing to repair
-        if all(name in present for name in (FTS_TABLE, *FTS_TRIGGERS)):
-            return False
-        cur.execute(FTS_CREATE)
-        for sql in FTS_TRIGGERS.values():
-            cur.execute(sql)
-        cur.execute(f"INSERT INTO {FTS_TABLE}({FTS_TABLE}) VALUES ('rebuild')")
-    return True
+    """The entries' index (see `FtsIndex.ensure`); the search migration and post_migrate call it."""
+    return ENTRIES.ensure(conn or connection, repair_only=repair_only)
 
 
 def drop_index(conn: BaseDatabaseWrapper | None = None) -> None:
-    conn = conn or connection
-    if conn.vendor != "sqlite":
-        return
-    with conn.cursor() as cur:
-        for name in FTS_TRIGGERS:
-            cur.execute(f"DROP TRIGGER IF EXISTS {name}")
-        cur.execute(f"DROP TABLE IF EXISTS {FTS_TABLE}")
+    ENTRIES.drop(conn or connection)
 
 
 # --- queries ---------------------------------------------------------------------
@@ -145,12 +174,19 @@ def search(owner: Any, query: str, limit: int = 20, *, marks: tuple[str, str] = 
         return []
     if connection.vendor != "sqlite":
         raise SearchUnavailable("full-text search is not available on this database yet")
-    ranked = _ranked_ids(owner, expression, limit)
-    if not ranked:
+    ranked = dict(_ranked_ids(owner, expression, limit))
+    captions = _caption_matches(owner, expression, limit, marks)
+    for entry_id, (score, _) in captions.items():
+        ranked[entry_id] = min(score, ranked.get(entry_id, score))
+    best = sorted(ranked.items(), key=lambda pair: (pair[1], -pair[0]))[:limit]
+    if not best:
         return []
-    snippets = _snippets(expression, [entry_id for entry_id, _ in ranked], marks)
-    rows = _entry_rows([entry_id for entry_id, _ in ranked])
-    return [_hit(rows[entry_id], snippets.get(entry_id, ""), score) for entry_id, score in ranked if entry_id in rows]
+    snippets = _snippets(expression, [entry_id for entry_id, _ in best], marks)
+    for entry_id, (_, caption) in captions.items():
+        if not snippets.get(entry_id):  # matched by a picture's caption alone: show that
+            snippets[entry_id] = caption
+    rows = _entry_rows([entry_id for entry_id, _ in best])
+    return [_hit(rows[entry_id], snippets.get(entry_id, ""), score) for entry_id, score in best if entry_id in rows]
 
 
 def _ranked_ids(owner: Any, expression: str, limit: int) -> list[tuple[int, float]]:
@@ -195,6 +231,22 @@ def _sole_owner(cur: Any, owner_id: int) -> bool:
         [owner_id, owner_id],
     )
     return not cur.fetchone()[0]
+
+
+def _caption_matches(owner: Any, expression: str, limit: int, marks: tuple[str, str]) -> dict[int, tuple[float, str]]:
+    """Entries whose drawings or photos have a matching caption: entry id → (bm25 score, "Photo: …" snippet)."""
+    t = CAPTIONS.table
+    sql = (
+        f"SELECT p.entry_id, p.kind, bm25({t}) AS score, snippet({t}, 0, %s, %s, '…', {SNIPPET_TOKENS}) "
+        f"FROM {t} JOIN media_picture AS p ON p.id = {t}.rowid "
+        f"WHERE {t} MATCH %s AND p.owner_id = %s ORDER BY score, p.entry_id DESC LIMIT %s"
+    )
+    found: dict[int, tuple[float, str]] = {}
+    with connection.cursor() as cur:
+        cur.execute(sql, [marks[0], marks[1], expression, getattr(owner, "pk", owner), limit])
+        for entry_id, kind, score, snippet in cur.fetchall():
+            found.setdefault(int(entry_id), (float(score), f"{str(kind).capitalize()}: {snippet or ''}"))
+    return found
 
 
 def _snippets(expression: str, ids: list[int], marks: tuple[str, str]) -> dict[int, str]:
