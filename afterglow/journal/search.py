@@ -21,7 +21,7 @@ from django.db.backends.base.base import BaseDatabaseWrapper
 from afterglow.journal.models import Entry
 
 SNIPPET_TOKENS = 14
-# How many of the newest matches a very common query is ranked among (see _ranked_ids).
+# How many of the newest matches a very common query is ranked among (see _ranked).
 RANK_CANDIDATES = 2000
 PLAIN_MARKS = ("[", "]")
 
@@ -174,32 +174,33 @@ def search(owner: Any, query: str, limit: int = 20, *, marks: tuple[str, str] = 
         return []
     if connection.vendor != "sqlite":
         raise SearchUnavailable("full-text search is not available on this database yet")
-    ranked = dict(_ranked_ids(owner, expression, limit))
-    captions = _caption_matches(owner, expression, limit, marks)
-    for entry_id, (score, _) in captions.items():
-        ranked[entry_id] = min(score, ranked.get(entry_id, score))
-    best = sorted(ranked.items(), key=lambda pair: (pair[1], -pair[0]))[:limit]
+    # An entry found both by its words and by a picture's caption keeps its better score and
+    # the snippet of its own words.
+    found = _caption_matches(owner, expression, limit, marks)
+    for entry_id, (score, snippet) in _ranked(owner, expression, limit, marks).items():
+        caption_score = found[entry_id][0] if entry_id in found else score
+        found[entry_id] = (min(score, caption_score), snippet)
+    best = sorted(found.items(), key=lambda pair: (pair[1][0], -pair[0]))[:limit]
     if not best:
         return []
-    snippets = _snippets(expression, [entry_id for entry_id, _ in best], marks)
-    for entry_id, (_, caption) in captions.items():
-        if not snippets.get(entry_id):  # matched by a picture's caption alone: show that
-            snippets[entry_id] = caption
     rows = _entry_rows([entry_id for entry_id, _ in best])
-    return [_hit(rows[entry_id], snippets.get(entry_id, ""), score) for entry_id, score in best if entry_id in rows]
+    return [_hit(rows[entry_id], snippet, score) for entry_id, (score, snippet) in best if entry_id in rows]
 
 
-def _ranked_ids(owner: Any, expression: str, limit: int) -> list[tuple[int, float]]:
-    """(entry id, bm25 score) of the best matches, best first.
+def _ranked(owner: Any, expression: str, limit: int, marks: tuple[str, str]) -> dict[int, tuple[float, str]]:
+    """The best matching entries: entry id → (bm25 score, snippet), best first.
 
     Ranking cost grows with the number of matches, and a word in every third
     entry matches tens of thousands. Such a query is ranked among its newest
     RANK_CANDIDATES matches (a rowid range FTS5 seeks to), which keeps a search
-    in milliseconds at any journal size and favours recent writing. Snippets
-    come afterwards, for the few rows shown only.
+    in milliseconds at any journal size and favours recent writing. The snippet
+    is made in the same query: a query of its own for the rows shown would set
+    up the whole MATCH again, which for a phrase of common words is most of the
+    time a search takes.
     """
     owner_id = getattr(owner, "pk", owner)
     weights = ", ".join(str(w) for w in BM25_WEIGHTS)
+    columns = f"bm25({FTS_TABLE}, {weights}) AS score, snippet({FTS_TABLE}, -1, %s, %s, '…', {SNIPPET_TOKENS})"
     with connection.cursor() as cur:
         if _sole_owner(cur, owner_id):
             cur.execute(
@@ -208,19 +209,19 @@ def _ranked_ids(owner: Any, expression: str, limit: int) -> list[tuple[int, floa
             )
             row = cur.fetchone()
             sql = (
-                f"SELECT rowid, bm25({FTS_TABLE}, {weights}) AS score FROM {FTS_TABLE} "
+                f"SELECT rowid, {columns} FROM {FTS_TABLE} "
                 f"WHERE {FTS_TABLE} MATCH %s AND rowid >= %s ORDER BY score, rowid DESC LIMIT %s"
             )
-            cur.execute(sql, [expression, row[0] if row else 0, limit])
+            cur.execute(sql, [*marks, expression, row[0] if row else 0, limit])
         else:
             # Several patients in one SQLite file (tests, a shared machine): filter, rank all.
             sql = (
-                f"SELECT f.rowid, bm25({FTS_TABLE}, {weights}) AS score FROM {FTS_TABLE} AS f "
-                "JOIN journal_entry AS e ON e.id = f.rowid "
-                f"WHERE {FTS_TABLE} MATCH %s AND e.owner_id = %s ORDER BY score, f.rowid DESC LIMIT %s"
+                f"SELECT {FTS_TABLE}.rowid, {columns} FROM {FTS_TABLE} "
+                f"JOIN journal_entry AS e ON e.id = {FTS_TABLE}.rowid "
+                f"WHERE {FTS_TABLE} MATCH %s AND e.owner_id = %s ORDER BY score, {FTS_TABLE}.rowid DESC LIMIT %s"
             )
-            cur.execute(sql, [expression, owner_id, limit])
-        return [(int(row[0]), float(row[1])) for row in cur.fetchall()]
+            cur.execute(sql, [*marks, expression, owner_id, limit])
+        return {int(row[0]): (float(row[1]), row[2] or "") for row in cur.fetchall()}
 
 
 def _sole_owner(cur: Any, owner_id: int) -> bool:
@@ -247,17 +248,6 @@ def _caption_matches(owner: Any, expression: str, limit: int, marks: tuple[str, 
         for entry_id, kind, score, snippet in cur.fetchall():
             found.setdefault(int(entry_id), (float(score), f"{str(kind).capitalize()}: {snippet or ''}"))
     return found
-
-
-def _snippets(expression: str, ids: list[int], marks: tuple[str, str]) -> dict[int, str]:
-    placeholders = ", ".join(["%s"] * len(ids))
-    sql = (
-        f"SELECT rowid, snippet({FTS_TABLE}, -1, %s, %s, '…', {SNIPPET_TOKENS}) FROM {FTS_TABLE} "
-        f"WHERE {FTS_TABLE} MATCH %s AND rowid IN ({placeholders})"
-    )
-    with connection.cursor() as cur:
-        cur.execute(sql, [marks[0], marks[1], expression, *ids])
-        return {int(row[0]): row[1] or "" for row in cur.fetchall()}
 
 
 def _entry_rows(ids: list[int]) -> dict[int, tuple[Any, ...]]:
