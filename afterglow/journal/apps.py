@@ -14,10 +14,12 @@ class Config(AppConfig):
 
 
 def _repair_search_index(sender: AppConfig, using: str = "default", **kwargs: Any) -> None:
-    # A later migration that rebuilds journal_entry (SQLite copies, drops and
-    # renames the table) drops the search triggers with the old table.
+    # A later migration that rebuilds journal_entry or media_picture (SQLite copies,
+    # drops and renames the table) drops the search triggers with the old table.
+    # This runs after every migrate, whichever app's migrations it applied.
     from django.db import connections
 
-    from afterglow.journal.search import ensure_index
+    from afterglow.journal.search import CAPTIONS, ENTRIES
 
-    ensure_index(connections[using], repair_only=True)
+    for index in (ENTRIES, CAPTIONS):
+        index.ensure(connections[using], repair_only=True)

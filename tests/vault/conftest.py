@@ -68,12 +68,17 @@ EXPORT = (
 )
 
 
-def export(home: Path, passphrase: str = PASSPHRASE) -> str:
-    """The JSON export of the journal in `home`, read by a separate process."""
-    env = cli_env(home, DJANGO_SETTINGS_MODULE="afterglow.settings", AFTERGLOW_PASSPHRASE=passphrase)
-    result = subprocess.run([sys.executable, "-c", EXPORT], env=env, capture_output=True, text=True, timeout=60)
+def python(home: Path, code: str, **extra: str) -> str:
+    """What a separate Python process, with Django set up for the journal in `home`, prints."""
+    env = cli_env(home, DJANGO_SETTINGS_MODULE="afterglow.settings", **extra)
+    result = subprocess.run([sys.executable, "-c", code], env=env, capture_output=True, text=True, timeout=60)
     assert result.returncode == 0, result.stderr
     return result.stdout
+
+
+def export(home: Path, passphrase: str = PASSPHRASE) -> str:
+    """The JSON export of the journal in `home`, read by a separate process."""
+    return python(home, EXPORT, AFTERGLOW_PASSPHRASE=passphrase)
 
 
 def all_bytes_under(folder: Path) -> list[tuple[Path, bytes]]:

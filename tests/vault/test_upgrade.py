@@ -2,11 +2,9 @@
 
 from __future__ import annotations
 
-import subprocess
-import sys
 from pathlib import Path
 
-from tests.vault.conftest import cli_env, ok, run
+from tests.vault.conftest import ok, python, run
 
 # Stands in for an older Afterglow: the journal as it was before the caption index existed.
 STEP_BACK = (
@@ -18,10 +16,7 @@ STEP_BACK = (
 
 
 def step_back(home: Path) -> str:
-    env = cli_env(home, DJANGO_SETTINGS_MODULE="afterglow.settings")
-    result = subprocess.run([sys.executable, "-c", STEP_BACK], env=env, capture_output=True, text=True, timeout=60)
-    assert result.returncode == 0, result.stderr
-    return result.stdout.strip()
+    return python(home, STEP_BACK).strip()
 
 
 def test_a_cli_verb_takes_in_a_migration_it_has_not_seen(home: Path):
