@@ -19,6 +19,7 @@ from django.conf import settings
 from django.db import transaction
 
 from afterglow.journal.models import Capture, Session
+from afterglow.safety import side_effects
 
 DATA = Path(__file__).parent / "data" / "capture.toml"
 KINDS = ("text", "texts", "intensities", "scale", "yesno", "words")
@@ -44,8 +45,6 @@ class FormData(Protocol):
 class Choice:
     key: str
     label: str
-    # A side effect that needs a clinician at any strength (chest pain, fainting, …).
-    serious: bool = False
 
 
 @dataclass(frozen=True)
@@ -61,7 +60,7 @@ class Step:
     choices: tuple[Choice, ...] = ()
     list_name: str = ""
     other_field: str = ""
-    # Intensities of side effects: a strong or serious one shows "contact your clinic" beside it.
+    # Intensities of side effects: advice from safety/data/side_effects.toml shows beside them.
     clinician_note: bool = False
 
     @property
@@ -114,7 +113,7 @@ def _choices(raw: Mapping[str, Any], name: str) -> tuple[Choice, ...]:
     for item in items:
         if not item.get("key") or not item.get("label"):
             raise CaptureDataError(f"capture.toml: every {name} item needs a key and a label")
-    choices = tuple(Choice(item["key"], item["label"], bool(item.get("serious", False))) for item in items)
+    choices = tuple(Choice(item["key"], item["label"]) for item in items)
     if not choices:
         raise CaptureDataError(f"capture.toml: {name} is empty")
     _check_unique(name, [c.key for c in choices])
@@ -297,35 +296,38 @@ class Row:
     name: str
     label: str
     value: str
-    # For side effects: "3" always, and any level above 0 when `serious`, needs a clinician.
-    watch: bool = False
-    serious: bool = False
+    # Side effects that can bring advice: its kind ("warning", "expected", …),
+    # the lowest level that shows it, and the words. Pleasant ones have none.
+    advice_kind: str = ""
+    advise_from: int = 0
+    advice: str = ""
 
     @property
-    def needs_clinician(self) -> bool:
-        return self.watch and needs_clinician(self.value, self.serious)
+    def advice_shown(self) -> bool:
+        level = side_effects.as_level(self.value)
+        return bool(self.advise_from) and level is not None and level >= self.advise_from
 
 
-def needs_clinician(level: Any, serious: bool) -> bool:
-    """A side effect at its strongest, or a serious one at any strength: worth a call to the clinic."""
-    value = str(level if level is not None else "").strip()
-    if value not in {str(n) for n in LEVELS}:
-        return False
-    return int(value) == LEVELS[-1] or (serious and int(value) > 0)
+def _effect_row(step: Step, choice: Choice, value: str, emergency: str) -> Row:
+    name = f"{step.list_name}-{choice.key}"
+    found = side_effects.effect(choice.key) if step.clinician_note else None
+    if found is None or not found.advise_from:
+        return Row(name, choice.label, value)
+    return Row(name, choice.label, value, found.kind, found.advise_from, side_effects.advice_text(found.kind, emergency))
 
 
-def form_rows(step: Step, current: Mapping[str, Any]) -> list[Row]:
-    """The inputs a step shows, filled from `current` (saved values, or what was just posted)."""
+def form_rows(step: Step, current: Mapping[str, Any], emergency: str = "") -> list[Row]:
+    """The inputs a step shows, filled from `current` (saved values, or what was just posted).
+
+    `emergency` is the region's emergency number, for the warning-sign advice.
+    """
     if step.kind == "text":
         return [Row(step.field, step.question, _show(current.get(step.field)))]
     if step.kind == "texts":
         return [Row(name, label, _show(current.get(name))) for name, label in step.fields]
     if step.kind == "intensities":
         levels = current.get(step.list_name) or {}
-        return [
-            Row(f"{step.list_name}-{c.key}", c.label, _show(levels.get(c.key)), step.clinician_note, c.serious)
-            for c in step.choices
-        ]
+        return [_effect_row(step, c, _show(levels.get(c.key)), emergency) for c in step.choices]
     if step.kind == "words":
         return _word_rows(current.get("emotions") or [])
     return [Row(step.field, step.question, _show(current.get(step.field)))]
@@ -379,32 +381,40 @@ def posted_values(step: Step, data: FormData) -> dict[str, Any]:
 
 
 @dataclass(frozen=True)
+class Note:
+    """Advice about some marked side effects: "warning" (contact the clinic now) or a gentle kind."""
+
+    kind: str
+    labels: tuple[str, ...]
+    text: str
+
+
+@dataclass(frozen=True)
 class Answer:
     step: Step
     lines: tuple[str, ...]
-    # Side effects in this answer that need a clinician (labels).
-    for_clinician: tuple[str, ...] = ()
+    # Advice about the side effects in this answer, most pressing first.
+    notes: tuple[Note, ...] = ()
 
     @property
     def answered(self) -> bool:
         return bool(self.lines)
 
 
-def summary(capture: Capture | None) -> list[Answer]:
-    return [
-        Answer(step, tuple(_describe(capture, step)) if capture else (), _for_clinician(capture, step)) for step in steps()
-    ]
+def summary(capture: Capture | None, emergency: str = "") -> list[Answer]:
+    return [summary_for(capture, step, emergency) for step in steps()]
 
 
-def summary_for(capture: Capture | None, step: Step) -> Answer:
-    return Answer(step, tuple(_describe(capture, step)) if capture else (), _for_clinician(capture, step))
+def summary_for(capture: Capture | None, step: Step, emergency: str = "") -> Answer:
+    return Answer(step, tuple(_describe(capture, step)) if capture else (), _notes(capture, step, emergency))
 
 
-def _for_clinician(capture: Capture | None, step: Step) -> tuple[str, ...]:
+def _notes(capture: Capture | None, step: Step, emergency: str) -> tuple[Note, ...]:
     if capture is None or not step.clinician_note:
         return ()
-    levels = getattr(capture, step.list_name) or {}
-    return tuple(c.label for c in step.choices if c.key in levels and needs_clinician(levels[c.key], c.serious))
+    labels = {c.key: c.label for c in step.choices}
+    found = side_effects.advice_for(getattr(capture, step.list_name) or {}, emergency)
+    return tuple(Note(a.kind, tuple(labels[k] for k in a.keys if k in labels), a.text) for a in found)
 
 
 def _describe(capture: Capture, step: Step) -> list[str]:

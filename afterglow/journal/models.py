@@ -8,11 +8,14 @@ from __future__ import annotations
 
 import uuid
 from datetime import date
+from typing import Any
 
 from django.conf import settings
 from django.core.validators import MaxValueValidator, MinValueValidator
-from django.db import models
-from django.db.models import Max, Q
+from django.db import models, transaction
+from django.db.models import Case, F, Max, Q, Value, When
+from django.db.models.signals import post_delete
+from django.dispatch import receiver
 from django.utils import timezone
 
 Owner = settings.AUTH_USER_MODEL
@@ -68,15 +71,49 @@ class Session(models.Model):
     def __str__(self) -> str:
         return f"Session {self.number}"
 
+    # The number is the session's place by date (then time, then id) in its
+    # course, kept in a column so lists, search and the CLI can filter on it.
+    # Every add, change and delete renumbers the course in the same
+    # transaction, so "Session 1" is always the earliest. Links use the pk.
     def save(self, *args: object, **kwargs: object) -> None:
-        if not self.number:
-            last = Session.objects.filter(course=self.course).aggregate(n=Max("number"))["n"]
-            self.number = (last or 0) + 1
-        super().save(*args, **kwargs)  # type: ignore[arg-type]
+        with transaction.atomic():
+            old_course = None if self._state.adding else Session.objects.filter(pk=self.pk).values_list("course_id").first()
+            if not self.number or (old_course and old_course[0] != self.course_id):
+                last = Session.objects.filter(course=self.course).aggregate(n=Max("number"))["n"]
+                self.number = (last or 0) + 1
+            super().save(*args, **kwargs)  # type: ignore[arg-type]
+            if old_course and old_course[0] != self.course_id:
+                renumber_sessions(Session, old_course[0])
+            self.number = renumber_sessions(Session, self.course_id).get(self.pk, self.number)
 
     @property
     def day(self) -> date:
         return timezone.localtime(self.started_at).date()
+
+
+def renumber_sessions(model: type[models.Model], course_id: int) -> dict[int, int]:
+    """Number a course's sessions 1, 2, 3… by date, then time, then id; returns {pk: number}.
+
+    Takes the model class so the data migration can run it on the historical model.
+    Rows that move go out of the way first, so the unique (course, number) holds at each step.
+    """
+    rows = model._default_manager.filter(course_id=course_id).order_by("started_at", "id")
+    current = list(rows.values_list("id", "number"))
+    wanted = {pk: n for n, (pk, _) in enumerate(current, start=1)}
+    moving = [pk for pk, number in current if wanted[pk] != number]
+    if moving:
+        aside = max(number for _, number in current) + len(current) + 1
+        model._default_manager.filter(pk__in=moving).update(number=F("number") + aside)
+        whens = [When(pk=pk, then=Value(wanted[pk])) for pk in moving]
+        model._default_manager.filter(pk__in=moving).update(number=Case(*whens))
+    return wanted
+
+
+@receiver(post_delete, sender=Session)
+def _renumber_after_delete(sender: type[Session], instance: Session, **kwargs: Any) -> None:
+    # A signal, not Session.delete(), so queryset deletes renumber too; Django
+    # sends it inside the deletion's transaction.
+    renumber_sessions(Session, instance.course_id)
 
 
 class Intention(models.Model):

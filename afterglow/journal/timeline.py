@@ -374,7 +374,9 @@ def _load_sessions(items: list[Item], known: Session | None) -> None:
     """
     wanted = {m.pk for item in items for m in (item.obj if item.rank == SESSION else None, item.period, item.about) if m}
     full = {known.pk: known} if known else {}
-    full.update(Session.objects.in_bulk(wanted - set(full)) if wanted - set(full) else {})
+    # With the course: two courses may each have a "Session 4", and the page names which.
+    rows = Session.objects.select_related("course")
+    full.update(rows.in_bulk(wanted - set(full)) if wanted - set(full) else {})
     for item in items:
         if item.rank == SESSION:
             item.obj = full[item.obj.pk]

@@ -210,3 +210,17 @@ def test_it_limits_search_results(patient):
     for n in range(4):
         create_entry(patient, f"cloud {n}")
     assert len(run("search", "cloud", "--limit", "2").splitlines()) == 2
+
+
+def test_an_earlier_session_added_later_is_session_1_for_every_verb(patient):
+    today = timezone.localdate()
+    run("session", "add", "--date", today.isoformat(), "--dose", "today")
+    out = run("session", "add", "--date", (today - timedelta(days=5)).isoformat(), "--dose", "earlier")
+    assert "Added session 1 on" in out
+    lines = run("session", "list").splitlines()
+    assert [line.split()[0] for line in lines] == ["1", "2"] and "earlier" in lines[0]
+    run("write", "About the first one", "--session", "1")
+    assert Entry.objects.get().session.dose == "earlier"
+    assert "s1" in run("list", "--session", "1")
+    (hit,) = json.loads(run("search", "first", "--json"))
+    assert hit["session"] == 1

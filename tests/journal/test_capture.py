@@ -31,7 +31,7 @@ def test_it_ships_every_sensation_and_signature_feeling_from_the_brief():
     assert [c.key for c in data.sensations] == [
         "tingling", "numbness", "relaxation", "nausea", "dizziness", "blurred_vision",
         "poor_coordination", "drowsiness", "racing_heart", "headache",
-        "chest_pain", "fainting", "severe_headache", "vomiting", "breathing", "confusion", "other",
+        "chest_pain", "fainting", "severe_headache", "vomiting", "breathing", "confusion", "urination", "other",
     ]  # fmt: skip
     assert [c.key for c in data.signature] == ["lightness", "hope", "love", "worthiness", "connectedness"]
     assert "joy" in data.emotions and "sadness" in data.emotions

@@ -52,10 +52,93 @@ def test_it_edits_a_session_and_keeps_its_number(client, patient):
     s = make.session(patient, c, make.days_ago(2))
     form = client.get(f"/sessions/{s.pk}/edit").content.decode()
     assert f'value="{make.days_ago(2).isoformat()}"' in form and 'value="10:00"' in form
-    response = make.submit(client, f"/sessions/{s.pk}/edit", {**FORM, "dose": "60 mg"})
+    same_day = {**FORM, "date": make.days_ago(2).isoformat(), "time": "10:00", "dose": "60 mg"}
+    response = make.submit(client, f"/sessions/{s.pk}/edit", same_day)
     assert response.status_code == 302
     s.refresh_from_db()
     assert (s.number, s.dose) == (2, "60 mg")
+
+
+def test_an_earlier_session_added_later_is_session_1_and_links_still_open_the_same_session(client, patient):
+    c = make.course(patient, programme="six-session")
+    today = make.submit(client, "/sessions/new", {**FORM, "date": make.days_ago(0).isoformat(), "dose": "today"})
+    earlier = make.submit(client, "/sessions/new", {**FORM, "date": make.days_ago(4).isoformat(), "dose": "earlier"})
+    assert today.url != earlier.url
+    assert "Session 1 saved." in client.get(earlier.url).content.decode()
+    by_dose = {s.dose: s for s in Session.objects.filter(course=c)}
+    assert (by_dose["earlier"].number, by_dose["today"].number) == (1, 2)
+    first_page = client.get(earlier.url).content.decode()
+    assert "<h1>Session 1</h1>" in first_page and "earlier" in first_page
+    assert "<h1>Session 2</h1>" in client.get(today.url).content.decode()
+    assert f"/sessions/{by_dose['today'].pk}" == today.url
+    reflect = client.get(f"/sessions/{by_dose['earlier'].pk}/reflect").content.decode()
+    assert "Reflect on session 1" in reflect and "The first session is a beginning" in reflect
+    course_page = client.get("/course").content.decode()
+    assert course_page.index("earlier") < course_page.index("today")
+
+
+def test_moving_a_session_to_an_earlier_date_renumbers_the_course(client, patient):
+    c = make.course(patient)
+    first = make.session(patient, c, make.days_ago(9))
+    later = make.session(patient, c, make.days_ago(2))
+    response = make.submit(client, f"/sessions/{later.pk}/edit", {**FORM, "date": make.days_ago(12).isoformat()})
+    assert response.url == f"/sessions/{later.pk}"
+    assert "Session 1 saved." in client.get(response.url).content.decode()
+    first.refresh_from_db()
+    later.refresh_from_db()
+    assert (later.number, first.number) == (1, 2)
+
+
+def test_sessions_on_the_same_day_go_by_time_then_by_when_they_were_added(patient):
+    c = make.course(patient)
+    afternoon = make.session(patient, c, make.days_ago(1), hour=15)
+    morning = make.session(patient, c, make.days_ago(1), hour=9)
+    also_morning = make.session(patient, c, make.days_ago(1), hour=9)
+    numbers = dict(Session.objects.values_list("pk", "number"))
+    assert [numbers[s.pk] for s in (morning, also_morning, afternoon)] == [1, 2, 3]
+
+
+def test_deleting_a_session_closes_the_gap(patient):
+    c = make.course(patient)
+    sessions = [make.session(patient, c, make.days_ago(n)) for n in (9, 6, 3, 1)]
+    sessions[1].delete()
+    Session.objects.filter(pk=sessions[2].pk).delete()
+    assert list(Session.objects.filter(course=c).order_by("started_at").values_list("number", flat=True)) == [1, 2]
+
+
+def test_moving_a_session_to_another_course_renumbers_both(patient):
+    spring, autumn = make.course(patient, make.days_ago(60)), make.course(patient, make.days_ago(20))
+    a, b = make.session(patient, spring, make.days_ago(50)), make.session(patient, spring, make.days_ago(40))
+    c = make.session(patient, autumn, make.days_ago(10))
+    a.course = autumn
+    a.save()
+    numbers = dict(Session.objects.values_list("pk", "number"))
+    assert (numbers[b.pk], numbers[a.pk], numbers[c.pk]) == (1, 1, 2)
+
+
+def test_each_course_is_numbered_on_its_own(patient):
+    spring, autumn = make.course(patient, make.days_ago(60)), make.course(patient, make.days_ago(20))
+    make.session(patient, autumn, make.days_ago(10))
+    make.session(patient, spring, make.days_ago(50))
+    assert sorted(Session.objects.values_list("number", flat=True)) == [1, 1]
+
+
+def test_the_upgrade_renumbers_sessions_added_out_of_order(patient):
+    import importlib
+
+    from django.apps import apps
+
+    c = make.course(patient)
+    today, earlier = make.session(patient, c, make.days_ago(0)), make.session(patient, c, make.days_ago(5))
+    # As the old rule left them: numbered in the order they were added.
+    Session.objects.filter(pk=today.pk).update(number=10)
+    Session.objects.filter(pk=earlier.pk).update(number=2)
+    Session.objects.filter(pk=today.pk).update(number=1)
+    migration = importlib.import_module("afterglow.journal.migrations.0003_i11course_sessions_by_date")
+    migration.renumber_every_course(apps, None)
+    numbers = dict(Session.objects.values_list("pk", "number"))
+    assert (numbers[earlier.pk], numbers[today.pk]) == (1, 2)
+    assert Session.objects.count() == 2
 
 
 def test_the_session_page_gathers_what_surrounds_it(client, patient):

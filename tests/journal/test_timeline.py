@@ -214,8 +214,33 @@ def test_an_unchanged_journal_is_not_asked_for_its_sessions_again(client, patien
     client.get("/timeline")
     with CaptureQueriesContext(connection) as queries:
         client.get("/timeline")
-    assert not [q for q in queries.captured_queries if 'FROM "journal_session" INNER JOIN "journal_course"' in q["sql"]]
+    assert not [q for q in queries.captured_queries if is_every_session(q["sql"])]
     make.entry(patient, "another line")
     with CaptureQueriesContext(connection) as queries:
         client.get("/timeline")
-    assert [q for q in queries.captured_queries if 'FROM "journal_session" INNER JOIN "journal_course"' in q["sql"]]
+    assert [q for q in queries.captured_queries if is_every_session(q["sql"])]
+
+
+def is_every_session(sql: str) -> bool:
+    # The one query for all of the patient's sessions (the page's own rows are fetched by id).
+    return 'FROM "journal_session" INNER JOIN "journal_course"' in sql and '"journal_session"."owner_id" =' in sql
+
+
+def test_an_earlier_session_added_later_heads_the_timeline_as_session_1(client, patient):
+    c = make.course(patient)
+    today = make.session(patient, c, make.days_ago(0), hour=0)
+    earlier = make.session(patient, c, make.days_ago(6))
+    body = client.get("/timeline").content.decode()
+    assert f'<a href="/sessions/{earlier.pk}">Session 1</a>' in body
+    assert f'<a href="/sessions/{today.pk}">Session 2</a>' in body
+
+
+def test_two_courses_with_the_same_session_number_have_distinct_landmarks(client, patient):
+    spring = make.course(patient, make.days_ago(60), title="Spring infusions")
+    autumn = make.course(patient, make.days_ago(20), title="Autumn boosters")
+    make.session(patient, spring, make.days_ago(50))
+    make.session(patient, autumn, make.days_ago(10))
+    labels = re.findall(r'<section class="period" aria-label="([^"]*)"', client.get("/timeline").content.decode())
+    assert "Session 1 of Spring infusions and the days after" in labels
+    assert "Session 1 of Autumn boosters and the days after" in labels
+    assert len(labels) == len(set(labels))

@@ -13,6 +13,8 @@ from django.views.decorators.http import require_GET, require_http_methods
 
 from afterglow.journal import capture as rules
 from afterglow.journal.models import Capture, Session
+from afterglow.safety.crisis import region_for
+from afterglow.safety.preferences import chosen_region
 
 
 def _session(request: HttpRequest, session_id: int) -> Session:
@@ -44,6 +46,10 @@ def capture_step(request: HttpRequest, session_id: int, number: int) -> HttpResp
     return _render_step(request, session, step, rules.saved_values(_capture(session), step))
 
 
+def _emergency() -> str:
+    return region_for(chosen_region()).emergency
+
+
 def _wants_json(request: HttpRequest) -> bool:
     # capture.js saves each change with fetch and asks for JSON; a plain form post gets pages.
     return "application/json" in request.headers.get("Accept", "")
@@ -60,10 +66,10 @@ def _save(request: HttpRequest, session: Session, step: rules.Step) -> HttpRespo
     saved = rules.save_step(session, step, values)
     if _wants_json(request):
         return JsonResponse({"ok": True, "saved_label": f"Saved {timezone.localtime():%H:%M}"})
-    flagged = rules.summary_for(saved, step).for_clinician
-    if flagged:
+    for note in rules.summary_for(saved, step, _emergency()).notes:
         # Without script the note beside the answer is not seen before the next page: repeat it there.
-        messages.warning(request, f"{', '.join(flagged)}: contact your clinic; call your emergency number if it is severe.")
+        say = messages.warning if note.kind == "warning" else messages.info
+        say(request, f"{', '.join(note.labels)}: {note.text}")
     return _go_on(request, session, step)
 
 
@@ -94,7 +100,7 @@ def _render_step(
         "step": step,
         "total": total,
         "is_last": step.number == total,
-        "rows": rules.form_rows(step, current),
+        "rows": rules.form_rows(step, current, _emergency()),
         "extra": rules.extra_text(step, current),
         "levels": [(str(n), word) for n, word in enumerate(rules.load().levels)],
         "error": error,
@@ -107,7 +113,7 @@ def _render_step(
 def capture_summary(request: HttpRequest, session_id: int) -> HttpResponse:
     session = _session(request, session_id)
     found = _capture(session)
-    answers = rules.summary(found)
+    answers = rules.summary(found, _emergency())
     context = {
         "session": session,
         "answers": answers,

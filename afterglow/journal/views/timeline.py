@@ -28,7 +28,7 @@ def _session_filter(request: HttpRequest, owner: object) -> Session | None:
         return None
     # Not a number, or not this patient's session: the same kind 404 either way.
     pk = int(raw) if raw.isdigit() and len(raw) < 12 else 0
-    return get_object_or_404(Session, pk=pk, owner=owner)
+    return get_object_or_404(Session.objects.select_related("course"), pk=pk, owner=owner)
 
 
 urlpatterns = [path("timeline", timeline, name="timeline")]

@@ -64,14 +64,15 @@
     return inFlight;
   }
 
-  // A strong side effect, or a serious one at any strength: show "contact your clinic" beside it at once.
+  // Advice beside a side effect shows at once from the level the data sets for it
+  // (warning signs from "mild"; expected effects only when strong; pleasant never).
   function clinicianNote(event) {
     var input = event.target;
-    var item = input && input.closest ? input.closest(".capture-item[data-watch]") : null;
-    var note = item ? item.querySelector(".capture-clinician") : null;
+    var item = input && input.closest ? input.closest(".capture-item[data-advise-from]") : null;
+    var note = item ? item.querySelector(".capture-advice") : null;
     if (!note || input.type !== "radio") return;
     var level = parseInt(input.value, 10);
-    note.hidden = !(level === 3 || (item.getAttribute("data-watch") === "serious" && level > 0));
+    note.hidden = !(level >= parseInt(item.getAttribute("data-advise-from"), 10));
   }
 
   form.addEventListener("change", clinicianNote);
