@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: run test lint browser-test bench lock clean
+.PHONY: run test lint browser-test bench lock clean system-packages
 
 $(STAMP): requirements.lock pyproject.toml
 	test -x $(BIN)/python || $(PY) -m venv $(VENV)
@@ -20,7 +20,12 @@ lint: $(STAMP)
 	$(BIN)/mypy afterglow
 	AFTERGLOW_HOME=$(VENV)/check-home $(BIN)/afterglow check --fail-level WARNING
 
-test: $(STAMP) lint
+# chromium, espeak-ng, poppler-utils and fonts: installed when run as root,
+# otherwise one line says what is missing and how to install it.
+system-packages:
+	@scripts/ensure-system-packages
+
+test: system-packages $(STAMP) lint
 	$(BIN)/python -m pytest
 
 bench: $(STAMP)
