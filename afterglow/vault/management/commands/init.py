@@ -6,6 +6,7 @@ from typing import Any
 
 from afterglow.lib.cli import Command as BaseCommand
 from afterglow.vault import session, store
+from afterglow.vault.errors import VaultError
 from afterglow.vault.strength import hint
 
 
@@ -14,9 +15,14 @@ class Command(BaseCommand):
     needs_unlock = False
 
     def handle(self, *args: Any, **options: Any) -> None:
-        converting = store.journal_path().exists() and not session.is_set_up()
+        if session.is_set_up():  # before asking for a passphrase that could not be used
+            raise VaultError(f"A journal already exists in {store.home()}; nothing was changed.")
+        converting = store.journal_path().exists()
         passphrase = session.ask_new_passphrase()
         self.stdout.write(hint(passphrase))
+        # Deriving the key and setting up the tables take a few seconds: say so first.
+        self.stdout.write("Creating your encrypted journal; this takes a few seconds…")
+        self.stdout.flush()
         recovery = session.create_journal(passphrase)
         if converting:
             self.stdout.write("Your existing journal is now encrypted; nothing was lost.")
