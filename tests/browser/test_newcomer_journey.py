@@ -126,7 +126,7 @@ def test_it_takes_a_newcomer_from_first_run_to_a_full_timeline(page: Page, serve
 
     # The timeline: the session, with its entries and the day-after check-in under it.
     page.get_by_role("navigation", name="Main").get_by_role("link", name="Timeline").click()
-    period = page.get_by_role("region", name="Session 1 and the days after")
+    period = page.get_by_role("region", name="Session 1 of Spring infusions and the days after")
     expect(period.get_by_role("heading", name="Session 1")).to_be_visible()
     expect(period.get_by_text("The blue, and feeling held by it.")).to_be_visible()
     expect(period.get_by_text(STEP)).to_be_visible()

@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
+
+import pytest
 
 from tests.vault.conftest import ok, run
 
@@ -16,3 +19,11 @@ def test_init_says_it_is_creating_the_journal_before_the_slow_step(tmp_path: Pat
 def test_init_says_nothing_about_creating_when_a_journal_is_already_there(home: Path):
     result = run(home, "init")
     assert result.returncode != 0 and "Creating your encrypted journal" not in result.stdout
+
+
+@pytest.mark.vault_locked
+def test_the_setup_form_says_it_is_creating_the_journal_on_submit(client, settings, tmp_path: Path):
+    settings.HOME = tmp_path
+    page = client.get("/setup").content.decode()
+    assert 'data-busy="Creating your journal…"' in page and "data-busy-status" in page
+    assert re.search(r'<script src="/static/js/busy[^"]*\.js" defer></script>', page)

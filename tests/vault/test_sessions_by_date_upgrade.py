@@ -14,7 +14,7 @@ OLD_NUMBERS = (
     "from afterglow.vault.session import unlock_for_cli; unlock_for_cli();"
     "from django.core.management import call_command; call_command('migrate', 'journal', '0002', verbosity=0);"
     "from django.db import connection; c = connection.cursor();"
-    "c.execute(\"UPDATE journal_session SET number = number + 100\");"
+    'c.execute("UPDATE journal_session SET number = number + 100");'
     "c.execute(\"UPDATE journal_session SET number = 1 WHERE date(started_at) = '2025-03-01'\");"
     "c.execute(\"UPDATE journal_session SET number = 2 WHERE date(started_at) = '2025-02-20'\");"
     "print(sorted(c.execute('SELECT number, date(started_at) FROM journal_session').fetchall()))"
