@@ -10,15 +10,15 @@ from django.core.exceptions import ValidationError
 from django.utils import timezone
 
 from afterglow.journal.models import CheckIn
-
-FUTURE_DAY = "That day has not happened yet. Pick today or an earlier day."
+from afterglow.lib import dates
 
 
 def check_day(day: date, today: date | None = None) -> date:
-    """A check-in describes a day that has been lived, so never one in the future."""
-    if day > (today or timezone.localdate()):
-        raise ValidationError(FUTURE_DAY)
-    return day
+    """A check-in describes a day that has been lived, so never one in the future (nor before 1900)."""
+    try:
+        return dates.check_lived(day, today or timezone.localdate())
+    except dates.DayOutOfRange as exc:
+        raise ValidationError(str(exc)) from None
 
 
 def checkin_for(owner: Any, day: date) -> CheckIn | None:

@@ -23,6 +23,7 @@ from django.utils import timezone
 
 from afterglow.journal.courses import NoSuchSession, session_by_number
 from afterglow.journal.models import Session
+from afterglow.lib import dates
 from afterglow.lib.cli import UserError
 
 
@@ -110,7 +111,8 @@ _DAY = re.compile(r"\d{4}-\d{2}-\d{2}")
 _CLOCK = re.compile(r"(\d{1,2}):(\d{2})")
 
 
-def parse_day(text: str, what: str = "--date") -> date:
+def parse_day(text: str, what: str = "--date", *, lived: bool = False) -> date:
+    """A YYYY-MM-DD day within the journal's range: lived days up to today, planned ones a year or so ahead."""
     text = text.strip()
     if not _DAY.fullmatch(text):
         raise UserError(f"{what} should look like 2025-03-14 (year-month-day), not {text!r}")
@@ -118,9 +120,11 @@ def parse_day(text: str, what: str = "--date") -> date:
         day = date.fromisoformat(text)
     except ValueError:
         raise UserError(f"{what} {text} is not a day on the calendar") from None
-    if not 1900 <= day.year <= 2200:
-        raise UserError(f"{what} {text} is too far from today to be right")
-    return day
+    rule = dates.check_lived if lived else dates.check_planned
+    try:
+        return rule(day, timezone.localdate())
+    except dates.DayOutOfRange as exc:
+        raise UserError(f"{what} {text}: {exc}") from None
 
 
 def parse_clock(text: str, what: str = "--time") -> time:
