@@ -40,7 +40,7 @@ def date_field(label: str, *, required: bool = True, missing: str = "Please give
     )
 
 
-def planned_day(form: forms.Form, name: str) -> Any:
+def planned_day(form: forms.BaseForm, name: str) -> Any:
     """The day in `name`, held to the journal's range for planned days (1900 to a year or so ahead)."""
     day = form.cleaned_data[name]
     try:
