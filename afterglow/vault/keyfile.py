@@ -20,7 +20,7 @@ from typing import Any
 
 from django.conf import settings
 
-from afterglow.vault import crypto, store
+from afterglow.vault import crypto, keyshape, store
 from afterglow.vault.errors import KeysMissing, WrongPassphrase, WrongRecoveryKey
 
 FORMAT = "afterglow-keys"
@@ -74,12 +74,12 @@ class KeyFile:
 
     @classmethod
     def from_json(cls, data: bytes) -> KeyFile:
-        doc = json.loads(data)
-        if doc.get("format") != FORMAT or doc.get("version") != VERSION:
-            raise ValueError("not an Afterglow keys file")
+        try:
+            doc = json.loads(data)
+        except (ValueError, RecursionError):  # not JSON (or not UTF-8); a deep nest is not JSON we wrote either
+            raise keyshape.Damaged("it is not readable JSON") from None
+        keyshape.check(doc, FORMAT, VERSION)
         kdf = doc["kdf"]
-        if kdf.get("name") != "argon2id":
-            raise ValueError("unknown key derivation")
         params = crypto.KdfParams(int(kdf["time_cost"]), int(kdf["memory_kib"]), int(kdf["parallelism"]), float(kdf["seconds"]))
         recovery = doc["recovery"]
         return cls(
@@ -120,6 +120,9 @@ def load(path: Path | None = None) -> KeyFile:
         raise KeysMissing(f"Afterglow cannot read {path} ({exc.strerror}).") from exc
     try:
         return KeyFile.from_json(data)
+    except keyshape.Damaged as exc:
+        why = f"{path} is damaged ({exc}), so the journal cannot be opened."
+        raise KeysMissing(f"{why} Restore keys.json from a backup.") from None
     except (ValueError, KeyError, TypeError) as exc:
         raise KeysMissing(f"{path} is damaged, so the journal cannot be opened. Restore keys.json from a backup.") from exc
 
