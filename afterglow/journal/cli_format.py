@@ -183,10 +183,23 @@ def read_text(stream: IO[bytes], max_chars: int, what: str = "the text on stdin"
         raise UserError(f"{what} is not UTF-8 (byte {exc.start + 1} cannot be read); convert it first") from None
 
 
+# SQLite counts with signed 64-bit numbers; a count past this many rows means "all of them".
+MAX_COUNT = 1_000_000_000
+
+
+def count_option(count: int, what: str, things: str) -> int:
+    """`-n`/`--limit`: 1 or more, and any huge number is as good as "all" (it used to overflow SQLite)."""
+    if count < 1:
+        raise UserError(f"{what} is how many {things} to show, so 1 or more")
+    return min(count, MAX_COUNT)
+
+
 def session_option(owner: Any, number: int | None) -> Session | None:
     """The session a `--session N` option names in the current course, None without one."""
     if number is None:
         return None
+    if not 1 <= number <= MAX_COUNT:
+        raise UserError(f"There is no session {number} in your current course.")
     try:
         return session_by_number(owner, number)
     except NoSuchSession as exc:
