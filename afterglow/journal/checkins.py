@@ -12,6 +12,9 @@ from django.utils import timezone
 from afterglow.journal.models import CheckIn
 from afterglow.lib import dates
 
+# The web form's limit too; the CLI's --note used to take any length.
+NOTE_MAX_CHARS = 5000
+
 
 def check_day(day: date, today: date | None = None) -> date:
     """A check-in describes a day that has been lived, so never one in the future (nor before 1900)."""
@@ -37,6 +40,8 @@ def save_checkin(
 ) -> tuple[CheckIn, bool]:
     """Create the day's check-in, or replace its answers; returns (check-in, created)."""
     check_day(day)
+    if len(note) > NOTE_MAX_CHARS:
+        raise ValidationError(f"This note is long for a check-in; please keep it under {NOTE_MAX_CHARS} characters.")
     values = {"mood": mood, "anxiety": anxiety, "sleep_hours": sleep_hours, "energy": energy, "note": note}
     checkin = CheckIn(owner=owner, day=day, **values)
     # Model validators hold the ranges (mood 1–10, sleep 0–24…); the CLI relies on them too.

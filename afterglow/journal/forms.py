@@ -9,7 +9,7 @@ from typing import Any
 from django import forms
 from django.utils import timezone
 
-from afterglow.journal.checkins import check_day
+from afterglow.journal.checkins import NOTE_MAX_CHARS, check_day
 from afterglow.journal.models import CheckIn, Course, Programme, Route, Session
 from afterglow.lib import dates
 
@@ -166,7 +166,7 @@ class CheckInForm(forms.Form):
     note = forms.CharField(
         label="Body and behaviour",
         required=False,
-        max_length=5000,
+        max_length=NOTE_MAX_CHARS,
         widget=forms.Textarea(attrs={"rows": 3}),
         help_text="Anything you noticed: aches, appetite, what you did, how you were with people.",
         error_messages={"max_length": "This note is long for a check-in; please keep it under %(limit_value)d characters."},

@@ -94,3 +94,12 @@ def test_serve_prints_a_url_that_answers(home):  # noqa: F811  (the fixture impo
     finally:
         server.terminate()
         server.wait(10)
+
+
+def test_a_check_in_note_from_the_cli_has_the_web_forms_limit(patient):
+    assert "keep it under 5000 characters" in refused("checkin", "--mood", "5", "--note", "x" * 5001)
+
+
+def test_an_empty_file_name_asks_for_one(patient):
+    assert "Give the file of the recording" in refused("voice", "add", "")
+    assert "Give the file of the photo" in refused("image", "add", " ")

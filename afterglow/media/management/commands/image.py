@@ -27,6 +27,8 @@ class Command(BaseCommand):
         add.add_argument("--caption", default="", help="a few words about it")
 
     def handle(self, *args: Any, **options: Any) -> None:
+        if not options["file"].strip():
+            raise UserError("Give the file of the photo to add, for example: afterglow image add photo.jpg")
         owner = local_patient()
         session = fmt.session_option(owner, options["session"])
         caption = fmt.utf8_argument(options["caption"], "--caption")

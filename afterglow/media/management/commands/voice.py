@@ -29,6 +29,8 @@ class Command(BaseCommand):
         add.add_argument("--session", type=int, metavar="N", help="link it to session N of your course")
 
     def handle(self, *args: Any, **options: Any) -> None:
+        if not options["file"].strip():
+            raise UserError("Give the file of the recording to add, for example: afterglow voice add talk.m4a")
         owner = local_patient()
         session = fmt.session_option(owner, options["session"])
         try:
