@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import urllib.error
+import urllib.parse
 from datetime import date, timedelta
 
 import pytest
@@ -11,6 +13,9 @@ from afterglow.journal.models import CheckIn, Course, IntegrationAction, Session
 from afterglow.lib import dates
 from tests.cli.verbs import refused
 from tests.journal import course_factories as make
+from tests.vault.conftest import _initialised_template, cli_env, home, ok  # noqa: F401
+from tests.vault.conftest import run as run_cli
+from tests.webclient import serving
 
 SESSION = {"time": "09:30", "route": "nasal", "dose": "56 mg", "setting": "", "notes": ""}
 CHECKIN = {"mood": "6", "note": "Walked by the river"}
@@ -100,3 +105,17 @@ def test_the_cli_refuses_far_days_in_one_line(patient):
     assert TOO_EARLY in refused("checkin", "--mood", "5", "--date", "1899-12-31")
     assert "not happened yet" in refused("checkin", "--mood", "5", "--date", in_days(1))
     assert not Session.objects.exists() and not CheckIn.objects.exists()
+
+
+def test_the_served_app_refuses_far_days_and_still_draws_its_charts(home):  # noqa: F811  (the fixture imported above)
+    ok(run_cli(home, "session", "add", "--date", make.days_ago(3).isoformat()))
+    ok(run_cli(home, "measure", "phq9", "--answers", "1,1,1,1,1,1,1,1,0"))
+    before = ok(run_cli(home, "session", "list"))
+    with serving(cli_env(home)) as web:
+        for day in ("0001-01-01", "9999-12-31"):
+            fields = {"csrfmiddlewaretoken": web.token("/sessions/new"), **SESSION, "date": day}
+            with pytest.raises(urllib.error.HTTPError) as refused_page:
+                web.post("/sessions/new", urllib.parse.urlencode(fields).encode(), "application/x-www-form-urlencoded")
+            assert refused_page.value.code == 400
+        assert web.get("/measures/phq9/chart.svg").lstrip().startswith(b"<?xml")
+    assert ok(run_cli(home, "session", "list")) == before
