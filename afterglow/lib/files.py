@@ -57,22 +57,18 @@ def read_bounded(
 
 
 def _read_at_most(stream, limit: int, too_big: Callable[[int], str], path: Path, *, expected: int) -> bytes:  # type: ignore[no-untyped-def]
-    # A regular file is read into a buffer of its size at once; a pipe (or a file that grows
-    # while we read, or /proc's files that say 0) in chunks, stopping one chunk past the limit.
-    buffer = bytearray(min(expected, limit))
-    view = memoryview(buffer)
-    filled = 0
-    while filled < len(buffer):
-        count = stream.readinto(view[filled:])
-        if not count:
-            break
-        filled += count
-    view.release()
-    del buffer[filled:]
-    while chunk := stream.read(min(CHUNK, limit + 1 - len(buffer))):
-        buffer += chunk
+    # A regular file is read at once at its size, as Path.read_bytes would. A pipe (or a file that
+    # grows while we read, or /proc's files that say 0) goes on in chunks, stopping past the limit.
+    head = (stream.read(min(expected, limit)) if expected else b"") or b""
+    more = stream.read(1)
+    if not more:
+        return head
+    buffer = bytearray(head)
+    while more:
+        buffer += more
         if len(buffer) > limit:
             raise FileRefused(f"{path}: {too_big(len(buffer))}")
+        more = stream.read(min(CHUNK, limit + 1 - len(buffer)))
     # bytearray is a bytes-like value every reader here (BytesIO, Pillow, SQLite) takes as is;
     # converting would copy it and hold the file twice.
     return buffer  # type: ignore[return-value]
