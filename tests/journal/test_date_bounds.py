@@ -119,3 +119,8 @@ def test_the_served_app_refuses_far_days_and_still_draws_its_charts(home):  # no
             assert refused_page.value.code == 400
         assert web.get("/measures/phq9/chart.svg").lstrip().startswith(b"<?xml")
     assert ok(run_cli(home, "session", "list")) == before
+
+
+def test_the_due_day_input_says_its_range(client, patient):
+    body = client.get("/actions").content.decode()
+    assert f'min="{timezone.localdate().isoformat()}" max="{in_days(400)}"' in body
