@@ -79,3 +79,15 @@ def test_the_cli_says_so_in_one_line_with_exit_2(home: Path, content: str):
 def test_the_good_file_still_opens(home: Path):
     ok(run(home, "list"))
     assert keyfile.load(home / "keys.json").open_with_passphrase(PASSPHRASE)
+
+
+@pytest.mark.parametrize("make, reason", [
+    (lambda p: p.symlink_to("/dev/zero"), "device or other special file"),
+    (lambda p: p.write_bytes(b" " * 100_000), "far too large for a keys file"),
+])  # fmt: skip
+def test_a_device_or_huge_file_in_place_of_the_keys_is_named_not_read(home: Path, make, reason: str):
+    path = home / "keys.json"
+    path.unlink()
+    make(path)
+    with pytest.raises(KeysMissing, match=reason):
+        keyfile.load(path)
