@@ -85,3 +85,14 @@ def test_an_endless_pipe_is_refused_without_holding_more_than_the_limit(tmp_path
         tracemalloc.stop()
     writer.join(5)
     assert peak < LIMIT + 2 * CHUNK
+
+
+def test_preferences_in_a_device_or_pipe_are_read_as_none(tmp_path):
+    from afterglow.lib import config
+
+    zero = tmp_path / "config.toml"
+    zero.symlink_to("/dev/zero")  # used to be read without end by every page that shows crisis lines
+    assert config.read(zero) == {}
+    fifo = tmp_path / "other.toml"
+    os.mkfifo(fifo)  # used to wait for a writer forever
+    assert config.read(fifo) == {}
