@@ -103,3 +103,11 @@ def test_a_check_in_note_from_the_cli_has_the_web_forms_limit(patient):
 def test_an_empty_file_name_asks_for_one(patient):
     assert "Give the file of the recording" in refused("voice", "add", "")
     assert "Give the file of the photo" in refused("image", "add", " ")
+
+
+@pytest.mark.parametrize("host", ["", "999.1.1.1", "not a host"])
+def test_serve_refuses_a_host_it_cannot_listen_on_in_one_line(tmp_path, host):
+    command = [*AFTERGLOW, "serve", "--no-browser", "--host", host, "--port", str(free_port())]
+    result = subprocess.run(command, env=cli_env(tmp_path), capture_output=True, text=True, timeout=60)
+    assert result.returncode == 2 and "is not an address this computer can listen on" in result.stderr
+    assert len(result.stderr.strip().splitlines()) == 1

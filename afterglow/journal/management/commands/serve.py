@@ -65,9 +65,12 @@ class Command(BaseCommand):
             server = create_server(
                 application, host=options["host"], port=options["port"], threads=options["threads"], **_in_memory()
             )
+        except ValueError:  # waitress: a host that is no address or name it can resolve
+            fail(f"--host {options['host']!r} is not an address this computer can listen on (for example 127.0.0.1)")
         except OSError as exc:
             fail(f"cannot listen on {options['host']}:{options['port']} ({exc.strerror}); is Afterglow already running?")
-        url = f"http://{options['host']}:{listening_port(server, options['port'])}/"
+        host = f"[{options['host']}]" if ":" in options["host"] else options["host"]  # IPv6 goes in brackets in a URL
+        url = f"http://{host}:{listening_port(server, options['port'])}/"
         self.stdout.write(f"Afterglow is running at {url}  (Ctrl+C to stop)")
         self.stdout.flush()
         if not options["no_browser"] and _has_display():
