@@ -9,6 +9,10 @@ log = logging.getLogger("afterglow")
 
 
 def describe(exc: BaseException) -> str:
+    from afterglow.lib.env import BadEnvironment
+
+    if isinstance(exc, BadEnvironment):
+        return str(exc)
     text = str(exc).lower()
     if "file is not a database" in text:
         return "the journal could not be opened with this key (is the passphrase right?)"
