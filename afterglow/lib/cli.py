@@ -103,5 +103,23 @@ def glue_values(args: list[str], options: Sequence[str]) -> list[str]:
     return glued
 
 
+def ask_line(prompt: str, limit: int = 1000) -> str:
+    """One line typed (or piped) in answer to `prompt`; EOFError at the end of input.
+
+    `input()` reads a piped line to its end, so `< /dev/zero` grew without limit; a line
+    longer than `limit` is refused instead.
+    """
+    if sys.stdin.isatty():
+        return input(prompt)  # the terminal bounds a typed line itself
+    sys.stdout.write(prompt)
+    sys.stdout.flush()
+    line = sys.stdin.readline(limit + 1)
+    if not line:
+        raise EOFError
+    if len(line) > limit and not line.endswith("\n"):
+        raise UserError(f"an answer is at most {limit} characters; this input has a longer line")
+    return line.rstrip("\r\n")
+
+
 def fail(message: str) -> NoReturn:
     raise UserError(message)
