@@ -62,3 +62,17 @@ def test_from_a_terminal_a_refusal_is_one_line_and_exit_2(tmp_path):
 def test_it_refuses_a_device_instead_of_reading_it_without_end(patient):
     assert "device or other special file" in refused("image", "add", "/dev/zero")
     assert Picture.objects.count() == 0
+
+
+def test_it_takes_a_photo_from_a_pipe(patient, tmp_path):
+    import os
+    import threading
+
+    fifo = tmp_path / "photo-pipe"
+    os.mkfifo(fifo)
+    photo = jpeg_with_gps(800, 600)
+    writer = threading.Thread(target=fifo.write_bytes, args=(photo,), daemon=True)
+    writer.start()
+    assert "Added photo" in run("image", "add", str(fifo), "--caption", "through a pipe")
+    writer.join(5)
+    assert Picture.objects.get().caption == "through a pipe"
