@@ -24,10 +24,11 @@ def main(argv: list[str] | None = None) -> None:
         sys.stderr.write("\n")
         sys.exit(130)
     except Exception as exc:  # the last line of defence: never a traceback for a person
+        from afterglow.lib.env import BadEnvironment
         from afterglow.lib.errors import describe
 
         sys.stderr.write(f"afterglow: {describe(exc)}\n")
-        sys.exit(1)
+        sys.exit(2 if isinstance(exc, BadEnvironment) else 1)  # a variable set wrong is bad input
 
 
 if __name__ == "__main__":

@@ -5,7 +5,7 @@ from __future__ import annotations
 import secrets
 from pathlib import Path
 
-from afterglow.lib.env import data_home, database_from_url, envbool, envint, envstr
+from afterglow.lib.env import data_home, database_from_url, envbool, envint, envstr, time_zone_name
 
 BASE_DIR = Path(__file__).resolve().parent
 HOME = data_home()
@@ -120,7 +120,7 @@ PASSWORD_HASHERS = (
 )
 
 LANGUAGE_CODE = "en-us"
-TIME_ZONE = envstr("AFTERGLOW_TIME_ZONE") or envstr("TZ") or "UTC"
+TIME_ZONE = time_zone_name()
 USE_I18N = False
 USE_TZ = True
 
@@ -133,7 +133,7 @@ WHITENOISE_AUTOREFRESH = DEBUG
 # A 5 MB journal entry is already far beyond anything a person types; larger
 # bodies are refused before they reach a view. Media uploads set their own limit.
 DATA_UPLOAD_MAX_MEMORY_SIZE = 6 * 1024 * 1024
-ENTRY_MAX_CHARS = envint("AFTERGLOW_ENTRY_MAX_CHARS", 1_000_000)
+ENTRY_MAX_CHARS = envint("AFTERGLOW_ENTRY_MAX_CHARS", 1_000_000, low=1)
 
 # Uploaded voice notes and photos stay in memory on their way into the encrypted database:
 # never a temp file on disk. Each media view checks its own limit before reading the body.
@@ -147,8 +147,8 @@ TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
 
 # Vault (local mode): lock after this many idle minutes (0 = never), backups kept,
 # a daily backup while serving, and a trivial Argon2id cost for tests only.
-VAULT_IDLE_MINUTES = envint("AFTERGLOW_IDLE_MINUTES", 15)
-VAULT_BACKUPS_KEEP = envint("AFTERGLOW_BACKUPS_KEEP", 10)
+VAULT_IDLE_MINUTES = envint("AFTERGLOW_IDLE_MINUTES", 15, low=0, high=7 * 24 * 60)
+VAULT_BACKUPS_KEEP = envint("AFTERGLOW_BACKUPS_KEEP", 10, low=1, high=100_000)
 VAULT_AUTO_BACKUP = envbool("AFTERGLOW_AUTO_BACKUP", True)
 VAULT_KDF_FAST = envbool("AFTERGLOW_KDF_FAST", False)
 
@@ -175,7 +175,7 @@ CONTENT_SECURITY_POLICY = {
 
 CRISIS_REGION = envstr("AFTERGLOW_CRISIS_REGION")
 HOST = envstr("AFTERGLOW_HOST", "127.0.0.1")
-PORT = envint("AFTERGLOW_PORT", 8765)
+PORT = envint("AFTERGLOW_PORT", 8765, low=1, high=65535)
 
 LOGGING = {
     "version": 1,

@@ -11,6 +11,7 @@ from django.db.models import F, QuerySet
 from django.utils import timezone
 
 from afterglow.journal.models import Entry, IntegrationAction, Session
+from afterglow.lib import dates
 
 MAX_WHAT = 300
 
@@ -25,10 +26,13 @@ def clean_what(what: str) -> str:
 
 
 def check_due(due: date | None, today: date) -> date | None:
-    """A new action's due date: empty is fine, a day already gone is not."""
+    """A new action's due date: empty is fine, a day already gone is not, nor one years away."""
     if due is not None and due < today:
         raise ValidationError("That day has already passed. Choose today or a later day, or leave the date empty.")
-    return due
+    try:
+        return None if due is None else dates.check_planned(due, today)
+    except dates.DayOutOfRange as exc:
+        raise ValidationError(str(exc)) from None
 
 
 def create_action(

@@ -23,6 +23,7 @@ from django.utils import timezone
 
 from afterglow.journal.courses import NoSuchSession, session_by_number
 from afterglow.journal.models import Session
+from afterglow.lib import dates
 from afterglow.lib.cli import UserError
 
 
@@ -110,7 +111,8 @@ _DAY = re.compile(r"\d{4}-\d{2}-\d{2}")
 _CLOCK = re.compile(r"(\d{1,2}):(\d{2})")
 
 
-def parse_day(text: str, what: str = "--date") -> date:
+def parse_day(text: str, what: str = "--date", *, lived: bool = False) -> date:
+    """A YYYY-MM-DD day within the journal's range: lived days up to today, planned ones a year or so ahead."""
     text = text.strip()
     if not _DAY.fullmatch(text):
         raise UserError(f"{what} should look like 2025-03-14 (year-month-day), not {text!r}")
@@ -118,9 +120,11 @@ def parse_day(text: str, what: str = "--date") -> date:
         day = date.fromisoformat(text)
     except ValueError:
         raise UserError(f"{what} {text} is not a day on the calendar") from None
-    if not 1900 <= day.year <= 2200:
-        raise UserError(f"{what} {text} is too far from today to be right")
-    return day
+    rule = dates.check_lived if lived else dates.check_planned
+    try:
+        return rule(day, timezone.localdate())
+    except dates.DayOutOfRange as exc:
+        raise UserError(f"{what} {text}: {exc}") from None
 
 
 def parse_clock(text: str, what: str = "--time") -> time:
@@ -179,10 +183,23 @@ def read_text(stream: IO[bytes], max_chars: int, what: str = "the text on stdin"
         raise UserError(f"{what} is not UTF-8 (byte {exc.start + 1} cannot be read); convert it first") from None
 
 
+# SQLite counts with signed 64-bit numbers; a count past this many rows means "all of them".
+MAX_COUNT = 1_000_000_000
+
+
+def count_option(count: int, what: str, things: str) -> int:
+    """`-n`/`--limit`: 1 or more, and any huge number is as good as "all" (it used to overflow SQLite)."""
+    if count < 1:
+        raise UserError(f"{what} is how many {things} to show, so 1 or more")
+    return min(count, MAX_COUNT)
+
+
 def session_option(owner: Any, number: int | None) -> Session | None:
     """The session a `--session N` option names in the current course, None without one."""
     if number is None:
         return None
+    if not 1 <= number <= MAX_COUNT:
+        raise UserError(f"There is no session {number} in your current course.")
     try:
         return session_by_number(owner, number)
     except NoSuchSession as exc:

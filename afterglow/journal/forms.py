@@ -9,8 +9,9 @@ from typing import Any
 from django import forms
 from django.utils import timezone
 
-from afterglow.journal.checkins import check_day
+from afterglow.journal.checkins import NOTE_MAX_CHARS, check_day
 from afterglow.journal.models import CheckIn, Course, Programme, Route, Session
+from afterglow.lib import dates
 
 BAD_DATE = "That date does not exist on the calendar. Please check the day and month (YYYY-MM-DD)."
 BAD_TIME = "That time does not look right. Please write it as hours and minutes, for example 14:30."
@@ -34,9 +35,22 @@ def date_field(label: str, *, required: bool = True, missing: str = "Please give
     return forms.DateField(
         label=label,
         required=required,
-        widget=DateInput(),
+        widget=DateInput(attrs={"min": dates.EARLIEST.isoformat()}),
         error_messages={"invalid": BAD_DATE, "required": missing},
     )
+
+
+def planned_day(form: forms.BaseForm, name: str) -> Any:
+    """The day in `name`, held to the journal's range for planned days (1900 to a year or so ahead)."""
+    day = form.cleaned_data[name]
+    try:
+        return day if day is None else dates.check_planned(day, timezone.localdate())
+    except dates.DayOutOfRange as exc:
+        raise forms.ValidationError(str(exc)) from None
+
+
+def limit_planned(field: forms.Field) -> None:
+    field.widget.attrs["max"] = dates.latest_planned(timezone.localdate()).isoformat()
 
 
 def scale_field(label: str, low: int, high: int, *, required: bool) -> forms.TypedChoiceField:
@@ -75,6 +89,13 @@ class CourseForm(forms.ModelForm):
         }
         error_messages = {"title": {"max_length": "Please keep the name under %(limit_value)d characters."}}
 
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        limit_planned(self.fields["start_date"])
+
+    def clean_start_date(self) -> Any:
+        return planned_day(self, "start_date")
+
 
 class SessionForm(forms.ModelForm):
     """A session's date and time are two simple inputs; the model keeps one moment."""
@@ -112,6 +133,10 @@ class SessionForm(forms.ModelForm):
         else:
             self.initial.setdefault("date", timezone.localdate())
             self.initial.setdefault("time", time(10, 0))
+        limit_planned(self.fields["date"])
+
+    def clean_date(self) -> Any:
+        return planned_day(self, "date")
 
     def clean(self) -> dict[str, Any]:
         super().clean()
@@ -141,7 +166,7 @@ class CheckInForm(forms.Form):
     note = forms.CharField(
         label="Body and behaviour",
         required=False,
-        max_length=5000,
+        max_length=NOTE_MAX_CHARS,
         widget=forms.Textarea(attrs={"rows": 3}),
         help_text="Anything you noticed: aches, appetite, what you did, how you were with people.",
         error_messages={"max_length": "This note is long for a check-in; please keep it under %(limit_value)d characters."},

@@ -6,7 +6,9 @@ command turns it (and argparse's complaints) into that single line.
 
 from __future__ import annotations
 
+import argparse
 import sys
+from collections.abc import Callable, Sequence
 from typing import Any, NoReturn
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
@@ -19,6 +21,15 @@ class UserError(Exception):
 
 
 class OneLineParser(CommandParser):
+    # Options whose value may itself start with '-' (`--answers -,1,2`): argparse would take the value
+    # for an unknown option. A verb lists them with `takes_dash_values(parser, "--answers")`.
+    dash_values: tuple[str, ...] = ()
+
+    def parse_known_args(self, args: Sequence[str] | None = None, namespace: Any = None) -> Any:  # type: ignore[override]
+        if args is not None and self.dash_values:
+            args = glue_values(list(args), self.dash_values)
+        return super().parse_known_args(args, namespace)
+
     def error(self, message: str) -> NoReturn:
         if not self.called_from_command_line:
             raise CommandError(f"Error: {message}")  # call_command: let the caller see it
@@ -56,6 +67,58 @@ class Command(BaseCommand):
                 sys.stderr.write(f"afterglow: {exc}\n")
                 sys.exit(EXIT_BAD_INPUT)
             raise CommandError(str(exc), returncode=EXIT_BAD_INPUT) from exc
+
+
+def number_between(low: float, high: float, *, whole: bool = True) -> Callable[[str], float]:
+    """An argparse `type` that refuses, in words, what is not a number from `low` to `high`."""
+    kind = "a whole number" if whole else "a number"
+
+    def parse(text: str) -> float:
+        try:
+            value: float = int(text) if whole else float(text)
+        except ValueError:
+            raise argparse.ArgumentTypeError(f"{text!r} is not {kind} (from {low:g} to {high:g})") from None
+        if not low <= value <= high:  # NaN fails this too
+            raise argparse.ArgumentTypeError(f"{text} is outside {low:g} to {high:g}")
+        return value
+
+    parse.__name__ = kind  # argparse names the type in some messages
+    return parse
+
+
+def takes_dash_values(parser: CommandParser, *options: str) -> None:
+    parser.dash_values = options  # type: ignore[attr-defined]  # read once the class is OneLineParser
+
+
+def glue_values(args: list[str], options: Sequence[str]) -> list[str]:
+    """`--answers -,1` becomes `--answers=-,1`, which argparse reads as the option's value."""
+    glued: list[str] = []
+    rest = iter(args)
+    for arg in rest:
+        if arg in options:
+            value = next(rest, None)
+            glued.append(arg if value is None else f"{arg}={value}")
+        else:
+            glued.append(arg)
+    return glued
+
+
+def ask_line(prompt: str, limit: int = 1000) -> str:
+    """One line typed (or piped) in answer to `prompt`; EOFError at the end of input.
+
+    `input()` reads a piped line to its end, so `< /dev/zero` grew without limit; a line
+    longer than `limit` is refused instead.
+    """
+    if sys.stdin.isatty():
+        return input(prompt)  # the terminal bounds a typed line itself
+    sys.stdout.write(prompt)
+    sys.stdout.flush()
+    line = sys.stdin.readline(limit + 1)
+    if not line:
+        raise EOFError
+    if len(line) > limit and not line.endswith("\n"):
+        raise UserError(f"an answer is at most {limit} characters; this input has a longer line")
+    return line.rstrip("\r\n")
 
 
 def fail(message: str) -> NoReturn:

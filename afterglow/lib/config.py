@@ -11,13 +11,17 @@ import tomllib
 from pathlib import Path
 from typing import Any
 
+from afterglow.lib.files import FileRefused, read_bounded
+
 Scalar = str | bool | int
+MAX_BYTES = 64 * 1024
 
 
 def read(path: Path) -> dict[str, dict[str, Any]]:
     try:
-        raw = tomllib.loads(path.read_text(encoding="utf-8"))
-    except (FileNotFoundError, tomllib.TOMLDecodeError, UnicodeDecodeError):
+        # Preferences are a few lines; a device or a huge file in their place is read as no preferences.
+        raw = tomllib.loads(bytes(read_bounded(path, MAX_BYTES, str, pipes=False)).decode("utf-8"))
+    except (FileRefused, tomllib.TOMLDecodeError, UnicodeDecodeError):
         # A missing or hand-broken file means defaults; the app must still open.
         return {}
     return {name: body for name, body in raw.items() if isinstance(body, dict)}

@@ -9,8 +9,10 @@ from __future__ import annotations
 
 import io
 from collections.abc import Sequence
-from dataclasses import dataclass
-from datetime import datetime, timedelta
+from dataclasses import dataclass, replace
+from datetime import date, datetime, timedelta
+
+from afterglow.lib import dates
 
 INK = "#2b2f3a"
 MUTED = "#5d6473"
@@ -52,7 +54,16 @@ def chart_svg(series: Series, sessions: Sequence[tuple[datetime, int]] = (), *, 
     return out.getvalue()
 
 
+def _drawable(series: Series, sessions: Sequence[tuple[datetime, int]]) -> tuple[Series, list[tuple[datetime, int]]]:
+    """Only days a life can hold: a journal written before dates were bounded may keep a session in year 1
+    or 9999, which no axis can span (the table beside the chart still lists every number)."""
+    today = date.today()
+    points = [(when, total) for when, total in series.points if dates.plausible(when, today)]
+    return replace(series, points=points), [(when, number) for when, number in sessions if dates.plausible(when, today)]
+
+
 def _draw(axes, series: Series, sessions: Sequence[tuple[datetime, int]]) -> None:  # type: ignore[no-untyped-def]
+    series, sessions = _drawable(series, sessions)
     start, end = _span([when for when, _ in series.points], [when for when, _ in sessions])
     for i, (low, high, name) in enumerate(series.bands):
         axes.axhspan(low - 0.5 if low else 0, high + 0.5, color=BAND_FILL[i % 2], zorder=0, linewidth=0)

@@ -35,6 +35,8 @@ from typing import Any
 
 from django.conf import settings
 
+from afterglow.lib.files import FileRefused, read_bounded
+
 SHIPPED_DIR = Path(__file__).parent / "packs"
 SCHEMA = 1
 KINDS = ("intention", "stages", "programme", "practices")
@@ -115,9 +117,19 @@ class Library:
         return self.packs.get(pack_id)
 
 
+# A pack is a few kilobytes of text; a file dropped in the packs folder may be anything (even a device).
+PACK_MAX_BYTES = 2 * 1024 * 1024
+
+
+def _too_big(size: int) -> str:
+    return f"a pack file can be up to {PACK_MAX_BYTES // 1024 // 1024} MB; this one is larger"
+
+
 def load_pack(path: Path) -> Pack:
     try:
-        raw = tomllib.loads(path.read_text(encoding="utf-8"))
+        raw = tomllib.loads(bytes(read_bounded(path, PACK_MAX_BYTES, _too_big, what="pack file", pipes=False)).decode("utf-8"))
+    except FileRefused as exc:
+        raise PackError(str(exc)) from None
     except (tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
         raise PackError(f"{path}: not valid TOML ({exc})") from exc
     try:

@@ -20,12 +20,14 @@ from typing import Any
 
 from django.conf import settings
 
-from afterglow.vault import crypto, store
+from afterglow.lib.files import FileRefused, read_bounded
+from afterglow.vault import crypto, keyshape, store
 from afterglow.vault.errors import KeysMissing, WrongPassphrase, WrongRecoveryKey
 
 FORMAT = "afterglow-keys"
 CIPHER = "sqlcipher4-raw-key-hmac-sha256"
 VERSION = 1
+KEYS_MAX_BYTES = 64 * 1024
 PASSPHRASE_PURPOSE = "afterglow keys.json v1: data key under passphrase"
 RECOVERY_PURPOSE = "afterglow keys.json v1: data key under recovery key"
 
@@ -74,12 +76,12 @@ class KeyFile:
 
     @classmethod
     def from_json(cls, data: bytes) -> KeyFile:
-        doc = json.loads(data)
-        if doc.get("format") != FORMAT or doc.get("version") != VERSION:
-            raise ValueError("not an Afterglow keys file")
+        try:
+            doc = json.loads(data)
+        except (ValueError, RecursionError):  # not JSON (or not UTF-8); a deep nest is not JSON we wrote either
+            raise keyshape.Damaged("it is not readable JSON") from None
+        keyshape.check(doc, FORMAT, VERSION)
         kdf = doc["kdf"]
-        if kdf.get("name") != "argon2id":
-            raise ValueError("unknown key derivation")
         params = crypto.KdfParams(int(kdf["time_cost"]), int(kdf["memory_kib"]), int(kdf["parallelism"]), float(kdf["seconds"]))
         recovery = doc["recovery"]
         return cls(
@@ -113,13 +115,18 @@ def exists(path: Path | None = None) -> bool:
 def load(path: Path | None = None) -> KeyFile:
     path = path or store.keys_path()
     try:
-        data = path.read_bytes()
-    except FileNotFoundError:
-        raise KeysMissing(_missing_message()) from None
-    except OSError as exc:
-        raise KeysMissing(f"Afterglow cannot read {path} ({exc.strerror}).") from exc
+        # A keys file is about 1 kB; a device or a huge file in its place is damage, not keys.
+        data = read_bounded(path, KEYS_MAX_BYTES, lambda _size: "far too large for a keys file", what="keys file", pipes=False)
+    except FileRefused as exc:
+        if not path.exists() and not path.is_symlink():
+            raise KeysMissing(_missing_message()) from None
+        why = f"Afterglow cannot read {exc}; the journal cannot be opened."
+        raise KeysMissing(f"{why} Restore keys.json from a backup.") from None
     try:
         return KeyFile.from_json(data)
+    except keyshape.Damaged as exc:
+        why = f"{path} is damaged ({exc}), so the journal cannot be opened."
+        raise KeysMissing(f"{why} Restore keys.json from a backup.") from None
     except (ValueError, KeyError, TypeError) as exc:
         raise KeysMissing(f"{path} is damaged, so the journal cannot be opened. Restore keys.json from a backup.") from exc
 

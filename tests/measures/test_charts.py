@@ -34,3 +34,11 @@ def test_it_has_no_script_and_refers_to_no_other_host():
 def test_it_draws_a_cutoff_and_copes_with_no_points_yet():
     svg = chart_svg(Series("PCL-5", 80, [], cutoff=33))
     assert "<!-- cut-off 33 -->" in svg
+
+
+def test_days_no_life_holds_are_left_off_the_axis_and_the_rest_is_drawn():
+    far = Series("PHQ-9", 27, [(datetime(1, 1, 1), 3), *PHQ9.points, (datetime(9999, 12, 31, 23, 59), 4)])
+    svg = chart_svg(far, [(datetime(1, 1, 1), 1), *SESSIONS, (datetime(9999, 12, 31), 9)])
+    for label in ("S1", "S2", "18", "11", "6"):
+        assert f"<!-- {label} -->" in svg
+    assert "<!-- S9 -->" not in svg and "<!-- 3 -->" not in svg

@@ -1,5 +1,7 @@
 from __future__ import annotations
 
+import io
+
 import pytest
 
 from afterglow.measures.models import MeasureResponse
@@ -46,8 +48,7 @@ def test_bad_answers_are_refused_in_one_line(patient, answers, words):
 
 
 def test_it_asks_item_by_item_and_asks_again_after_a_bad_answer(patient, monkeypatch):
-    replies = iter(["1", "9", "2", "", "0", "0", "0", "0", "0", "3"])
-    monkeypatch.setattr("builtins.input", lambda prompt="": next(replies))
+    monkeypatch.setattr("sys.stdin", io.StringIO("1\n9\n2\n\n0\n0\n0\n0\n0\n3\n"))
     out = run("measure", "phq9")
     assert "takes an answer from 0 to 3, not “9”" in out
     assert MeasureResponse.objects.get().answers == {"1": 1, "2": 2, "4": 0, "5": 0, "6": 0, "7": 0, "8": 0, "9": 3}
@@ -89,3 +90,9 @@ def test_a_low_total_with_item_9_above_zero_is_not_called_remission(patient):
     assert "remission" not in out
     assert "Talk to your clinician" in out
     assert "remission" in run("measure", "phq9", "--answers", "0,0,0,0,0,0,0,1,0")
+
+
+def test_an_endless_line_on_stdin_is_refused_not_read_forever(patient, monkeypatch):
+    monkeypatch.setattr("sys.stdin", io.StringIO("0" * 5000))  # `< /dev/zero` used to grow without limit
+    assert "at most 1000 characters" in refused("measure", "gad7")
+    assert not MeasureResponse.objects.exists()

@@ -33,7 +33,7 @@ def test_it_refuses_what_is_not_a_photo_and_stores_nothing(patient, tmp_path):
     huge = tmp_path / "huge.png"
     huge.write_bytes(encoded(Image.new("L", (8000, 5001)), "PNG", optimize=True))
     assert "40 megapixels" in refused("image", "add", str(huge))
-    assert "There is no file" in refused("image", "add", str(tmp_path / "missing.jpg"))
+    assert "no such file" in refused("image", "add", str(tmp_path / "missing.jpg"))
     assert "folder" in refused("image", "add", str(tmp_path))
     assert Picture.objects.count() == 0 and Entry.objects.count() == 0
 
@@ -57,3 +57,22 @@ def test_from_a_terminal_a_refusal_is_one_line_and_exit_2(tmp_path):
     done = subprocess.run(command, env=cli_env(home), capture_output=True, text=True, timeout=60)
     assert done.returncode == 2
     assert done.stderr.count("\n") == 1 and done.stderr.startswith("afterglow: ") and "Traceback" not in done.stderr
+
+
+def test_it_refuses_a_device_instead_of_reading_it_without_end(patient):
+    assert "device or other special file" in refused("image", "add", "/dev/zero")
+    assert Picture.objects.count() == 0
+
+
+def test_it_takes_a_photo_from_a_pipe(patient, tmp_path):
+    import os
+    import threading
+
+    fifo = tmp_path / "photo-pipe"
+    os.mkfifo(fifo)
+    photo = jpeg_with_gps(800, 600)
+    writer = threading.Thread(target=fifo.write_bytes, args=(photo,), daemon=True)
+    writer.start()
+    assert "Added photo" in run("image", "add", str(fifo), "--caption", "through a pipe")
+    writer.join(5)
+    assert Picture.objects.get().caption == "through a pipe"

@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 
 from tests.media.speech import MIN_OVERLAP, SENTENCE, encode, overlap
-from tests.vault.conftest import cli_env, ok, run
+from tests.vault.conftest import AFTERGLOW, cli_env, ok, run
 
 
 @pytest.mark.parametrize("ext", ["wav", "webm", "mp3"])
@@ -76,3 +76,36 @@ def test_the_worker_runs_the_waiting_jobs(home: Path, tmp_path, speech_wav):
     assert ok(run(home, "worker", "--once")).strip() == "Ran 1 job."
     assert overlap(SENTENCE, json.loads(ok(run(home, "list", "--json")))[0]["text"]) >= MIN_OVERLAP
     assert ok(run(home, "worker", "--once")).strip() == "Ran 0 jobs."
+
+
+def test_voice_add_refuses_a_device_at_once(home):
+    result = run(home, "voice", "add", "/dev/zero")  # it used to read until the kernel stopped it
+    assert result.returncode == 2 and "device or other special file" in result.stderr
+    assert len(result.stderr.strip().splitlines()) == 1
+
+
+def test_voice_add_takes_a_recording_from_a_pipe(home, speech_wav):
+    result = subprocess.run(
+        [*AFTERGLOW, "voice", "add", "/dev/stdin"], input=speech_wav, env=cli_env(home), capture_output=True, timeout=120
+    )
+    assert result.returncode == 0, result.stderr
+    assert b"Added voice note" in result.stdout
+
+
+# Run the verb in a child of a small Python wrapper, so its peak memory is its own.
+PEAK_OF_CHILD = (
+    "import resource, subprocess, sys; subprocess.run(sys.argv[1:]); "
+    "print(resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss)"
+)
+
+
+def test_voice_add_refuses_a_pipe_past_the_limit_without_holding_it(home):
+    # 400 MB of zeros in a pipe: read whole, it used to need more than that in memory.
+    wrapper = [sys.executable, "-c", PEAK_OF_CHILD, *AFTERGLOW, "voice", "add", "/dev/stdin"]
+    feeder = subprocess.Popen(["head", "-c", "400M", "/dev/zero"], stdout=subprocess.PIPE)
+    result = subprocess.run(wrapper, stdin=feeder.stdout, env=cli_env(home), capture_output=True, text=True, timeout=120)
+    feeder.stdout.close()
+    feeder.wait()
+    assert "larger than 200 MB" in result.stderr and "Traceback" not in result.stderr
+    peak_mb = int(result.stdout.strip()) / 1024
+    assert peak_mb < 360, f"peak {peak_mb:.0f} MB"

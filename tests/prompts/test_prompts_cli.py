@@ -35,3 +35,13 @@ def test_check_names_a_broken_pack_file_and_exits_2(settings, tmp_path):
 def test_an_unknown_pack_is_one_clear_line():
     with pytest.raises(CommandError, match="no pack called 'nope'"):
         run("nope")
+
+
+@pytest.mark.parametrize("make", [lambda p: p.symlink_to("/dev/zero"), lambda p: __import__("os").mkfifo(p)])
+def test_check_names_a_device_or_pipe_in_the_packs_folder_instead_of_reading_it(settings, tmp_path, make):
+    settings.HOME = tmp_path
+    (tmp_path / "packs").mkdir()
+    make(tmp_path / "packs" / "odd.toml")  # /dev/zero used to be read without end; a pipe waited forever
+    with pytest.raises(CommandError, match=r"odd\.toml: this is a device or other special file") as exc:
+        run("--check")
+    assert exc.value.returncode == 2

@@ -66,3 +66,11 @@ def when(value: Any, fmt: str) -> str:
         return value.isoformat()
     pattern = _strftime_pattern(fmt)
     return value.strftime(pattern) if pattern is not None else date_filter(value, fmt)
+
+
+@register.filter
+def latest_planned(today: Any) -> str:
+    """`max` of a date input for planned days (an action's due day): the journal's shared day range."""
+    from afterglow.lib.dates import latest_planned as latest
+
+    return latest(today).isoformat() if today else ""

@@ -13,6 +13,7 @@ from django.utils import timezone
 from afterglow.journal.checkins import checkin_for, save_checkin
 from afterglow.journal.forms import CheckInForm
 from afterglow.journal.models import CheckIn
+from afterglow.lib import dates
 
 RECENT_DAYS = 7
 
@@ -42,13 +43,12 @@ def checkin(request: HttpRequest) -> HttpResponse:
 
 
 def _day_param(raw: str | None) -> date:
-    """The day asked for in the link, when it is a real day not in the future; otherwise today."""
+    """The day asked for in the link, when it is a real day a check-in can be about; otherwise today."""
     today = timezone.localdate()
     try:
-        day = date.fromisoformat(raw or "")
-    except ValueError:
+        return dates.check_lived(date.fromisoformat(raw or ""), today)
+    except ValueError:  # not a day, or DayOutOfRange
         return today
-    return day if day <= today else today
 
 
 def _saved_message(day: date, created: bool) -> str:

@@ -27,7 +27,7 @@ class Command(BaseCommand):
         parser.add_argument("--date", help="the day, YYYY-MM-DD (default: today)")
 
     def handle(self, *args: Any, **options: Any) -> None:
-        day = fmt.parse_day(options["date"]) if options["date"] else timezone.localdate()
+        day = fmt.parse_day(options["date"], lived=True) if options["date"] else timezone.localdate()
         mood = fmt.parse_whole(options["mood"], 1, 10, "--mood")
         if mood is None:  # argparse requires --mood; this keeps the type honest
             raise UserError("--mood is needed: 1 (very low) to 10 (very good)")

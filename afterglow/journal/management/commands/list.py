@@ -11,7 +11,6 @@ from afterglow.journal import cli_format as fmt
 from afterglow.journal.access import local_patient
 from afterglow.journal.models import Entry
 from afterglow.lib.cli import Command as BaseCommand
-from afterglow.lib.cli import UserError
 
 DEFAULT_COUNT = 10
 # Enough text for one line; an entry may be a megabyte and only its start is shown.
@@ -28,9 +27,8 @@ class Command(BaseCommand):
         parser.add_argument("--json", action="store_true", help="machine-readable output, with the full text")
 
     def handle(self, *args: Any, **options: Any) -> None:
-        if options["n"] < 1:
-            raise UserError("-n is how many entries to show, so 1 or more")
-        rows = newest_entries(local_patient(), options["n"], session_number=options["session"], full_text=options["json"])
+        count = fmt.count_option(options["n"], "-n", "entries")
+        rows = newest_entries(local_patient(), count, session_number=options["session"], full_text=options["json"])
         if options["json"]:
             self.stdout.write(fmt.dump_json([_as_json(row) for row in rows]))
         elif rows:

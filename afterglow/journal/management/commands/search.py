@@ -27,11 +27,10 @@ class Command(BaseCommand):
         query = fmt.utf8_argument(" ".join(options["query"]), "the search")
         if not match_expression(query):
             raise UserError("Give at least one word to search for")
-        if options["limit"] < 1:
-            raise UserError("--limit is how many results to show, so 1 or more")
+        limit = fmt.count_option(options["limit"], "--limit", "results")
         marks = fmt.BOLD if not options["json"] and fmt.wants_colour(self.stdout) else PLAIN_MARKS
         try:
-            hits = search(local_patient(), query, options["limit"], marks=marks)
+            hits = search(local_patient(), query, limit, marks=marks)
         except SearchUnavailable as exc:
             raise UserError(str(exc)) from None
         if options["json"]:

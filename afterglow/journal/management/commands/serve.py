@@ -12,7 +12,7 @@ from django.core.management import call_command
 from django.core.management.base import CommandParser
 
 from afterglow.lib.cli import Command as BaseCommand
-from afterglow.lib.cli import fail
+from afterglow.lib.cli import fail, number_between
 from afterglow.vault.background import start as start_vault_background
 from afterglow.vault.session import unlock_for_serve
 
@@ -25,6 +25,15 @@ def _in_memory() -> dict[str, int]:
     return {"inbuf_overflow": limit, "outbuf_overflow": limit, "max_request_body_size": limit}
 
 
+def listening_port(server: Any, asked: int) -> int:
+    """The port the socket is bound to, as the kernel says: the URL printed must be the one that answers."""
+    port = getattr(server, "effective_port", None)
+    if port is None:  # several sockets (a name with IPv4 and IPv6 addresses): the first one's
+        listening = getattr(server, "effective_listen", None) or [(None, asked)]
+        port = listening[0][1]
+    return int(port)
+
+
 def _has_display() -> bool:
     return bool(os.environ.get("DISPLAY") or os.environ.get("WAYLAND_DISPLAY")) or os.name == "nt"
 
@@ -35,11 +44,11 @@ class Command(BaseCommand):
 
     def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument("--host", default=settings.HOST)
-        parser.add_argument("--port", type=int, default=settings.PORT)
+        parser.add_argument("--port", type=number_between(1, 65535), default=str(settings.PORT), help="1 to 65535")
         parser.add_argument("--no-browser", action="store_true", help="do not open a browser window")
         # Few threads: pages are short CPU work under one GIL, so more threads only stretch each
         # other's time (20 paced clients on 2 cores: p95 ~60 ms with 2 threads, ~90 ms with 8).
-        parser.add_argument("--threads", type=int, default=2)
+        parser.add_argument("--threads", type=number_between(1, 64), default=2)
 
     def handle(self, *args: Any, **options: Any) -> None:
         from waitress import create_server
@@ -56,9 +65,12 @@ class Command(BaseCommand):
             server = create_server(
                 application, host=options["host"], port=options["port"], threads=options["threads"], **_in_memory()
             )
+        except ValueError:  # waitress: a host that is no address or name it can resolve
+            fail(f"--host {options['host']!r} is not an address this computer can listen on (for example 127.0.0.1)")
         except OSError as exc:
             fail(f"cannot listen on {options['host']}:{options['port']} ({exc.strerror}); is Afterglow already running?")
-        url = f"http://{options['host']}:{options['port']}/"
+        host = f"[{options['host']}]" if ":" in options["host"] else options["host"]  # IPv6 goes in brackets in a URL
+        url = f"http://{host}:{listening_port(server, options['port'])}/"
         self.stdout.write(f"Afterglow is running at {url}  (Ctrl+C to stop)")
         self.stdout.flush()
         if not options["no_browser"] and _has_display():

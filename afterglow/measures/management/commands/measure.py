@@ -9,7 +9,7 @@ from django.core.management.base import CommandParser
 
 from afterglow.journal.access import local_patient
 from afterglow.lib.cli import Command as BaseCommand
-from afterglow.lib.cli import UserError
+from afterglow.lib.cli import UserError, ask_line, takes_dash_values
 from afterglow.measures import meaning, responses
 from afterglow.measures.instruments import Instrument, instruments
 from afterglow.measures.scoring import AnswerError, clean_answers
@@ -25,6 +25,7 @@ class Command(BaseCommand):
     def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument("instrument", choices=list(instruments()), help="which questionnaire")
         parser.add_argument("--answers", help="one answer per question, comma-separated (e.g. 0,1,2,…); '-' skips one")
+        takes_dash_values(parser, "--answers")
 
     def handle(self, *args: Any, **options: Any) -> None:
         instrument = instruments()[options["instrument"]]
@@ -61,7 +62,7 @@ class Command(BaseCommand):
     def _ask_one(self, instrument: Instrument, number: int, text: str) -> int | None:
         while True:
             try:
-                raw = input(f"{number}. {text}: ")
+                raw = ask_line(f"{number}. {text}: ")
             except EOFError:
                 return None
             try:

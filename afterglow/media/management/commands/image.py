@@ -11,8 +11,9 @@ from afterglow.journal import cli_format as fmt
 from afterglow.journal.access import local_patient
 from afterglow.lib.cli import Command as BaseCommand
 from afterglow.lib.cli import OneLineParser, UserError
+from afterglow.lib.files import FileRefused, read_bounded
 from afterglow.media import pictures
-from afterglow.media.photos import PhotoError, check_size, process_photo
+from afterglow.media.photos import MAX_BYTES, PhotoError, process_photo
 
 
 class Command(BaseCommand):
@@ -26,6 +27,8 @@ class Command(BaseCommand):
         add.add_argument("--caption", default="", help="a few words about it")
 
     def handle(self, *args: Any, **options: Any) -> None:
+        if not options["file"].strip():
+            raise UserError("Give the file of the photo to add, for example: afterglow image add photo.jpg")
         owner = local_patient()
         session = fmt.session_option(owner, options["session"])
         caption = fmt.utf8_argument(options["caption"], "--caption")
@@ -41,13 +44,14 @@ class Command(BaseCommand):
 
 
 def read_photo(path: Path) -> bytes:
-    """The file's bytes, after checking its size without reading it."""
+    """The photo's bytes: a regular file or a pipe, refused past the size limit without holding more."""
     try:
-        if path.is_dir():
-            raise UserError(f"{path} is a folder, not a photo")
-        check_size(path.stat().st_size)
-        return path.read_bytes()
-    except FileNotFoundError:
-        raise UserError(f"There is no file {path}") from None
-    except PermissionError:
-        raise UserError(f"{path} cannot be read (permission denied)") from None
+        return read_bounded(path, MAX_BYTES, _too_big, what="photo")
+    except FileRefused as exc:
+        raise UserError(str(exc)) from None
+
+
+def _too_big(size: int) -> str:
+    # From a pipe the size is only "past the limit", so the message does not claim a figure.
+    most = MAX_BYTES // 1024 // 1024
+    return f"this is more than {most} MB; photos can be up to {most} MB. A smaller copy will do."

@@ -12,6 +12,7 @@ from afterglow.journal import cli_format as fmt
 from afterglow.journal.access import local_patient
 from afterglow.lib.cli import Command as BaseCommand
 from afterglow.lib.cli import OneLineParser, UserError
+from afterglow.lib.files import FileRefused, read_bounded
 from afterglow.media.voice import audio, jobs, notes
 from afterglow.media.voice.models import VoiceNote
 
@@ -28,6 +29,8 @@ class Command(BaseCommand):
         add.add_argument("--session", type=int, metavar="N", help="link it to session N of your course")
 
     def handle(self, *args: Any, **options: Any) -> None:
+        if not options["file"].strip():
+            raise UserError("Give the file of the recording to add, for example: afterglow voice add talk.m4a")
         owner = local_patient()
         session = fmt.session_option(owner, options["session"])
         try:
@@ -51,17 +54,11 @@ class Command(BaseCommand):
 
 
 def read_file(path: Path) -> bytes:
+    """The recording's bytes: a regular file or a pipe, refused past the size limit without holding more."""
     try:
-        size = path.stat().st_size
-        if size > audio.MAX_BYTES:
-            raise UserError(f"{path}: {audio.too_big_message()}")
-        return path.read_bytes()
-    except FileNotFoundError:
-        raise UserError(f"{path}: no such file") from None
-    except IsADirectoryError:
-        raise UserError(f"{path}: this is a folder, not a recording") from None
-    except PermissionError:
-        raise UserError(f"{path}: permission denied") from None
+        return read_bounded(path, audio.MAX_BYTES, lambda _size: audio.too_big_message(), what="recording")
+    except FileRefused as exc:
+        raise UserError(str(exc)) from None
 
 
 class ProgressBar:

@@ -11,6 +11,7 @@ from typing import Any
 from django.core.management.base import CommandParser
 
 from afterglow.lib.cli import Command as BaseCommand
+from afterglow.lib.cli import number_between
 from afterglow.media.voice.worker import QueueWorker
 
 
@@ -19,7 +20,9 @@ class Command(BaseCommand):
 
     def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument("--once", action="store_true", help="run the jobs waiting now, then stop")
-        parser.add_argument("--interval", type=float, default=1.0, help="seconds between looks at the queue (1)")
+        parser.add_argument(
+            "--interval", type=number_between(0.1, 3600, whole=False), default=1.0, help="seconds between looks at the queue (1)"
+        )
 
     def handle(self, *args: Any, **options: Any) -> None:
         worker = QueueWorker(interval=max(0.1, options["interval"]))
