@@ -146,11 +146,11 @@ FILE_UPLOAD_MAX_MEMORY_SIZE = MEDIA_MAX_UPLOAD_BYTES + 1024 * 1024
 TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
 
 # Vault (local mode): lock after this many idle minutes (0 = never), backups kept,
-# a daily backup while serving, and a trivial Argon2id cost for tests only.
+# a daily backup while serving. The Argon2id cost is fixed in afterglow/vault/crypto.py and no
+# environment variable lowers it (only tests/settings_test.py, which the product never loads).
 VAULT_IDLE_MINUTES = envint("AFTERGLOW_IDLE_MINUTES", 15)
 VAULT_BACKUPS_KEEP = envint("AFTERGLOW_BACKUPS_KEEP", 10)
 VAULT_AUTO_BACKUP = envbool("AFTERGLOW_AUTO_BACKUP", True)
-VAULT_KDF_FAST = envbool("AFTERGLOW_KDF_FAST", False)
 
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "no-referrer"
