@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import json
 import os
+import unicodedata
 from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime
 from pathlib import Path
@@ -70,11 +71,17 @@ class Opened:
 
 
 class Keks:
-    """The passphrase's keys for each (salt, cost) met, derived once: NFC form first, then as typed."""
+    """The passphrase's keys for each (salt, cost) met, each derived once.
+
+    NFC first (what every key file is written with now); then, for key files written before,
+    the passphrase as typed and its NFD form, so a journal made on a keyboard that sends
+    e + accent still opens when é arrives as one code point. Only a passphrase with such
+    characters has more than one form.
+    """
 
     def __init__(self, passphrase: str) -> None:
         nfc = crypto.normalise(passphrase)
-        self.forms = [nfc] if nfc == passphrase else [nfc, passphrase]
+        self.forms = list(dict.fromkeys([nfc, passphrase, unicodedata.normalize("NFD", passphrase)]))
         self._cache: dict[tuple[bytes, crypto.KdfParams, str], bytes] = {}
 
     def get(self, salt: bytes, params: crypto.KdfParams, form: str) -> bytes:
