@@ -127,6 +127,13 @@ def _rekey_file(path: Path, old: bytes, new: bytes) -> None:
         raise KeysMissing("The journal did not open with its new key after re-keying; please run the re-key again.")
 
 
+def require_journal() -> Path:
+    journal = store.journal_path()
+    if not journal.is_file():
+        raise KeysMissing(f"There is no journal.db in {journal.parent} to give a new key; nothing was changed.")
+    return journal
+
+
 def rekey(
     keys: keyfile.KeyFile, old_key: bytes, new_passphrase: str, open_backup: Callable[[keyfile.KeyFile], bytes | None]
 ) -> tuple[bytes, str, Rewrapped]:
@@ -136,6 +143,7 @@ def rekey(
     `open_backup` opens a backup's keys file with the secret the caller checked.
     Returns the new data key, the recovery key to show, and what became of the backups' keys.
     """
+    journal = require_journal()
     new_key = os.urandom(crypto.KEY_BYTES)
     raw_recovery = crypto.new_recovery_key()
     lock = keyfile.PassphraseLock.new(new_passphrase)
@@ -143,7 +151,7 @@ def rekey(
     pending = keys.locked_by(lock, new_key, previous_key=old_key).with_recovery(recovery, new_key, previous_key=old_key)
     keyfile.save(pending)
     with store.friendly_io():
-        _rekey_file(store.journal_path(), old_key, new_key)
+        _rekey_file(journal, old_key, new_key)
     keyfile.save(replace(pending, previous=None))
     old_backups = rewrap_backups(open_backup, lock, recovery)
     return new_key, crypto.format_recovery_key(raw_recovery), old_backups

@@ -278,6 +278,7 @@ def rekey_journal(current: str, new: str) -> tuple[str, rekey.Rewrapped]:
     keks = keyfile.Keks(current)
     keys, old_key = rekey.settle(keys, keys.opened_by(keks))
     with store.friendly_io():
+        rekey.require_journal()
         _check_key_fits(old_key)
     was_open = is_unlocked()
     lock()  # every connection closes: each page of the file is about to change key
