@@ -44,6 +44,17 @@ class KdfParams:
 # busy computer can never make a journal weaker. Why these figures: docs/privacy.md.
 PARAMS = KdfParams(time_cost=3, memory_kib=64 * 1024, parallelism=4)
 
+def raised(old: KdfParams, floor: KdfParams) -> KdfParams:
+    """At least `floor` in each parameter, and never less work than `old` (passes × memory).
+
+    A journal tuned on a quiet machine before (32 MiB, up to ~19 passes) moves to 64 MiB with
+    as many passes as keep its old work, so raising the memory never lowers its total cost.
+    """
+    memory = max(old.memory_kib, floor.memory_kib)
+    passes = max(floor.time_cost, -(-old.time_cost * old.memory_kib // memory))
+    return KdfParams(passes, memory, floor.parallelism)
+
+
 # Only the test settings (tests/settings_test.py) ask for this: the same algorithm at a trivial cost.
 FAST_PARAMS = KdfParams(time_cost=1, memory_kib=1024, parallelism=1)
 

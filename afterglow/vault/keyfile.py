@@ -47,8 +47,10 @@ class PassphraseLock:
     kek: bytes
 
     @classmethod
-    def new(cls, passphrase: str) -> PassphraseLock:
-        params, salt = current_params(), os.urandom(16)
+    def new(cls, passphrase: str, raising: crypto.KdfParams | None = None) -> PassphraseLock:
+        """Today's cost, or for a journal that had `raising` before, never less than that."""
+        params = crypto.raised(raising, current_params()) if raising else current_params()
+        salt = os.urandom(16)
         return cls(params, salt, crypto.derive(crypto.normalise(passphrase), salt, params))
 
 
@@ -130,8 +132,8 @@ class KeyFile:
         return self.opened_with_recovery(recovery_text).data_key
 
     def with_passphrase(self, data_key: bytes, passphrase: str) -> KeyFile:
-        """Re-wrap the same data key under a new passphrase (fresh salt, today's fixed cost)."""
-        return self.locked_by(PassphraseLock.new(passphrase), data_key)
+        """Re-wrap the same data key under a new passphrase (fresh salt, today's fixed cost or more)."""
+        return self.locked_by(PassphraseLock.new(passphrase, self.params), data_key)
 
     def locked_by(self, lock: PassphraseLock, data_key: bytes, previous_key: bytes | None = None) -> KeyFile:
         wrapped = crypto.wrap(lock.kek, data_key, PASSPHRASE_PURPOSE)

@@ -146,7 +146,7 @@ def rekey(
     journal = require_journal()
     new_key = os.urandom(crypto.KEY_BYTES)
     raw_recovery = crypto.new_recovery_key()
-    lock = keyfile.PassphraseLock.new(new_passphrase)
+    lock = keyfile.PassphraseLock.new(new_passphrase, keys.params)
     recovery = keyfile.RecoveryLock.new(raw_recovery)
     pending = keys.locked_by(lock, new_key, previous_key=old_key).with_recovery(recovery, new_key, previous_key=old_key)
     keyfile.save(pending)

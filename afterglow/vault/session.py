@@ -114,7 +114,7 @@ def _strengthen(keys: keyfile.KeyFile, data_key: bytes, passphrase: str, keks: k
     keys.json was written with a weaker cost (tuned by timing before, or by an older version), or
     the passphrase opened it only as typed, not in NFC. The backups' keys files come along.
     """
-    lock = keyfile.PassphraseLock.new(passphrase)
+    lock = keyfile.PassphraseLock.new(passphrase, keys.params)
     # A read-only data folder must not stop an unlock; the next unlock tries again.
     with contextlib.suppress(VaultError):
         keyfile.save(keys.locked_by(lock, data_key))
@@ -258,7 +258,7 @@ def change_passphrase(old: str, new: str) -> rekey.Rewrapped:
     keys = keyfile.load()
     keks = keyfile.Keks(old)
     keys, data_key = rekey.settle(keys, keys.opened_by(keks))
-    lock = keyfile.PassphraseLock.new(new)
+    lock = keyfile.PassphraseLock.new(new, keys.params)
     keyfile.save(keys.locked_by(lock, data_key))
     return rekey.rewrap_backups(rekey.by_passphrase(keks), lock)
 
@@ -266,7 +266,7 @@ def change_passphrase(old: str, new: str) -> rekey.Rewrapped:
 def recover(recovery_text: str, new: str, *, migrate: bool = True) -> None:
     keys = keyfile.load()
     keys, data_key = rekey.settle(keys, keys.opened_with_recovery(recovery_text))
-    lock = keyfile.PassphraseLock.new(new)
+    lock = keyfile.PassphraseLock.new(new, keys.params)
     keyfile.save(keys.locked_by(lock, data_key))
     rekey.rewrap_backups(rekey.by_recovery(recovery_text), lock)
     open_journal(data_key, migrate=migrate)

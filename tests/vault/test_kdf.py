@@ -112,3 +112,14 @@ def test_a_new_passphrase_and_its_repetition_may_differ_in_normal_form_only():
     session.check_new_passphrase(CAFE_NFC, CAFE_NFD)
     with pytest.raises(Exception, match="not the same"):
         session.check_new_passphrase(CAFE_NFC, CAFE_NFC + "!")
+
+
+def test_raising_an_old_cost_never_lowers_its_work():
+    floor = crypto.PARAMS
+    busy = crypto.KdfParams(time_cost=2, memory_kib=32 * 1024, parallelism=2)  # tuned while the machine was busy
+    quiet = crypto.KdfParams(time_cost=19, memory_kib=32 * 1024, parallelism=2)  # tuned on a quiet one
+    assert busy.weaker_than(floor) and quiet.weaker_than(floor) and not floor.weaker_than(floor)
+    assert crypto.raised(busy, floor) == floor
+    up = crypto.raised(quiet, floor)
+    assert up.memory_kib == 64 * 1024 and up.time_cost * up.memory_kib >= quiet.time_cost * quiet.memory_kib
+    assert up.time_cost == 10 and up.parallelism == floor.parallelism
