@@ -44,6 +44,7 @@ class KdfParams:
 # busy computer can never make a journal weaker. Why these figures: docs/privacy.md.
 PARAMS = KdfParams(time_cost=3, memory_kib=64 * 1024, parallelism=4)
 
+
 def raised(old: KdfParams, floor: KdfParams) -> KdfParams:
     """At least `floor` in each parameter, and never less work than `old` (passes × memory).
 

@@ -32,6 +32,22 @@ class Rewrapped:
     done: list[Path]
     left: list[Path]  # keys files the old secret does not open (an older passphrase, another journal, damaged)
 
+    def sentences(self, *, rekeyed: bool) -> list[str]:
+        """What became of the backups, for the person (CLI lines, or one web message)."""
+        said = []
+        if self.done:
+            many = len(self.done) > 1
+            verb = "open" if many else "opens"
+            said.append(f"{len(self.done)} backup{'s' if many else ''} in the backups folder now {verb} with the new passphrase.")
+            if rekeyed:
+                said.append(
+                    "Backups keep their old encryption key: a copy taken earlier, with its keys file, opens as it did then."
+                )
+        if self.left:
+            names = ", ".join(p.name for p in self.left[:3]) + (" …" if len(self.left) > 3 else "")
+            said.append(f"Left as they are (the old passphrase does not open them): {names}")
+        return said
+
 
 def backup_keys_files() -> list[Path]:
     folder = store.backups_dir()

@@ -139,13 +139,7 @@ def _rekey(form: forms.Form) -> tuple[str, rekey.Rewrapped]:
 
 
 def _backups_sentence(backups: rekey.Rewrapped, *, rekeyed: bool) -> str:
-    if not backups.done and not backups.left:
-        return ""
-    text = f"{len(backups.done)} backup(s) now open with the new passphrase only"
-    text += " (they keep their old encryption key)." if rekeyed else "."
-    if backups.left:
-        text += f" {len(backups.left)} older backup keys file(s) did not open with your passphrase and were left as they are."
-    return text
+    return " ".join(backups.sentences(rekeyed=rekeyed))
 
 
 def unlock(request: HttpRequest) -> HttpResponse:

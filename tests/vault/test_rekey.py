@@ -69,7 +69,7 @@ def test_a_passphrase_change_moves_the_backups_keys_files_to_the_new_passphrase(
     ok(run(home, "backup"))
     (backup_keys,) = (home / "backups").glob("*.keys.json")
     out = ok(run(home, "passphrase", "change", AFTERGLOW_NEW_PASSPHRASE=NEW))
-    assert "1 backup(s)" in out
+    assert "1 backup in the backups folder now opens with the new passphrase" in out
     with pytest.raises(WrongPassphrase):
         data_key(backup_keys, PASSPHRASE)  # the old passphrase no longer opens the live journal's key through a backup
     assert data_key(backup_keys, NEW) == data_key(home / "keys.json", NEW)
@@ -83,7 +83,7 @@ def test_a_foreign_keys_file_in_the_backups_folder_is_left_as_it_is(home: Path, 
     theirs = home / "backups" / "theirs.keys.json"
     theirs.write_bytes((foreign / "theirs.keys.json").read_bytes())
     out = ok(run(home, "passphrase", "change", AFTERGLOW_NEW_PASSPHRASE=NEW))
-    assert "left as they are: theirs.keys.json" in out
+    assert "Left as they are (the old passphrase does not open them): theirs.keys.json" in out
     assert theirs.read_bytes() == (foreign / "theirs.keys.json").read_bytes()
 
 
@@ -116,7 +116,7 @@ def test_rekey_encrypts_the_journal_under_a_new_key_and_only_the_new_secrets_ope
     with pytest.raises(WrongPassphrase):
         data_key(backup_keys, PASSPHRASE)
     assert keyfile.load(backup_keys).open_with_recovery(new_recovery) == old_key
-    assert "backup(s)" in out and "old encryption key" in out
+    assert "1 backup in the backups folder" in out and "old encryption key" in out
 
 
 REKEY_THEN_STOP = """

@@ -12,7 +12,7 @@ from typing import Any
 from django.core.management.base import CommandParser
 
 from afterglow.lib.cli import Command as BaseCommand
-from afterglow.vault import rekey, session
+from afterglow.vault import session
 
 NEW_ENV = "AFTERGLOW_NEW_PASSPHRASE"
 
@@ -41,16 +41,5 @@ class Command(BaseCommand):
             self.stdout.write("Your NEW recovery key (the old one no longer opens this journal). Write it down or print it:\n")
             self.stdout.write(f"    {'  '.join(recovery.split('-'))}\n")
             session.confirm_recovery()  # shown in the terminal, as `init` does
-        self.stdout.write(describe(backups, rekeyed=options["action"] == "rekey"))
-
-
-def describe(backups: rekey.Rewrapped, *, rekeyed: bool) -> str:
-    lines = []
-    if backups.done:
-        lines.append(f"{len(backups.done)} backup(s) in the backups folder now open with the new passphrase only.")
-        if rekeyed:
-            lines.append("They keep their old encryption key: a copy of one taken earlier, with its keys file, still opens.")
-    if backups.left:
-        names = ", ".join(p.name for p in backups.left[:3]) + (" …" if len(backups.left) > 3 else "")
-        lines.append(f"{len(backups.left)} keys file(s) in the backups folder did not open with it; left as they are: {names}")
-    return "\n".join(lines)
+        for line in backups.sentences(rekeyed=options["action"] == "rekey"):
+            self.stdout.write(line)
