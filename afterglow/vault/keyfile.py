@@ -173,6 +173,8 @@ class KeyFile:
         if kdf.get("name") != "argon2id":
             raise ValueError("unknown key derivation")
         params = crypto.KdfParams(int(kdf["time_cost"]), int(kdf["memory_kib"]), int(kdf["parallelism"]))
+        if not (1 <= params.time_cost <= 64 and 1 <= params.parallelism <= 64 and 8 <= params.memory_kib <= 4 * 1024 * 1024):
+            raise ValueError("key derivation settings out of range")  # a damaged file must not ask for 100 GB
         recovery = doc["recovery"]
         previous = doc.get("previous")
         return cls(

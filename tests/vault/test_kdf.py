@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 
 from afterglow.vault import crypto, keyfile, session
-from afterglow.vault.errors import WrongPassphrase
+from afterglow.vault.errors import KeysMissing, WrongPassphrase
 
 pytestmark = pytest.mark.vault_locked
 
@@ -123,3 +123,22 @@ def test_raising_an_old_cost_never_lowers_its_work():
     up = crypto.raised(quiet, floor)
     assert up.memory_kib == 64 * 1024 and up.time_cost * up.memory_kib >= quiet.time_cost * quiet.memory_kib
     assert up.time_cost == 10 and up.parallelism == floor.parallelism
+
+
+def test_a_keys_file_from_before_still_loads_and_counts_its_recovery_key_as_kept(home):
+    keys, data_key, _ = keyfile.create(PASSPHRASE)
+    doc = json.loads(keys.to_json())
+    doc["kdf"]["seconds"] = 0.239  # written by the timing versions
+    del doc["recovery"]["confirmed"]
+    (home / "keys.json").write_text(json.dumps(doc))
+    old = keyfile.load()
+    assert old.recovery_confirmed and old.previous is None and old.open_with_passphrase(PASSPHRASE) == data_key
+
+
+def test_a_keys_file_asking_for_absurd_argon2_settings_is_called_damaged(home):
+    keys, _, _ = keyfile.create(PASSPHRASE)
+    doc = json.loads(keys.to_json())
+    doc["kdf"]["memory_kib"] = 100 * 1024 * 1024  # 100 GiB
+    (home / "keys.json").write_text(json.dumps(doc))
+    with pytest.raises(KeysMissing, match="damaged"):
+        keyfile.load()
