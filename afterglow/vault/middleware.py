@@ -24,6 +24,7 @@ def vault_middleware(get_response: Handler) -> Handler:
         if settings.CLINIC or request.path.startswith(OPEN_PREFIXES):
             return get_response(request)
         session.lock_if_idle()
+        session.lock_if_rekeyed()
         request.vault_unlocked = session.open_to(request)  # type: ignore[attr-defined]
         if request.vault_unlocked and not request.path.startswith(RECOVERY_GATE_OPEN) and not session.recovery_confirmed():  # type: ignore[attr-defined]
             return _send_to_recovery_key(request)

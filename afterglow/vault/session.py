@@ -35,6 +35,7 @@ throttle = Throttle()
 _state_lock = threading.Lock()
 _token: str | None = None
 _last_seen = time.monotonic()
+_unlocked_keys: tuple[str, int, int, int] | None = None  # keys.json as it was when the key was taken into use
 
 
 # --- state -----------------------------------------------------------------
@@ -80,6 +81,37 @@ def lock_if_idle() -> bool:
     return False
 
 
+def _keys_stamp() -> tuple[str, int, int, int] | None:
+    path = store.keys_path()
+    try:
+        info = path.stat()
+    except OSError:
+        return None
+    return (str(path), info.st_mtime_ns, info.st_size, info.st_ino)
+
+
+def lock_if_rekeyed() -> bool:
+    """Lock when keys.json changed since this process unlocked and its key no longer opens the journal.
+
+    A re-key made in a terminal while `serve` runs gives the file a new key: the server's old key
+    would fail on every page. Locking instead asks for the new passphrase, and open pages keep
+    their drafts as after any lock. A passphrase change (same key) only costs one quick check.
+    """
+    global _unlocked_keys
+    key = keyring.current_key()
+    if key is None or settings.CLINIC:
+        return False
+    stamp = _keys_stamp()
+    if stamp == _unlocked_keys:
+        return False
+    journal = store.journal_path()
+    if not journal.exists() or rekey.opens(journal, key):
+        _unlocked_keys = stamp
+        return False
+    lock()
+    return True
+
+
 def lock() -> None:
     """Forget the key and close every connection that used it."""
     global _token
@@ -123,10 +155,12 @@ def _strengthen(keys: keyfile.KeyFile, data_key: bytes, passphrase: str, keks: k
 
 def open_journal(data_key: bytes, *, migrate: bool = True) -> None:
     """Take a data key into use: encrypt a pre-vault journal, check the key fits, migrate."""
+    global _unlocked_keys
     with store.friendly_io():
         store.encrypt_in_place(data_key)
         _check_key_fits(data_key)
     keyring.remember(data_key)
+    _unlocked_keys = _keys_stamp()
     touch()
     # CLI verbs skip the full migrate (it costs a quarter of a second) unless Afterglow was
     # upgraded since the journal last saw a migration: then they take it in first, like `serve`.

@@ -133,3 +133,21 @@ def test_settings_rekey_needs_the_current_passphrase_and_shows_the_new_recovery_
     journal = store.connect(store.journal_path(), new_key)
     assert journal.execute("SELECT text FROM words").fetchall() == [("still here",)]
     journal.close()
+
+
+def test_a_rekey_made_in_a_terminal_locks_the_running_server_instead_of_failing(client, kept):
+    old_key = keyfile.load().open_with_passphrase(PASSPHRASE)
+    journal = store.connect(store.journal_path(), old_key)
+    journal.execute("CREATE TABLE words (text)")
+    journal.close()
+    session.open_journal(old_key, migrate=False)  # as `serve` holds it after an unlock
+    assert client.get("/privacy").status_code == 200
+
+    session.change_passphrase(PASSPHRASE, NEW)  # the same key under a new passphrase: nothing to do
+    assert client.get("/privacy").status_code == 200 and session.is_unlocked()
+
+    # Another process gives the file a new key; this one still holds the old key in memory.
+    rekey.rekey(keyfile.load(), old_key, "a third set of words", lambda other: None)
+    response = client.get("/privacy")
+    assert response.status_code == 302 and response["Location"].startswith("/unlock")
+    assert not session.is_unlocked()
