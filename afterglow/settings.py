@@ -12,7 +12,6 @@ HOME = data_home()
 MODE = envstr("AFTERGLOW_MODE", "local")
 CLINIC = MODE == "clinic"
 DEBUG = envbool("AFTERGLOW_DEBUG", False)
-TESTING = envbool("AFTERGLOW_TESTING", False)
 
 
 def _local_secret_key() -> str:
@@ -113,11 +112,8 @@ CSRF_COOKIE_SAMESITE = "Strict"
 CSRF_FAILURE_VIEW = "afterglow.lib.views.csrf_failure"
 MESSAGE_STORAGE = "django.contrib.messages.storage.cookie.CookieStorage"
 
-PASSWORD_HASHERS = (
-    ["django.contrib.auth.hashers.MD5PasswordHasher"]
-    if TESTING
-    else ["django.contrib.auth.hashers.Argon2PasswordHasher", "django.contrib.auth.hashers.PBKDF2PasswordHasher"]
-)
+# No environment variable picks a cheaper hasher (the test suite's MD5 is in tests/settings_test.py).
+PASSWORD_HASHERS = ["django.contrib.auth.hashers.Argon2PasswordHasher", "django.contrib.auth.hashers.PBKDF2PasswordHasher"]
 
 LANGUAGE_CODE = "en-us"
 TIME_ZONE = envstr("AFTERGLOW_TIME_ZONE") or envstr("TZ") or "UTC"

@@ -14,6 +14,7 @@ from pathlib import Path
 from afterglow.settings import *  # noqa: F403
 
 VAULT_KDF_FAST_FOR_TESTS = True
+PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]  # the cheap hasher, for tests only
 
 MODULE = "tests.settings_test"
 _ROOT = str(Path(__file__).resolve().parent.parent)

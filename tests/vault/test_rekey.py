@@ -18,9 +18,9 @@ NEW = "fresh snow on the hill"
 
 def product_env(home: Path, **extra: str) -> dict[str, str]:
     """The environment of a person's own Afterglow: the product's settings, not the test settings."""
-    env = cli_env(home, **extra)
+    env = cli_env(home)
     env.pop("DJANGO_SETTINGS_MODULE")
-    return env
+    return {**env, **extra}
 
 
 def run_product(home: Path, *args: str, **extra: str) -> subprocess.CompletedProcess:
@@ -54,6 +54,22 @@ def test_setting_afterglow_kdf_fast_does_not_weaken_a_real_journal(tmp_path: Pat
     home = tmp_path / "home"
     ok(run_product(home, "init", AFTERGLOW_KDF_FAST="1"))
     assert kdf(home) == FULL == (3, 65536, 4)
+
+
+PRODUCT_SETTINGS = (
+    "import django; django.setup(); from django.conf import settings; from afterglow.vault import keyfile;"
+    "print(settings.PASSWORD_HASHERS[0]); print(keyfile.current_params())"
+)
+
+
+def test_the_product_settings_take_no_cheaper_hasher_or_kdf_from_the_environment(tmp_path: Path):
+    env = product_env(
+        tmp_path / "home", AFTERGLOW_TESTING="1", AFTERGLOW_KDF_FAST="1", DJANGO_SETTINGS_MODULE="afterglow.settings"
+    )
+    out = subprocess.run([sys.executable, "-c", PRODUCT_SETTINGS], env=env, capture_output=True, text=True, timeout=60)
+    assert out.returncode == 0, out.stderr
+    hasher, params = out.stdout.splitlines()
+    assert hasher.endswith("Argon2PasswordHasher") and params == repr(crypto.PARAMS)
 
 
 def test_a_journal_made_with_a_weak_cost_is_strengthened_by_its_next_unlock(home: Path):
