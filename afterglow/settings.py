@@ -12,7 +12,6 @@ HOME = data_home()
 MODE = envstr("AFTERGLOW_MODE", "local")
 CLINIC = MODE == "clinic"
 DEBUG = envbool("AFTERGLOW_DEBUG", False)
-TESTING = envbool("AFTERGLOW_TESTING", False)
 
 
 def _local_secret_key() -> str:
@@ -113,11 +112,8 @@ CSRF_COOKIE_SAMESITE = "Strict"
 CSRF_FAILURE_VIEW = "afterglow.lib.views.csrf_failure"
 MESSAGE_STORAGE = "django.contrib.messages.storage.cookie.CookieStorage"
 
-PASSWORD_HASHERS = (
-    ["django.contrib.auth.hashers.MD5PasswordHasher"]
-    if TESTING
-    else ["django.contrib.auth.hashers.Argon2PasswordHasher", "django.contrib.auth.hashers.PBKDF2PasswordHasher"]
-)
+# No environment variable picks a cheaper hasher (the test suite's MD5 is in tests/settings_test.py).
+PASSWORD_HASHERS = ["django.contrib.auth.hashers.Argon2PasswordHasher", "django.contrib.auth.hashers.PBKDF2PasswordHasher"]
 
 LANGUAGE_CODE = "en-us"
 TIME_ZONE = time_zone_name()
@@ -146,11 +142,11 @@ FILE_UPLOAD_MAX_MEMORY_SIZE = MEDIA_MAX_UPLOAD_BYTES + 1024 * 1024
 TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
 
 # Vault (local mode): lock after this many idle minutes (0 = never), backups kept,
-# a daily backup while serving, and a trivial Argon2id cost for tests only.
+# a daily backup while serving. The Argon2id cost is fixed in afterglow/vault/crypto.py and no
+# environment variable lowers it (only tests/settings_test.py, which the product never loads).
 VAULT_IDLE_MINUTES = envint("AFTERGLOW_IDLE_MINUTES", 15, low=0, high=7 * 24 * 60)
 VAULT_BACKUPS_KEEP = envint("AFTERGLOW_BACKUPS_KEEP", 10, low=1, high=100_000)
 VAULT_AUTO_BACKUP = envbool("AFTERGLOW_AUTO_BACKUP", True)
-VAULT_KDF_FAST = envbool("AFTERGLOW_KDF_FAST", False)
 
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "no-referrer"

@@ -5,12 +5,11 @@ from __future__ import annotations
 import os
 import tempfile
 
-# Before Django settings load: a throw-away data dir and the cheap password hasher.
+# Before Django settings load: a throw-away data dir (the cheap hasher is in tests/settings_test.py).
 os.environ.setdefault("AFTERGLOW_HOME", tempfile.mkdtemp(prefix="afterglow-test-home-"))
-os.environ["AFTERGLOW_TESTING"] = "1"
 os.environ.pop("AFTERGLOW_CRISIS_REGION", None)
-# Argon2id at a trivial cost: the vault's own tests stay fast (production tunes to ~0.3 s).
-os.environ["AFTERGLOW_KDF_FAST"] = "1"
+# Argon2id at a trivial cost comes from tests/settings_test.py (pyproject.toml names it), never
+# from the environment; real `afterglow` processes get it through settings_test.program_env().
 os.environ.pop("AFTERGLOW_PASSPHRASE", None)
 
 import pytest

@@ -2,7 +2,7 @@
 
 The journal is opened with a random 256-bit data key. That key is stored
 only wrapped (AES-256-GCM) by two key-encryption keys:
-  * the passphrase key: Argon2id(passphrase, salt, tuned params);
+  * the passphrase key: Argon2id(NFC passphrase, salt, fixed params);
   * the recovery key: 200 random bits shown once as groups of letters and
     digits, stretched with HKDF (it is already high-entropy, so no slow KDF).
 """
@@ -12,7 +12,7 @@ from __future__ import annotations
 import base64
 import math
 import os
-import time
+import unicodedata
 from dataclasses import asdict, dataclass
 
 from argon2.low_level import Type, hash_secret_raw
@@ -23,8 +23,6 @@ from cryptography.hazmat.primitives.kdf.hkdf import HKDF
 
 KEY_BYTES = 32
 RECOVERY_BYTES = 25  # 200 bits → 40 base32 characters → 8 groups of 5
-TARGET_SECONDS = 0.3  # within the 0.2–0.5 s we aim for on a 2-core laptop
-MEMORY_KIB = 32 * 1024
 
 
 @dataclass(frozen=True)
@@ -32,14 +30,39 @@ class KdfParams:
     time_cost: int
     memory_kib: int
     parallelism: int
-    seconds: float = 0.0  # measured when tuned, recorded so later versions can raise the cost
 
     def as_dict(self) -> dict[str, object]:
         return {"name": "argon2id", **asdict(self)}
 
+    def weaker_than(self, floor: KdfParams) -> bool:
+        """Fewer passes or less memory than `floor` (fewer lanes make no attacker's work easier)."""
+        return self.time_cost < floor.time_cost or self.memory_kib < floor.memory_kib
 
-# Only for tests (AFTERGLOW_KDF_FAST): the same algorithm at a trivial cost.
+
+# The same on every machine, whatever its load: RFC 9106's second recommended option
+# (Argon2id, 64 MiB, 3 passes, 4 lanes), above OWASP's minimums. No timing decides it, so a
+# busy computer can never make a journal weaker. Why these figures: docs/privacy.md.
+PARAMS = KdfParams(time_cost=3, memory_kib=64 * 1024, parallelism=4)
+
+
+def raised(old: KdfParams, floor: KdfParams) -> KdfParams:
+    """At least `floor` in each parameter, and never less work than `old` (passes × memory).
+
+    A journal tuned on a quiet machine before (32 MiB, up to ~19 passes) moves to 64 MiB with
+    as many passes as keep its old work, so raising the memory never lowers its total cost.
+    """
+    memory = max(old.memory_kib, floor.memory_kib)
+    passes = max(floor.time_cost, -(-old.time_cost * old.memory_kib // memory))
+    return KdfParams(passes, memory, floor.parallelism)
+
+
+# Only the test settings (tests/settings_test.py) ask for this: the same algorithm at a trivial cost.
 FAST_PARAMS = KdfParams(time_cost=1, memory_kib=1024, parallelism=1)
+
+
+def normalise(passphrase: str) -> str:
+    """NFC, so é typed as one code point or as e + combining accent is the same passphrase."""
+    return unicodedata.normalize("NFC", passphrase)
 
 
 def derive(passphrase: str, salt: bytes, params: KdfParams) -> bytes:
@@ -52,34 +75,6 @@ def derive(passphrase: str, salt: bytes, params: KdfParams) -> bytes:
         hash_len=KEY_BYTES,
         type=Type.ID,
     )
-
-
-def _timed(params: KdfParams) -> float:
-    start = time.perf_counter()
-    derive("tuning", os.urandom(16), params)
-    return time.perf_counter() - start
-
-
-def tune(target: float = TARGET_SECONDS, low: float = 0.2, high: float = 0.5) -> KdfParams:
-    """Argon2id parameters that take about `target` (within low..high) seconds on this machine."""
-    parallelism = min(4, max(1, os.cpu_count() or 1))
-    # Memory is fixed at 32 MiB (above OWASP's 19 MiB × 2 passes baseline) so that a CLI verb,
-    # which unlocks on every run, stays under its 100 MB peak-memory budget;
-    # the time budget is then spent on passes.
-    memory = MEMORY_KIB
-    _timed(KdfParams(1, memory, parallelism))  # the first run pays for page faults; do not count it
-    seconds = _timed(KdfParams(1, memory, parallelism))
-    time_cost = max(1, round(target / seconds))
-    seconds = _timed(KdfParams(time_cost, memory, parallelism))
-    for _ in range(8):
-        if seconds < low:
-            time_cost += 1
-        elif seconds > high and time_cost > 1:
-            time_cost -= 1
-        else:
-            break
-        seconds = _timed(KdfParams(time_cost, memory, parallelism))
-    return KdfParams(time_cost, memory, parallelism, round(seconds, 3))
 
 
 def wrap(kek: bytes, secret: bytes, purpose: str) -> dict[str, str]:

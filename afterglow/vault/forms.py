@@ -6,6 +6,7 @@ from typing import Any
 
 from django import forms
 
+from afterglow.vault.crypto import normalise
 from afterglow.vault.session import MIN_PASSPHRASE
 
 _secret = {"autocomplete": "current-password", "autocapitalize": "none", "spellcheck": "false"}
@@ -33,7 +34,7 @@ class NewPassphraseForm(forms.Form):
 
     def clean(self) -> dict[str, Any]:
         data = super().clean() or {}
-        if data.get("new") and data.get("again") is not None and data["new"] != data["again"]:
+        if data.get("new") and data.get("again") is not None and normalise(data["new"]) != normalise(data["again"]):
             self.add_error("again", "The two passphrases are not the same. Please type both again.")
         return data
 
@@ -82,4 +83,17 @@ class KeptForm(forms.Form):
     kept = forms.BooleanField(
         label="I have written down or printed my recovery key and put it somewhere safe.",
         error_messages={"required": "Please keep the recovery key first: without it, a forgotten passphrase cannot be undone."},
+    )
+
+
+class RekeyForm(ChangePassphraseForm):
+    pass
+
+
+class NewRecoveryKeyForm(forms.Form):
+    passphrase = forms.CharField(
+        label="Your passphrase",
+        strip=False,
+        widget=forms.PasswordInput(attrs=_secret),
+        error_messages={"required": "Please type your passphrase."},
     )

@@ -2,18 +2,24 @@
 
 Format (version 1), no secret in clear:
     {"format": "afterglow-keys", "version": 1, "cipher": "sqlcipher4-raw-key-hmac-sha256",
-     "kdf": {"name": "argon2id", "time_cost", "memory_kib", "parallelism", "seconds", "salt"},
-     "passphrase": {"nonce", "ciphertext"},          AES-256-GCM, key = Argon2id(passphrase)
-     "recovery": {"salt", "nonce", "ciphertext"}}    AES-256-GCM, key = HKDF(recovery key)
-The data key is the raw SQLCipher key of journal.db and of every backup (SQLCipher 4 defaults,
-but HMAC-SHA256 page authentication: see afterglow/vault/backend/base.py).
+     "kdf": {"name": "argon2id", "time_cost", "memory_kib", "parallelism", "salt"},
+     "passphrase": {"nonce", "ciphertext"},          AES-256-GCM, key = Argon2id(NFC passphrase)
+     "recovery": {"salt", "nonce", "ciphertext", "confirmed"}   AES-256-GCM, key = HKDF(recovery key)
+     "previous": {"passphrase": {...}, "recovery": {...}}       only while a re-key is under way}
+The data key is the raw SQLCipher key of journal.db and of every backup made with it (SQLCipher 4
+defaults, but HMAC-SHA256 page authentication: see afterglow/vault/backend/base.py).
+"confirmed" is false from the moment a recovery key is shown until the person says they kept it
+(missing in files written before it existed: those count as confirmed). "previous" holds the
+journal's old data key, under the same two secrets, between writing a re-key's keys.json and
+finishing `PRAGMA rekey` (see afterglow/vault/rekey.py); older files have neither and still open.
 """
 
 from __future__ import annotations
 
 import json
 import os
-from dataclasses import dataclass, replace
+import unicodedata
+from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
@@ -30,6 +36,62 @@ VERSION = 1
 KEYS_MAX_BYTES = 64 * 1024
 PASSPHRASE_PURPOSE = "afterglow keys.json v1: data key under passphrase"
 RECOVERY_PURPOSE = "afterglow keys.json v1: data key under recovery key"
+PREVIOUS_PASSPHRASE_PURPOSE = "afterglow keys.json v1: previous data key under passphrase"
+PREVIOUS_RECOVERY_PURPOSE = "afterglow keys.json v1: previous data key under recovery key"
+
+
+@dataclass(frozen=True)
+class PassphraseLock:
+    """A key-encryption key derived once from a passphrase, to wrap one or many data keys."""
+
+    params: crypto.KdfParams
+    salt: bytes
+    kek: bytes
+
+    @classmethod
+    def new(cls, passphrase: str, raising: crypto.KdfParams | None = None) -> PassphraseLock:
+        """Today's cost, or for a journal that had `raising` before, never less than that."""
+        params = crypto.raised(raising, current_params()) if raising else current_params()
+        salt = os.urandom(16)
+        return cls(params, salt, crypto.derive(crypto.normalise(passphrase), salt, params))
+
+
+@dataclass(frozen=True)
+class RecoveryLock:
+    salt: bytes
+    kek: bytes
+
+    @classmethod
+    def new(cls, recovery: bytes) -> RecoveryLock:
+        salt = os.urandom(16)
+        return cls(salt, crypto.recovery_kek(recovery, salt))
+
+
+@dataclass(frozen=True)
+class Opened:
+    data_key: bytes
+    previous_key: bytes | None  # the old data key while a re-key is under way
+    stale: bool = False  # opened, but keys.json should be re-wrapped (weak KDF cost, or a non-NFC passphrase)
+
+
+class Keks:
+    """The passphrase's keys for each (salt, cost) met, each derived once.
+
+    NFC first (what every key file is written with now); then, for key files written before,
+    the passphrase as typed and its NFD form, so a journal made on a keyboard that sends
+    e + accent still opens when é arrives as one code point. Only a passphrase with such
+    characters has more than one form.
+    """
+
+    def __init__(self, passphrase: str) -> None:
+        nfc = crypto.normalise(passphrase)
+        self.forms = list(dict.fromkeys([nfc, passphrase, unicodedata.normalize("NFD", passphrase)]))
+        self._cache: dict[tuple[bytes, crypto.KdfParams, str], bytes] = {}
+
+    def get(self, salt: bytes, params: crypto.KdfParams, form: str) -> bytes:
+        if (salt, params, form) not in self._cache:
+            self._cache[salt, params, form] = crypto.derive(form, salt, params)
+        return self._cache[salt, params, form]
 
 
 @dataclass(frozen=True)
@@ -40,27 +102,55 @@ class KeyFile:
     recovery_salt: bytes
     by_recovery: dict[str, str]
     created_at: str
+    recovery_confirmed: bool = True
+    previous: dict[str, dict[str, str]] | None = field(default=None)
+
+    def opened(self, passphrase: str) -> Opened:
+        return self.opened_by(Keks(passphrase))
+
+    def opened_by(self, keks: Keks) -> Opened:
+        for form in keks.forms:
+            kek = keks.get(self.salt, self.params, form)
+            key = crypto.unwrap(kek, self.by_passphrase, PASSPHRASE_PURPOSE)
+            if key is not None:
+                previous = self.previous and crypto.unwrap(kek, self.previous["passphrase"], PREVIOUS_PASSPHRASE_PURPOSE)
+                stale = form != keks.forms[0] or self.params.weaker_than(current_params())
+                return Opened(key, previous or None, stale)
+        raise WrongPassphrase()
 
     def open_with_passphrase(self, passphrase: str) -> bytes:
-        kek = crypto.derive(passphrase, self.salt, self.params)
-        key = crypto.unwrap(kek, self.by_passphrase, PASSPHRASE_PURPOSE)
-        if key is None:
-            raise WrongPassphrase()
-        return key
+        return self.opened(passphrase).data_key
+
+    def opened_with_recovery(self, recovery_text: str) -> Opened:
+        raw = crypto.parse_recovery_key(recovery_text)
+        kek = raw and crypto.recovery_kek(raw, self.recovery_salt)
+        key = kek and crypto.unwrap(kek, self.by_recovery, RECOVERY_PURPOSE)
+        if not kek or not key:
+            raise WrongRecoveryKey()
+        previous = self.previous and crypto.unwrap(kek, self.previous["recovery"], PREVIOUS_RECOVERY_PURPOSE)
+        return Opened(key, previous or None)
 
     def open_with_recovery(self, recovery_text: str) -> bytes:
-        raw = crypto.parse_recovery_key(recovery_text)
-        key = raw and crypto.unwrap(crypto.recovery_kek(raw, self.recovery_salt), self.by_recovery, RECOVERY_PURPOSE)
-        if not key:
-            raise WrongRecoveryKey()
-        return key
+        return self.opened_with_recovery(recovery_text).data_key
 
     def with_passphrase(self, data_key: bytes, passphrase: str) -> KeyFile:
-        """Re-wrap the same data key under a new passphrase (fresh salt, freshly tuned cost)."""
-        params = current_params()
-        salt = os.urandom(16)
-        wrapped = crypto.wrap(crypto.derive(passphrase, salt, params), data_key, PASSPHRASE_PURPOSE)
-        return replace(self, params=params, salt=salt, by_passphrase=wrapped)
+        """Re-wrap the same data key under a new passphrase (fresh salt, today's fixed cost or more)."""
+        return self.locked_by(PassphraseLock.new(passphrase, self.params), data_key)
+
+    def locked_by(self, lock: PassphraseLock, data_key: bytes, previous_key: bytes | None = None) -> KeyFile:
+        wrapped = crypto.wrap(lock.kek, data_key, PASSPHRASE_PURPOSE)
+        keys = replace(self, params=lock.params, salt=lock.salt, by_passphrase=wrapped)
+        if previous_key is None:
+            return replace(keys, previous=None)
+        return replace(keys, previous={"passphrase": crypto.wrap(lock.kek, previous_key, PREVIOUS_PASSPHRASE_PURPOSE)})
+
+    def with_recovery(self, lock: RecoveryLock, data_key: bytes, previous_key: bytes | None = None) -> KeyFile:
+        """The data key (and a re-key's old one) under a new recovery key, not yet confirmed."""
+        wrapped = crypto.wrap(lock.kek, data_key, RECOVERY_PURPOSE)
+        previous = self.previous
+        if previous_key is not None and previous is not None:
+            previous = {**previous, "recovery": crypto.wrap(lock.kek, previous_key, PREVIOUS_RECOVERY_PURPOSE)}
+        return replace(self, recovery_salt=lock.salt, by_recovery=wrapped, recovery_confirmed=False, previous=previous)
 
     def to_json(self) -> bytes:
         doc: dict[str, Any] = {
@@ -70,8 +160,10 @@ class KeyFile:
             "created_at": self.created_at,
             "kdf": {**self.params.as_dict(), "salt": crypto.b64(self.salt)},
             "passphrase": self.by_passphrase,
-            "recovery": {"salt": crypto.b64(self.recovery_salt), **self.by_recovery},
+            "recovery": {"salt": crypto.b64(self.recovery_salt), **self.by_recovery, "confirmed": self.recovery_confirmed},
         }
+        if self.previous is not None:
+            doc["previous"] = self.previous
         return (json.dumps(doc, indent=2) + "\n").encode()
 
     @classmethod
@@ -82,8 +174,9 @@ class KeyFile:
             raise keyshape.Damaged("it is not readable JSON") from None
         keyshape.check(doc, FORMAT, VERSION)
         kdf = doc["kdf"]
-        params = crypto.KdfParams(int(kdf["time_cost"]), int(kdf["memory_kib"]), int(kdf["parallelism"]), float(kdf["seconds"]))
+        params = crypto.KdfParams(int(kdf["time_cost"]), int(kdf["memory_kib"]), int(kdf["parallelism"]))
         recovery = doc["recovery"]
+        previous = doc.get("previous")
         return cls(
             params=params,
             salt=crypto.unb64(kdf["salt"]),
@@ -91,21 +184,29 @@ class KeyFile:
             recovery_salt=crypto.unb64(recovery["salt"]),
             by_recovery={"nonce": recovery["nonce"], "ciphertext": recovery["ciphertext"]},
             created_at=str(doc.get("created_at", "")),
+            recovery_confirmed=recovery.get("confirmed", True) is not False,
+            previous={name: dict(previous[name]) for name in ("passphrase", "recovery")} if previous else None,
         )
 
 
 def current_params() -> crypto.KdfParams:
-    return crypto.FAST_PARAMS if settings.VAULT_KDF_FAST else crypto.tune()
+    # The product never reads a switch for this: only the test settings module sets it.
+    return crypto.FAST_PARAMS if getattr(settings, "VAULT_KDF_FAST_FOR_TESTS", False) else crypto.PARAMS
+
+
+def fresh(passphrase: str, data_key: bytes, recovery: bytes, previous_key: bytes | None = None) -> KeyFile:
+    """A key file for `data_key` under a passphrase and a recovery key (the latter not confirmed yet)."""
+    stamp = datetime.now(UTC).isoformat(timespec="seconds")
+    blank = KeyFile(crypto.FAST_PARAMS, b"", {}, b"", {}, stamp)
+    locked = blank.locked_by(PassphraseLock.new(passphrase), data_key, previous_key)
+    return locked.with_recovery(RecoveryLock.new(recovery), data_key, previous_key)
 
 
 def create(passphrase: str) -> tuple[KeyFile, bytes, str]:
     """A new key file, the data key it wraps, and the recovery key to show once."""
     data_key = os.urandom(crypto.KEY_BYTES)
     recovery = crypto.new_recovery_key()
-    recovery_salt = os.urandom(16)
-    by_recovery = crypto.wrap(crypto.recovery_kek(recovery, recovery_salt), data_key, RECOVERY_PURPOSE)
-    blank = KeyFile(crypto.FAST_PARAMS, b"", {}, recovery_salt, by_recovery, datetime.now(UTC).isoformat(timespec="seconds"))
-    return blank.with_passphrase(data_key, passphrase), data_key, crypto.format_recovery_key(recovery)
+    return fresh(passphrase, data_key, recovery), data_key, crypto.format_recovery_key(recovery)
 
 
 def exists(path: Path | None = None) -> bool:

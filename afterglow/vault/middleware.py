@@ -1,4 +1,5 @@
-"""Nothing of the journal is reachable until it is unlocked (local mode)."""
+"""Nothing of the journal is reachable until it is unlocked (local mode), and, once unlocked,
+nothing but the recovery key's page until the person says they have kept that key."""
 
 from __future__ import annotations
 
@@ -14,6 +15,8 @@ from afterglow.vault import session
 # Reachable while locked: health checks, crisis help, assets, and the vault's own pages.
 OPEN_PREFIXES = ("/static/", "/healthz", "/help")
 VAULT_PAGES = ("/unlock", "/recover", "/setup")
+# Reachable while the recovery key waits for its "I have kept it" (besides OPEN_PREFIXES).
+RECOVERY_GATE_OPEN = ("/recovery-key", "/setup/kept", "/lock")
 
 
 def vault_middleware(get_response: Handler) -> Handler:
@@ -21,7 +24,10 @@ def vault_middleware(get_response: Handler) -> Handler:
         if settings.CLINIC or request.path.startswith(OPEN_PREFIXES):
             return get_response(request)
         session.lock_if_idle()
+        session.lock_if_rekeyed()
         request.vault_unlocked = session.open_to(request)  # type: ignore[attr-defined]
+        if request.vault_unlocked and not request.path.startswith(RECOVERY_GATE_OPEN) and not session.recovery_confirmed():  # type: ignore[attr-defined]
+            return _send_to_recovery_key(request)
         if request.vault_unlocked or request.path.startswith(VAULT_PAGES):  # type: ignore[attr-defined]
             if request.vault_unlocked:  # type: ignore[attr-defined]
                 session.touch()
@@ -44,3 +50,12 @@ def _send_to_unlock(request: HttpRequest) -> HttpResponse:
     if target == "/unlock" and request.path != "/":
         return HttpResponseRedirect(f"/unlock?{urlencode({'next': request.get_full_path()})}")
     return HttpResponseRedirect(target)
+
+
+def _send_to_recovery_key(request: HttpRequest) -> HttpResponse:
+    if request.method != "GET":
+        # Like a locked save: nothing is taken in, the page keeps what was typed, and it says where to go.
+        response = render(request, "vault/recovery_first_post.html", status=409)
+        response["HX-Redirect"] = "/recovery-key"
+        return response
+    return HttpResponseRedirect("/recovery-key")

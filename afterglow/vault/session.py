@@ -8,12 +8,14 @@ cookie by a random token; an unlock made from the environment
 
 from __future__ import annotations
 
+import contextlib
 import getpass
 import os
 import secrets
 import sys
 import threading
 import time
+from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
@@ -21,8 +23,8 @@ from django.conf import settings
 from django.core.management import call_command
 
 from afterglow.lib import unchanged
-from afterglow.vault import keyfile, keyring, store
-from afterglow.vault.errors import KeysMissing, NotSetUp, VaultError
+from afterglow.vault import crypto, keyfile, keyring, rekey, store
+from afterglow.vault.errors import KeysMissing, Locked, NotSetUp, VaultError
 from afterglow.vault.throttle import Throttle
 
 PASSPHRASE_ENV = "AFTERGLOW_PASSPHRASE"
@@ -33,6 +35,7 @@ throttle = Throttle()
 _state_lock = threading.Lock()
 _token: str | None = None
 _last_seen = time.monotonic()
+_unlocked_keys: tuple[str, int, int, int] | None = None  # keys.json as it was when the key was taken into use
 
 
 # --- state -----------------------------------------------------------------
@@ -78,6 +81,37 @@ def lock_if_idle() -> bool:
     return False
 
 
+def _keys_stamp() -> tuple[str, int, int, int] | None:
+    path = store.keys_path()
+    try:
+        info = path.stat()
+    except OSError:
+        return None
+    return (str(path), info.st_mtime_ns, info.st_size, info.st_ino)
+
+
+def lock_if_rekeyed() -> bool:
+    """Lock when keys.json changed since this process unlocked and its key no longer opens the journal.
+
+    A re-key made in a terminal while `serve` runs gives the file a new key: the server's old key
+    would fail on every page. Locking instead asks for the new passphrase, and open pages keep
+    their drafts as after any lock. A passphrase change (same key) only costs one quick check.
+    """
+    global _unlocked_keys
+    key = keyring.current_key()
+    if key is None or settings.CLINIC:
+        return False
+    stamp = _keys_stamp()
+    if stamp == _unlocked_keys:
+        return False
+    journal = store.journal_path()
+    if not journal.exists() or rekey.opens(journal, key):
+        _unlocked_keys = stamp
+        return False
+    lock()
+    return True
+
+
 def lock() -> None:
     """Forget the key and close every connection that used it."""
     global _token
@@ -97,16 +131,36 @@ def lock() -> None:
 
 
 def unlock(passphrase: str, *, migrate: bool = True) -> None:
-    data_key = keyfile.load().open_with_passphrase(passphrase)
+    keys = keyfile.load()
+    keks = keyfile.Keks(passphrase)
+    opened = keys.opened_by(keks)
+    keys, data_key = rekey.settle(keys, opened)
     open_journal(data_key, migrate=migrate)
+    if opened.stale:
+        _strengthen(keys, data_key, passphrase, keks)
+
+
+def _strengthen(keys: keyfile.KeyFile, data_key: bytes, passphrase: str, keks: keyfile.Keks) -> None:
+    """Re-wrap under today's fixed Argon2id cost and the NFC passphrase: once, the journal untouched.
+
+    keys.json was written with a weaker cost (tuned by timing before, or by an older version), or
+    the passphrase opened it only as typed, not in NFC. The backups' keys files come along.
+    """
+    lock = keyfile.PassphraseLock.new(passphrase, keys.params)
+    # A read-only data folder must not stop an unlock; the next unlock tries again.
+    with contextlib.suppress(VaultError):
+        keyfile.save(keys.locked_by(lock, data_key))
+        rekey.rewrap_backups(rekey.by_passphrase(keks), lock)
 
 
 def open_journal(data_key: bytes, *, migrate: bool = True) -> None:
     """Take a data key into use: encrypt a pre-vault journal, check the key fits, migrate."""
+    global _unlocked_keys
     with store.friendly_io():
         store.encrypt_in_place(data_key)
         _check_key_fits(data_key)
     keyring.remember(data_key)
+    _unlocked_keys = _keys_stamp()
     touch()
     # CLI verbs skip the full migrate (it costs a quarter of a second) unless Afterglow was
     # upgraded since the journal last saw a migration: then they take it in first, like `serve`.
@@ -192,6 +246,7 @@ def ask_new_passphrase(env_name: str = PASSPHRASE_ENV) -> str:
 
 
 def check_new_passphrase(first: str, second: str) -> None:
+    first, second = crypto.normalise(first), crypto.normalise(second)
     if len(first) < MIN_PASSPHRASE:
         raise VaultError(f"Please choose a passphrase of at least {MIN_PASSPHRASE} characters; a few plain words work well.")
     if first != second:
@@ -232,17 +287,88 @@ def _materialise(data_key: bytes) -> None:
     os.chmod(path, 0o600)
 
 
-def change_passphrase(old: str, new: str) -> None:
+def change_passphrase(old: str, new: str) -> rekey.Rewrapped:
+    """The data key under a new passphrase, in keys.json and in every backup's keys file the old one opens."""
     keys = keyfile.load()
-    data_key = keys.open_with_passphrase(old)
-    keyfile.save(keys.with_passphrase(data_key, new))
+    keks = keyfile.Keks(old)
+    keys, data_key = rekey.settle(keys, keys.opened_by(keks))
+    lock = keyfile.PassphraseLock.new(new, keys.params)
+    keyfile.save(keys.locked_by(lock, data_key))
+    return rekey.rewrap_backups(rekey.by_passphrase(keks), lock)
 
 
 def recover(recovery_text: str, new: str, *, migrate: bool = True) -> None:
     keys = keyfile.load()
-    data_key = keys.open_with_recovery(recovery_text)
-    keyfile.save(keys.with_passphrase(data_key, new))
+    keys, data_key = rekey.settle(keys, keys.opened_with_recovery(recovery_text))
+    lock = keyfile.PassphraseLock.new(new, keys.params)
+    keyfile.save(keys.locked_by(lock, data_key))
+    rekey.rewrap_backups(rekey.by_recovery(recovery_text), lock)
     open_journal(data_key, migrate=migrate)
+
+
+def rekey_journal(current: str, new: str) -> tuple[str, rekey.Rewrapped]:
+    """A new data key (the journal re-encrypted), a new passphrase and a new recovery key (returned, to show once)."""
+    keys = keyfile.load()
+    keks = keyfile.Keks(current)
+    keys, old_key = rekey.settle(keys, keys.opened_by(keks))
+    with store.friendly_io():
+        rekey.require_journal()
+        _check_key_fits(old_key)
+    was_open = is_unlocked()
+    lock()  # every connection closes: each page of the file is about to change key
+    new_key, recovery, backups = rekey.rekey(keys, old_key, new, rekey.by_passphrase(keks))
+    if was_open:
+        open_journal(new_key, migrate=False)
+    return recovery, backups
+
+
+# --- the recovery key ----------------------------------------------------------
+
+_confirmed_seen: tuple[tuple[str, int, int, int], bool] | None = None
+
+
+def recovery_confirmed() -> bool:
+    """Whether the person has said they kept the current recovery key (read from keys.json, cached by its stat)."""
+    global _confirmed_seen
+    path = store.keys_path()
+    try:
+        info = path.stat()
+    except OSError:
+        return True  # no keys.json: the unlock pages explain that, not this gate
+    stamp = (str(path), info.st_mtime_ns, info.st_size, info.st_ino)
+    if _confirmed_seen is None or _confirmed_seen[0] != stamp:
+        try:
+            confirmed = keyfile.load().recovery_confirmed
+        except VaultError:
+            confirmed = True
+        _confirmed_seen = (stamp, confirmed)
+    return _confirmed_seen[1]
+
+
+def confirm_recovery() -> None:
+    keys = keyfile.load()
+    if not keys.recovery_confirmed:
+        keyfile.save(replace(keys, recovery_confirmed=True))
+
+
+def issue_recovery_key(passphrase: str | None = None) -> tuple[str, rekey.Rewrapped]:
+    """A new recovery key for the open journal; the old one stops opening keys.json.
+
+    With the passphrase (Settings), the backups' keys files it opens get the new recovery key too.
+    Without it (a key that was never confirmed), only keys.json changes.
+    """
+    data_key = keyring.current_key()
+    if data_key is None:
+        raise Locked()
+    keys = keyfile.load()
+    keks = keyfile.Keks(passphrase) if passphrase is not None else None
+    if keks is not None and keys.opened_by(keks).data_key != data_key:
+        raise KeysMissing("keys.json no longer belongs to the open journal; lock it and unlock again.")
+    raw = crypto.new_recovery_key()
+    recovery = keyfile.RecoveryLock.new(raw)
+    keyfile.save(keys.with_recovery(recovery, data_key))
+    backups = rekey.rewrap_backups(rekey.by_passphrase(keks), recovery=recovery) if keks else rekey.Rewrapped([], [])
+    return crypto.format_recovery_key(raw), backups
 
 
 def unlock_for_serve() -> None:

@@ -1,10 +1,11 @@
-"""Vault pages: first-run setup, unlock, recover, lock, passphrase change, backups."""
+"""Vault pages: first-run setup, unlock, recover, lock, passphrase change, re-key, recovery key, backups."""
 
 from __future__ import annotations
 
 import threading
 from urllib.parse import urlencode
 
+from django import forms
 from django.contrib import messages
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import render
@@ -12,9 +13,17 @@ from django.urls import path
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_POST
 
-from afterglow.vault import backup, session
+from afterglow.vault import backup, rekey, session
 from afterglow.vault.errors import VaultError, WrongPassphrase, WrongRecoveryKey
-from afterglow.vault.forms import ChangePassphraseForm, KeptForm, NewPassphraseForm, RecoverForm, UnlockForm
+from afterglow.vault.forms import (
+    ChangePassphraseForm,
+    KeptForm,
+    NewPassphraseForm,
+    NewRecoveryKeyForm,
+    RecoverForm,
+    RekeyForm,
+    UnlockForm,
+)
 from afterglow.vault.middleware import VAULT_PAGES
 
 # The recovery key stays in memory only until the person confirms they kept it.
@@ -39,8 +48,7 @@ def setup(request: HttpRequest) -> HttpResponse:
             form.add_error(None, str(exc))
             return render(request, "vault/setup.html", {"form": form}, status=exc.status)
         session.bind(request)
-        with _pending_lock:
-            _pending_recovery[request.session[session.SESSION_KEY]] = recovery
+        _remember_recovery(request, recovery)
         return _recovery_page(request, recovery, KeptForm())
     return render(request, "vault/setup.html", {"form": form}, status=400 if form.errors else 200)
 
@@ -49,18 +57,89 @@ def _recovery_page(request: HttpRequest, recovery: str, form: KeptForm, status: 
     return render(request, "vault/recovery_key.html", {"recovery": recovery.split("-"), "form": form}, status=status)
 
 
-@require_POST
-def setup_kept(request: HttpRequest) -> HttpResponse:
+def _remember_recovery(request: HttpRequest, recovery: str) -> None:
+    with _pending_lock:
+        _pending_recovery[request.session[session.SESSION_KEY]] = recovery
+
+
+def recovery_key(request: HttpRequest) -> HttpResponse:
+    """The gate every page leads to until the person says they kept the recovery key."""
+    if not session.open_to(request):  # "/recovery-key" starts like "/recover", which is open while locked
+        return HttpResponseRedirect(f"/unlock?{urlencode({'next': '/recovery-key'})}")
     token = request.session.get(session.SESSION_KEY, "")
-    if not session.open_to(request) or token not in _pending_recovery:
+    pending = _pending_recovery.get(token)
+    if request.method == "POST":
+        return _confirm_kept(request, token, pending)
+    if pending is not None:
+        return _recovery_page(request, pending, KeptForm())
+    if session.recovery_confirmed():
         return HttpResponseRedirect("/")
+    # Shown once and never confirmed (Afterglow restarted, or another browser): it cannot be shown
+    # again, since only a wrapped copy is kept. A new one replaces it.
+    return render(request, "vault/recovery_missing.html")
+
+
+def _confirm_kept(request: HttpRequest, token: str, pending: str | None) -> HttpResponse:
+    if pending is None:
+        return HttpResponseRedirect("/recovery-key")
     form = KeptForm(request.POST)
     if not form.is_valid():
-        return _recovery_page(request, _pending_recovery[token], form, status=400)
+        return _recovery_page(request, pending, form, status=400)
+    session.confirm_recovery()
     with _pending_lock:
         _pending_recovery.pop(token, None)
-    messages.success(request, "Your journal is ready, and only your passphrase opens it.")
+    messages.success(request, "Thank you. Your journal is open, and only your passphrase or that recovery key opens it.")
     return HttpResponseRedirect("/")
+
+
+@require_POST
+def recovery_key_new(request: HttpRequest) -> HttpResponse:
+    """A new recovery key in place of one that was never confirmed (a confirmed one needs the passphrase: Settings)."""
+    if not session.open_to(request):
+        return HttpResponseRedirect(f"/unlock?{urlencode({'next': '/recovery-key'})}")
+    if session.recovery_confirmed():
+        return HttpResponseRedirect("/privacy/recovery-key")
+    recovery, _ = session.issue_recovery_key()
+    _remember_recovery(request, recovery)
+    return HttpResponseRedirect("/recovery-key")
+
+
+def replace_recovery_key(request: HttpRequest) -> HttpResponse:
+    """Settings: a new recovery key after the passphrase; the old one stops opening the journal and its backups."""
+    form = NewRecoveryKeyForm(request.POST or None)
+    status = 200
+    if request.method == "POST":
+        outcome: dict[str, tuple[str, rekey.Rewrapped]] = {}
+        passphrase = form.data.get("passphrase", "")
+        status = _try(request, form, lambda: outcome.setdefault("new", session.issue_recovery_key(passphrase)))
+        if status == 302:
+            _remember_recovery(request, outcome["new"][0])
+            return HttpResponseRedirect("/recovery-key")
+    return render(request, "vault/recovery_new.html", {"form": form, "wait": session.throttle.seconds_left()}, status=status)
+
+
+def rekey_view(request: HttpRequest) -> HttpResponse:
+    """Settings: a new encryption key, passphrase and recovery key for when a secret may be known to someone."""
+    form = RekeyForm(request.POST or None)
+    status = 200
+    if request.method == "POST":
+        outcome: dict[str, tuple[str, rekey.Rewrapped]] = {}
+        status = _try(request, form, lambda: outcome.setdefault("new", _rekey(form)))
+        if status == 302:
+            recovery, backups = outcome["new"]
+            _remember_recovery(request, recovery)
+            done = "Your journal has a new key and a new passphrase. " + _backups_sentence(backups, rekeyed=True)
+            messages.success(request, done.strip())
+            return HttpResponseRedirect("/recovery-key")
+    return render(request, "vault/rekey.html", {"form": form, "wait": session.throttle.seconds_left()}, status=status)
+
+
+def _rekey(form: forms.Form) -> tuple[str, rekey.Rewrapped]:
+    return session.rekey_journal(form.cleaned_data["current"], form.cleaned_data["new"])
+
+
+def _backups_sentence(backups: rekey.Rewrapped, *, rekeyed: bool) -> str:
+    return " ".join(backups.sentences(rekeyed=rekeyed))
 
 
 def unlock(request: HttpRequest) -> HttpResponse:
@@ -90,7 +169,7 @@ def recover(request: HttpRequest) -> HttpResponse:
     return render(request, "vault/recover.html", _gate_context(request, form), status=status)
 
 
-def _try(request: HttpRequest, form: UnlockForm | RecoverForm, attempt: object) -> int:
+def _try(request: HttpRequest, form: forms.Form, attempt: object) -> int:
     """Run an unlock-like attempt behind the throttle; 302 on success, else the page's status."""
     if session.throttle.seconds_left():
         form.add_error(None, "Please wait a moment before trying again.")
@@ -146,22 +225,27 @@ def change_passphrase(request: HttpRequest) -> HttpResponse:
     form = ChangePassphraseForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
-            session.change_passphrase(form.cleaned_data["current"], form.cleaned_data["new"])
+            backups = session.change_passphrase(form.cleaned_data["current"], form.cleaned_data["new"])
         except VaultError as exc:
             form.add_error("current" if isinstance(exc, WrongPassphrase) else None, str(exc))
             return render(request, "vault/passphrase.html", {"form": form}, status=exc.status)
-        messages.success(request, "Your passphrase is changed. Use the new one next time you unlock.")
+        sentence = _backups_sentence(backups, rekeyed=False)
+        messages.success(request, f"Your passphrase is changed. Use the new one next time you unlock. {sentence}".strip())
         return HttpResponseRedirect("/privacy")
     return render(request, "vault/passphrase.html", {"form": form}, status=400 if form.errors else 200)
 
 
 urlpatterns = [
     path("setup", setup, name="vault-setup"),
-    path("setup/kept", setup_kept, name="vault-setup-kept"),
+    path("setup/kept", recovery_key, name="vault-setup-kept"),  # the form's address before the gate existed
+    path("recovery-key", recovery_key, name="recovery-key"),
+    path("recovery-key/new", recovery_key_new, name="recovery-key-new"),
     path("unlock", unlock, name="unlock"),
     path("recover", recover, name="recover"),
     path("lock", lock, name="lock"),
     path("privacy", privacy, name="privacy"),
     path("privacy/backup", backup_now, name="backup-now"),
     path("privacy/passphrase", change_passphrase, name="change-passphrase"),
+    path("privacy/recovery-key", replace_recovery_key, name="replace-recovery-key"),
+    path("privacy/rekey", rekey_view, name="rekey"),
 ]

@@ -19,6 +19,8 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
+from tests.settings_test import program_env
+
 CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
 AFTERGLOW = str(Path(sys.executable).with_name("afterglow"))
 PASSPHRASE = "a calm lake at dawn 4921"
@@ -94,10 +96,9 @@ def server(tmp_path: Path) -> Iterator[Server]:
         **{k: v for k, v in os.environ.items() if not k.startswith("AFTERGLOW_")},
         "AFTERGLOW_HOME": str(home),
         "AFTERGLOW_PASSPHRASE": PASSPHRASE,
-        "AFTERGLOW_KDF_FAST": "1",
         "AFTERGLOW_CRISIS_REGION": "US",
     }
-    env.pop("DJANGO_SETTINGS_MODULE", None)
+    env = program_env(env)
     init = subprocess.run([AFTERGLOW, "init"], env=env, capture_output=True, text=True, timeout=60)
     assert init.returncode == 0, init.stderr
     port = _free_port()

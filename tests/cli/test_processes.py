@@ -10,6 +10,8 @@ from pathlib import Path
 
 import pytest
 
+from tests.settings_test import program_env
+
 AFTERGLOW = Path(sys.executable).with_name("afterglow")
 PASSPHRASE = "a quiet lake at dawn"
 
@@ -17,9 +19,10 @@ PASSPHRASE = "a quiet lake at dawn"
 @pytest.fixture(scope="module")
 def env(tmp_path_factory) -> dict[str, str]:
     home = tmp_path_factory.mktemp("home")
-    values = dict(os.environ, AFTERGLOW_HOME=str(home), AFTERGLOW_PASSPHRASE=PASSPHRASE, AFTERGLOW_KDF_FAST="1")
+    values = dict(os.environ, AFTERGLOW_HOME=str(home), AFTERGLOW_PASSPHRASE=PASSPHRASE)
     for name in ("DJANGO_SETTINGS_MODULE", "AFTERGLOW_TESTING", "VISUAL", "EDITOR", "NO_COLOR"):
         values.pop(name, None)
+    values = program_env(values)
     subprocess.run([AFTERGLOW, "init"], env=values, check=True, capture_output=True)
     return values
 

@@ -63,11 +63,12 @@ def test_a_real_process_prints_help_first_and_refuses_bad_input_in_one_line(tmp_
     from pathlib import Path
 
     program = Path(sys.executable).with_name("afterglow")
-    env = dict(
-        os.environ, AFTERGLOW_HOME=str(tmp_path / "home"), AFTERGLOW_PASSPHRASE="a quiet lake at dawn", AFTERGLOW_KDF_FAST="1"
-    )
+    from tests.settings_test import program_env
+
+    env = dict(os.environ, AFTERGLOW_HOME=str(tmp_path / "home"), AFTERGLOW_PASSPHRASE="a quiet lake at dawn")
     for name in ("DJANGO_SETTINGS_MODULE", "AFTERGLOW_TESTING", "AFTERGLOW_CRISIS_REGION"):
         env.pop(name, None)
+    env = program_env(env)
     env["LANG"] = "en_AU.UTF-8"
     subprocess.run([program, "init"], env=env, check=True, capture_output=True, timeout=60)
 

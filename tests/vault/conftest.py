@@ -10,14 +10,17 @@ from pathlib import Path
 
 import pytest
 
+from tests.settings_test import program_env
+
 AFTERGLOW = [sys.executable, "-m", "afterglow"]
 PASSPHRASE = "quiet river under pines"
 
 
 def cli_env(home: Path, **extra: str) -> dict[str, str]:
+    """A real process's environment, on the test settings (trivial Argon2id cost) whatever `extra` names."""
     env = {k: v for k, v in os.environ.items() if not k.startswith(("AFTERGLOW_", "DJANGO_"))}
-    env.update({"AFTERGLOW_HOME": str(home), "AFTERGLOW_KDF_FAST": "1", "AFTERGLOW_PASSPHRASE": PASSPHRASE, **extra})
-    return env
+    env.update({"AFTERGLOW_HOME": str(home), "AFTERGLOW_PASSPHRASE": PASSPHRASE, **extra})
+    return program_env(env)
 
 
 def run(home: Path, *args: str, input: str | None = None, **extra: str) -> subprocess.CompletedProcess:
@@ -70,7 +73,7 @@ EXPORT = (
 
 def python(home: Path, code: str, **extra: str) -> str:
     """What a separate Python process, with Django set up for the journal in `home`, prints."""
-    env = cli_env(home, DJANGO_SETTINGS_MODULE="afterglow.settings", **extra)
+    env = cli_env(home, **extra)
     result = subprocess.run([sys.executable, "-c", code], env=env, capture_output=True, text=True, timeout=60)
     assert result.returncode == 0, result.stderr
     return result.stdout

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import errno
+from dataclasses import replace
 from pathlib import Path
 
 import pytest
@@ -20,7 +21,7 @@ def vault_home(settings, tmp_path: Path) -> Path:
     """keys.json for PASSPHRASE in a fresh data dir (the test DB stays Django's in-memory one)."""
     settings.HOME = tmp_path
     keys, _, recovery = keyfile.create(PASSPHRASE)
-    keyfile.save(keys)
+    keyfile.save(replace(keys, recovery_confirmed=True))  # a journal whose recovery key was kept
     tmp_path.joinpath("recovery.txt").write_text(recovery)
     return tmp_path
 
@@ -75,7 +76,9 @@ def test_setup_shows_the_recovery_key_once_and_asks_to_confirm(client, settings,
     kept = csrf_post(client, "/setup/kept", {"kept": "on"})
     assert kept.status_code == 302 and kept["Location"] == "/"
     assert client.get("/").status_code == 200
-    assert csrf_post(client, "/setup/kept", {"kept": "on"})["Location"] == "/"  # the key is gone from memory
+    # The key is gone from memory, and the step is done: nothing more to confirm.
+    assert csrf_post(client, "/setup/kept", {"kept": "on"})["Location"] == "/recovery-key"
+    assert client.get("/recovery-key")["Location"] == "/"
 
 
 def test_setup_refuses_mismatched_or_short_passphrases(client, settings, tmp_path):

@@ -30,3 +30,4 @@ class Command(BaseCommand):
         self.stdout.write("Your recovery key (shown only this once). Write it down or print it and keep it somewhere safe:\n")
         self.stdout.write(f"    {'  '.join(recovery.split('-'))}\n")
         self.stdout.write("If you forget your passphrase, `afterglow recover` takes this key and lets you set a new one.")
+        session.confirm_recovery()  # shown in the terminal: the web's "I have kept it" step is not asked again
