@@ -14,6 +14,7 @@ from axe_playwright_python.sync_playwright import Axe
 from playwright.sync_api import Page, expect
 
 from tests.browser.conftest import ARTIFACTS, Server, _free_port, _watched_page, local_today, shot
+from tests.settings_test import program_env
 
 pytestmark = pytest.mark.browser
 
@@ -154,7 +155,7 @@ def test_help_and_a_two_course_timeline_have_ordered_headings_and_unique_landmar
 def fresh_server(tmp_path: Path) -> Iterator[Server]:
     """`afterglow serve` with no journal yet: the first page is the setup form."""
     env = {k: v for k, v in os.environ.items() if not k.startswith(("AFTERGLOW_", "DJANGO_"))}
-    env.update({"AFTERGLOW_HOME": str(tmp_path / "home"), "AFTERGLOW_KDF_FAST": "1", "AFTERGLOW_CRISIS_REGION": "US"})
+    env = program_env({**env, "AFTERGLOW_HOME": str(tmp_path / "home"), "AFTERGLOW_CRISIS_REGION": "US"})
     srv = Server(f"http://127.0.0.1:{_free_port()}/", tmp_path / "home", env, None, tmp_path / "serve.log")  # type: ignore[arg-type]
     srv.start()
     yield srv
