@@ -13,7 +13,7 @@ from afterglow.vault import session
 
 # Reachable while locked: health checks, crisis help, assets, and the vault's own pages.
 OPEN_PREFIXES = ("/static/", "/healthz", "/help")
-VAULT_PAGES = ("/unlock", "/recover", "/setup")
+VAULT_PAGES = ("/unlock", "/recover", "/setup", "/start/")
 
 
 def vault_middleware(get_response: Handler) -> Handler:

@@ -1,9 +1,10 @@
 """Unlocking and locking the journal in this process.
 
 The data key lives only in memory (`keyring`). In the local web app an
-unlock made through the browser is bound to that browser's signed session
-cookie by a random token; an unlock made from the environment
-(`AFTERGLOW_PASSPHRASE`, used by scripts and tests) serves any local client.
+unlocked journal is bound to each browser's signed session cookie by a random
+token: a browser gets it by typing the passphrase, or, when `serve` started
+unlocked from `AFTERGLOW_PASSPHRASE`, by opening the one-time start link that
+`serve` prints (and opens). Another account on the same computer sees neither.
 """
 
 from __future__ import annotations
@@ -32,6 +33,7 @@ MIN_PASSPHRASE = 8
 throttle = Throttle()
 _state_lock = threading.Lock()
 _token: str | None = None
+_start_secret: str | None = None
 _last_seen = time.monotonic()
 
 
@@ -50,6 +52,8 @@ def open_to(request: Any) -> bool:
     """Whether this request may read the journal (unlocked, and for this browser)."""
     if not is_unlocked():
         return False
+    # Every unlock path sets a token first (open_journal); only a key put into memory directly,
+    # as the unit tests' fixture does, has none.
     return _token is None or request.session.get(SESSION_KEY) == _token
 
 
@@ -60,6 +64,33 @@ def bind(request: Any) -> None:
         if _token is None:
             _token = secrets.token_urlsafe(32)
         request.session[SESSION_KEY] = _token
+
+
+def issue_start_link_secret() -> str:
+    """A secret for one browser to open the journal that `serve` unlocked from the environment."""
+    global _start_secret, _token
+    with _state_lock:
+        if _token is None:
+            _token = secrets.token_urlsafe(32)
+        _start_secret = secrets.token_urlsafe(32)
+        return _start_secret
+
+
+def redeem_start_secret(request: Any, secret: str) -> bool:
+    """Open the journal to this browser if `secret` is the start link's; it works once."""
+    global _start_secret
+    with _state_lock:
+        expected, ok = _start_secret, False
+        if expected is not None and is_unlocked() and secrets.compare_digest(expected.encode(), secret.encode()):
+            _start_secret, ok = None, True
+    if ok:
+        bind(request)
+    return ok
+
+
+def started_unlocked() -> bool:
+    """Unlocked, but not for this browser: it needs the start link or the passphrase."""
+    return is_unlocked() and _token is not None
 
 
 def touch() -> None:
@@ -80,13 +111,13 @@ def lock_if_idle() -> bool:
 
 def lock() -> None:
     """Forget the key and close every connection that used it."""
-    global _token
+    global _token, _start_secret
     from django.db import connections
 
     from afterglow.vault.backend.base import close_every_connection
 
     with _state_lock:
-        _token = None
+        _token = _start_secret = None
     keyring.forget()
     unchanged.forget()
     connections.close_all()
@@ -106,6 +137,11 @@ def open_journal(data_key: bytes, *, migrate: bool = True) -> None:
     with store.friendly_io():
         store.encrypt_in_place(data_key)
         _check_key_fits(data_key)
+    global _token
+    with _state_lock:
+        # A browser must be bound (bind) before it can read: never "open to anyone", even briefly.
+        if _token is None:
+            _token = secrets.token_urlsafe(32)
     keyring.remember(data_key)
     touch()
     # CLI verbs skip the full migrate (it costs a quarter of a second) unless Afterglow was
@@ -245,7 +281,12 @@ def recover(recovery_text: str, new: str, *, migrate: bool = True) -> None:
     open_journal(data_key, migrate=migrate)
 
 
-def unlock_for_serve() -> None:
-    """`afterglow serve`: start unlocked (and migrated) when AFTERGLOW_PASSPHRASE is set."""
+def unlock_for_serve() -> str | None:
+    """`afterglow serve`: start unlocked (and migrated) when AFTERGLOW_PASSPHRASE is set.
+
+    Returns the secret of the one-time start link (no browser is let in without it).
+    """
     if is_set_up() and os.environ.get(PASSPHRASE_ENV):
         unlock(os.environ[PASSPHRASE_ENV])
+        return issue_start_link_secret()
+    return None

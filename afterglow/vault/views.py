@@ -77,6 +77,16 @@ def unlock(request: HttpRequest) -> HttpResponse:
     return render(request, "vault/unlock.html", _gate_context(request, form), status=status)
 
 
+def start(request: HttpRequest, secret: str) -> HttpResponse:
+    """The one-time link `serve` prints when it started unlocked: it lets this browser in."""
+    if session.redeem_start_secret(request, secret):
+        return HttpResponseRedirect("/")
+    if session.open_to(request):
+        return HttpResponseRedirect("/")
+    context = {**_gate_context(request, UnlockForm()), "link_spent": True}
+    return render(request, "vault/unlock.html", context, status=403)
+
+
 def recover(request: HttpRequest) -> HttpResponse:
     if not session.is_set_up():
         return HttpResponseRedirect("/setup")
@@ -112,7 +122,12 @@ def _try(request: HttpRequest, form: UnlockForm | RecoverForm, attempt: object) 
 
 
 def _gate_context(request: HttpRequest, form: object) -> dict[str, object]:
-    return {"form": form, "next": _next(request), "wait": session.throttle.seconds_left()}
+    return {
+        "form": form,
+        "next": _next(request),
+        "wait": session.throttle.seconds_left(),
+        "started_unlocked": session.started_unlocked(),
+    }
 
 
 @require_POST
@@ -160,6 +175,7 @@ urlpatterns = [
     path("setup/kept", setup_kept, name="vault-setup-kept"),
     path("unlock", unlock, name="unlock"),
     path("recover", recover, name="recover"),
+    path("start/<str:secret>", start, name="vault-start"),
     path("lock", lock, name="lock"),
     path("privacy", privacy, name="privacy"),
     path("privacy/backup", backup_now, name="backup-now"),

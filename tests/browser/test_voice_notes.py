@@ -44,6 +44,7 @@ def mic_browser(browser, speech_file):
 @pytest.fixture
 def mic_page(mic_browser, server: Server):
     context = mic_browser.new_context(viewport={"width": 1280, "height": 860})
+    server.let_in(context)
     page = context.new_page()
     page.set_default_timeout(15_000)
     page.watch = _watch(page, server.url.rstrip("/"))  # type: ignore[attr-defined]

@@ -13,6 +13,7 @@ from django.core.management.base import CommandParser
 
 from afterglow.lib.cli import Command as BaseCommand
 from afterglow.lib.cli import fail
+from afterglow.lib.net import is_loopback_host
 from afterglow.vault.background import start as start_vault_background
 from afterglow.vault.session import unlock_for_serve
 
@@ -23,6 +24,20 @@ def _in_memory() -> dict[str, int]:
     and refuse larger ones before they are read."""
     limit = settings.MEDIA_MAX_UPLOAD_BYTES + 16 * 1024 * 1024
     return {"inbuf_overflow": limit, "outbuf_overflow": limit, "max_request_body_size": limit}
+
+
+_NOT_LOOPBACK = (
+    "Warning: listening on {host}, but the journal opens only on this computer: other devices get a "
+    "page that says so (phones can join once pairing over HTTPS exists), and this computer reaches it "
+    "only through 127.0.0.1. Use --host 127.0.0.1 to stay local."
+)
+
+
+def _local_address(host: str) -> str:
+    """How this computer reaches the server: the host itself when it is loopback, else 127.0.0.1."""
+    if is_loopback_host(host):
+        return f"[{host}]" if ":" in host and not host.startswith("[") else host
+    return "[::1]" if ":" in host else "127.0.0.1"
 
 
 def _has_display() -> bool:
@@ -47,11 +62,12 @@ class Command(BaseCommand):
         from afterglow.wsgi import application
 
         settings.HOME.mkdir(parents=True, exist_ok=True)
+        start_secret = None
         if settings.CLINIC:
             call_command("migrate", verbosity=0, interactive=False)
         else:
             # With AFTERGLOW_PASSPHRASE: start unlocked and migrate; otherwise the browser unlocks.
-            unlock_for_serve()
+            start_secret = unlock_for_serve()
         try:
             server = create_server(
                 application, host=options["host"], port=options["port"], threads=options["threads"], **_in_memory()
@@ -60,6 +76,14 @@ class Command(BaseCommand):
             fail(f"cannot listen on {options['host']}:{options['port']} ({exc.strerror}); is Afterglow already running?")
         url = f"http://{options['host']}:{options['port']}/"
         self.stdout.write(f"Afterglow is running at {url}  (Ctrl+C to stop)")
+        if not settings.CLINIC and not is_loopback_host(options["host"]):
+            self.stderr.write(_NOT_LOOPBACK.format(host=options["host"]))
+        if start_secret:
+            # Unlocked from the environment: only a browser that opens this link gets in, so another
+            # account on this computer cannot read the journal by visiting the port.
+            url = f"http://{_local_address(options['host'])}:{options['port']}/start/{start_secret}"
+            self.stdout.write(f"The journal is unlocked. Open it with this one-time link: {url}")
+            self.stdout.write("(Any other browser needs the passphrase.)")
         self.stdout.flush()
         if not options["no_browser"] and _has_display():
             threading.Timer(0.5, webbrowser.open, args=(url,)).start()
