@@ -94,7 +94,8 @@ class Server:
             return
         form = context.request.get(self.url + "unlock").text()
         token = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', form).group(1)  # type: ignore[union-attr]
-        sent = context.request.post(self.url + "unlock", form={"csrfmiddlewaretoken": token, "passphrase": PASSPHRASE}, max_redirects=0)
+        typed = {"csrfmiddlewaretoken": token, "passphrase": PASSPHRASE}
+        sent = context.request.post(self.url + "unlock", form=typed, max_redirects=0)
         assert sent.status == 302, sent.status
 
 

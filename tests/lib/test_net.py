@@ -12,7 +12,7 @@ def test_it_takes_loopback_peers_as_this_computer(address):
     assert is_loopback_address(address)
 
 
-@pytest.mark.parametrize("address", ["192.0.2.2", "10.0.0.5", "fd00::2", "::ffff:192.0.2.2", "0.0.0.0", "", None, "localhost", "x"])
+@pytest.mark.parametrize("address", ["192.0.2.2", "10.0.0.5", "fd00::2", "::ffff:192.0.2.2", "0.0.0.0", "", None, "localhost"])
 def test_it_takes_every_other_peer_as_another_device(address):
     assert not is_loopback_address(address)
 
