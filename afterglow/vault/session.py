@@ -24,13 +24,11 @@ from django.core.management import call_command
 from afterglow.lib import unchanged
 from afterglow.vault import keyfile, keyring, store
 from afterglow.vault.errors import KeysMissing, NotSetUp, VaultError
-from afterglow.vault.throttle import Throttle
 
 PASSPHRASE_ENV = "AFTERGLOW_PASSPHRASE"
 SESSION_KEY = "vault_token"
 MIN_PASSPHRASE = 8
 
-throttle = Throttle()
 _state_lock = threading.Lock()
 _token: str | None = None
 _start_secret: str | None = None
@@ -64,6 +62,9 @@ def bind(request: Any) -> None:
         if _token is None:
             _token = secrets.token_urlsafe(32)
         request.session[SESSION_KEY] = _token
+    from afterglow.vault.guesses import trust
+
+    trust(request)
 
 
 def issue_start_link_secret() -> str:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import threading
+from collections.abc import Callable
 from urllib.parse import urlencode
 
 from django.contrib import messages
@@ -12,8 +13,8 @@ from django.urls import path
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_POST
 
-from afterglow.vault import backup, session
-from afterglow.vault.errors import VaultError, WrongPassphrase, WrongRecoveryKey
+from afterglow.vault import backup, guesses, session
+from afterglow.vault.errors import VaultError, WrongPassphrase
 from afterglow.vault.forms import ChangePassphraseForm, KeptForm, NewPassphraseForm, RecoverForm, UnlockForm
 from afterglow.vault.middleware import VAULT_PAGES
 
@@ -100,23 +101,18 @@ def recover(request: HttpRequest) -> HttpResponse:
     return render(request, "vault/recover.html", _gate_context(request, form), status=status)
 
 
-def _try(request: HttpRequest, form: UnlockForm | RecoverForm, attempt: object) -> int:
-    """Run an unlock-like attempt behind the throttle; 302 on success, else the page's status."""
-    if session.throttle.seconds_left():
+def _try(request: HttpRequest, form: UnlockForm | RecoverForm, attempt: Callable[[], object]) -> int:
+    """Run an unlock-like attempt behind this client's throttle; 302 on success, else the page's status."""
+    if guesses.wait_for(request):
         form.add_error(None, "Please wait a moment before trying again.")
         return 429
     if not form.is_valid():
         return 400
     try:
-        attempt()  # type: ignore[operator]
-    except (WrongPassphrase, WrongRecoveryKey) as exc:
-        wait = session.throttle.failed()
-        form.add_error(None, str(exc))
-        return 429 if wait else exc.status
+        guesses.checked(request, attempt)
     except VaultError as exc:
         form.add_error(None, str(exc))
         return exc.status
-    session.throttle.succeeded()
     session.bind(request)
     return 302
 
@@ -125,7 +121,7 @@ def _gate_context(request: HttpRequest, form: object) -> dict[str, object]:
     return {
         "form": form,
         "next": _next(request),
-        "wait": session.throttle.seconds_left(),
+        "wait": guesses.wait_for(request),
         "started_unlocked": session.started_unlocked(),
     }
 
@@ -160,14 +156,17 @@ def backup_now(request: HttpRequest) -> HttpResponse:
 def change_passphrase(request: HttpRequest) -> HttpResponse:
     form = ChangePassphraseForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
         try:
-            session.change_passphrase(form.cleaned_data["current"], form.cleaned_data["new"])
+            guesses.checked(request, lambda: session.change_passphrase(data["current"], data["new"]))
         except VaultError as exc:
             form.add_error("current" if isinstance(exc, WrongPassphrase) else None, str(exc))
-            return render(request, "vault/passphrase.html", {"form": form}, status=exc.status)
+            context = {"form": form, "wait": guesses.wait_for(request)}
+            return render(request, "vault/passphrase.html", context, status=exc.status)
         messages.success(request, "Your passphrase is changed. Use the new one next time you unlock.")
         return HttpResponseRedirect("/privacy")
-    return render(request, "vault/passphrase.html", {"form": form}, status=400 if form.errors else 200)
+    context = {"form": form, "wait": guesses.wait_for(request)}
+    return render(request, "vault/passphrase.html", context, status=400 if form.errors else 200)
 
 
 urlpatterns = [
