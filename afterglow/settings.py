@@ -113,7 +113,8 @@ SESSION_COOKIE_SECURE = CLINIC
 CSRF_COOKIE_SECURE = CLINIC
 CSRF_COOKIE_SAMESITE = "Strict"
 CSRF_FAILURE_VIEW = "afterglow.lib.views.csrf_failure"
-MESSAGE_STORAGE = "django.contrib.messages.storage.cookie.CookieStorage"
+# Local mode: a message may quote journal text, so it stays in server memory, never in a cookie.
+MESSAGE_STORAGE = "django.contrib.messages.storage.cookie.CookieStorage" if CLINIC else "afterglow.lib.messages.MemoryStorage"
 
 PASSWORD_HASHERS = (
     ["django.contrib.auth.hashers.MD5PasswordHasher"]

@@ -21,7 +21,7 @@ from typing import Any
 from django.conf import settings
 from django.core.management import call_command
 
-from afterglow.lib import unchanged
+from afterglow.lib import messages, unchanged
 from afterglow.vault import keyfile, keyring, store
 from afterglow.vault.errors import KeysMissing, NotSetUp, VaultError
 
@@ -121,6 +121,7 @@ def lock() -> None:
         _token = _start_secret = None
     keyring.forget()
     unchanged.forget()
+    messages.forget()
     connections.close_all()
     close_every_connection()
 
