@@ -14,6 +14,9 @@ from afterglow.vault import session
 # Reachable while locked: health checks, crisis help, assets, and the vault's own pages.
 OPEN_PREFIXES = ("/static/", "/healthz", "/help")
 VAULT_PAGES = ("/unlock", "/recover", "/setup", "/start/")
+# Asked by open pages every few seconds whether they may still show the journal: reachable while
+# locked, and never counted as activity (or a page left open would keep the journal unlocked).
+QUIET_PAGES = ("/lock/status",)
 
 
 def vault_middleware(get_response: Handler) -> Handler:
@@ -22,6 +25,8 @@ def vault_middleware(get_response: Handler) -> Handler:
             return get_response(request)
         session.lock_if_idle()
         request.vault_unlocked = session.open_to(request)  # type: ignore[attr-defined]
+        if request.path.startswith(QUIET_PAGES):
+            return get_response(request)
         if request.vault_unlocked or request.path.startswith(VAULT_PAGES):  # type: ignore[attr-defined]
             if request.vault_unlocked:  # type: ignore[attr-defined]
                 session.touch()

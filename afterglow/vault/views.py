@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
+import math
 import threading
 from collections.abc import Callable
 from urllib.parse import urlencode
 
 from django.contrib import messages
-from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
+from django.http import HttpRequest, HttpResponse, HttpResponseRedirect, JsonResponse
 from django.shortcuts import render
 from django.urls import path
 from django.utils.http import url_has_allowed_host_and_scheme
@@ -135,6 +136,17 @@ def lock(request: HttpRequest) -> HttpResponse:
     return HttpResponseRedirect("/unlock" if back == "/" else f"/unlock?{urlencode({'next': back})}")
 
 
+def lock_status(request: HttpRequest) -> JsonResponse:
+    """Whether this browser may still see the journal, and the seconds until the idle lock."""
+    from django.conf import settings
+
+    is_open = session.open_to(request)
+    idle_left = None
+    if is_open and settings.VAULT_IDLE_MINUTES > 0:
+        idle_left = max(0, math.ceil(settings.VAULT_IDLE_MINUTES * 60 - session.idle_seconds()))
+    return JsonResponse({"open": is_open, "idle_left": idle_left})
+
+
 def privacy(request: HttpRequest) -> HttpResponse:
     from django.conf import settings
 
@@ -176,6 +188,7 @@ urlpatterns = [
     path("recover", recover, name="recover"),
     path("start/<str:secret>", start, name="vault-start"),
     path("lock", lock, name="lock"),
+    path("lock/status", lock_status, name="lock-status"),
     path("privacy", privacy, name="privacy"),
     path("privacy/backup", backup_now, name="backup-now"),
     path("privacy/passphrase", change_passphrase, name="change-passphrase"),
