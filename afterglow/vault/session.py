@@ -131,6 +131,10 @@ def lock() -> None:
 
 def unlock(passphrase: str, *, migrate: bool = True) -> None:
     data_key = keyfile.load().open_with_passphrase(passphrase)
+    current = keyring.current_key()
+    if current is not None and secrets.compare_digest(current, data_key):
+        touch()  # already open here (another browser, or `serve` started unlocked): nothing to redo
+        return
     open_journal(data_key, migrate=migrate)
 
 
