@@ -14,6 +14,8 @@ LOOPBACK_NAMES = frozenset({"localhost", "localhost.localdomain", "ip6-localhost
 
 def is_loopback_address(address: str | None) -> bool:
     """Whether a peer address (REMOTE_ADDR) is on this computer's loopback interface."""
+    if address in ("127.0.0.1", "::1"):
+        return True  # nearly every request: skip parsing
     if not address:
         return False
     text = address.strip().removeprefix("[").removesuffix("]").split("%", 1)[0]
