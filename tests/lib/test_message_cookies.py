@@ -8,6 +8,7 @@ import uuid
 import zlib
 
 import pytest
+from django.utils import timezone
 
 from afterglow.journal import actions as rules
 from afterglow.vault import session
@@ -53,11 +54,16 @@ def test_a_ticked_off_action_is_named_on_the_next_page_but_in_no_cookie(client, 
         ("/write", {"text": "MARK", "then": "finish"}),
         ("/actions", {"what": "MARK"}),
         ("/prompts", {"stage": "reflection", "text": "MARK is a prompt of mine?"}),
+        ("/checkin", {"mood": "4", "note": "MARK after a long day"}),
+        ("/course", {"start_date": "2025-03-01", "title": "MARK series", "clinician": "Dr MARK"}),
     ],
 )
 def test_no_action_that_flashes_a_message_leaves_its_text_in_a_cookie(client, patient, url, data):
     mark = f"canary{uuid.uuid4().hex[:10]}"
-    response = submit(client, url, {k: v.replace("MARK", mark) for k, v in data.items()})
+    fields = {k: v.replace("MARK", mark) for k, v in data.items()}
+    if url == "/checkin":
+        fields["day"] = timezone.localdate().isoformat()
+    response = submit(client, url, fields)
     assert response.status_code in (200, 302)
     assert_no_cookie_holds(client, response, mark)
     assert_no_cookie_holds(client, client.get("/"), mark)

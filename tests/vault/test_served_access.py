@@ -46,7 +46,7 @@ def test_it_refuses_a_network_peer_whatever_its_host_header_says(home: Path):
             assert "only opens on this computer" in body and ENTRY not in body
         assert fetch(f"http://{address}:{port}/healthz", host_header=f"127.0.0.1:{port}")[0] == 200
         assert ENTRY in web.get("/timeline").decode()  # this computer still reads it
-        assert "Warning: listening on 0.0.0.0" in web.output()
+        assert "Warning: listening on 0.0.0.0" in web.output() and f"open http://127.0.0.1:{port}/" in web.output()
 
 
 def test_a_server_on_loopback_says_nothing_about_the_network(home: Path):
@@ -67,3 +67,11 @@ def test_a_server_unlocked_from_the_environment_opens_only_through_its_one_time_
         status, body = fetch(owner.start_link())  # the same link, a second time, from another client
         assert status == 403 and "used up" in body and ENTRY not in body
         assert ENTRY not in stranger.get("/timeline").decode()
+
+
+def test_the_warning_says_where_this_computer_can_still_open_it():
+    from afterglow.journal.management.commands.serve import _not_loopback_warning
+
+    assert "open http://127.0.0.1:8765/" in _not_loopback_warning("0.0.0.0", 8765)
+    assert "open http://[::1]:8765/" in _not_loopback_warning("::", 8765)
+    assert "use --host 127.0.0.1" in _not_loopback_warning("192.0.2.2", 8765)

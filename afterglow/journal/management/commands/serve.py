@@ -28,16 +28,24 @@ def _in_memory() -> dict[str, int]:
 
 _NOT_LOOPBACK = (
     "Warning: listening on {host}, but the journal opens only on this computer: other devices get a "
-    "page that says so (phones can join once pairing over HTTPS exists), and this computer reaches it "
-    "only through 127.0.0.1. Use --host 127.0.0.1 to stay local."
+    "page that says so (phones can join once pairing over HTTPS exists). {reach}"
 )
+_WILDCARDS = ("0.0.0.0", "::", "[::]", "")
+
+
+def _not_loopback_warning(host: str, port: int) -> str:
+    if host in _WILDCARDS:
+        reach = f"On this computer, open http://{_local_address(host)}:{port}/."
+    else:
+        reach = "Nothing opens the journal through that address; use --host 127.0.0.1."
+    return _NOT_LOOPBACK.format(host=host, reach=reach)
 
 
 def _local_address(host: str) -> str:
     """How this computer reaches the server: the host itself when it is loopback, else 127.0.0.1."""
     if is_loopback_host(host):
         return f"[{host}]" if ":" in host and not host.startswith("[") else host
-    return "[::1]" if ":" in host else "127.0.0.1"
+    return "[::1]" if ":" in host else "127.0.0.1"  # a wildcard (0.0.0.0, ::) answers there too
 
 
 def _has_display() -> bool:
@@ -77,7 +85,7 @@ class Command(BaseCommand):
         url = f"http://{options['host']}:{options['port']}/"
         self.stdout.write(f"Afterglow is running at {url}  (Ctrl+C to stop)")
         if not settings.CLINIC and not is_loopback_host(options["host"]):
-            self.stderr.write(_NOT_LOOPBACK.format(host=options["host"]))
+            self.stderr.write(_not_loopback_warning(options["host"], options["port"]))
         if start_secret:
             # Unlocked from the environment: only a browser that opens this link gets in, so another
             # account on this computer cannot read the journal by visiting the port.
