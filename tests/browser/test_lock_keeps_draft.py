@@ -12,7 +12,6 @@ from tests.browser.conftest import PASSPHRASE, SAVED, Server, saved_texts, shot
 pytestmark = pytest.mark.browser
 
 
-
 def test_a_draft_typed_while_the_journal_locks_is_saved_after_unlock(page: Page, new_page, server: Server) -> None:
     first = "Before the lock: the room was warm. "
     more = "After the lock: and I kept writing anyway."
