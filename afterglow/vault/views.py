@@ -82,7 +82,9 @@ def unlock(request: HttpRequest) -> HttpResponse:
 def start(request: HttpRequest, secret: str) -> HttpResponse:
     """The one-time link `serve` prints when it started unlocked: it lets this browser in."""
     if session.redeem_start_secret(request, secret):
-        return HttpResponseRedirect("/")
+        # A page that moves on by itself, not a redirect: when the link came from outside (a terminal,
+        # a file), the browser would leave the new SameSite=Strict cookie off a redirected request.
+        return render(request, "vault/started.html")
     if session.open_to(request):
         return HttpResponseRedirect("/")
     context = {**_gate_context(request, UnlockForm()), "link_spent": True}

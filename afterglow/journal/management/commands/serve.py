@@ -5,12 +5,14 @@ from __future__ import annotations
 import os
 import threading
 import webbrowser
+from functools import partial
 from typing import Any
 
 from django.conf import settings
 from django.core.management import call_command
 from django.core.management.base import CommandParser
 
+from afterglow.lib.browser import open_privately, remove_leftovers
 from afterglow.lib.cli import Command as BaseCommand
 from afterglow.lib.cli import fail
 from afterglow.lib.net import is_loopback_host
@@ -70,6 +72,7 @@ class Command(BaseCommand):
         from afterglow.wsgi import application
 
         settings.HOME.mkdir(parents=True, exist_ok=True)
+        remove_leftovers(settings.HOME)
         start_secret = None
         if settings.CLINIC:
             call_command("migrate", verbosity=0, interactive=False)
@@ -94,9 +97,14 @@ class Command(BaseCommand):
             self.stdout.write("(Any other browser needs the passphrase.)")
         self.stdout.flush()
         if not options["no_browser"] and _has_display():
-            threading.Timer(0.5, webbrowser.open, args=(url,)).start()
+            # A link with a secret must not reach the browser's command line, which every user can read.
+            opener = partial(open_privately, folder=settings.HOME) if start_secret else webbrowser.open
+            threading.Timer(0.5, opener, args=(url,)).start()
         self._start_background()
-        server.run()
+        try:
+            server.run()
+        finally:
+            remove_leftovers(settings.HOME)
 
     def _start_background(self) -> None:
         """Hook for background workers (task queue, daily backup) started alongside the server."""
