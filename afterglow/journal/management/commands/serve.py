@@ -59,7 +59,11 @@ class Command(BaseCommand):
     needs_unlock = False
 
     def add_arguments(self, parser: CommandParser) -> None:
-        parser.add_argument("--host", default=settings.HOST)
+        parser.add_argument(
+            "--host",
+            default=settings.HOST,
+            help="address to listen on (default 127.0.0.1); the journal opens only on this computer whatever it is",
+        )
         parser.add_argument("--port", type=int, default=settings.PORT)
         parser.add_argument("--no-browser", action="store_true", help="do not open a browser window")
         # Few threads: pages are short CPU work under one GIL, so more threads only stretch each
