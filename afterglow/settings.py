@@ -53,6 +53,8 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    # Before static files and sessions: a peer that is not this computer gets one refusal page.
+    "afterglow.lib.middleware.loopback_only_middleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "csp.middleware.CSPMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
@@ -110,7 +112,8 @@ SESSION_COOKIE_SECURE = CLINIC
 CSRF_COOKIE_SECURE = CLINIC
 CSRF_COOKIE_SAMESITE = "Strict"
 CSRF_FAILURE_VIEW = "afterglow.lib.views.csrf_failure"
-MESSAGE_STORAGE = "django.contrib.messages.storage.cookie.CookieStorage"
+# Local mode: a message may quote journal text, so it stays in server memory, never in a cookie.
+MESSAGE_STORAGE = "django.contrib.messages.storage.cookie.CookieStorage" if CLINIC else "afterglow.lib.messages.MemoryStorage"
 
 # No environment variable picks a cheaper hasher (the test suite's MD5 is in tests/settings_test.py).
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.Argon2PasswordHasher", "django.contrib.auth.hashers.PBKDF2PasswordHasher"]

@@ -27,16 +27,16 @@ def vault_unlocked(request):
     The test database is in memory, so the random key is never applied to it
     (see afterglow/vault/backend/base.py). Mark a test `vault_locked` to start locked.
     """
-    from afterglow.vault import keyring, session
+    from afterglow.vault import guesses, keyring, session
 
     if request.node.get_closest_marker("vault_locked"):
         session.lock()
     else:
         keyring.remember(os.urandom(32))
-    session.throttle.succeeded()
+    guesses.throttles.clear()
     yield
     session.lock()
-    session.throttle.succeeded()
+    guesses.throttles.clear()
 
 
 @pytest.fixture

@@ -7,11 +7,13 @@ import re
 import socket
 import subprocess
 import sys
+import tempfile
 import time
 import urllib.request
 import uuid
 from collections.abc import Iterator
 from contextlib import contextmanager
+from pathlib import Path
 
 
 def free_port() -> int:
@@ -50,24 +52,60 @@ class Client:
             return response.status, response.geturl(), response.read()
 
 
-@contextmanager
-def serving(env: dict[str, str]) -> Iterator[Client]:
-    """`afterglow serve` with this environment, answering on /healthz, until the block ends."""
-    port = free_port()
-    server = subprocess.Popen(
-        [sys.executable, "-m", "afterglow", "serve", "--no-browser", "--port", str(port)],
-        env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
-    )  # fmt: skip
-    client = Client(f"http://127.0.0.1:{port}")
-    try:
-        for _ in range(300):
-            try:
-                client.get("/healthz")
-                break
-            except OSError:
-                time.sleep(0.1)
-        yield client
-    finally:
-        server.terminate()
-        server.wait(10)
+START_LINK = re.compile(r"(http://\S+/start/\S+)")
 
+
+class Served(Client):
+    """A client of a running `afterglow serve`, with what the server printed."""
+
+    def __init__(self, base: str, output: Path) -> None:
+        super().__init__(base)
+        self.output_path = output
+
+    def output(self) -> str:
+        return self.output_path.read_text(errors="replace")
+
+    def start_link(self, timeout: float = 30) -> str:
+        """The one-time link `serve` printed (it started unlocked from AFTERGLOW_PASSPHRASE)."""
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            found = START_LINK.search(self.output())
+            if found:
+                return found.group(1)
+            time.sleep(0.05)
+        raise AssertionError(f"serve printed no start link: {self.output()[-2000:]}")
+
+    def let_in(self) -> None:
+        """Open the start link, as the person who started `serve` would: this client is now in."""
+        link = self.start_link()
+        self.get(link.removeprefix(self.base))
+
+
+@contextmanager
+def serving(env: dict[str, str], *, host: str = "127.0.0.1", let_in: bool = True) -> Iterator[Served]:
+    """`afterglow serve` with this environment, answering on /healthz, until the block ends.
+
+    With AFTERGLOW_PASSPHRASE in `env` the client opens the start link first (`let_in=False`: a stranger).
+    """
+    port = free_port()
+    with tempfile.TemporaryDirectory(prefix="afterglow-serve-") as folder:
+        output = Path(folder) / "serve.log"
+        with output.open("wb") as log:
+            server = subprocess.Popen(
+                [sys.executable, "-m", "afterglow", "serve", "--no-browser", "--host", host, "--port", str(port)],
+                env=env, stdout=log, stderr=log,
+            )  # fmt: skip
+        client = Served(f"http://127.0.0.1:{port}", output)
+        try:
+            for _ in range(300):
+                try:
+                    client.get("/healthz")
+                    break
+                except OSError:
+                    time.sleep(0.1)
+            if let_in and env.get("AFTERGLOW_PASSPHRASE"):
+                client.let_in()
+            yield client
+        finally:
+            server.terminate()
+            server.wait(10)

@@ -14,6 +14,7 @@ import json
 import os
 import re
 import shutil
+import sys
 from collections.abc import Iterable, Sequence
 from datetime import date, datetime, time
 from decimal import Decimal, InvalidOperation
@@ -169,6 +170,18 @@ def utf8_argument(text: str, what: str) -> str:
     except UnicodeEncodeError:
         raise UserError(f"{what} is not valid UTF-8 text") from None
     return text
+
+
+ARGV_IS_VISIBLE = "text typed on the command line is visible to other users of this computer and kept in shell history"
+
+
+def text_option(value: str, what: str) -> str:
+    """A text option (`--note`, `--intention`, `--caption`); `-` reads it from stdin, out of argv's sight."""
+    if value == "-":
+        from django.conf import settings
+
+        return read_text(sys.stdin.buffer, settings.ENTRY_MAX_CHARS, f"{what} on stdin")
+    return utf8_argument(value, what)
 
 
 def read_text(stream: IO[bytes], max_chars: int, what: str = "the text on stdin") -> str:

@@ -4,7 +4,10 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
+from django.conf import settings
 from django.http import HttpRequest, HttpResponse
+
+from afterglow.lib.net import is_loopback_address
 
 Handler = Callable[[HttpRequest], HttpResponse]
 
@@ -35,5 +38,31 @@ def same_origin_form_middleware(get_response: Handler) -> Handler:
         if request.META.get("HTTP_ORIGIN") == "null" and request.headers.get("Sec-Fetch-Site") == "same-origin":
             request.META["HTTP_ORIGIN"] = f"{request.scheme}://{request.get_host()}"
         return get_response(request)
+
+    return middleware
+
+
+REFUSED_PAGE = """<!doctype html>
+<html lang="en"><head><meta charset="utf-8"><title>Only on this computer · Afterglow</title></head>
+<body><h1>This journal only opens on this computer</h1>
+<p>Afterglow answers other devices only once they are paired over an encrypted connection, and
+that is not set up here. Open Afterglow on the computer that runs it.</p></body></html>
+"""
+
+
+def loopback_only_middleware(get_response: Handler) -> Handler:
+    """Local mode serves the journal to this computer only, whatever the Host header says.
+
+    The peer is the socket's (waitress sets REMOTE_ADDR from it; no proxy is trusted), so a
+    client on the network cannot claim to be local. `/healthz` stays open: it holds nothing.
+    """
+
+    def middleware(request: HttpRequest) -> HttpResponse:
+        if settings.CLINIC or request.path == "/healthz" or is_loopback_address(request.META.get("REMOTE_ADDR")):
+            return get_response(request)
+        response = HttpResponse(REFUSED_PAGE, status=403, content_type="text/html; charset=utf-8")
+        response["Content-Security-Policy"] = "default-src 'none'; frame-ancestors 'none'; base-uri 'none'; form-action 'none'"
+        response["Cache-Control"] = "no-store"
+        return response
 
     return middleware

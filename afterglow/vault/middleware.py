@@ -14,9 +14,12 @@ from afterglow.vault import session
 
 # Reachable while locked: health checks, crisis help, assets, and the vault's own pages.
 OPEN_PREFIXES = ("/static/", "/healthz", "/help")
-VAULT_PAGES = ("/unlock", "/recover", "/setup")
+VAULT_PAGES = ("/unlock", "/recover", "/setup", "/start/")
 # Reachable while the recovery key waits for its "I have kept it" (besides OPEN_PREFIXES).
 RECOVERY_GATE_OPEN = ("/recovery-key", "/setup/kept", "/lock")
+# Asked by open pages every few seconds whether they may still show the journal: reachable while
+# locked, and never counted as activity (or a page left open would keep the journal unlocked).
+QUIET_PAGES = ("/lock/status",)
 
 
 def vault_middleware(get_response: Handler) -> Handler:
@@ -26,6 +29,8 @@ def vault_middleware(get_response: Handler) -> Handler:
         session.lock_if_idle()
         session.lock_if_rekeyed()
         request.vault_unlocked = session.open_to(request)  # type: ignore[attr-defined]
+        if request.path.startswith(QUIET_PAGES):
+            return get_response(request)
         if request.vault_unlocked and not request.path.startswith(RECOVERY_GATE_OPEN) and not session.recovery_confirmed():  # type: ignore[attr-defined]
             return _send_to_recovery_key(request)
         if request.vault_unlocked or request.path.startswith(VAULT_PAGES):  # type: ignore[attr-defined]

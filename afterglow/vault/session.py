@@ -1,9 +1,10 @@
 """Unlocking and locking the journal in this process.
 
 The data key lives only in memory (`keyring`). In the local web app an
-unlock made through the browser is bound to that browser's signed session
-cookie by a random token; an unlock made from the environment
-(`AFTERGLOW_PASSPHRASE`, used by scripts and tests) serves any local client.
+unlocked journal is bound to each browser's signed session cookie by a random
+token: a browser gets it by typing the passphrase, or, when `serve` started
+unlocked from `AFTERGLOW_PASSPHRASE`, by opening the one-time start link that
+`serve` prints (and opens). Another account on the same computer sees neither.
 """
 
 from __future__ import annotations
@@ -22,18 +23,17 @@ from typing import Any
 from django.conf import settings
 from django.core.management import call_command
 
-from afterglow.lib import unchanged
+from afterglow.lib import messages, unchanged
 from afterglow.vault import crypto, keyfile, keyring, rekey, store
 from afterglow.vault.errors import KeysMissing, Locked, NotSetUp, VaultError
-from afterglow.vault.throttle import Throttle
 
 PASSPHRASE_ENV = "AFTERGLOW_PASSPHRASE"
 SESSION_KEY = "vault_token"
 MIN_PASSPHRASE = 8
 
-throttle = Throttle()
 _state_lock = threading.Lock()
 _token: str | None = None
+_start_secret: str | None = None
 _last_seen = time.monotonic()
 _unlocked_keys: tuple[str, int, int, int] | None = None  # keys.json as it was when the key was taken into use
 
@@ -53,6 +53,8 @@ def open_to(request: Any) -> bool:
     """Whether this request may read the journal (unlocked, and for this browser)."""
     if not is_unlocked():
         return False
+    # Every unlock path sets a token first (open_journal); only a key put into memory directly,
+    # as the unit tests' fixture does, has none.
     return _token is None or request.session.get(SESSION_KEY) == _token
 
 
@@ -63,6 +65,36 @@ def bind(request: Any) -> None:
         if _token is None:
             _token = secrets.token_urlsafe(32)
         request.session[SESSION_KEY] = _token
+    from afterglow.vault.guesses import trust
+
+    trust(request)
+
+
+def issue_start_link_secret() -> str:
+    """A secret for one browser to open the journal that `serve` unlocked from the environment."""
+    global _start_secret, _token
+    with _state_lock:
+        if _token is None:
+            _token = secrets.token_urlsafe(32)
+        _start_secret = secrets.token_urlsafe(32)
+        return _start_secret
+
+
+def redeem_start_secret(request: Any, secret: str) -> bool:
+    """Open the journal to this browser if `secret` is the start link's; it works once."""
+    global _start_secret
+    with _state_lock:
+        expected, ok = _start_secret, False
+        if expected is not None and is_unlocked() and secrets.compare_digest(expected.encode(), secret.encode()):
+            _start_secret, ok = None, True
+    if ok:
+        bind(request)
+    return ok
+
+
+def started_unlocked() -> bool:
+    """Unlocked, but not for this browser: it needs the start link or the passphrase."""
+    return is_unlocked() and _token is not None
 
 
 def touch() -> None:
@@ -114,15 +146,16 @@ def lock_if_rekeyed() -> bool:
 
 def lock() -> None:
     """Forget the key and close every connection that used it."""
-    global _token
+    global _token, _start_secret
     from django.db import connections
 
     from afterglow.vault.backend.base import close_every_connection
 
     with _state_lock:
-        _token = None
+        _token = _start_secret = None
     keyring.forget()
     unchanged.forget()
+    messages.forget()
     connections.close_all()
     close_every_connection()
 
@@ -135,7 +168,11 @@ def unlock(passphrase: str, *, migrate: bool = True) -> None:
     keks = keyfile.Keks(passphrase)
     opened = keys.opened_by(keks)
     keys, data_key = rekey.settle(keys, opened)
-    open_journal(data_key, migrate=migrate)
+    current = keyring.current_key()
+    if current is not None and secrets.compare_digest(current, data_key):
+        touch()  # already open here (another browser, or `serve` started unlocked): nothing to redo
+    else:
+        open_journal(data_key, migrate=migrate)
     if opened.stale:
         _strengthen(keys, data_key, passphrase, keks)
 
@@ -159,6 +196,11 @@ def open_journal(data_key: bytes, *, migrate: bool = True) -> None:
     with store.friendly_io():
         store.encrypt_in_place(data_key)
         _check_key_fits(data_key)
+    global _token
+    with _state_lock:
+        # A browser must be bound (bind) before it can read: never "open to anyone", even briefly.
+        if _token is None:
+            _token = secrets.token_urlsafe(32)
     keyring.remember(data_key)
     _unlocked_keys = _keys_stamp()
     touch()
@@ -371,7 +413,12 @@ def issue_recovery_key(passphrase: str | None = None) -> tuple[str, rekey.Rewrap
     return crypto.format_recovery_key(raw), backups
 
 
-def unlock_for_serve() -> None:
-    """`afterglow serve`: start unlocked (and migrated) when AFTERGLOW_PASSPHRASE is set."""
+def unlock_for_serve() -> str | None:
+    """`afterglow serve`: start unlocked (and migrated) when AFTERGLOW_PASSPHRASE is set.
+
+    Returns the secret of the one-time start link (no browser is let in without it).
+    """
     if is_set_up() and os.environ.get(PASSPHRASE_ENV):
         unlock(os.environ[PASSPHRASE_ENV])
+        return issue_start_link_secret()
+    return None

@@ -2,19 +2,21 @@
 
 from __future__ import annotations
 
+import math
 import threading
+from collections.abc import Callable
 from urllib.parse import urlencode
 
 from django import forms
 from django.contrib import messages
-from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
+from django.http import HttpRequest, HttpResponse, HttpResponseRedirect, JsonResponse
 from django.shortcuts import render
 from django.urls import path
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_POST
 
-from afterglow.vault import backup, rekey, session
-from afterglow.vault.errors import VaultError, WrongPassphrase, WrongRecoveryKey
+from afterglow.vault import backup, guesses, rekey, session
+from afterglow.vault.errors import VaultError, WrongPassphrase
 from afterglow.vault.forms import (
     ChangePassphraseForm,
     KeptForm,
@@ -115,7 +117,7 @@ def replace_recovery_key(request: HttpRequest) -> HttpResponse:
         if status == 302:
             _remember_recovery(request, outcome["new"][0])
             return HttpResponseRedirect("/recovery-key")
-    return render(request, "vault/recovery_new.html", {"form": form, "wait": session.throttle.seconds_left()}, status=status)
+    return render(request, "vault/recovery_new.html", {"form": form, "wait": guesses.wait_for(request)}, status=status)
 
 
 def rekey_view(request: HttpRequest) -> HttpResponse:
@@ -131,7 +133,7 @@ def rekey_view(request: HttpRequest) -> HttpResponse:
             done = "Your journal has a new key and a new passphrase. " + _backups_sentence(backups, rekeyed=True)
             messages.success(request, done.strip())
             return HttpResponseRedirect("/recovery-key")
-    return render(request, "vault/rekey.html", {"form": form, "wait": session.throttle.seconds_left()}, status=status)
+    return render(request, "vault/rekey.html", {"form": form, "wait": guesses.wait_for(request)}, status=status)
 
 
 def _rekey(form: forms.Form) -> tuple[str, rekey.Rewrapped]:
@@ -156,6 +158,18 @@ def unlock(request: HttpRequest) -> HttpResponse:
     return render(request, "vault/unlock.html", _gate_context(request, form), status=status)
 
 
+def start(request: HttpRequest, secret: str) -> HttpResponse:
+    """The one-time link `serve` prints when it started unlocked: it lets this browser in."""
+    if session.redeem_start_secret(request, secret):
+        # A page that moves on by itself, not a redirect: when the link came from outside (a terminal,
+        # a file), the browser would leave the new SameSite=Strict cookie off a redirected request.
+        return render(request, "vault/started.html")
+    if session.open_to(request):
+        return HttpResponseRedirect("/")
+    context = {**_gate_context(request, UnlockForm()), "link_spent": True}
+    return render(request, "vault/unlock.html", context, status=403)
+
+
 def recover(request: HttpRequest) -> HttpResponse:
     if not session.is_set_up():
         return HttpResponseRedirect("/setup")
@@ -169,29 +183,29 @@ def recover(request: HttpRequest) -> HttpResponse:
     return render(request, "vault/recover.html", _gate_context(request, form), status=status)
 
 
-def _try(request: HttpRequest, form: forms.Form, attempt: object) -> int:
-    """Run an unlock-like attempt behind the throttle; 302 on success, else the page's status."""
-    if session.throttle.seconds_left():
+def _try(request: HttpRequest, form: forms.Form, attempt: Callable[[], object]) -> int:
+    """Run an unlock-like attempt behind this client's throttle; 302 on success, else the page's status."""
+    if guesses.wait_for(request):
         form.add_error(None, "Please wait a moment before trying again.")
         return 429
     if not form.is_valid():
         return 400
     try:
-        attempt()  # type: ignore[operator]
-    except (WrongPassphrase, WrongRecoveryKey) as exc:
-        wait = session.throttle.failed()
-        form.add_error(None, str(exc))
-        return 429 if wait else exc.status
+        guesses.checked(request, attempt)
     except VaultError as exc:
         form.add_error(None, str(exc))
         return exc.status
-    session.throttle.succeeded()
     session.bind(request)
     return 302
 
 
 def _gate_context(request: HttpRequest, form: object) -> dict[str, object]:
-    return {"form": form, "next": _next(request), "wait": session.throttle.seconds_left()}
+    return {
+        "form": form,
+        "next": _next(request),
+        "wait": guesses.wait_for(request),
+        "started_unlocked": session.started_unlocked(),
+    }
 
 
 @require_POST
@@ -201,6 +215,17 @@ def lock(request: HttpRequest) -> HttpResponse:
     # Unlocking again opens the page the Lock button was pressed on.
     back = _next(request)
     return HttpResponseRedirect("/unlock" if back == "/" else f"/unlock?{urlencode({'next': back})}")
+
+
+def lock_status(request: HttpRequest) -> JsonResponse:
+    """Whether this browser may still see the journal, and the seconds until the idle lock."""
+    from django.conf import settings
+
+    is_open = session.open_to(request)
+    idle_left = None
+    if is_open and settings.VAULT_IDLE_MINUTES > 0:
+        idle_left = max(0, math.ceil(settings.VAULT_IDLE_MINUTES * 60 - session.idle_seconds()))
+    return JsonResponse({"open": is_open, "idle_left": idle_left})
 
 
 def privacy(request: HttpRequest) -> HttpResponse:
@@ -224,15 +249,18 @@ def backup_now(request: HttpRequest) -> HttpResponse:
 def change_passphrase(request: HttpRequest) -> HttpResponse:
     form = ChangePassphraseForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
         try:
-            backups = session.change_passphrase(form.cleaned_data["current"], form.cleaned_data["new"])
+            backups = guesses.checked(request, lambda: session.change_passphrase(data["current"], data["new"]))
         except VaultError as exc:
             form.add_error("current" if isinstance(exc, WrongPassphrase) else None, str(exc))
-            return render(request, "vault/passphrase.html", {"form": form}, status=exc.status)
+            context = {"form": form, "wait": guesses.wait_for(request)}
+            return render(request, "vault/passphrase.html", context, status=exc.status)
         sentence = _backups_sentence(backups, rekeyed=False)
         messages.success(request, f"Your passphrase is changed. Use the new one next time you unlock. {sentence}".strip())
         return HttpResponseRedirect("/privacy")
-    return render(request, "vault/passphrase.html", {"form": form}, status=400 if form.errors else 200)
+    context = {"form": form, "wait": guesses.wait_for(request)}
+    return render(request, "vault/passphrase.html", context, status=400 if form.errors else 200)
 
 
 urlpatterns = [
@@ -242,7 +270,9 @@ urlpatterns = [
     path("recovery-key/new", recovery_key_new, name="recovery-key-new"),
     path("unlock", unlock, name="unlock"),
     path("recover", recover, name="recover"),
+    path("start/<str:secret>", start, name="vault-start"),
     path("lock", lock, name="lock"),
+    path("lock/status", lock_status, name="lock-status"),
     path("privacy", privacy, name="privacy"),
     path("privacy/backup", backup_now, name="backup-now"),
     path("privacy/passphrase", change_passphrase, name="change-passphrase"),

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import shutil
 import socket
 import subprocess
@@ -55,6 +56,9 @@ class Server:
     env: dict[str, str]
     process: subprocess.Popen
     log: Path
+    # Browsers let in through the one-time start link (or the passphrase); a restart lets them in again.
+    admitted: list = field(default_factory=list)
+    _link: str | None = None
 
     def cli(self, *args: str, input: str | None = None) -> subprocess.CompletedProcess:
         return subprocess.run([AFTERGLOW, *args], env=self.env, input=input, capture_output=True, text=True, timeout=60)
@@ -68,11 +72,46 @@ class Server:
 
     def start(self) -> None:
         port = int(urlsplit(self.url).port or 0)
+        printed_before = self.log.stat().st_size if self.log.exists() else 0
         log = self.log.open("ab")
         self.process = subprocess.Popen(
             [AFTERGLOW, "serve", "--no-browser", "--port", str(port)], env=self.env, stdout=log, stderr=log
         )
         _wait_healthy(self.url, self.process, self.log)
+        self._link = _start_link(self.log, printed_before)
+        for context in self.admitted:
+            self._open(context)
+
+    def let_in(self, context) -> None:
+        """Open the journal to this browser context, as its owner would after `afterglow serve`."""
+        self.admitted.append(context)
+        self._open(context)
+
+    def _open(self, context) -> None:
+        # The start link works once; any further browser types the passphrase, like a person would.
+        link, self._link = self._link, None
+        if link:
+            response = context.request.get(link, max_redirects=0)
+            assert response.status == 200, response.status
+            return
+        form = context.request.get(self.url + "unlock").text()
+        token = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', form).group(1)  # type: ignore[union-attr]
+        typed = {"csrfmiddlewaretoken": token, "passphrase": PASSPHRASE}
+        sent = context.request.post(self.url + "unlock", form=typed, max_redirects=0)
+        assert sent.status == 302, sent.status
+
+
+def _start_link(log: Path, offset: int) -> str | None:
+    """The one-time link `serve` printed in this start (it starts unlocked from AFTERGLOW_PASSPHRASE)."""
+    deadline = time.monotonic() + 10
+    while time.monotonic() < deadline:
+        with log.open("rb") as f:
+            f.seek(offset)
+            found = re.search(rb"(http://\S+/start/\S+)", f.read())
+        if found:
+            return found.group(1).decode()
+        time.sleep(0.05)
+    return None
 
 
 def _wait_healthy(url: str, process: subprocess.Popen, log: Path) -> None:
@@ -171,6 +210,7 @@ def _watched_page(context, server: Server):
 
 @pytest.fixture
 def page(context, server):
+    server.let_in(context)
     pg = _watched_page(context, server)
     yield pg
     pg.watch.assert_clean()  # type: ignore[attr-defined]
@@ -182,6 +222,8 @@ def new_page(context, server):
     opened = []
 
     def open_tab():
+        if context not in server.admitted:
+            server.let_in(context)
         pg = _watched_page(context, server)
         opened.append(pg)
         return pg

@@ -23,7 +23,9 @@ class Command(BaseCommand):
         parser.add_argument("--anxiety", help="0 (none) to 10 (overwhelming)")
         parser.add_argument("--sleep", help="hours slept last night, e.g. 6.5")
         parser.add_argument("--energy", help="1 (drained) to 10 (full of energy)")
-        parser.add_argument("--note", default="", help="anything about your body or the day")
+        parser.add_argument(
+            "--note", default="", help=f"anything about your body or the day; '-' reads it from stdin ({fmt.ARGV_IS_VISIBLE})"
+        )
         parser.add_argument("--date", help="the day, YYYY-MM-DD (default: today)")
 
     def handle(self, *args: Any, **options: Any) -> None:
@@ -34,7 +36,7 @@ class Command(BaseCommand):
         anxiety = fmt.parse_whole(options["anxiety"], 0, 10, "--anxiety")
         sleep_hours = fmt.parse_hours(options["sleep"])
         energy = fmt.parse_whole(options["energy"], 1, 10, "--energy")
-        note = fmt.utf8_argument(options["note"], "--note").strip()
+        note = fmt.text_option(options["note"], "--note").strip()
         try:
             checkin, created = save_checkin(
                 local_patient(), day, mood=mood, anxiety=anxiety, sleep_hours=sleep_hours, energy=energy, note=note

@@ -5,14 +5,17 @@ from __future__ import annotations
 import os
 import threading
 import webbrowser
+from functools import partial
 from typing import Any
 
 from django.conf import settings
 from django.core.management import call_command
 from django.core.management.base import CommandParser
 
+from afterglow.lib.browser import open_privately, remove_leftovers
 from afterglow.lib.cli import Command as BaseCommand
 from afterglow.lib.cli import fail, number_between
+from afterglow.lib.net import is_loopback_host
 from afterglow.vault.background import start as start_vault_background
 from afterglow.vault.session import unlock_for_serve
 
@@ -34,6 +37,28 @@ def listening_port(server: Any, asked: int) -> int:
     return int(port)
 
 
+_NOT_LOOPBACK = (
+    "Warning: listening on {host}, but the journal opens only on this computer: other devices get a "
+    "page that says so (phones can join once pairing over HTTPS exists). {reach}"
+)
+_WILDCARDS = ("0.0.0.0", "::", "[::]", "")
+
+
+def _not_loopback_warning(host: str, port: int) -> str:
+    if host in _WILDCARDS:
+        reach = f"On this computer, open http://{_local_address(host)}:{port}/."
+    else:
+        reach = "Nothing opens the journal through that address; use --host 127.0.0.1."
+    return _NOT_LOOPBACK.format(host=host, reach=reach)
+
+
+def _local_address(host: str) -> str:
+    """How this computer reaches the server: the host itself when it is loopback, else 127.0.0.1."""
+    if is_loopback_host(host):
+        return f"[{host}]" if ":" in host and not host.startswith("[") else host
+    return "[::1]" if ":" in host else "127.0.0.1"  # a wildcard (0.0.0.0, ::) answers there too
+
+
 def _has_display() -> bool:
     return bool(os.environ.get("DISPLAY") or os.environ.get("WAYLAND_DISPLAY")) or os.name == "nt"
 
@@ -43,7 +68,11 @@ class Command(BaseCommand):
     needs_unlock = False
 
     def add_arguments(self, parser: CommandParser) -> None:
-        parser.add_argument("--host", default=settings.HOST)
+        parser.add_argument(
+            "--host",
+            default=settings.HOST,
+            help="address to listen on (default 127.0.0.1); the journal opens only on this computer whatever it is",
+        )
         parser.add_argument("--port", type=number_between(1, 65535), default=str(settings.PORT), help="1 to 65535")
         parser.add_argument("--no-browser", action="store_true", help="do not open a browser window")
         # Few threads: pages are short CPU work under one GIL, so more threads only stretch each
@@ -56,11 +85,13 @@ class Command(BaseCommand):
         from afterglow.wsgi import application
 
         settings.HOME.mkdir(parents=True, exist_ok=True)
+        remove_leftovers(settings.HOME)
+        start_secret = None
         if settings.CLINIC:
             call_command("migrate", verbosity=0, interactive=False)
         else:
             # With AFTERGLOW_PASSPHRASE: start unlocked and migrate; otherwise the browser unlocks.
-            unlock_for_serve()
+            start_secret = unlock_for_serve()
         try:
             server = create_server(
                 application, host=options["host"], port=options["port"], threads=options["threads"], **_in_memory()
@@ -70,13 +101,27 @@ class Command(BaseCommand):
         except OSError as exc:
             fail(f"cannot listen on {options['host']}:{options['port']} ({exc.strerror}); is Afterglow already running?")
         host = f"[{options['host']}]" if ":" in options["host"] else options["host"]  # IPv6 goes in brackets in a URL
-        url = f"http://{host}:{listening_port(server, options['port'])}/"
+        port = listening_port(server, options["port"])
+        url = f"http://{host}:{port}/"
         self.stdout.write(f"Afterglow is running at {url}  (Ctrl+C to stop)")
+        if not settings.CLINIC and not is_loopback_host(options["host"]):
+            self.stderr.write(_not_loopback_warning(options["host"], port))
+        if start_secret:
+            # Unlocked from the environment: only a browser that opens this link gets in, so another
+            # account on this computer cannot read the journal by visiting the port.
+            url = f"http://{_local_address(options['host'])}:{port}/start/{start_secret}"
+            self.stdout.write(f"The journal is unlocked. Open it with this one-time link: {url}")
+            self.stdout.write("(Any other browser needs the passphrase.)")
         self.stdout.flush()
         if not options["no_browser"] and _has_display():
-            threading.Timer(0.5, webbrowser.open, args=(url,)).start()
+            # A link with a secret must not reach the browser's command line, which every user can read.
+            opener = partial(open_privately, folder=settings.HOME) if start_secret else webbrowser.open
+            threading.Timer(0.5, opener, args=(url,)).start()
         self._start_background()
-        server.run()
+        try:
+            server.run()
+        finally:
+            remove_leftovers(settings.HOME)
 
     def _start_background(self) -> None:
         """Hook for background workers (task queue, daily backup) started alongside the server."""

@@ -31,7 +31,9 @@ class Command(BaseCommand):
         add.add_argument("--time", help="when it starts, HH:MM (24-hour)")
         add.add_argument("--route", type=str.lower, choices=Route.values, help="iv, im, nasal or oral")
         add.add_argument("--dose", default="", help="the dose as your clinic wrote it, e.g. '0.5 mg/kg'")
-        add.add_argument("--intention", default="", help="what you hope to gain or explore")
+        add.add_argument(
+            "--intention", default="", help=f"what you hope to gain or explore; '-' reads it from stdin ({fmt.ARGV_IS_VISIBLE})"
+        )
         listing = actions.add_parser("list", help="the sessions of your current course")
         listing.add_argument("--json", action="store_true", help="machine-readable output")
 
@@ -45,7 +47,7 @@ class Command(BaseCommand):
         day = fmt.parse_day(options["date"])
         clock = fmt.parse_clock(options["time"]) if options["time"] else DEFAULT_TIME
         dose = _limited(fmt.utf8_argument(options["dose"], "--dose").strip(), Session, "dose", "--dose")
-        intention = fmt.utf8_argument(options["intention"], "--intention").strip()
+        intention = fmt.text_option(options["intention"], "--intention").strip()
         session = add_session(local_patient(), day, clock, route=options["route"] or "", dose=dose, intention=intention)
         self.stdout.write(f"Added session {session.number} on {fmt.local_stamp(session.started_at)}{_details(session)}.")
 

@@ -27,10 +27,15 @@ SHARED_MEMORY = Path("/dev/shm")
 
 
 class Command(BaseCommand):
-    help = "Write a journal entry: give the text, pipe it in, or write it in your $EDITOR."
+    help = (
+        "Write a journal entry in your $EDITOR (run it on a terminal without TEXT) or pipe it in on stdin. "
+        "TEXT given as an argument works too, but it is visible to other users of this computer and kept in shell history."
+    )
 
     def add_arguments(self, parser: CommandParser) -> None:
-        parser.add_argument("text", nargs="?", help="the entry (otherwise stdin, or $EDITOR on a terminal)")
+        parser.add_argument(
+            "text", nargs="?", help=f"the entry; better left out: stdin, or $EDITOR on a terminal ({fmt.ARGV_IS_VISIBLE})"
+        )
         parser.add_argument("--session", type=int, metavar="N", help="link the entry to session N of your course")
         parser.add_argument("--prompt", metavar="ID", help="the prompt this answers, e.g. three-stage/first")
         parser.add_argument("--private", action="store_true", help="never include this entry in shared reports")

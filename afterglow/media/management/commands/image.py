@@ -24,14 +24,14 @@ class Command(BaseCommand):
         add = actions.add_parser("add", help="add a photo from a file")
         add.add_argument("file", help="the photo")
         add.add_argument("--session", type=int, metavar="N", help="link it to session N of your course")
-        add.add_argument("--caption", default="", help="a few words about it")
+        add.add_argument("--caption", default="", help=f"a few words about it; '-' reads them from stdin ({fmt.ARGV_IS_VISIBLE})")
 
     def handle(self, *args: Any, **options: Any) -> None:
         if not options["file"].strip():
             raise UserError("Give the file of the photo to add, for example: afterglow image add photo.jpg")
         owner = local_patient()
         session = fmt.session_option(owner, options["session"])
-        caption = fmt.utf8_argument(options["caption"], "--caption")
+        caption = fmt.text_option(options["caption"], "--caption")
         try:
             caption = pictures.clean_caption(caption)
             photo = process_photo(read_photo(Path(options["file"])))
