@@ -151,6 +151,8 @@ VAULT_IDLE_MINUTES = envint("AFTERGLOW_IDLE_MINUTES", 15)
 VAULT_BACKUPS_KEEP = envint("AFTERGLOW_BACKUPS_KEEP", 10)
 VAULT_AUTO_BACKUP = envbool("AFTERGLOW_AUTO_BACKUP", True)
 VAULT_KDF_FAST = envbool("AFTERGLOW_KDF_FAST", False)
+# Crash tests only: the name of a step of backup/restore at which the process kills itself.
+VAULT_KILL_AT = envstr("AFTERGLOW_TEST_KILL_AT") if TESTING else ""
 
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "no-referrer"

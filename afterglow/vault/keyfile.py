@@ -11,6 +11,7 @@ but HMAC-SHA256 page authentication: see afterglow/vault/backend/base.py).
 
 from __future__ import annotations
 
+import hashlib
 import json
 import os
 from dataclasses import dataclass, replace
@@ -38,6 +39,12 @@ class KeyFile:
     recovery_salt: bytes
     by_recovery: dict[str, str]
     created_at: str
+
+    @property
+    def journal_id(self) -> str:
+        """Which journal this is, without opening it: made from the recovery salt, set once at
+        init and kept through passphrase changes and recovery, so every backup's keys carry it."""
+        return hashlib.sha256(b"afterglow journal id" + self.recovery_salt).hexdigest()[:12]
 
     def open_with_passphrase(self, passphrase: str) -> bytes:
         kek = crypto.derive(passphrase, self.salt, self.params)

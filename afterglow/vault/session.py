@@ -21,8 +21,8 @@ from django.conf import settings
 from django.core.management import call_command
 
 from afterglow.lib import unchanged
-from afterglow.vault import keyfile, keyring, store
-from afterglow.vault.errors import KeysMissing, NotSetUp, VaultError
+from afterglow.vault import backup, keyfile, keyring, store, tidy
+from afterglow.vault.errors import JournalMissing, KeysMissing, NotSetUp, VaultError
 from afterglow.vault.throttle import Throttle
 
 PASSPHRASE_ENV = "AFTERGLOW_PASSPHRASE"
@@ -97,12 +97,16 @@ def lock() -> None:
 
 
 def unlock(passphrase: str, *, migrate: bool = True) -> None:
+    tidy.at_start()
     data_key = keyfile.load().open_with_passphrase(passphrase)
     open_journal(data_key, migrate=migrate)
 
 
 def open_journal(data_key: bytes, *, migrate: bool = True) -> None:
     """Take a data key into use: encrypt a pre-vault journal, check the key fits, migrate."""
+    if keyfile.exists() and not store.journal_path().exists():
+        # Opening it would make a new, empty journal.db, and backup rotation would then push out the real one.
+        raise JournalMissing(backup.missing_journal_message())
     with store.friendly_io():
         store.encrypt_in_place(data_key)
         _check_key_fits(data_key)
@@ -160,6 +164,8 @@ def unlock_for_cli(*, migrate: bool = False) -> None:
     """Every journal CLI verb calls this first: AFTERGLOW_PASSPHRASE, else a prompt on a terminal."""
     if settings.CLINIC or is_unlocked():
         return
+    if note := tidy.at_start():
+        sys.stderr.write(f"afterglow: {note}\n")
     if not is_set_up():
         if store.is_plain(store.journal_path()):
             raise NotSetUp(
@@ -208,11 +214,17 @@ def create_journal(passphrase: str) -> str:
     if store.journal_path().exists() and not store.is_plain(store.journal_path()):
         raise KeysMissing(keyfile._missing_message())
     store.ensure_writable(store.home())
+    tidy.at_start()
     keys, data_key, recovery = keyfile.create(passphrase)
-    # keys.json first: if we stop half-way, the next unlock finishes the conversion.
-    keyfile.save(keys)
     with store.friendly_io():
-        _materialise(data_key)
+        fresh = _materialise(data_key)
+        # keys.json before the journal's own name: stopped half-way, the next start finishes
+        # (renames the new journal, or converts the plain one) rather than leaving keys without a journal.
+        keyfile.save(keys)
+        store.step("init-keys-written")
+        if fresh is not None:
+            os.replace(fresh, store.journal_path())
+            store.fsync_dir(store.home())
     open_journal(data_key)
     from afterglow.journal.access import local_patient
 
@@ -220,16 +232,19 @@ def create_journal(passphrase: str) -> str:
     return recovery
 
 
-def _materialise(data_key: bytes) -> None:
-    path = store.journal_path()
-    if path.exists():
-        return
+def _materialise(data_key: bytes) -> Path | None:
+    """A new empty encrypted journal under a temporary name (None when a plain journal is there to convert)."""
+    if store.journal_path().exists():
+        return None
+    path = store.home() / tidy.CREATING
+    path.unlink(missing_ok=True)
     conn = store.connect(path, data_key)
     try:
         conn.execute("PRAGMA journal_mode = WAL")
     finally:
         conn.close()
     os.chmod(path, 0o600)
+    return path
 
 
 def change_passphrase(old: str, new: str) -> None:
@@ -239,6 +254,7 @@ def change_passphrase(old: str, new: str) -> None:
 
 
 def recover(recovery_text: str, new: str, *, migrate: bool = True) -> None:
+    tidy.at_start()
     keys = keyfile.load()
     data_key = keys.open_with_recovery(recovery_text)
     keyfile.save(keys.with_passphrase(data_key, new))
@@ -246,6 +262,8 @@ def recover(recovery_text: str, new: str, *, migrate: bool = True) -> None:
 
 
 def unlock_for_serve() -> None:
-    """`afterglow serve`: start unlocked (and migrated) when AFTERGLOW_PASSPHRASE is set."""
+    """`afterglow serve`: tidy the data folder and hold the journal open for as long as it runs;
+    start unlocked (and migrated) when AFTERGLOW_PASSPHRASE is set."""
+    tidy.at_start()
     if is_set_up() and os.environ.get(PASSPHRASE_ENV):
         unlock(os.environ[PASSPHRASE_ENV])
