@@ -33,7 +33,7 @@ from django.db import connections
 from afterglow.vault import claim, keyfile, keyring, store
 from afterglow.vault.errors import BadBackup, BadDestination, JournalMissing, Locked, WrongPassphrase
 
-NAME_RE = re.compile(r"^journal-\d{4}-\d{2}-\d{2}-\d{6}\.db$")
+NAME_RE = re.compile(r"^journal-\d{4}-\d{2}-\d{2}-\d{6}(-\d+)?\.db$")
 INTENT = "restore.json"
 STAGED_JOURNAL = "journal.db.restoring"
 STAGED_KEYS = "keys.json.restoring"
@@ -58,8 +58,7 @@ def make_backup(dest: Path | None = None, *, force: bool = False) -> Path:
         raise Locked()
     with store.friendly_io():
         if dest is None:
-            dest = store.backups_dir() / default_name()
-            dest.parent.mkdir(parents=True, exist_ok=True)
+            dest = _free_name(store.backups_dir() / default_name())
         else:
             dest = destination(dest, force=force)
         partial = dest.with_name(f".{dest.name}.{os.getpid()}.partial")
@@ -159,7 +158,9 @@ def listing() -> list[Path]:
     folder = store.backups_dir()
     if not folder.is_dir():
         return []
-    return sorted((p for p in folder.iterdir() if NAME_RE.match(p.name)), reverse=True)
+    # Newest first; two made in the same second are told apart by -2, -3 … after the time.
+    found = (p for p in folder.iterdir() if NAME_RE.match(p.name))
+    return sorted(found, key=lambda p: (p.name[:25], len(p.name), p.name), reverse=True)
 
 
 def prune(keep: int, key: bytes | None = None) -> list[Path]:
