@@ -75,4 +75,3 @@ def test_a_server_killed_with_sigkill_leaves_no_stale_claim(home: Path, tmp_path
         server.wait(10)
     ok(run(home, "restore", str(tmp_path / "b.db")))
     assert "the colours were warm and slow" in export(home)
-
