@@ -57,10 +57,7 @@ def make_backup(dest: Path | None = None, *, force: bool = False) -> Path:
     if key is None:
         raise Locked()
     with store.friendly_io():
-        if dest is None:
-            dest = _free_name(store.backups_dir() / default_name())
-        else:
-            dest = destination(dest, force=force)
+        dest = _free_name(store.backups_dir() / default_name()) if dest is None else destination(dest, force=force)
         partial = dest.with_name(f".{dest.name}.{os.getpid()}.partial")
         partial.unlink(missing_ok=True)
         _copy_online(key, partial)
