@@ -21,13 +21,17 @@ from django.conf import settings
 from django.core.management import call_command
 
 from afterglow.lib import unchanged
-from afterglow.vault import backup, keyfile, keyring, store, tidy
+from afterglow.vault import backup, claim, keyfile, keyring, store, tidy
 from afterglow.vault.errors import JournalMissing, KeysMissing, NotSetUp, VaultError
 from afterglow.vault.throttle import Throttle
 
 PASSPHRASE_ENV = "AFTERGLOW_PASSPHRASE"
 SESSION_KEY = "vault_token"
 MIN_PASSPHRASE = 8
+CONVERT_IN_USE = (
+    "Another Afterglow process has this journal open; stop it, then set the passphrase again so the journal "
+    "can be encrypted. Nothing was changed."
+)
 
 throttle = Throttle()
 _state_lock = threading.Lock()
@@ -108,7 +112,10 @@ def open_journal(data_key: bytes, *, migrate: bool = True) -> None:
         # Opening it would make a new, empty journal.db, and backup rotation would then push out the real one.
         raise JournalMissing(backup.missing_journal_message())
     with store.friendly_io():
-        store.encrypt_in_place(data_key)
+        if store.is_plain(store.journal_path()):
+            # Encrypting swaps journal.db for a new file: not under another process that has it open.
+            with claim.alone(CONVERT_IN_USE):
+                store.encrypt_in_place(data_key)
         _check_key_fits(data_key)
     keyring.remember(data_key)
     touch()
@@ -215,6 +222,9 @@ def create_journal(passphrase: str) -> str:
         raise KeysMissing(keyfile._missing_message())
     store.ensure_writable(store.home())
     tidy.at_start()
+    if store.is_plain(store.journal_path()):
+        with claim.alone(CONVERT_IN_USE):
+            pass  # refuse before keys.json is written and a recovery key is made that nobody would see
     keys, data_key, recovery = keyfile.create(passphrase)
     with store.friendly_io():
         fresh = _materialise(data_key)
@@ -248,6 +258,7 @@ def _materialise(data_key: bytes) -> Path | None:
 
 
 def change_passphrase(old: str, new: str) -> None:
+    tidy.at_start()  # an interrupted restore first, so the keys changed are the journal's own
     keys = keyfile.load()
     data_key = keys.open_with_passphrase(old)
     keyfile.save(keys.with_passphrase(data_key, new))
