@@ -197,8 +197,8 @@ class Verified:
     other: keyfile.KeyFile | None  # the backup's keys, when it belongs to another journal
 
 
-def restore(source: Path, passphrase: str, *, other_journal: bool = False) -> Path:
-    """Replace journal.db with a verified backup; returns the safety copy of the journal it replaced.
+def restore(source: Path, passphrase: str, *, other_journal: bool = False) -> Path | None:
+    """Replace journal.db with a verified backup; returns the safety copy of the journal it replaced (None if there was none).
 
     Nothing about the live journal changes until the backup has opened with
     the person's passphrase and passed integrity_check; a backup of another
@@ -224,7 +224,11 @@ def restore(source: Path, passphrase: str, *, other_journal: bool = False) -> Pa
                 (home / STAGED_JOURNAL).unlink(missing_ok=True)
                 (home / STAGED_KEYS).unlink(missing_ok=True)
                 raise
-            intent = {"journal": STAGED_JOURNAL, "keys": STAGED_KEYS if verified.adopt else None, "safety": safety.name}
+            intent = {
+                "journal": STAGED_JOURNAL,
+                "keys": STAGED_KEYS if verified.adopt else None,
+                "safety": safety.name if safety else None,
+            }
             store.atomic_write(home / INTENT, json.dumps(intent).encode())
             store.step("restore-intent-written")
             _apply(intent)
@@ -314,14 +318,14 @@ def _same_journal(key: bytes, theirs: keyfile.KeyFile) -> bool:
         return False
 
 
-def _safety_copy(key: bytes) -> Path:
+def _safety_copy(key: bytes) -> Path | None:
     """Copy the live journal (whole: its WAL folded in, or kept beside it) and its keys into backups/."""
     live = store.journal_path()
-    safety = _free_name(store.backups_dir() / f"before-restore-{datetime.now().strftime('%Y-%m-%d-%H%M%S')}.db")
     connections.close_all()
     keyring.forget()
     if not live.exists():
-        return safety
+        return None
+    safety = _free_name(store.backups_dir() / f"before-restore-{datetime.now().strftime('%Y-%m-%d-%H%M%S')}.db")
     if _opens(live, key):
         store.checkpoint(live, key)
     if store.keys_path().exists():

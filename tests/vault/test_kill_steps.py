@@ -12,7 +12,8 @@ from pathlib import Path
 import pytest
 
 from afterglow.vault import keyfile, store
-from tests.vault.conftest import PASSPHRASE, export, ok, run
+from tests.vault.conftest import PASSPHRASE, cli_env, export, ok, run
+from tests.webclient import serving
 
 NEW = "a brand new passphrase"
 LEFTOVERS = ("*.partial", ".*.partial", "*.tmp", ".*.tmp", "*.restoring", "restore.json", "journal.db.creating")
@@ -107,9 +108,6 @@ def test_a_restore_killed_after_it_records_the_swap_is_finished_by_the_next_star
 
 
 def test_serve_finishes_an_interrupted_restore_before_it_opens_the_journal(home, tmp_path, changed_since):
-    from tests.vault.conftest import cli_env
-    from tests.webclient import serving
-
     backup, backed_up, _ = changed_since
     killed_at(home, "restore-journal-swapped", "restore", str(backup))
     with serving(cli_env(home)) as web:
@@ -123,3 +121,29 @@ def test_init_killed_after_writing_its_keys_is_finished_at_the_next_start(tmp_pa
     assert (home / "keys.json").exists() and not (home / "journal.db").exists()
     ok(run(home, "write", "the first words"))
     assert "the first words" in export(home) and leftovers(home) == []
+
+
+def test_leftovers_of_older_versions_are_cleared_at_start_and_a_persons_own_files_kept(home: Path):
+    folder = home / "backups"
+    folder.mkdir(exist_ok=True)
+    made = {
+        home / ".keys.json.tmp": b"{half",
+        home / "journal.db.restoring": b"unverified copy",
+        folder / "journal-2025-01-01-120000.db.partial": b"half a backup",
+        folder / "journal-2025-01-02-120000.keys.json": b"{}",  # keys of a backup that never appeared
+    }
+    kept = {folder / "notes.partial": b"mine", folder / "holiday.keys.json": b"mine", home / "notes.txt": b"mine"}
+    for path, data in {**made, **kept}.items():
+        path.write_bytes(data)
+
+    ok(run(home, "list"))
+
+    assert [p for p in made if p.exists()] == []
+    assert all(p.read_bytes() == data for p, data in kept.items())
+
+
+def test_nothing_is_cleared_while_another_process_has_the_journal_open(home: Path):
+    with serving(cli_env(home)):
+        (home / ".keys.json.tmp").write_bytes(b"being written right now")
+        ok(run(home, "list"))
+        assert (home / ".keys.json.tmp").exists()

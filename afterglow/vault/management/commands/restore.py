@@ -30,4 +30,5 @@ class Command(BaseCommand):
         safety = backup.restore(options["path"].expanduser(), passphrase, other_journal=options["other_journal"])
         session.unlock(passphrase, migrate=False)
         call_command("migrate", verbosity=0, interactive=False)
-        self.stdout.write(f"Restored {options['path'].name}. The journal it replaced is kept as {safety}.")
+        kept = f" The journal it replaced is kept as {safety}." if safety else ""
+        self.stdout.write(f"Restored {options['path'].name}.{kept}")
