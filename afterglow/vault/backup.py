@@ -181,10 +181,12 @@ def prune(keep: int, key: bytes | None = None) -> list[Path]:
 
 
 def latest_age_seconds() -> float | None:
-    backups = listing()
-    if not backups:
-        return None
-    return datetime.now().timestamp() - backups[0].stat().st_mtime
+    """How old the newest backup of this journal is (another journal's newer one must not stop the daily backup)."""
+    key = keyring.current_key()
+    for backup in listing():
+        if key is None or _opens(backup, key):
+            return datetime.now().timestamp() - backup.stat().st_mtime
+    return None
 
 
 # --- restore -----------------------------------------------------------------

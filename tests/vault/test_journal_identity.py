@@ -129,3 +129,15 @@ def test_it_restores_its_own_backup_with_the_old_passphrase_without_asking(home:
     ok(run(home, "passphrase", "change", AFTERGLOW_NEW_PASSPHRASE="a brand new passphrase"))
     ok(run(home, "restore", str(tmp_path / "b.db")))  # the passphrase of the day it was made
     assert "the colours were warm and slow" in export(home)
+
+
+def test_another_journals_backup_does_not_count_as_todays_daily_backup(home: Path, foreign: Path):
+    folder = home / "backups"
+    folder.mkdir(exist_ok=True)
+    _plant(folder, foreign / "theirs.db", "journal-2099-01-01-000000.db")
+    code = (
+        "import django; django.setup();"
+        "from afterglow.vault.session import unlock_for_cli; unlock_for_cli();"
+        "from afterglow.vault import backup; print(backup.latest_age_seconds())"
+    )
+    assert python(home, code).strip() == "None"
