@@ -9,6 +9,7 @@ cookie by a random token; an unlock made from the environment
 from __future__ import annotations
 
 import getpass
+import logging
 import os
 import secrets
 import sys
@@ -25,6 +26,7 @@ from afterglow.vault import backup, claim, keyfile, keyring, store, tidy
 from afterglow.vault.errors import JournalMissing, KeysMissing, NotSetUp, VaultError
 from afterglow.vault.throttle import Throttle
 
+log = logging.getLogger("afterglow.vault")
 PASSPHRASE_ENV = "AFTERGLOW_PASSPHRASE"
 SESSION_KEY = "vault_token"
 MIN_PASSPHRASE = 8
@@ -37,6 +39,7 @@ throttle = Throttle()
 _state_lock = threading.Lock()
 _token: str | None = None
 _last_seen = time.monotonic()
+_opened_file: tuple[int, int] | None = None  # journal.db as it was when the key was taken into use
 
 
 # --- state -----------------------------------------------------------------
@@ -82,15 +85,32 @@ def lock_if_idle() -> bool:
     return False
 
 
+def lock_if_moved() -> bool:
+    """Lock when journal.db was removed or replaced behind this process's back (by hand or by another
+    tool): its open connections would go on acknowledging saves into a file nobody reads again."""
+    if _opened_file is None or not is_unlocked():
+        return False
+    try:
+        now = os.stat(store.journal_path())
+        same = (now.st_dev, now.st_ino) == _opened_file
+    except FileNotFoundError:
+        same = False
+    if not same:
+        log.warning("journal.db was moved or replaced while open; locked")
+        lock()
+    return not same
+
+
 def lock() -> None:
     """Forget the key and close every connection that used it."""
-    global _token
+    global _token, _opened_file
     from django.db import connections
 
     from afterglow.vault.backend.base import close_every_connection
 
     with _state_lock:
         _token = None
+        _opened_file = None
     keyring.forget()
     unchanged.forget()
     connections.close_all()
@@ -118,12 +138,20 @@ def open_journal(data_key: bytes, *, migrate: bool = True) -> None:
                 store.encrypt_in_place(data_key)
         _check_key_fits(data_key)
     keyring.remember(data_key)
+    _remember_file()
     touch()
     # CLI verbs skip the full migrate (it costs a quarter of a second) unless Afterglow was
     # upgraded since the journal last saw a migration: then they take it in first, like `serve`.
     if migrate or schema_behind():
         with store.friendly_io():
             call_command("migrate", verbosity=0, interactive=False)
+
+
+def _remember_file() -> None:
+    global _opened_file
+    with store.friendly_io():
+        found = os.stat(store.journal_path()) if store.journal_path().exists() else None
+    _opened_file = (found.st_dev, found.st_ino) if found else None
 
 
 def schema_behind() -> bool:

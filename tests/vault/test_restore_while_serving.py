@@ -75,3 +75,22 @@ def test_a_server_killed_with_sigkill_leaves_no_stale_claim(home: Path, tmp_path
         server.wait(10)
     ok(run(home, "restore", str(tmp_path / "b.db")))
     assert "the colours were warm and slow" in export(home)
+
+
+def test_a_server_whose_journal_file_is_replaced_behind_its_back_stops_acknowledging_saves(home: Path, tmp_path: Path):
+    import urllib.error
+
+    ok(run(home, "backup", "-o", str(tmp_path / "b.db")))
+    with serving(cli_env(home)) as web:
+        assert save_through_web(web, "saved while all was well") == 200
+        token = web.token("/write")
+        # Another tool (not Afterglow's restore, which refuses) swaps the file in.
+        (home / "journal.db").rename(tmp_path / "pushed-aside.db")
+        (tmp_path / "b.db").rename(home / "journal.db")
+        body = urllib.parse.urlencode({"csrfmiddlewaretoken": token, "text": "would go nowhere", "then": "finish"})
+        try:
+            status, _, _ = web.post("/write", body.encode(), "application/x-www-form-urlencoded")
+        except urllib.error.HTTPError as exc:
+            status = exc.code
+        assert status == 401  # locked: the page keeps the draft and asks to unlock
+        assert b"/unlock" in web.opener.open(web.base + "/timeline", timeout=10).geturl().encode()
