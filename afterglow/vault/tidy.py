@@ -96,6 +96,10 @@ def _leftover(path: Path) -> bool:
         return True  # half-written copies and temporary files of atomic writes
     if name in (backup.STAGED_JOURNAL, backup.STAGED_KEYS):
         return True  # a restore stopped before it recorded its swap: the journal was never touched
-    if name.endswith(".keys.json") and OURS.match(name) and path.parent.name == "backups":
-        return not path.with_name(name.removesuffix(".keys.json") + ".db").exists()  # the keys of a backup never finished
+    if OURS.match(name) and path.parent.name == "backups":
+        # The keys (or the WAL) of a backup or safety copy that was never finished.
+        if name.endswith(".keys.json"):
+            return not path.with_name(name.removesuffix(".keys.json") + ".db").exists()
+        if name.endswith(".db-wal"):
+            return not path.with_name(name.removesuffix("-wal")).exists()
     return False

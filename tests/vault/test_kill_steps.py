@@ -129,6 +129,7 @@ def test_leftovers_of_older_versions_are_cleared_at_start_and_a_persons_own_file
     made = {
         home / ".keys.json.tmp": b"{half",
         home / "journal.db.restoring": b"unverified copy",
+        folder / "before-restore-2025-01-03-120000.db-wal": b"the WAL of a safety copy never finished",
         folder / "journal-2025-01-01-120000.db.partial": b"half a backup",
         folder / "journal-2025-01-02-120000.keys.json": b"{}",  # keys of a backup that never appeared
     }
@@ -147,3 +148,14 @@ def test_nothing_is_cleared_while_another_process_has_the_journal_open(home: Pat
         (home / ".keys.json.tmp").write_bytes(b"being written right now")
         ok(run(home, "list"))
         assert (home / ".keys.json.tmp").exists()
+
+
+def test_a_restore_onto_a_new_computer_killed_before_its_keys_arrive_is_finished(home: Path, tmp_path: Path):
+    ok(run(home, "backup", "-o", str(tmp_path / "moving.db")))
+    new_home = tmp_path / "new-laptop"
+    new_home.mkdir()
+    killed_at(new_home, "restore-journal-swapped", "restore", str(tmp_path / "moving.db"))
+    assert (new_home / "journal.db").exists() and not (new_home / "keys.json").exists()
+
+    assert "the colours were warm and slow" in ok(run(new_home, "list"))
+    assert leftovers(new_home) == [] and not list(new_home.glob("backups/before-restore-*"))
