@@ -14,6 +14,7 @@ from afterglow.lib import unchanged
 def two_connections(tmp_path, django_db_blocker):
     """Two connections to one journal file, as two server threads (or the server and the CLI) have."""
     django_db_blocker.unblock()
+    (tmp_path / "journal.db").touch()  # an open journal is never created by connecting to it
     settings = connections["default"].settings_dict | {"NAME": str(tmp_path / "journal.db")}
     wrappers = [connections["default"].__class__(settings, alias=f"unchanged-{i}") for i in (1, 2)]
     with wrappers[0].cursor() as cursor:

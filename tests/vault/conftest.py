@@ -23,6 +23,13 @@ def cli_env(home: Path, **extra: str) -> dict[str, str]:
     return program_env(env)
 
 
+def journal_file_for(data_key: bytes) -> None:
+    """An empty journal.db beside keys.json, opened by `data_key`: unlocking never makes one where it is missing."""
+    from afterglow.vault import store
+
+    store.connect(store.journal_path(), data_key).execute("PRAGMA journal_mode = WAL").connection.close()
+
+
 def run(home: Path, *args: str, input: str | None = None, **extra: str) -> subprocess.CompletedProcess:
     return subprocess.run(
         [*AFTERGLOW, *args], env=cli_env(home, **extra), input=input, capture_output=True, text=True, timeout=60

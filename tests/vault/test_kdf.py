@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import itertools
 import json
+import shutil
 import unicodedata
 from dataclasses import replace
 from pathlib import Path
@@ -12,6 +13,7 @@ import pytest
 
 from afterglow.vault import crypto, keyfile, session
 from afterglow.vault.errors import KeysMissing, WrongPassphrase
+from tests.vault.conftest import journal_file_for
 
 pytestmark = pytest.mark.vault_locked
 
@@ -62,6 +64,9 @@ def test_init_writes_the_fixed_cost_into_keys_json(home, full_cost):
 def test_an_old_weak_keys_file_is_strengthened_on_the_next_unlock_and_its_backups_too(home, settings):
     keys, data_key, _ = keyfile.create(PASSPHRASE)  # the test settings' trivial cost: t=1, 1 MiB
     keyfile.save(keys)
+    journal_file_for(data_key)
+    (home / "backups").mkdir(exist_ok=True)
+    shutil.copyfile(home / "journal.db", home / "backups" / "journal-2026-01-02-030405.db")  # a backup has its file
     keyfile.save(keys, home / "backups" / "journal-2026-01-02-030405.keys.json")
     settings.VAULT_KDF_FAST_FOR_TESTS = False
 
@@ -75,8 +80,9 @@ def test_an_old_weak_keys_file_is_strengthened_on_the_next_unlock_and_its_backup
 
 
 def test_a_keys_file_at_the_current_cost_is_left_alone_on_unlock(home):
-    keys, _, _ = keyfile.create(PASSPHRASE)
+    keys, data_key, _ = keyfile.create(PASSPHRASE)
     keyfile.save(keys)
+    journal_file_for(data_key)
     before = (home / "keys.json").read_bytes()
     session.unlock(PASSPHRASE, migrate=False)
     assert (home / "keys.json").read_bytes() == before
@@ -102,6 +108,7 @@ def old_style(passphrase: str) -> tuple[keyfile.KeyFile, bytes]:
 def test_a_journal_made_with_a_decomposed_passphrase_opens_and_is_rewrapped_under_nfc(home, typed):
     keys, data_key = old_style(CAFE_NFD)
     keyfile.save(keys)
+    journal_file_for(data_key)
     session.unlock(typed, migrate=False)
     rewrapped = keyfile.load()
     nfc_kek = crypto.derive(CAFE_NFC, rewrapped.salt, rewrapped.params)

@@ -10,6 +10,7 @@ import pytest
 from afterglow.vault import keyfile, rekey, session, store, views
 from afterglow.vault.errors import WrongRecoveryKey
 from tests.conftest import csrf_post as _csrf_post
+from tests.vault.conftest import journal_file_for
 
 PASSPHRASE = "morning light on water"
 NEW = "a new one here"
@@ -35,8 +36,9 @@ def set_up(client, settings, tmp_path: Path):
 def kept(client, settings, tmp_path: Path):
     """A journal whose recovery key was kept, unlocked in this client."""
     settings.HOME = tmp_path
-    keys, _, recovery = keyfile.create(PASSPHRASE)
+    keys, data_key, recovery = keyfile.create(PASSPHRASE)
     keyfile.save(replace(keys, recovery_confirmed=True))
+    journal_file_for(data_key)
     assert csrf_post(client, "/unlock", {"passphrase": PASSPHRASE}).status_code == 302
     return recovery
 

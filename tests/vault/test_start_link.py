@@ -5,10 +5,14 @@ from __future__ import annotations
 import pytest
 from django.test import Client
 
-from afterglow.vault import session
-from tests.vault.test_web import vault_home  # noqa: F401  (a fixture: keys.json in a fresh data dir)
+from afterglow.vault import keyfile, keyring, session
+from tests.vault.test_web import PASSPHRASE, vault_home  # noqa: F401  (a fixture: keys.json and journal.db in a fresh data dir)
 
-pytestmark = pytest.mark.usefixtures("vault_home")
+
+@pytest.fixture(autouse=True)
+def started_unlocked(vault_home):  # noqa: F811
+    """As `serve` with AFTERGLOW_PASSPHRASE: the journal open with its own key."""
+    keyring.remember(keyfile.load().open_with_passphrase(PASSPHRASE))
 
 
 def test_a_journal_started_unlocked_is_closed_to_a_browser_without_the_link(client, patient):

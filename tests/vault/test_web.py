@@ -12,6 +12,7 @@ from afterglow.vault import keyfile, keyring, session, store
 from afterglow.vault.errors import StorageError
 from afterglow.vault.throttle import Throttle, wait_after
 from tests.conftest import csrf_post as _csrf_post
+from tests.vault.conftest import journal_file_for
 
 PASSPHRASE = "morning light on water"
 
@@ -22,7 +23,7 @@ def vault_home(settings, tmp_path: Path) -> Path:
     settings.HOME = tmp_path
     keys, data_key, recovery = keyfile.create(PASSPHRASE)
     keyfile.save(replace(keys, recovery_confirmed=True))  # a journal whose recovery key was kept
-    store.connect(store.journal_path(), data_key).execute("PRAGMA journal_mode = WAL").connection.close()
+    journal_file_for(data_key)
     tmp_path.joinpath("recovery.txt").write_text(recovery)
     return tmp_path
 
