@@ -1,0 +1,61 @@
+"""The Reflect page on a phone: writing in two prompts and saving one never loses the other."""
+
+from __future__ import annotations
+
+import re
+from datetime import timedelta
+
+import pytest
+from playwright.sync_api import Page, expect
+
+from tests.browser.conftest import SAVED, Server, local_today, saved_texts, shot
+
+pytestmark = pytest.mark.browser
+
+PHONE = {"width": 390, "height": 844}
+FIRST_PROMPT = "When you think of the session, what comes back first?"
+SECOND_PROMPT = "What did you notice in your body, and in your feelings?"
+
+
+def session_page(server: Server, page: Page) -> str:
+    yesterday = local_today(server) - timedelta(days=1)
+    done = server.cli("session", "add", "--date", yesterday.isoformat(), "--time", "10:00")
+    assert done.returncode == 0, done.stderr
+    page.goto(server.url + "course")
+    page.get_by_role("link", name=re.compile("Session 1")).click()
+    return page.url
+
+
+def prompt_box(page: Page, prompt: str):
+    return page.get_by_role("article").filter(has=page.get_by_label(prompt, exact=True))
+
+
+def test_it_keeps_the_second_answer_when_the_first_is_saved(page: Page, server: Server) -> None:
+    page.set_viewport_size(PHONE)
+    url = session_page(server, page)
+    page.goto(url + "/reflect")
+    first, second = prompt_box(page, FIRST_PROMPT), prompt_box(page, SECOND_PROMPT)
+    first.get_by_label(FIRST_PROMPT, exact=True).fill("Blue light, slow and wide.")
+    second.get_by_label(SECOND_PROMPT, exact=True).fill("Heavy hands, then warmth in my chest.")
+    first.get_by_role("button", name="Save answer").click()
+    expect(page.get_by_role("status").first).to_contain_text("Saved")
+
+    second = prompt_box(page, SECOND_PROMPT)
+    expect(second.get_by_label(SECOND_PROMPT, exact=True)).to_have_value("Heavy hands, then warmth in my chest.")
+    shot(page, "reflect-two-answers-phone")
+    texts = saved_texts(server)
+    assert "Blue light, slow and wide." in texts
+    assert "Heavy hands, then warmth in my chest." in texts
+
+
+def test_it_saves_an_answer_while_it_is_typed_without_any_button(page: Page, server: Server) -> None:
+    page.set_viewport_size(PHONE)
+    url = session_page(server, page)
+    page.goto(url + "/reflect")
+    box = prompt_box(page, SECOND_PROMPT)
+    box.get_by_label(SECOND_PROMPT, exact=True).fill("A hum in my feet.")
+    expect(box.locator("[data-save-status]")).to_contain_text("Saved", timeout=SAVED)
+    assert "A hum in my feet." in saved_texts(server)
+    # Leaving and coming back shows the saved answer in its place.
+    page.reload()
+    expect(prompt_box(page, SECOND_PROMPT).get_by_label(SECOND_PROMPT, exact=True)).to_have_value("A hum in my feet.")
