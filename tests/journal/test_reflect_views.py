@@ -171,6 +171,9 @@ def test_a_refused_answer_shows_every_typed_answer_again_and_saves_none(client, 
     assert not Entry.objects.filter(text="Much too long for the limit here").exists()
 
 
+OTHER_UID = "5d1d8b8e-0d3a-4b8e-9d77-3b5f6a1c2e44"
+
+
 def autosave(client, session, data):
     from tests.conftest import csrf_post
 
@@ -190,19 +193,19 @@ def test_autosave_creates_the_answer_by_its_uid_then_revises_it(client, session)
 
 def test_autosave_of_a_prompt_answered_in_another_tab_revises_that_answer(client, session):
     submit(client, url(session), {"prompt": "three-stage/felt", "text": "Warm"})
-    answer = autosave(client, session, {"uid": "5d1d8b8e-0d3a-4b8e-9d77-3b5f6a1c2e44", "prompt": "three-stage/felt", "text": "Warmer"})
+    answer = autosave(client, session, {"uid": OTHER_UID, "prompt": "three-stage/felt", "text": "Warmer"})
     assert answer.json()["uid"] == str(Entry.objects.get().uid)
     assert Entry.objects.get().text == "Warmer"
 
 
 def test_autosave_refuses_a_prompt_outside_the_set_with_a_message(client, session):
-    answer = autosave(client, session, {"uid": "5d1d8b8e-0d3a-4b8e-9d77-3b5f6a1c2e44", "prompt": "six-session/s1-fit", "text": "x"})
+    answer = autosave(client, session, {"uid": OTHER_UID, "prompt": "six-session/s1-fit", "text": "x"})
     assert answer.status_code == 400 and answer.json()["message"]
     assert not Entry.objects.exists()
 
 
 def test_autosave_of_someone_elses_session_is_a_404(client, session):
     other = make_session(make_course(stranger()))
-    answer = autosave(client, other, {"uid": "5d1d8b8e-0d3a-4b8e-9d77-3b5f6a1c2e44", "prompt": "three-stage/felt", "text": "x"})
+    answer = autosave(client, other, {"uid": OTHER_UID, "prompt": "three-stage/felt", "text": "x"})
     assert answer.status_code == 404
     assert not Entry.objects.exists()

@@ -48,6 +48,7 @@ def _prompt_set(request: HttpRequest, session: Session) -> PromptSet:
 
 
 ANSWER = "answer:"
+LOST_PLACE = "This answer lost its place. Reload the page — your text is kept on this device."
 
 
 def reflect(request: HttpRequest, session_id: int) -> HttpResponse:
@@ -117,7 +118,7 @@ def autosave(request: HttpRequest, session_id: int) -> JsonResponse:
     prompt = _prompt_set(request, session).find(request.POST.get("prompt", ""))
     uid = saving.parse_uid(request.POST.get("uid", ""))
     if prompt is None or uid is None:
-        return JsonResponse({"ok": False, "message": "This answer lost its place. Reload the page — your text is kept on this device."}, status=400)
+        return JsonResponse({"ok": False, "message": LOST_PLACE}, status=400)
     owner = request.patient  # type: ignore[attr-defined]
     existing = answers_for(owner, session).get(prompt.key)
     if existing is not None and saving.entry_for(owner, uid) is None:
