@@ -37,16 +37,17 @@ def test_strong_or_serious_needs_a_clinician(level, serious, expected):
     assert rules.needs_clinician(level, serious) is expected
 
 
-def test_the_note_sits_beside_a_strong_side_effect_and_stays_hidden_beside_the_others(client, today_session):
-    Capture.objects.create(
-        owner=today_session.owner, session=today_session, sensations={"nausea": 3, "dizziness": 1, "chest_pain": 0}
-    )
+def test_the_note_under_the_chips_names_only_the_effects_the_rule_flags(client, today_session):
+    Capture.objects.create(owner=today_session.owner, session=today_session, sensations={"chest_pain": 1, "dizziness": 1})
     body = client.get(body_url(today_session)).content.decode()
-    nausea = body[body.index("<legend>Nausea</legend>") : body.index("<legend>Dizziness</legend>")]
-    dizzy = body[body.index("<legend>Dizziness</legend>") : body.index("<legend>Blurred vision</legend>")]
-    assert f'role="note">{CLINIC}' in nausea
-    assert f'role="note" hidden>{CLINIC}' in dizzy
-    assert 'data-watch="serious"' in body
+    note = body[body.index("data-clinician-note") : body.index("if it is severe.")]
+    assert "<span data-clinician-labels>Chest pain or pressure</span>: contact your clinic" in note
+
+
+def test_the_note_under_the_chips_is_hidden_when_nothing_is_flagged(client, today_session):
+    Capture.objects.create(owner=today_session.owner, session=today_session, sensations={"dizziness": 1})
+    body = client.get(body_url(today_session)).content.decode()
+    assert "data-clinician-note hidden><span data-clinician-labels></span>" in body
 
 
 def test_a_serious_side_effect_at_any_strength_is_flagged_on_the_next_page_and_the_summary(client, today_session):
@@ -61,4 +62,4 @@ def test_signature_feelings_at_full_strength_are_never_flagged(client, today_ses
     signature = next(s for s in rules.steps() if s.key == "signature")
     Capture.objects.create(owner=today_session.owner, session=today_session, signature={"hope": 3})
     body = client.get(f"/sessions/{today_session.pk}/capture/{signature.number}").content.decode()
-    assert CLINIC not in body
+    assert CLINIC not in body and "contact your clinic" not in body

@@ -85,8 +85,9 @@ def _typed_answers(request: HttpRequest, prompt_set: PromptSet) -> list[tuple[Pr
     if "prompt" in request.POST:
         prompt = prompt_set.find(request.POST["prompt"])
         return None if prompt is None else [(prompt, request.POST.get("text", ""))]
-    found = []
-    for name, text in request.POST.items():
+    found: list[tuple[Prompt, str]] = []
+    for name in request.POST:
+        text = request.POST.get(name, "")
         if name.startswith(ANSWER):
             prompt = prompt_set.find(name.removeprefix(ANSWER))
             if prompt is None:

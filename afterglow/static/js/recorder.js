@@ -182,6 +182,11 @@
 
   Recorder.prototype.say = function (text) { this.status.textContent = text; };
 
+  // Lets the page act on a recording (capture.js adds a transcript to the answer it belongs to).
+  Recorder.prototype.tell = function (name, detail) {
+    this.root.dispatchEvent(new CustomEvent(name, { bubbles: true, detail: detail }));
+  };
+
   Recorder.prototype.start = function () {
     var self = this;
     this.toggle.disabled = true;
@@ -367,6 +372,7 @@
       forget(item.uid).catch(function () {});
       this.sending[item.uid] = false;
       this.sent(item, data);
+      this.tell("afterglow:voice-stored", { url: data.url });
       return;
     }
     if (status === 401) return this.later(item, "The journal is locked. The recording is kept on this device and will be sent after you unlock.");
@@ -447,6 +453,7 @@
             quote.textContent = s.text;
             li.appendChild(quote);
             self.say("Transcript ready (machine-made; open it to check).");
+            self.tell("afterglow:transcript", { text: s.text, url: data.url, target: self.root.getAttribute("data-rec-target") || "" });
           } else if (s.status === "failed") {
             self.say("The transcript could not be made; the recording is kept. Open it to try again.");
           } else {
