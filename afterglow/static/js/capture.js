@@ -100,16 +100,10 @@
   }
 
   function showChip(button, level, words) {
-    var label = button.firstChild.nodeValue;
+    var label = button.getAttribute("data-label");
     button.setAttribute("data-level", String(level));
     button.className = "chip" + (level ? " is-on chip-level-" + level : "");
-    button.textContent = label;
-    if (level) {
-      var span = document.createElement("span");
-      span.className = "chip-level";
-      span.textContent = ", " + words[level].toLowerCase();
-      button.appendChild(span);
-    }
+    button.textContent = level ? label + ", " + words[level].toLowerCase() : label;
     var item = button.parentNode;
     var list = chips.querySelector('[data-chip-list="' + (level ? "marked" : "unmarked") + '"]');
     if (item.parentNode !== list) list.appendChild(item);
