@@ -59,3 +59,34 @@ def test_it_saves_an_answer_while_it_is_typed_without_any_button(page: Page, ser
     # Leaving and coming back shows the saved answer in its place.
     page.reload()
     expect(prompt_box(page, SECOND_PROMPT).get_by_label(SECOND_PROMPT, exact=True)).to_have_value("A hum in my feet.")
+
+
+def test_a_question_being_typed_survives_removing_another_prompt(page: Page, server: Server) -> None:
+    page.set_viewport_size(PHONE)
+    page.goto(server.url + "prompts")
+    page.get_by_label("Your question").fill("What did my hands want?")
+    page.get_by_role("button", name="Add prompt").click()
+    expect(page.get_by_text("What did my hands want?", exact=True)).to_be_visible()
+    # Half-way through a second question, the first is removed: the half-typed one stays.
+    page.get_by_label("Your question").fill("Where in my body is the")
+    page.get_by_role("button", name=re.compile("Remove.*What did my hands want")).click()
+    expect(page.get_by_text("What did my hands want?", exact=True)).to_have_count(0)
+    expect(page.get_by_label("Your question")).to_have_value("Where in my body is the")
+    expect(page.get_by_text("Brought back what you typed here earlier")).to_be_visible()
+    shot(page, "prompts-kept-phone")
+    # Sending it settles it: the next visit starts empty.
+    page.get_by_role("button", name="Add prompt").click()
+    expect(page.get_by_text("Where in my body is the", exact=True)).to_be_visible()
+    page.reload()
+    expect(page.get_by_label("Your question")).to_have_value("")
+
+
+def test_an_intention_typed_then_left_is_there_on_return(page: Page, server: Server) -> None:
+    page.set_viewport_size(PHONE)
+    url = session_page(server, page)
+    page.goto(url + "/intention")
+    box = page.get_by_label("What are you hoping this session might bring you?")
+    box.fill("Some quiet around the old grief.")
+    page.goto(server.url)
+    page.goto(url + "/intention")
+    expect(page.get_by_label("What are you hoping this session might bring you?")).to_have_value("Some quiet around the old grief.")
