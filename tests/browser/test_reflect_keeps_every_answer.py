@@ -15,6 +15,7 @@ pytestmark = pytest.mark.browser
 PHONE = {"width": 390, "height": 844}
 FIRST_PROMPT = "When you think of the session, what comes back first?"
 SECOND_PROMPT = "What did you notice in your body, and in your feelings?"
+HOPE = "What are you hoping this session might bring you?"
 
 
 def session_page(server: Server, page: Page) -> str:
@@ -85,8 +86,7 @@ def test_an_intention_typed_then_left_is_there_on_return(page: Page, server: Ser
     page.set_viewport_size(PHONE)
     url = session_page(server, page)
     page.goto(url + "/intention")
-    box = page.get_by_label("What are you hoping this session might bring you?")
-    box.fill("Some quiet around the old grief.")
+    page.get_by_label(HOPE).fill("Some quiet around the old grief.")
     page.goto(server.url)
     page.goto(url + "/intention")
-    expect(page.get_by_label("What are you hoping this session might bring you?")).to_have_value("Some quiet around the old grief.")
+    expect(page.get_by_label(HOPE)).to_have_value("Some quiet around the old grief.")
