@@ -83,8 +83,22 @@
     });
   }
 
+  // Every page tidies up: words already sent, or left for longer than a week, are removed.
+  function tidy() {
+    var names = [];
+    for (var i = 0; i < storage.length; i++) {
+      var name = storage.key(i);
+      if (name && name.indexOf(PREFIX) === 0) names.push(name);
+    }
+    names.forEach(function (name) {
+      var kept = read(name);
+      if (!kept || kept.sent || Date.now() - kept.at > MAX_AGE_MS) storage.removeItem(name);
+    });
+  }
+
   function start() {
     Array.prototype.forEach.call(document.querySelectorAll("form[data-keep]"), setUp);
+    tidy();
   }
 
   if (document.readyState === "loading") document.addEventListener("DOMContentLoaded", start);
