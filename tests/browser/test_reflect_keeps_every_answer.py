@@ -82,11 +82,15 @@ def test_a_question_being_typed_survives_removing_another_prompt(page: Page, ser
     expect(page.get_by_label("Your question")).to_have_value("")
 
 
-def test_an_intention_typed_then_left_is_there_on_return(page: Page, server: Server) -> None:
+def test_an_intention_saves_itself_while_it_is_typed(page: Page, server: Server) -> None:
     page.set_viewport_size(PHONE)
     url = session_page(server, page)
     page.goto(url + "/intention")
     page.get_by_label(HOPE).fill("Some quiet around the old grief.")
+    # Saved in the background a moment after typing stops, with no button pressed.
+    expect(page.locator("[data-autosave-status]")).to_contain_text("Saved", timeout=SAVED)
     page.goto(server.url)
     page.goto(url + "/intention")
     expect(page.get_by_label(HOPE)).to_have_value("Some quiet around the old grief.")
+    page.goto(url)
+    expect(page.get_by_text("Some quiet around the old grief.")).to_be_visible()
