@@ -6,6 +6,7 @@ within thumb reach on every step; a record button whose transcript lands in the 
 
 from __future__ import annotations
 
+import json
 import re
 from datetime import timedelta
 
@@ -163,3 +164,17 @@ def test_a_recording_on_a_text_step_is_added_to_that_answer_marked_machine_made(
     expect(page.locator("#capture-status")).to_contain_text("Saved", timeout=SAVED)
     page.reload()
     expect(page.get_by_text("Machine-made — check it")).to_be_hidden()
+
+
+def test_right_now_with_a_voice_note_is_three_taps_too(mic_phone: Page, server: Server) -> None:
+    page = mic_phone
+    url = session_url(server, page)
+    page.goto(url + "/capture/now")
+    page.get_by_text("Mixed", exact=True).click()
+    page.get_by_role("button", name="Start recording").click()
+    expect(page.locator("[data-rec-timer]")).to_have_text(re.compile(r"0:0[3-9]"))
+    # Done while it records: the recording is stopped and kept, then the capture is saved.
+    page.get_by_role("button", name="Done").click()
+    expect(page.locator(".capture-overall-answer")).to_contain_text("Mixed", timeout=20_000)
+    notes = [e for e in json.loads(server.cli("list", "--json").stdout) if e["mode"] == "voice"]
+    assert len(notes) == 1
