@@ -226,3 +226,9 @@ def test_a_fetch_save_of_side_effects_answers_with_what_the_rule_flags(client, t
     posted = {"sensations-chest_pain": "1", "sensations-dizziness": "1", "csrfmiddlewaretoken": token}
     response = client.post(url, posted, HTTP_ACCEPT="application/json")
     assert response.json()["for_clinician"] == ["Chest pain or pressure"]
+
+
+def test_after_right_now_the_summary_lists_only_what_was_said(client, today_session):
+    submit(client, now_url(today_session), {"overall": "4", "first_impression": "Quiet", "go": "done"})
+    body = client.get(f"/sessions/{today_session.pk}/capture/summary").content.decode()
+    assert "Quiet" in body and "Skipped." not in body and "can wait" in body
