@@ -198,6 +198,15 @@
     form.addEventListener("afterglow:voice-stored", function () { clearTimeout(waited); go(); }, { once: true });
   });
 
+  // Exit in the header: save what is on the page first, then leave.
+  var exit = document.querySelector("[data-capture-exit]");
+  if (exit) {
+    exit.addEventListener("click", function (event) {
+      event.preventDefault();
+      Promise.resolve(save()).then(function () { window.location.assign(exit.href); });
+    });
+  }
+
   // Leaving the page (Get help, another app): send what was typed but not yet saved.
   window.addEventListener("pagehide", function () {
     if (timer) save();
