@@ -24,7 +24,9 @@
   }
 
   function key(form, box) {
-    return PREFIX + location.pathname + "|" + (form.getAttribute("action") || "") + "|" + box.name;
+    // data-keep="name" tells apart forms that share an action (one per prompt on Reflect).
+    var which = form.getAttribute("data-keep") || form.getAttribute("action") || "";
+    return PREFIX + location.pathname + "|" + which + "|" + box.name;
   }
 
   function read(name) {
