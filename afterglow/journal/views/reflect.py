@@ -8,6 +8,7 @@ from typing import Any
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
+from django.db import transaction
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
 from django.urls import path, reverse
@@ -66,9 +67,12 @@ def reflect(request: HttpRequest, session_id: int) -> HttpResponse:
     pressed = request.POST.get("save") or request.POST.get("prompt", "")
     for prompt, text in typed:
         try:
-            if prompt.key == pressed or _answer_changed(request, session, prompt, text):
-                answer_prompt(request.patient, session, prompt, text)  # type: ignore[attr-defined]
-                saved.append(text)
+            # One transaction (IMMEDIATE on SQLite) per answer: a background save of the same
+            # prompt waits, so the two never make two entries.
+            with transaction.atomic():
+                if prompt.key == pressed or _answer_changed(request, session, prompt, text):
+                    answer_prompt(request.patient, session, prompt, text)  # type: ignore[attr-defined]
+                    saved.append(text)
         except ValidationError as exc:
             errors[prompt.key] = (text, exc.messages[0])
     if errors:
@@ -121,11 +125,12 @@ def autosave(request: HttpRequest, session_id: int) -> JsonResponse:
     if prompt is None or uid is None:
         return JsonResponse({"ok": False, "message": LOST_PLACE}, status=400)
     owner = request.patient  # type: ignore[attr-defined]
-    existing = answers_for(owner, session).get(prompt.key)
-    if existing is not None and saving.entry_for(owner, uid) is None:
-        uid = existing.uid  # answered meanwhile in another tab: one entry per prompt, as on a plain save
     try:
-        saved = saving.autosave(owner, uid, request.POST.get("text", ""), session=session, prompt=prompt)
+        with transaction.atomic():
+            existing = answers_for(owner, session).get(prompt.key)
+            if existing is not None and saving.entry_for(owner, uid) is None:
+                uid = existing.uid  # answered meanwhile (a plain Save, another tab): one entry per prompt
+            saved = saving.autosave(owner, uid, request.POST.get("text", ""), session=session, prompt=prompt)
     except saving.NotYours:
         return JsonResponse({"ok": False, "message": "There is no such answer."}, status=404)
     except saving.AutosaveError as error:

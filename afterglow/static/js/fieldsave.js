@@ -124,7 +124,19 @@
       box.addEventListener("blur", function () { if (field.dirty) field.save(); });
       return field;
     });
+    // A Save button sends every box with the form: no background save may race it.
+    var sending = false;
+    document.addEventListener("submit", function (event) {
+      fields.forEach(function (field) {
+        var form = field.box.form;
+        if (form && form === event.target) {
+          sending = true;
+          clearTimeout(field.timer);
+        }
+      });
+    });
     window.addEventListener("pagehide", function () {
+      if (sending) return;
       fields.forEach(function (field) {
         if (!field.dirty) return;
         var current = field.draft();
