@@ -14,6 +14,7 @@ import pytest
 from playwright.sync_api import Page, expect
 
 from tests.browser.conftest import SAVED, Server, _watch, local_today, shot
+from tests.browser.test_accessibility import serious_violations
 from tests.browser.test_voice_notes import mic_browser, record, speech_file  # noqa: F401 (fixtures)
 from tests.media.speech import SENTENCE, overlap
 
@@ -55,6 +56,7 @@ def test_right_now_takes_three_taps_with_only_exit_and_help_in_the_header(page: 
     record_box = page.get_by_role("button", name="Start recording").bounding_box()
     assert record_box is not None and record_box["y"] + record_box["height"] <= PHONE["height"], record_box
     expect(page.locator("#capture-form > button[hidden]")).to_be_hidden()
+    assert serious_violations(page) == []
     shot(page, "capture-now-phone")
 
     # The three taps: how it was, the line (a tap into it, then typing), done.
@@ -121,6 +123,7 @@ def test_side_effects_are_chips_tapped_on_and_up_and_next_is_always_in_reach(pag
     expect(page.locator("#capture-status")).to_contain_text("Saved", timeout=SAVED)
     within_first_screen(page, "Next")
     assert overflow(page) <= 1
+    assert serious_violations(page) == []
     shot(page, "capture-body-chips-marked-phone")
 
     # What was tapped is saved: it is there again after a reload.
