@@ -167,6 +167,7 @@
     this.list = root.querySelector("[data-rec-list]");
     this.items = {};
     this.sending = {};
+    this.madeHere = {};
   }
 
   Recorder.prototype.init = function () {
@@ -312,6 +313,7 @@
       session: take.session, url: take.url, createdAt: take.createdAt, seconds: Math.round(this.elapsed / 1000),
     };
     var release = this.release || noop;
+    this.madeHere[item.uid] = true;
     this.media = this.take = this.release = null;
     this.show(item, "Saving on this device…");
     settle(take.uid, item).then(function () {
@@ -453,7 +455,10 @@
             quote.textContent = s.text;
             li.appendChild(quote);
             self.say("Transcript ready (machine-made; open it to check).");
-            self.tell("afterglow:transcript", { text: s.text, url: data.url, target: self.root.getAttribute("data-rec-target") || "" });
+            // Only a recording made on this page belongs to its answer (not one sent on from an earlier page).
+            if (self.madeHere[item.uid]) {
+              self.tell("afterglow:transcript", { text: s.text, url: data.url, target: self.root.getAttribute("data-rec-target") || "" });
+            }
           } else if (s.status === "failed") {
             self.say("The transcript could not be made; the recording is kept. Open it to try again.");
           } else {
