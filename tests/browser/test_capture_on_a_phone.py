@@ -133,6 +133,12 @@ def test_side_effects_are_chips_tapped_on_and_up_and_next_is_always_in_reach(pag
     expect(marked.get_by_role("button", name="Tingling, mild")).to_be_visible()
     # Much shorter than a 17-row grid (3,445 px before).
     assert heights["body"] < 1700, heights
+    # A warning sign brings the clinic advice under the chips at once (the rule and its words are the server's).
+    page.get_by_role("button", name="Chest pain or pressure").click()
+    advice = page.locator("[data-advice]")
+    expect(advice).to_contain_text("Chest pain or pressure:")
+    expect(advice).to_contain_text("clinic")
+    expect(advice).not_to_contain_text("Nausea")
     # Tapping past strong takes it off the list again (mild → moderate → strong → off).
     for _ in range(3):
         marked.get_by_role("button", name=re.compile("^Tingling")).click()

@@ -40,14 +40,14 @@ def test_strong_or_serious_needs_a_clinician(level, serious, expected):
 def test_the_note_under_the_chips_names_only_the_effects_the_rule_flags(client, today_session):
     Capture.objects.create(owner=today_session.owner, session=today_session, sensations={"chest_pain": 1, "dizziness": 1})
     body = client.get(body_url(today_session)).content.decode()
-    note = body[body.index("data-clinician-note") : body.index("if it is severe.")]
-    assert "<span data-clinician-labels>Chest pain or pressure</span>: contact your clinic" in note
+    advice = body[body.index("data-advice") :]
+    assert f'role="note">Chest pain or pressure: {CLINIC}</p>' in advice and "Dizziness:" not in advice
 
 
-def test_the_note_under_the_chips_is_hidden_when_nothing_is_flagged(client, today_session):
+def test_no_note_under_the_chips_when_nothing_is_flagged(client, today_session):
     Capture.objects.create(owner=today_session.owner, session=today_session, sensations={"dizziness": 1})
     body = client.get(body_url(today_session)).content.decode()
-    assert "data-clinician-note hidden><span data-clinician-labels></span>" in body
+    assert 'role="note"' not in body[body.index("data-advice") :]
 
 
 def test_a_serious_side_effect_at_any_strength_is_flagged_on_the_next_page_and_the_summary(client, today_session):

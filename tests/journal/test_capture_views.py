@@ -225,7 +225,8 @@ def test_a_fetch_save_of_side_effects_answers_with_what_the_rule_flags(client, t
     token = client.cookies["csrftoken"].value
     posted = {"sensations-chest_pain": "1", "sensations-dizziness": "1", "csrfmiddlewaretoken": token}
     response = client.post(url, posted, HTTP_ACCEPT="application/json")
-    assert response.json()["for_clinician"] == ["Chest pain or pressure"]
+    [note] = response.json()["advice"]
+    assert note["labels"] == ["Chest pain or pressure"] and note["kind"] == "warning" and "clinic" in note["text"]
 
 
 def test_after_right_now_the_summary_lists_only_what_was_said(client, today_session):

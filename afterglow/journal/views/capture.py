@@ -13,6 +13,8 @@ from django.views.decorators.http import require_GET, require_http_methods
 
 from afterglow.journal import capture as rules
 from afterglow.journal.models import Capture, Session
+from afterglow.safety.crisis import region_for
+from afterglow.safety.preferences import chosen_region
 
 
 def _session(request: HttpRequest, session_id: int) -> Session:
@@ -114,7 +116,8 @@ def _save(request: HttpRequest, session: Session, step: rules.Step) -> HttpRespo
     saved = rules.save_step(session, step, values, machine=rules.machine_marks(request.POST))
     flagged = rules.summary_for(saved, step).for_clinician
     if _wants_json(request):
-        return JsonResponse({"ok": True, "saved_label": f"Saved {timezone.localtime():%H:%M}", "for_clinician": flagged})
+        advice = _advice(rules.form_rows(step, rules.saved_values(saved, step)))
+        return JsonResponse({"ok": True, "saved_label": f"Saved {timezone.localtime():%H:%M}", "advice": advice})
     if tap:
         # Without script each tap on a side effect is a form post: back to the same list, where it was tapped.
         return redirect(reverse("capture_step", args=[session.pk, step.number]) + f"#chip-{tap}")
@@ -154,7 +157,7 @@ def _render_step(
         "is_last": step.number == total,
         "rows": rows,
         "chips": _chips(step, rows),
-        "flagged": [row.label for row in rows if row.needs_clinician],
+        "advice": _advice(rows),
         "machine": current.get(rules.MACHINE, []),
         "extra": rules.extra_text(step, current),
         "levels": [(str(n), word) for n, word in enumerate(rules.load().levels)],
@@ -162,6 +165,15 @@ def _render_step(
         "action": reverse("capture_step", kwargs={"session_id": session.pk, "number": step.number}),
     }
     return render(request, "journal/capture/step.html", context, status=status)
+
+
+def _advice(rows: list[rules.Row]) -> list[dict[str, Any]]:
+    """Advice under the side-effect chips, one note per kind: {kind, labels, text}. The rule is capture.py's."""
+    flagged = [row.label for row in rows if row.needs_clinician]
+    if not flagged:
+        return []
+    text = f"Contact your clinic; call your emergency number ({region_for(chosen_region()).emergency}) if it is severe."
+    return [{"kind": "warning", "labels": flagged, "text": text}]
 
 
 def _chips(step: rules.Step, rows: list[rules.Row]) -> dict[str, list[dict[str, Any]]]:

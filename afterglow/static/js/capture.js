@@ -49,7 +49,7 @@
           if (response.ok && answer.ok) {
             lastSent = print;
             show(answer.saved_label || "Saved");
-            if (answer.for_clinician) clinicianLabels(answer.for_clinician);
+            if (answer.advice) showAdvice(answer.advice);
           } else {
             show(answer.message || "Not saved — please try again.", true);
           }
@@ -79,12 +79,18 @@
 
   var chips = form.querySelector("[data-chips]");
 
-  // The note comes from the server's rule (the answer to each save), so it lives in one place.
-  function clinicianLabels(labels) {
-    var note = form.querySelector("[data-clinician-note]");
-    if (!note) return;
-    note.querySelector("[data-clinician-labels]").textContent = labels.join(", ");
-    note.hidden = !labels.length;
+  // Advice under the chips comes from the server's rule (the answer to each save), so it lives in one place.
+  function showAdvice(notes) {
+    var list = form.querySelector("[data-advice]");
+    if (!list) return;
+    list.textContent = "";
+    notes.forEach(function (note) {
+      var p = document.createElement("p");
+      p.className = "capture-clinician capture-advice capture-advice-" + note.kind;
+      p.setAttribute("role", "note");
+      p.textContent = note.labels.join(", ") + ": " + note.text;
+      list.appendChild(p);
+    });
   }
 
   function chipInput(key) {
