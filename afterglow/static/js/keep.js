@@ -54,7 +54,7 @@
     note.className = "keep-note";
     note.setAttribute("role", "status");
     note.setAttribute("data-keep-note", "");
-    note.textContent = "Brought back what you typed here earlier. It is not saved yet — press Save when you are ready.";
+    note.textContent = "Brought back what you typed here earlier. It is not saved yet — use the button below when you are ready.";
     form.insertBefore(note, form.firstChild);
   }
 
