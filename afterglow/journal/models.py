@@ -179,6 +179,10 @@ class Capture(models.Model):
     emotions = models.JSONField(default=list, blank=True)
     signature = models.JSONField(default=dict, blank=True)
     insights = models.TextField(blank=True)
+    # The "right now" answer: how it was, 1 (very hard) to 5 (very good); words in capture.toml.
+    overall = models.SmallIntegerField(null=True, blank=True, validators=[MinValueValidator(1), MaxValueValidator(5)])
+    # Text fields holding a voice note's transcript the person has not edited since (machine-made).
+    machine_made = models.JSONField(default=list, blank=True)
     created_at = models.DateTimeField(default=timezone.now)
     updated_at = models.DateTimeField(auto_now=True)
 

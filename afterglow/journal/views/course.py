@@ -82,6 +82,7 @@ def session(request: HttpRequest, pk: int) -> HttpResponse:
         "session": s,
         "intentions": list(s.intentions.all()),
         "capture": _capture_summary(s),
+        "capture_overall": capture.overall_word(Capture.objects.filter(session=s).first()),
         "entries": timeline.session_entries(s, SESSION_ENTRIES),
         "actions": list(s.actions.all()),
         "checkins": timeline.checkins_after(s),
