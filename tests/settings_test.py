@@ -15,6 +15,8 @@ from afterglow.settings import *  # noqa: F403
 
 VAULT_KDF_FAST_FOR_TESTS = True
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]  # the cheap hasher, for tests only
+# Crash tests: the name of a step of backup/restore/init at which the process kills itself (vault/store.step).
+VAULT_KILL_AT = os.environ.get("AFTERGLOW_TEST_KILL_AT", "")
 
 MODULE = "tests.settings_test"
 _ROOT = str(Path(__file__).resolve().parent.parent)

@@ -20,6 +20,8 @@ def tick() -> None:
     if session.lock_if_idle():
         log.info("locked after being idle")
         return
+    if session.lock_if_moved():
+        return
     if session.is_unlocked() and _backup_due():
         try:
             path = backup.make_backup()

@@ -48,3 +48,17 @@ class Locked(VaultError):
 
     def __init__(self) -> None:
         super().__init__("The journal is locked; unlock it first.")
+
+
+class InUse(VaultError):
+    """Another Afterglow process has the journal open, so its file cannot be swapped now."""
+
+    status = 409
+
+
+class JournalMissing(VaultError):
+    status = 409
+
+
+class BadDestination(VaultError):
+    """A place a backup must not be written to."""

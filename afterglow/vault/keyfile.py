@@ -16,6 +16,7 @@ finishing `PRAGMA rekey` (see afterglow/vault/rekey.py); older files have neithe
 
 from __future__ import annotations
 
+import hashlib
 import json
 import os
 import unicodedata
@@ -117,6 +118,12 @@ class KeyFile:
                 stale = form != keks.forms[0] or self.params.weaker_than(current_params())
                 return Opened(key, previous or None, stale)
         raise WrongPassphrase()
+
+    @property
+    def journal_id(self) -> str:
+        """Which journal this is, without opening it: made from the recovery salt, set once at
+        init and kept through passphrase changes and recovery, so every backup's keys carry it."""
+        return hashlib.sha256(b"afterglow journal id" + self.recovery_salt).hexdigest()[:12]
 
     def open_with_passphrase(self, passphrase: str) -> bytes:
         return self.opened(passphrase).data_key

@@ -26,8 +26,7 @@ def vault_middleware(get_response: Handler) -> Handler:
     def middleware(request: HttpRequest) -> HttpResponse:
         if settings.CLINIC or request.path.startswith(OPEN_PREFIXES):
             return get_response(request)
-        session.lock_if_idle()
-        session.lock_if_rekeyed()
+        session.lock_if_idle() or session.lock_if_moved() or session.lock_if_rekeyed()
         request.vault_unlocked = session.open_to(request)  # type: ignore[attr-defined]
         if request.path.startswith(QUIET_PAGES):
             return get_response(request)

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import contextlib
 import getpass
+import logging
 import os
 import secrets
 import sys
@@ -24,18 +25,28 @@ from django.conf import settings
 from django.core.management import call_command
 
 from afterglow.lib import messages, unchanged
-from afterglow.vault import crypto, keyfile, keyring, rekey, store
-from afterglow.vault.errors import KeysMissing, Locked, NotSetUp, VaultError
+from afterglow.vault import backup, claim, crypto, keyfile, keyring, rekey, store, tidy
+from afterglow.vault.errors import JournalMissing, KeysMissing, Locked, NotSetUp, VaultError
 
+log = logging.getLogger("afterglow.vault")
 PASSPHRASE_ENV = "AFTERGLOW_PASSPHRASE"
 SESSION_KEY = "vault_token"
 MIN_PASSPHRASE = 8
+REKEY_IN_USE = (
+    "Another Afterglow process has this journal open (a server or a command); stop it, then make the new key again. "
+    "Nothing was changed."
+)
+CONVERT_IN_USE = (
+    "Another Afterglow process has this journal open; stop it, then set the passphrase again so the journal "
+    "can be encrypted. Nothing was changed."
+)
 
 _state_lock = threading.Lock()
 _token: str | None = None
 _start_secret: str | None = None
 _last_seen = time.monotonic()
 _unlocked_keys: tuple[str, int, int, int] | None = None  # keys.json as it was when the key was taken into use
+_opened_file: tuple[int, int] | None = None  # journal.db as it was when the key was taken into use
 
 
 # --- state -----------------------------------------------------------------
@@ -144,15 +155,32 @@ def lock_if_rekeyed() -> bool:
     return True
 
 
+def lock_if_moved() -> bool:
+    """Lock when journal.db was removed or replaced behind this process's back (by hand or by another
+    tool): its open connections would go on acknowledging saves into a file nobody reads again."""
+    if _opened_file is None or not is_unlocked():
+        return False
+    try:
+        now = os.stat(store.journal_path())
+        same = (now.st_dev, now.st_ino) == _opened_file
+    except FileNotFoundError:
+        same = False
+    if not same:
+        log.warning("journal.db was moved or replaced while open; locked")
+        lock()
+    return not same
+
+
 def lock() -> None:
     """Forget the key and close every connection that used it."""
-    global _token, _start_secret
+    global _token, _start_secret, _opened_file
     from django.db import connections
 
     from afterglow.vault.backend.base import close_every_connection
 
     with _state_lock:
         _token = _start_secret = None
+        _opened_file = None
     keyring.forget()
     unchanged.forget()
     messages.forget()
@@ -164,6 +192,7 @@ def lock() -> None:
 
 
 def unlock(passphrase: str, *, migrate: bool = True) -> None:
+    tidy.at_start()
     keys = keyfile.load()
     keks = keyfile.Keks(passphrase)
     opened = keys.opened_by(keks)
@@ -193,8 +222,14 @@ def _strengthen(keys: keyfile.KeyFile, data_key: bytes, passphrase: str, keks: k
 def open_journal(data_key: bytes, *, migrate: bool = True) -> None:
     """Take a data key into use: encrypt a pre-vault journal, check the key fits, migrate."""
     global _unlocked_keys
+    if keyfile.exists() and not store.journal_path().exists():
+        # Opening it would make a new, empty journal.db, and backup rotation would then push out the real one.
+        raise JournalMissing(backup.missing_journal_message())
     with store.friendly_io():
-        store.encrypt_in_place(data_key)
+        if store.is_plain(store.journal_path()):
+            # Encrypting swaps journal.db for a new file: not under another process that has it open.
+            with claim.alone(CONVERT_IN_USE):
+                store.encrypt_in_place(data_key)
         _check_key_fits(data_key)
     global _token
     with _state_lock:
@@ -203,12 +238,20 @@ def open_journal(data_key: bytes, *, migrate: bool = True) -> None:
             _token = secrets.token_urlsafe(32)
     keyring.remember(data_key)
     _unlocked_keys = _keys_stamp()
+    _remember_file()
     touch()
     # CLI verbs skip the full migrate (it costs a quarter of a second) unless Afterglow was
     # upgraded since the journal last saw a migration: then they take it in first, like `serve`.
     if migrate or schema_behind():
         with store.friendly_io():
             call_command("migrate", verbosity=0, interactive=False)
+
+
+def _remember_file() -> None:
+    global _opened_file
+    with store.friendly_io():
+        found = os.stat(store.journal_path()) if store.journal_path().exists() else None
+    _opened_file = (found.st_dev, found.st_ino) if found else None
 
 
 def schema_behind() -> bool:
@@ -256,6 +299,8 @@ def unlock_for_cli(*, migrate: bool = False) -> None:
     """Every journal CLI verb calls this first: AFTERGLOW_PASSPHRASE, else a prompt on a terminal."""
     if settings.CLINIC or is_unlocked():
         return
+    if note := tidy.at_start():
+        sys.stderr.write(f"afterglow: {note}\n")
     if not is_set_up():
         if store.is_plain(store.journal_path()):
             raise NotSetUp(
@@ -305,11 +350,20 @@ def create_journal(passphrase: str) -> str:
     if store.journal_path().exists() and not store.is_plain(store.journal_path()):
         raise KeysMissing(keyfile._missing_message())
     store.ensure_writable(store.home())
+    tidy.at_start()
+    if store.is_plain(store.journal_path()):
+        with claim.alone(CONVERT_IN_USE):
+            pass  # refuse before keys.json is written and a recovery key is made that nobody would see
     keys, data_key, recovery = keyfile.create(passphrase)
-    # keys.json first: if we stop half-way, the next unlock finishes the conversion.
-    keyfile.save(keys)
     with store.friendly_io():
-        _materialise(data_key)
+        fresh = _materialise(data_key)
+        # keys.json before the journal's own name: stopped half-way, the next start finishes
+        # (renames the new journal, or converts the plain one) rather than leaving keys without a journal.
+        keyfile.save(keys)
+        store.step("init-keys-written")
+        if fresh is not None:
+            os.replace(fresh, store.journal_path())
+            store.fsync_dir(store.home())
     open_journal(data_key)
     from afterglow.journal.access import local_patient
 
@@ -317,20 +371,24 @@ def create_journal(passphrase: str) -> str:
     return recovery
 
 
-def _materialise(data_key: bytes) -> None:
-    path = store.journal_path()
-    if path.exists():
-        return
+def _materialise(data_key: bytes) -> Path | None:
+    """A new empty encrypted journal under a temporary name (None when a plain journal is there to convert)."""
+    if store.journal_path().exists():
+        return None
+    path = store.home() / tidy.CREATING
+    path.unlink(missing_ok=True)
     conn = store.connect(path, data_key)
     try:
         conn.execute("PRAGMA journal_mode = WAL")
     finally:
         conn.close()
     os.chmod(path, 0o600)
+    return path
 
 
 def change_passphrase(old: str, new: str) -> rekey.Rewrapped:
     """The data key under a new passphrase, in keys.json and in every backup's keys file the old one opens."""
+    tidy.at_start()  # an interrupted restore first, so the keys changed are the journal's own
     keys = keyfile.load()
     keks = keyfile.Keks(old)
     keys, data_key = rekey.settle(keys, keys.opened_by(keks))
@@ -340,6 +398,7 @@ def change_passphrase(old: str, new: str) -> rekey.Rewrapped:
 
 
 def recover(recovery_text: str, new: str, *, migrate: bool = True) -> None:
+    tidy.at_start()
     keys = keyfile.load()
     keys, data_key = rekey.settle(keys, keys.opened_with_recovery(recovery_text))
     lock = keyfile.PassphraseLock.new(new, keys.params)
@@ -350,6 +409,7 @@ def recover(recovery_text: str, new: str, *, migrate: bool = True) -> None:
 
 def rekey_journal(current: str, new: str) -> tuple[str, rekey.Rewrapped]:
     """A new data key (the journal re-encrypted), a new passphrase and a new recovery key (returned, to show once)."""
+    tidy.at_start()
     keys = keyfile.load()
     keks = keyfile.Keks(current)
     keys, old_key = rekey.settle(keys, keys.opened_by(keks))
@@ -357,8 +417,9 @@ def rekey_journal(current: str, new: str) -> tuple[str, rekey.Rewrapped]:
         rekey.require_journal()
         _check_key_fits(old_key)
     was_open = is_unlocked()
-    lock()  # every connection closes: each page of the file is about to change key
-    new_key, recovery, backups = rekey.rekey(keys, old_key, new, rekey.by_passphrase(keks))
+    with claim.alone(REKEY_IN_USE):
+        lock()  # every connection closes: each page of the file is about to change key
+        new_key, recovery, backups = rekey.rekey(keys, old_key, new, rekey.by_passphrase(keks))
     if was_open:
         open_journal(new_key, migrate=False)
     return recovery, backups
@@ -416,8 +477,10 @@ def issue_recovery_key(passphrase: str | None = None) -> tuple[str, rekey.Rewrap
 def unlock_for_serve() -> str | None:
     """`afterglow serve`: start unlocked (and migrated) when AFTERGLOW_PASSPHRASE is set.
 
-    Returns the secret of the one-time start link (no browser is let in without it).
+    Tidies the data folder and holds the journal open for as long as it runs. Returns the secret
+    of the one-time start link (no browser is let in without it).
     """
+    tidy.at_start()
     if is_set_up() and os.environ.get(PASSPHRASE_ENV):
         unlock(os.environ[PASSPHRASE_ENV])
         return issue_start_link_secret()

@@ -11,6 +11,7 @@ import contextlib
 import errno
 import os
 import shutil
+import signal
 import sqlite3
 from collections.abc import Iterator
 from pathlib import Path
@@ -85,6 +86,13 @@ def atomic_write(path: Path, data: bytes) -> None:
         tmp.unlink(missing_ok=True)
         raise
     fsync_dir(path.parent)
+
+
+def step(name: str) -> None:
+    """A named point in a multi-file change; the crash tests ask to be killed exactly there."""
+    # Only tests/settings_test.py sets VAULT_KILL_AT: the product's own settings never name a step.
+    if name == getattr(settings, "VAULT_KILL_AT", ""):
+        os.kill(os.getpid(), signal.SIGKILL)
 
 
 def fsync_dir(folder: Path) -> None:
@@ -228,5 +236,11 @@ def shred(path: Path) -> None:
 
 
 def copy_file(source: Path, dest: Path) -> None:
+    """A copy that is on the disk (fsync) before anyone relies on it; owner-only permissions."""
     shutil.copyfile(source, dest)
     os.chmod(dest, 0o600)
+    fd = os.open(dest, os.O_RDONLY)
+    try:
+        os.fsync(fd)
+    finally:
+        os.close(fd)

@@ -41,24 +41,6 @@ def test_it_names_backups_by_date_and_writes_their_keys_beside_them(home: Path):
     assert oct(made[0].stat().st_mode & 0o777) == "0o600"
 
 
-def test_it_keeps_only_the_last_n_backups(settings, tmp_path: Path):
-    from afterglow.vault import backup
-
-    settings.HOME = tmp_path
-    folder = tmp_path / "backups"
-    folder.mkdir()
-    for day in range(1, 6):
-        (folder / f"journal-2025-01-0{day}-120000.db").write_bytes(b"x")
-        (folder / f"journal-2025-01-0{day}-120000.keys.json").write_bytes(b"{}")
-    (folder / "before-restore-2024-12-31-000000.db").write_bytes(b"x")
-
-    backup.prune(2)
-
-    assert sorted(p.name for p in folder.glob("journal-*.db")) == ["journal-2025-01-04-120000.db", "journal-2025-01-05-120000.db"]
-    assert len(list(folder.glob("*.keys.json"))) == 2
-    assert (folder / "before-restore-2024-12-31-000000.db").exists()  # safety copies are never pruned
-
-
 def _truncated(home: Path, tmp: Path) -> Path:
     ok(run(home, "backup", "-o", str(tmp / "full.db")))
     data = (tmp / "full.db").read_bytes()

@@ -12,6 +12,7 @@ from afterglow.vault.backend.base import DatabaseWrapper
 
 
 def _wrapper(path) -> DatabaseWrapper:
+    path.touch()  # an open journal is never created by connecting to it
     settings = {
         "ENGINE": "afterglow.vault.backend",
         "NAME": str(path),
@@ -77,3 +78,12 @@ def test_journals_and_backups_authenticate_pages_with_hmac_sha256(home):
         assert conn.execute("PRAGMA cipher_hmac_algorithm").fetchone()[0] == "HMAC_SHA256"
         assert conn.execute("SELECT count(*) FROM journal_entry").fetchone()[0] == 1
         conn.close()
+
+
+def test_it_never_makes_a_new_journal_file_when_connecting_with_a_key(tmp_path):
+    keyring.remember(os.urandom(32))
+    wrapper = _wrapper(tmp_path / "j.db")
+    (tmp_path / "j.db").unlink()
+    with pytest.raises(Exception, match="unable to open"):
+        wrapper.ensure_connection()
+    assert not (tmp_path / "j.db").exists()

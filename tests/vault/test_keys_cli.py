@@ -6,7 +6,8 @@ from pathlib import Path
 
 import pytest
 
-from tests.vault.conftest import PASSPHRASE, ok, run
+from tests.vault.conftest import PASSPHRASE, cli_env, ok, run
+from tests.webclient import serving
 
 
 def test_a_wrong_passphrase_is_one_line_and_exit_2(home: Path):
@@ -78,10 +79,9 @@ def test_init_refuses_to_overwrite_an_existing_journal(home: Path):
     assert (home / "keys.json").read_bytes() == before
 
 
-def test_init_encrypts_a_journal_made_before_the_vault(tmp_path: Path):
+def _plain_journal(home: Path) -> None:
     import sqlite3
 
-    home = tmp_path / "old"
     ok(run(home, "migrate", "--verbosity", "0"))  # a plain journal.db, as before the vault
     plain = sqlite3.connect(home / "journal.db")
     plain.execute(
@@ -96,9 +96,26 @@ def test_init_encrypts_a_journal_made_before_the_vault(tmp_path: Path):
     plain.commit()
     plain.close()
 
+
+def test_init_encrypts_a_journal_made_before_the_vault(tmp_path: Path):
+    home = tmp_path / "old"
+    _plain_journal(home)
     out = ok(run(home, "init"))
 
     assert "now encrypted" in out
     assert not any(b"PLAINOLD" in p.read_bytes() for p in home.rglob("*") if p.is_file())
     assert not list(home.glob("*safety*"))
     assert "written long ago PLAINOLD" in ok(run(home, "list"))
+
+
+def test_init_does_not_encrypt_a_journal_that_a_running_server_has_open(tmp_path: Path):
+    home = tmp_path / "old"
+    _plain_journal(home)
+    before = (home / "journal.db").read_bytes()
+    env = cli_env(home)
+    del env["AFTERGLOW_PASSPHRASE"]
+    with serving(env):
+        result = run(home, "init")
+    assert result.returncode == 2 and "Another Afterglow process has this journal open" in result.stderr
+    assert (home / "journal.db").read_bytes() == before and not (home / "keys.json").exists()
+    assert "now encrypted" in ok(run(home, "init"))

@@ -18,10 +18,11 @@ PASSPHRASE = "morning light on water"
 
 @pytest.fixture
 def vault_home(settings, tmp_path: Path) -> Path:
-    """keys.json for PASSPHRASE in a fresh data dir (the test DB stays Django's in-memory one)."""
+    """keys.json for PASSPHRASE and its (empty) journal.db in a fresh data dir (the test DB stays Django's in-memory one)."""
     settings.HOME = tmp_path
-    keys, _, recovery = keyfile.create(PASSPHRASE)
+    keys, data_key, recovery = keyfile.create(PASSPHRASE)
     keyfile.save(replace(keys, recovery_confirmed=True))  # a journal whose recovery key was kept
+    store.connect(store.journal_path(), data_key).execute("PRAGMA journal_mode = WAL").connection.close()
     tmp_path.joinpath("recovery.txt").write_text(recovery)
     return tmp_path
 

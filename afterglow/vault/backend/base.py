@@ -13,6 +13,7 @@ import decimal
 import weakref
 from collections.abc import Mapping
 from itertools import tee
+from pathlib import Path
 from typing import Any
 
 from django.db.backends.sqlite3 import base as sqlite_base
@@ -96,6 +97,10 @@ class DatabaseWrapper(sqlite_base.DatabaseWrapper):
     display_name = "SQLCipher"
 
     def get_new_connection(self, conn_params: dict[str, Any]) -> Any:
+        if keyring.current_key() is not None and not self.is_in_memory_db():
+            # An open journal must already exist: a missing journal.db is an error, never a new empty one.
+            uri = Path(conn_params["database"]).absolute().as_uri()
+            conn_params = {**conn_params, "database": f"{uri}?mode=rw", "uri": True}
         conn = Database.connect(**conn_params, factory=Connection)
         # SQLCipher would log a wrong key on stderr; the vault reports it in words instead.
         conn.execute("PRAGMA cipher_log_level = NONE")

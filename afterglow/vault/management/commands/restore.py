@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import sys
 from pathlib import Path
 from typing import Any
 
@@ -9,7 +10,7 @@ from django.core.management import call_command
 from django.core.management.base import CommandParser
 
 from afterglow.lib.cli import Command as BaseCommand
-from afterglow.vault import backup, session
+from afterglow.vault import backup, session, tidy
 
 
 class Command(BaseCommand):
@@ -18,10 +19,16 @@ class Command(BaseCommand):
 
     def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument("path", type=Path)
+        parser.add_argument(
+            "--other-journal", action="store_true", help="the backup is of another journal: put it in this one's place"
+        )
 
     def handle(self, *args: Any, **options: Any) -> None:
+        if note := tidy.at_start():
+            sys.stderr.write(f"afterglow: {note}\n")
         passphrase = session.ask_passphrase()
-        safety = backup.restore(options["path"].expanduser(), passphrase)
+        safety = backup.restore(options["path"].expanduser(), passphrase, other_journal=options["other_journal"])
         session.unlock(passphrase, migrate=False)
         call_command("migrate", verbosity=0, interactive=False)
-        self.stdout.write(f"Restored {options['path'].name}. The journal it replaced is kept as {safety}.")
+        kept = f" The journal it replaced is kept as {safety}." if safety else ""
+        self.stdout.write(f"Restored {options['path'].name}.{kept}")
