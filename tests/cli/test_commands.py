@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 from datetime import timedelta
+from decimal import Decimal
 
 import pytest
 from django.utils import timezone
@@ -99,16 +100,20 @@ def test_it_refuses_an_entry_over_the_limit(patient, settings):
 # --- checkin ---
 
 
-def test_it_saves_and_updates_the_days_checkin(patient):
+def test_it_keeps_every_checkin_of_a_day(patient):
     run("checkin", "--mood", "6", "--anxiety", "3", "--sleep", "6,5", "--energy", "4", "--note", "stiff neck")
-    assert "Updated" in run("checkin", "--mood", "7")
-    checkin = CheckIn.objects.get()
-    assert (checkin.day, checkin.mood, checkin.anxiety, checkin.sleep_hours) == (timezone.localdate(), 7, None, None)
+    assert "Saved a check-in for" in run("checkin", "--mood", "7", "--pain", "4")
+    first, second = CheckIn.objects.order_by("at", "id")
+    assert (first.day, first.mood, first.anxiety, first.sleep_hours, first.pain) == (timezone.localdate(), 6, 3, Decimal("6.5"), None)
+    assert (second.day, second.mood, second.anxiety, second.pain) == (timezone.localdate(), 7, None, 4)
 
 
-def test_it_checks_in_for_an_earlier_day(patient):
-    run("checkin", "--mood", "5", "--date", "2025-01-02", "--sleep", "7.5")
-    assert str(CheckIn.objects.get().sleep_hours) == "7.5"
+def test_it_checks_in_for_an_earlier_day_at_noon_or_the_time_given(patient):
+    out = run("checkin", "--mood", "5", "--date", "2025-01-02", "--sleep", "7.5")
+    run("checkin", "--mood", "3", "--date", "2025-01-02", "--time", "18:45")
+    noon, evening = CheckIn.objects.order_by("at")
+    assert "2025-01-02 12:00" in out and str(noon.sleep_hours) == "7.5"
+    assert timezone.localtime(evening.at).strftime("%Y-%m-%d %H:%M") == "2025-01-02 18:45"
 
 
 @pytest.mark.parametrize(
@@ -120,6 +125,9 @@ def test_it_checks_in_for_an_earlier_day(patient):
         (["--mood", "5", "--anxiety", "-1"], "0 to 10"),
         (["--mood", "5", "--sleep", "25"], "0 to 24"),
         (["--mood", "5", "--energy", "11"], "1 to 10"),
+        (["--mood", "5", "--pain", "11"], "0 to 10"),
+        (["--mood", "5", "--pain", "a lot"], "whole number"),
+        (["--mood", "5", "--time", "7pm"], "24-hour clock"),
         (["--mood", "5", "--date", "2025-13-01"], "not a day"),
         (["--mood", "5", "--date", (timezone.localdate() + timedelta(days=2)).isoformat()], "not happened yet"),
     ],
