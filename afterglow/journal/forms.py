@@ -220,7 +220,8 @@ class ReadingsForm(forms.ModelForm):
 
     def moments(self) -> list[tuple[str, list[forms.BoundField]]]:
         """(legend, its three fields) for each moment, in the order the clinic takes them."""
-        return [(label, [self[f"{kind}_{moment}"] for kind in ("systolic", "diastolic", "heart_rate")]) for moment, label, _ in readings.MOMENTS]
+        kinds = ("systolic", "diastolic", "heart_rate")
+        return [(label, [self[f"{kind}_{moment}"] for kind in kinds]) for moment, label, _ in readings.MOMENTS]
 
     def clean(self) -> dict[str, Any]:
         data = super().clean()
