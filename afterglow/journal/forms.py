@@ -181,7 +181,8 @@ class CheckInForm(forms.Form):
         return None if hours is None else hours.quantize(Decimal("0.1"), rounding=ROUND_HALF_UP)
 
     def clean(self) -> dict[str, Any]:
-        data = super().clean()
+        super().clean()
+        data = self.cleaned_data
         day, clock = data.get("day"), data.get("time")
         if day is None or "time" in self.errors:
             return data
@@ -224,7 +225,8 @@ class ReadingsForm(forms.ModelForm):
         return [(label, [self[f"{kind}_{moment}"] for kind in kinds]) for moment, label, _ in readings.MOMENTS]
 
     def clean(self) -> dict[str, Any]:
-        data = super().clean()
+        super().clean()
+        data = self.cleaned_data
         for name in readings.FIELDS:
             kind = name.rsplit("_", 1)[0]
             try:

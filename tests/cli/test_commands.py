@@ -41,7 +41,40 @@ def test_it_lists_sessions_aligned_and_as_json(patient):
     assert lines[0].index("2025") == lines[1].index("2025")
     data = json.loads(run("session", "list", "--json"))
     assert [s["number"] for s in data] == [1, 2]
-    assert list(data[0]) == ["number", "started_at", "route", "dose", "intentions"]
+    assert list(data[0]) == ["number", "started_at", "route", "dose", "intentions", "readings"]
+
+
+def test_it_notes_readings_when_adding_a_session_and_later(patient):
+    run("session", "add", "--date", "2025-03-14", "--bp-before", "128/84", "--hr-before", "72")
+    s = Session.objects.get()
+    assert (s.systolic_before, s.diastolic_before, s.heart_rate_before, s.systolic_leaving) == (128, 84, 72, None)
+    out = run("session", "readings", "1", "--bp-leaving", "142 / 90", "--hr-leaving", "88")
+    s.refresh_from_db()
+    assert (s.systolic_leaving, s.diastolic_leaving, s.heart_rate_leaving, s.heart_rate_before) == (142, 90, 88, 72)
+    assert "before the dose 128/84 mmHg, heart rate 72; before leaving 142/90 mmHg, heart rate 88" in out
+    assert json.loads(run("session", "list", "--json"))[0]["readings"]["systolic_leaving"] == 142
+
+
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        (["--bp-before", "120-80"], "two numbers with a slash"),
+        (["--bp-before", "80/120"], "top number (systolic) is normally the larger"),
+        (["--bp-before", "400/80"], "Afterglow takes 60 to 260 mmHg"),
+        (["--bp-leaving", "120/10"], "Afterglow takes 30 to 160 mmHg"),
+        (["--hr-before", "7"], "Afterglow takes 25 to 250 beats a minute"),
+        (["--hr-leaving", "fast"], "whole number"),
+    ],
+)
+def test_it_refuses_implausible_readings_kindly(patient, args, message):
+    assert message in refused("session", "add", "--date", "2025-03-14", *args)
+    assert not Session.objects.exists()
+
+
+def test_readings_need_a_session_that_exists_and_something_to_note(patient):
+    assert "no session 3" in refused("session", "readings", "3", "--hr-before", "70")
+    run("session", "add", "--date", "2025-03-14")
+    assert "Nothing to note" in refused("session", "readings", "1")
 
 
 @pytest.mark.parametrize(

@@ -34,15 +34,22 @@ class Command(BaseCommand):
         mood = fmt.parse_whole(options["mood"], 1, 10, "--mood")
         if mood is None:  # argparse requires --mood; this keeps the type honest
             raise UserError("--mood is needed: 1 (very low) to 10 (very good)")
-        values = {
-            "anxiety": fmt.parse_whole(options["anxiety"], 0, 10, "--anxiety"),
-            "sleep_hours": fmt.parse_hours(options["sleep"]),
-            "energy": fmt.parse_whole(options["energy"], 1, 10, "--energy"),
-            "pain": fmt.parse_whole(options["pain"], 0, 10, "--pain"),
-            "note": fmt.utf8_argument(options["note"], "--note").strip(),
-        }
+        anxiety = fmt.parse_whole(options["anxiety"], 0, 10, "--anxiety")
+        sleep_hours = fmt.parse_hours(options["sleep"])
+        energy = fmt.parse_whole(options["energy"], 1, 10, "--energy")
+        pain = fmt.parse_whole(options["pain"], 0, 10, "--pain")
+        note = fmt.utf8_argument(options["note"], "--note").strip()
         try:
-            checkin = save_checkin(local_patient(), checkin_moment(day, clock), mood=mood, **values)
+            checkin = save_checkin(
+                local_patient(),
+                checkin_moment(day, clock),
+                mood=mood,
+                anxiety=anxiety,
+                sleep_hours=sleep_hours,
+                energy=energy,
+                pain=pain,
+                note=note,
+            )
         except ValidationError as exc:
             raise UserError(" ".join(exc.messages)) from None
         self.stdout.write(f"Saved a check-in for {fmt.local_stamp(checkin.at)}: mood {checkin.mood}/10.")
