@@ -24,9 +24,7 @@ FIELDS = tuple(f"{kind}_{moment}" for moment, _, _ in MOMENTS for kind in ("syst
 
 PRESSURE_SHAPE = "Please write blood pressure as two numbers with a slash, top number first, for example 120/80."
 PAIR_NEEDED = "Blood pressure has two numbers: please give both the top (systolic) and the bottom (diastolic) one."
-TOP_ABOVE_BOTTOM = (
-    "The top number (systolic) is normally the larger one. Please check the order, for example 120/80."
-)
+TOP_ABOVE_BOTTOM = "The top number (systolic) is normally the larger one. Please check the order, for example 120/80."
 
 
 def out_of_range(what: str, bounds: tuple[int, int], unit: str) -> str:

@@ -346,6 +346,23 @@ def checkins_after(session: Session, limit: int = 30) -> list[Item]:
     return items
 
 
+def day_items(owner: Any, start: datetime, end: datetime, limit: int = 200) -> list[Item]:
+    """Entries and check-ins with start <= moment < end, earliest first, each placed after its session.
+
+    For the calendar's day page; `limit` of each kind keeps a day with thousands of imports bounded.
+    """
+    sessions = Sessions.of(owner)
+    entries = _with_excerpts(Entry.objects.filter(owner=owner, created_at__gte=start, created_at__lt=end))
+    checkins = CheckIn.objects.filter(owner=owner, at__gte=start, at__lt=end)
+    items = [_entry_item(e) for e in entries.order_by("created_at", "id")[:limit]]
+    items += [_checkin_item(c) for c in checkins.order_by("at", "id")[:limit]]
+    items.sort(key=lambda item: item.key)
+    _place(items, sessions, None)
+    _load_sessions(items, None)
+    attach_thumbnails(items)
+    return items
+
+
 def _entry_item(entry: Entry) -> Item:
     return Item(ENTRY, entry.created_at, entry)
 
