@@ -333,12 +333,15 @@ def session_entries(session: Session, limit: int) -> list[Item]:
 
 
 def checkins_after(session: Session, limit: int = 30) -> list[Item]:
-    """The check-ins from the session day until the next session (the days that count most), oldest first."""
-    rows = CheckIn.objects.filter(owner_id=session.owner_id, day__gte=session.day).order_by("at", "id")
+    """The check-ins from the session until the next one (the days that count most), oldest first.
+
+    A check-in made earlier on the session day, before the dose, belongs to the time before.
+    """
+    rows = CheckIn.objects.filter(owner_id=session.owner_id, at__gte=session.started_at).order_by("at", "id")
     following = Session.objects.filter(owner_id=session.owner_id, started_at__gt=session.started_at).order_by("started_at")
     next_start = following.values_list("started_at", flat=True).first()
     if next_start:
-        rows = rows.filter(day__lt=timezone.localdate(next_start))
+        rows = rows.filter(at__lt=next_start)
     items = [_checkin_item(c) for c in rows[:limit]]
     for item in items:
         item.period = item.about = session
