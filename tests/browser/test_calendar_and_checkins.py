@@ -80,6 +80,7 @@ def test_a_day_of_several_check_ins_and_a_session_on_the_calendar(page: Page, se
     leaving.get_by_label("Blood pressure, bottom number (diastolic, mmHg)").fill("88")
     readings.get_by_role("button", name="Save readings").click()
     expect(page.get_by_role("alert")).to_contain_text("looks like a typing slip")
+    shot(page, "calendar-02a-readings-slip-phone")
     leaving = page.get_by_role("group", name="Before leaving")
     expect(leaving.get_by_label("Blood pressure, bottom number (diastolic, mmHg)")).to_have_value("88")
     leaving.get_by_label("Blood pressure, top number (systolic, mmHg)").fill("136")
