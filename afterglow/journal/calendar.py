@@ -14,8 +14,8 @@ from datetime import date, datetime, time, timedelta
 from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
 
-from django.db.models import Count, Q
-from django.db.models.functions import TruncDate
+from django.db import connections
+from django.db.models import Q
 from django.utils import timezone
 
 from afterglow.journal.checkins import daily_means
@@ -36,6 +36,7 @@ class Day:
     date: date
     in_month: bool
     today: bool
+    lived: bool = True  # today or earlier
     mood: float | None = None  # the mean of the day's check-ins
     checkins: int = 0
     writing: int = 0
@@ -59,7 +60,19 @@ class Day:
     @property
     def linked(self) -> bool:
         """A day worth opening: one that has been lived, or a session still to come."""
-        return self.in_month and (self.date <= timezone.localdate() or bool(self.sessions))
+        return self.in_month and (self.lived or bool(self.sessions))
+
+    @property
+    def label(self) -> str:
+        """What a screen reader says for the day: '26 November, session 1, mood 5.5 out of 10 (…), writing'."""
+        parts = [f"{self.date.day} {self.date:%B}"]
+        parts += ["today"] if self.today else []
+        parts += [f"session {s.number}" for s in self.sessions]
+        if self.mood is not None:
+            mean = f" (the mean of {self.checkins} check-ins)" if self.checkins > 1 else ""
+            parts.append(f"mood {self.mood_text} out of 10{mean}")
+        parts += ["writing"] if self.writing else []
+        return ", ".join(parts)
 
     @property
     def href(self) -> str:
@@ -99,7 +112,7 @@ def month_of(owner: Any, year: int, month: int) -> Month:
     weeks_of_dates = stdlib_calendar.Calendar(firstweekday=0).monthdatescalendar(year, month)
     start, end = weeks_of_dates[0][0], weeks_of_dates[-1][-1]
     today = timezone.localdate()
-    days = {d: Day(d, d.month == month, d == today) for week in weeks_of_dates for d in week}
+    days = {d: Day(d, d.month == month, d == today, d <= today) for week in weeks_of_dates for d in week}
     for day, means in daily_means(owner, start, end).items():
         days[day].mood, days[day].checkins = means.mood, means.count
     for day, count in writing_per_day(owner, start, end).items():
@@ -118,18 +131,25 @@ def day_span(start: date, end: date) -> tuple[datetime, datetime]:
 
 
 def writing_per_day(owner: Any, start: date, end: date) -> dict[date, int]:
-    """How many entries each local day holds; an empty page of words (never written in) does not count."""
-    low, high = day_span(start, end)
+    """How many entries each local day holds; an empty page of words (never written in) does not count.
+
+    The database sorts each row of the span's index range into its day by comparing it with the
+    days' local midnights (so a clock change is counted right): one grouped query, no per-row
+    conversion in Python. Written as SQL around the ORM's own query because forty-two filtered
+    COUNTs cost Django more to build than the database takes to run them.
+    """
+    days = [start + timedelta(days=n) for n in range((end - start).days + 1)]
+    bounds = [timezone.make_aware(datetime.combine(d, time.min)) for d in [*days, end + timedelta(days=1)]]
     blank = Q(text="", mode__in=[Entry.Mode.FREE, Entry.Mode.GUIDED])
-    rows = (
-        Entry.objects.filter(owner=owner, created_at__gte=low, created_at__lt=high)
-        .exclude(blank)
-        .annotate(local_day=TruncDate("created_at", tzinfo=timezone.get_current_timezone()))
-        .values("local_day")
-        .annotate(n=Count("id"))
-        .order_by()
-    )
-    return {row["local_day"]: row["n"] for row in rows}
+    rows = Entry.objects.filter(owner=owner, created_at__gte=bounds[0], created_at__lt=bounds[-1]).exclude(blank)
+    inner, params = rows.values("created_at").order_by().query.sql_with_params()
+    connection = connections[rows.db]
+    adapt = connection.ops.adapt_datetimefield_value
+    whens = " ".join(f"WHEN created_at < %s THEN {n}" for n in range(len(days)))
+    sql = f"SELECT CASE {whens} END AS bucket, COUNT(*) FROM ({inner}) AS span GROUP BY bucket"
+    with connection.cursor() as cursor:
+        cursor.execute(sql, [*(adapt(b) for b in bounds[1:]), *params])
+        return {days[bucket]: count for bucket, count in cursor.fetchall() if bucket is not None}
 
 
 def sessions_per_day(owner: Any, start: date, end: date) -> dict[date, list[SessionDay]]:

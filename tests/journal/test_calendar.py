@@ -3,13 +3,16 @@
 from __future__ import annotations
 
 import re
-from datetime import date
+from datetime import date, datetime
 from pathlib import Path
+from zoneinfo import ZoneInfo
 
 import pytest
+from django.test import override_settings
 from django.utils import timezone
 
 from afterglow.journal import calendar
+from afterglow.journal.models import Entry
 from tests.journal import course_factories as make
 
 CSS = Path(__file__).resolve().parents[2] / "afterglow" / "static" / "css" / "calendar.css"
@@ -22,7 +25,7 @@ def month_url(day: date) -> str:
 def cell(body: str, day: date) -> str:
     """The table cell of one day of the month on the page."""
     start = r'<td class="cal-day[^"]*">\s*<(?:a|span) class="cal-cell"[^>]*>\s*'
-    match = re.search(rf'{start}<span class="cal-num">{day.day}</span>.*?</td>', body, re.S)
+    match = re.search(rf'{start}<span class="cal-num" aria-hidden="true">{day.day}</span>.*?</td>', body, re.S)
     assert match, f"no cell for {day}"
     return match.group(0)
 
@@ -146,3 +149,20 @@ def test_every_mood_colour_keeps_its_number_readable_and_the_scale_runs_dark_to_
     # One direction of lightness, so the order survives greyscale print and colour-vision differences.
     lightness = [luminance(background) for _, background, _ in rules]
     assert lightness == sorted(lightness)
+
+
+@override_settings(TIME_ZONE="America/New_York")
+def test_writing_is_counted_on_its_local_day_across_clock_changes(patient):
+    new_york = ZoneInfo("America/New_York")
+    with timezone.override(new_york):
+        for moment in [
+            datetime(2025, 3, 9, 0, 30, tzinfo=new_york),  # the short day: clocks go forward at 2:00
+            datetime(2025, 3, 9, 23, 30, tzinfo=new_york),  # already 10 March in UTC
+            datetime(2025, 11, 2, 23, 59, tzinfo=new_york),  # the long day
+            datetime(2025, 11, 3, 0, 0, tzinfo=new_york),
+        ]:
+            make.entry(patient, "words", when=moment)
+        blank = datetime(2025, 3, 8, 12, tzinfo=new_york)  # an empty page (a draft never written in): not writing
+        Entry.objects.create(owner=patient, text="", created_at=blank, updated_at=blank)
+        counts = calendar.writing_per_day(patient, date(2025, 3, 1), date(2025, 11, 30))
+    assert counts == {date(2025, 3, 9): 2, date(2025, 11, 2): 1, date(2025, 11, 3): 1}
