@@ -74,6 +74,12 @@ def save_checkin(
     """A new check-in at `at`, or new answers (and moment) for `checkin`; checked like a form."""
     check_moment(at)
     values = {"mood": mood, "anxiety": anxiety, "sleep_hours": sleep_hours, "energy": energy, "pain": pain, "note": note}
+    if checkin is None:
+        # The same answers for the same moment again is a second tap on Save (or a resent
+        # form), not a second check-in: several a day must not mean duplicates.
+        same = CheckIn.objects.filter(owner=owner, at=at, **values).first()
+        if same is not None:
+            return same
     row = checkin or CheckIn(owner=owner)
     for name, value in values.items():
         setattr(row, name, value)

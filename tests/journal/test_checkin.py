@@ -49,7 +49,8 @@ def test_it_saves_todays_check_in(client, patient):
 
 
 def test_checking_in_again_the_same_day_keeps_both_with_their_times(client, patient):
-    earlier = (timezone.localtime() - timedelta(minutes=90)).strftime("%H:%M")
+    now = timezone.localtime()
+    earlier = max(now - timedelta(minutes=90), now.replace(hour=0, minute=0)).strftime("%H:%M")  # still today
     make.submit(client, "/checkin", {**GOOD, "day": today(), "time": earlier})
     make.submit(client, "/checkin", {"mood": "4", "day": today(), "note": "Tired after all"})
     first, second = CheckIn.objects.filter(owner=patient).order_by("at")
@@ -173,3 +174,11 @@ def test_the_domain_refuses_a_future_moment_and_out_of_range_answers(patient):
     with pytest.raises(ValidationError):
         save_checkin(patient, timezone.now(), mood=5, pain=11)
     assert not CheckIn.objects.exists()
+
+
+def test_a_second_tap_on_save_does_not_make_a_second_check_in(client, patient):
+    form = {**GOOD, "day": (timezone.localdate() - timedelta(days=1)).isoformat(), "time": "09:00"}
+    make.submit(client, "/checkin", form)
+    make.submit(client, "/checkin", form)
+    make.submit(client, "/checkin", {**form, "mood": "7"})
+    assert sorted(CheckIn.objects.values_list("mood", flat=True)) == [6, 7]
