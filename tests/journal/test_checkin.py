@@ -182,3 +182,22 @@ def test_a_second_tap_on_save_does_not_make_a_second_check_in(client, patient):
     make.submit(client, "/checkin", form)
     make.submit(client, "/checkin", {**form, "mood": "7"})
     assert sorted(CheckIn.objects.values_list("mood", flat=True)) == [6, 7]
+
+
+def test_a_check_in_made_by_mistake_can_be_deleted_after_asking(client, patient):
+    day = timezone.localdate() - timedelta(days=1)
+    kept = make.checkin(patient, day, mood=5, at=make.at(day, 9))
+    mistake = make.checkin(patient, day, mood=1, at=make.at(day, 9, 1))
+    assert f'href="/checkin/{mistake.pk}/delete"' in client.get(f"/checkin/{mistake.pk}").content.decode()
+    body = client.get(f"/checkin/{mistake.pk}/delete").content.decode()
+    assert "Delete this check-in?" in body and CheckIn.objects.count() == 2
+    response = make.submit(client, f"/checkin/{mistake.pk}/delete", {}, page="/checkin")
+    assert response.status_code == 302 and response.url == "/checkin"
+    assert list(CheckIn.objects.all()) == [kept]
+
+
+def test_another_patients_check_in_cannot_be_deleted(client, patient):
+    theirs = make.checkin(make.stranger(), timezone.localdate(), mood=9)
+    assert client.get(f"/checkin/{theirs.pk}/delete").status_code == 404
+    assert make.submit(client, f"/checkin/{theirs.pk}/delete", {}, page="/checkin").status_code == 404
+    assert CheckIn.objects.filter(pk=theirs.pk).exists()

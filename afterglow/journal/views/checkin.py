@@ -25,11 +25,25 @@ def checkin(request: HttpRequest) -> HttpResponse:
 
 
 def checkin_edit(request: HttpRequest, pk: int) -> HttpResponse:
-    # Another patient's check-in is simply not there: 404.
-    existing = get_object_or_404(CheckIn, pk=pk, owner=request.patient)  # type: ignore[attr-defined]
+    existing = _own_checkin(request, pk)
     if request.method == "POST":
         return _save(request, CheckInForm.for_checkin(existing, request.POST), existing)
     return _page(request, CheckInForm.for_checkin(existing), existing)
+
+
+def checkin_delete(request: HttpRequest, pk: int) -> HttpResponse:
+    """With several a day, a check-in made by mistake can go; the page asks first."""
+    existing = _own_checkin(request, pk)
+    if request.method != "POST":
+        return render(request, "journal/checkin/delete.html", {"checkin": existing})
+    existing.delete()
+    messages.success(request, f"The check-in of {timezone.localtime(existing.at):%A %-d %B, %H:%M} was deleted.")
+    return redirect("checkin")
+
+
+def _own_checkin(request: HttpRequest, pk: int) -> CheckIn:
+    # Another patient's check-in is simply not there: 404.
+    return get_object_or_404(CheckIn, pk=pk, owner=request.patient)  # type: ignore[attr-defined]
 
 
 def _save(request: HttpRequest, form: CheckInForm, existing: CheckIn | None) -> HttpResponse:
@@ -71,4 +85,5 @@ def _saved_message(at: datetime, *, created: bool) -> str:
 urlpatterns = [
     path("checkin", checkin, name="checkin"),
     path("checkin/<int:pk>", checkin_edit, name="checkin_edit"),
+    path("checkin/<int:pk>/delete", checkin_delete, name="checkin_delete"),
 ]
