@@ -44,18 +44,18 @@ class Day:
 
     @property
     def mood_level(self) -> int | None:
-        """The mood rounded to a whole step 1–10: which colour the day gets."""
+        """The shown mood rounded half up to a whole step 1–10: which colour the day gets."""
         if self.mood is None:
             return None
-        return int(Decimal(str(self.mood)).quantize(Decimal(1), rounding=ROUND_HALF_UP))
+        return int(Decimal(self.mood_text).quantize(Decimal(1), rounding=ROUND_HALF_UP))
 
     @property
     def mood_text(self) -> str:
-        """'6', or '6.5' when several check-ins average between whole numbers."""
+        """'6', or '6.5' when several check-ins average between whole numbers (to a tenth, half up)."""
         if self.mood is None:
             return ""
-        rounded = round(self.mood, 1)
-        return f"{rounded:.0f}" if rounded == int(rounded) else f"{rounded:.1f}"
+        tenth = Decimal(str(self.mood)).quantize(Decimal("0.1"), rounding=ROUND_HALF_UP)
+        return f"{tenth:.0f}" if tenth == tenth.to_integral_value() else f"{tenth:.1f}"
 
     @property
     def linked(self) -> bool:

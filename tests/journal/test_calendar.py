@@ -132,6 +132,10 @@ def test_mood_rounds_half_up_and_shows_one_decimal():
     assert (day.mood_level, day.mood_text) == (7, "6.5")
     assert (calendar.Day(date(2025, 3, 1), True, False, mood=7.0).mood_text) == "7"
     assert calendar.Day(date(2025, 3, 1), True, False, mood=1.0).mood_level == 1
+    # The colour follows the number shown: 6.45 shows as 6.5, so it is coloured as 7.
+    assert (calendar.Day(date(2025, 3, 1), True, False, mood=6.45).mood_text) == "6.5"
+    assert calendar.Day(date(2025, 3, 1), True, False, mood=6.45).mood_level == 7
+    assert calendar.Day(date(2025, 3, 1), True, False, mood=17 / 3).mood_text == "5.7"
 
 
 def luminance(hex_colour: str) -> float:
