@@ -7,7 +7,7 @@ in a handful of queries, and turns each suggestion into a link.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import date, datetime, time
 from typing import Any
 
 from django.db.models import Count, Exists, IntegerField, OuterRef, Subquery
@@ -73,13 +73,17 @@ def today(owner: Any, on: date | None = None) -> Today:
     done = facts.get(current.pk, Facts()) if current else Facts()
     # Later today, a session has nothing to capture or reflect on yet: only its intention is due.
     not_yet = current is not None and current.started_at > now
+    # On the session day, a check-in from before the session does not tell how the hours after it go.
+    after_session = current is not None and pos.day == 0 and not not_yet
+    since = current.started_at if after_session and current else timezone.make_aware(datetime.combine(on, time.min))
     nudges = rules.what_helps_now(
         pos,
         has_capture=not_yet or done.has_capture,
         reflections=1 if not_yet else done.reflections,
-        checked_in_today=CheckIn.objects.filter(owner=owner, day=on).exists(),
+        checked_in_today=CheckIn.objects.filter(owner=owner, day=on, at__gte=since).exists(),
         open_actions=IntegrationAction.objects.filter(owner=owner, done_at__isnull=True).count(),
         upcoming_without_intention=bool(upcoming and not facts.get(upcoming.pk, Facts()).has_intention),
+        after_session=after_session,
     )
     links = [_link(n, current, upcoming) for n in nudges]
     if not in_course:

@@ -128,7 +128,7 @@ def test_it_takes_a_newcomer_from_first_run_to_a_full_timeline(page: Page, serve
     page.get_by_label("Sleep last night (hours)").fill("7.5")
     page.get_by_label("Body and behaviour").fill("Slow morning, hungry by noon.")
     page.get_by_role("button", name="Save check-in").click()
-    expect(page.get_by_role("status")).to_contain_text("Check-in for today saved.")
+    expect(page.get_by_role("status")).to_contain_text(re.compile(r"Check-in for today at \d\d:\d\d saved\."))
     expect(page.get_by_role("heading", level=1)).to_contain_text("Day 1 after session 1")
     shot(page, "journey-04-home")
 
