@@ -31,7 +31,8 @@ def advice_of(body: str) -> str:
 
 
 def test_the_note_under_the_chips_names_only_the_warning_signs_marked(client, today_session):
-    Capture.objects.create(owner=today_session.owner, session=today_session, sensations={"chest_pain": 1, "dizziness": 1, "fainting": 0})
+    marked = {"chest_pain": 1, "dizziness": 1, "fainting": 0}
+    Capture.objects.create(owner=today_session.owner, session=today_session, sensations=marked)
     advice = advice_of(client.get(body_url(today_session)).content.decode())
     assert f'role="note">Chest pain or pressure: {WARNING}</p>' in advice
     assert "Dizziness:" not in advice and "Fainting" not in advice

@@ -11,7 +11,7 @@ OPEN = "import django; django.setup();from afterglow.vault.session import unlock
 # Stands in for an older Afterglow: the journal before check-ins had a time. The check-in of
 # 2 March was last saved that evening; the one of 4 March was filled in five days later.
 OLD_CHECKINS = OPEN + (
-    "from django.core.management import call_command; call_command('migrate', 'journal', '0003', verbosity=0);"
+    "from django.core.management import call_command; call_command('migrate', 'journal', '0004', verbosity=0);"
     "from django.db import connection; c = connection.cursor();"
     "c.execute(\"UPDATE journal_checkin SET created_at = '2025-03-02 07:30:00', updated_at = '2025-03-02 19:15:00'\");"
     "c.execute(\"INSERT INTO journal_checkin (owner_id, day, mood, note, created_at, updated_at)"
