@@ -300,12 +300,16 @@ def create_checkins(owner: Any, plan: Plan, sessions: list[Any], rng: random.Ran
     while day <= plan.end:
         if rng.random() < 0.85:
             rows.append(checkin(owner, day, days, plan, rng))
+        if day in days:  # the hours after a session: a couple more check-ins
+            rows += [checkin(owner, day, days, plan, rng, hour) for hour in (14, 17)]
         day += timedelta(days=1)
     CheckIn.objects.bulk_create(rows, batch_size=500)
     return len(rows)
 
 
-def checkin(owner: Any, day: date, session_days: list[date], plan: Plan, rng: random.Random) -> Any:
+def checkin(owner: Any, day: date, session_days: list[date], plan: Plan, rng: random.Random, hour: int = 20) -> Any:
+    from django.utils import timezone
+
     from afterglow.journal.models import CheckIn
 
     # Mood drifts up across the years and lifts for a few days after each session.
@@ -313,9 +317,11 @@ def checkin(owner: Any, day: date, session_days: list[date], plan: Plan, rng: ra
     index = bisect.bisect_right(session_days, day) - 1
     lift = 2 if index >= 0 and (day - session_days[index]).days <= 3 else 0
     mood = max(1, min(10, round(rng.gauss(3.5 + 3 * progress + lift, 1.3))))
-    moment = datetime(day.year, day.month, day.day, 20, tzinfo=UTC)
+    # A local moment, so `day` (kept in step by save(), which bulk_create skips) is its local date.
+    moment = timezone.make_aware(datetime(day.year, day.month, day.day, hour))
+    pain = rng.randint(0, 6) if rng.random() < 0.3 else None
     return CheckIn(
-        owner=owner, day=day, mood=mood, anxiety=max(0, min(10, round(rng.gauss(9 - mood, 1.5)))),
+        owner=owner, day=day, at=moment, pain=pain, mood=mood, anxiety=max(0, min(10, round(rng.gauss(9 - mood, 1.5)))),
         sleep_hours=round(max(0.0, min(12.0, rng.gauss(6.8, 1.2))), 1), energy=max(1, min(10, mood + rng.randint(-2, 2))),
         note=corpus.paragraph("daily", rng, 1) if rng.random() < 0.4 else "", created_at=moment,
     )  # fmt: skip

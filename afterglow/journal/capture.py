@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import re
 import tomllib
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
@@ -26,6 +26,10 @@ KINDS = ("text", "texts", "intensities", "scale", "yesno", "words")
 LEVELS = (0, 1, 2, 3)
 WORD_MAX_CHARS = 40
 WORDS_MAX = 30
+OVERALL = (1, 2, 3, 4, 5)
+# The "right now" screen: how it was, and one line (or a voice note's transcript).
+NOW_FIELDS = ("overall", "first_impression")
+MACHINE = "machine_made"
 
 
 class CaptureDataError(ValueError):
@@ -64,6 +68,13 @@ class Step:
     clinician_note: bool = False
 
     @property
+    def text_fields(self) -> tuple[str, ...]:
+        """The free-text answers of this step: where a voice note's transcript can land."""
+        if self.kind == "text":
+            return (self.field,)
+        return tuple(name for name, _ in self.fields) if self.kind == "texts" else ()
+
+    @property
     def model_fields(self) -> tuple[str, ...]:
         """The Capture fields this step writes."""
         if self.kind == "texts":
@@ -82,6 +93,7 @@ class CaptureData:
     signature: tuple[Choice, ...]
     emotions: tuple[str, ...]
     steps: tuple[Step, ...]
+    overall: tuple[str, ...] = ()
 
 
 # Loading and checking the data file -------------------------------------------------------------
@@ -105,7 +117,10 @@ def parse_data(raw: Mapping[str, Any]) -> CaptureData:
         raise CaptureDataError("capture.toml: no steps")
     _check_unique("step", [s.key for s in steps])
     _check_fields_exist(steps)
-    return CaptureData(levels, lists["sensations"], lists["signature"], emotions, steps)
+    overall = tuple(str(word) for word in raw.get("overall", ()))
+    if len(overall) != len(OVERALL):
+        raise CaptureDataError(f"capture.toml: overall needs {len(OVERALL)} words, one per answer 1–5")
+    return CaptureData(levels, lists["sensations"], lists["signature"], emotions, steps, overall)
 
 
 def _choices(raw: Mapping[str, Any], name: str) -> tuple[Choice, ...]:
@@ -258,8 +273,11 @@ def has_values(values: Mapping[str, Any]) -> bool:
 
 
 @transaction.atomic
-def save_step(session: Session, step: Step, values: Mapping[str, Any]) -> Capture | None:
-    """Write one step's answer. The Capture is created with the first real answer, not before."""
+def save_step(session: Session, step: Step | None, values: Mapping[str, Any], *, machine: Iterable[str] = ()) -> Capture | None:
+    """Write one step's answer (step None: the right-now screen). The Capture is created with the first real answer.
+
+    `machine`: this step's text fields that hold a transcript the person has not edited since.
+    """
     capture = Capture.objects.select_for_update().filter(session=session).first()
     if capture is None:
         if not has_values(values):
@@ -267,8 +285,66 @@ def save_step(session: Session, step: Step, values: Mapping[str, Any]) -> Captur
         capture = Capture(owner=session.owner, session=session)
     for name, value in values.items():
         setattr(capture, name, value)
+    fields = step.text_fields if step else ("first_impression",)
+    marked = {name for name in machine if name in fields and values.get(name)}
+    capture.machine_made = sorted({*(capture.machine_made or []), *marked} - (set(fields) - marked))
     capture.save()
     return capture
+
+
+def machine_of(capture: Capture | None) -> list[str]:
+    return list(capture.machine_made or []) if capture else []
+
+
+def machine_marks(data: FormData) -> list[str]:
+    """The fields the page says hold an unedited transcript (capture.js keeps this list)."""
+    return [str(name) for name in data.getlist(MACHINE)]
+
+
+# The right-now screen ---------------------------------------------------------------------------------
+
+
+def parse_now(data: FormData) -> dict[str, Any]:
+    """How it was (1–5, or nothing) and one line. Raises CaptureError on bad input."""
+    raw = str(data.get("overall", "")).strip()
+    if raw and raw not in {str(n) for n in OVERALL}:
+        raise CaptureError("Tap one of the five answers to “How was it?”, or leave it for now.")
+    return {"overall": int(raw) if raw else None, "first_impression": _text(data, "first_impression")}
+
+
+def now_values(capture: Capture | None) -> dict[str, Any]:
+    return {name: getattr(capture, name) for name in NOW_FIELDS} if capture else {}
+
+
+def overall_choices() -> list[tuple[str, str]]:
+    return [(str(n), word) for n, word in zip(OVERALL, load().overall, strict=True)]
+
+
+def overall_word(capture: Capture | None) -> str:
+    if capture is None or capture.overall not in OVERALL:
+        return ""
+    return load().overall[OVERALL.index(capture.overall)]
+
+
+def said_more(capture: Capture | None) -> bool:
+    """Whether any of the fuller steps beyond the first line has an answer."""
+    return any(is_answered(capture, step) for step in steps() if step.model_fields != ("first_impression",))
+
+
+# Tapping side effects on and up ----------------------------------------------------------------------
+
+
+def tapped(step: Step, levels: Mapping[str, int], key: str) -> dict[str, int]:
+    """One tap on an item: not marked → mild → moderate → strong → not marked again."""
+    if key not in {c.key for c in step.choices}:
+        raise CaptureError("One of the answers is not on this list. Please reload the page and try again.")
+    changed = dict(levels)
+    level = changed.get(key, 0) + 1
+    if level > LEVELS[-1]:
+        changed.pop(key, None)
+    else:
+        changed[key] = level
+    return {c.key: changed[c.key] for c in step.choices if c.key in changed}
 
 
 def is_answered(capture: Capture | None, step: Step) -> bool:

@@ -9,7 +9,8 @@ from typing import Any
 from django import forms
 from django.utils import timezone
 
-from afterglow.journal.checkins import NOTE_MAX_CHARS, check_day
+from afterglow.journal import readings
+from afterglow.journal.checkins import NOTE_MAX_CHARS, check_day, check_moment, checkin_moment
 from afterglow.journal.models import CheckIn, Course, Programme, Route, Session
 from afterglow.lib import dates
 
@@ -148,6 +149,13 @@ class SessionForm(forms.ModelForm):
 
 class CheckInForm(forms.Form):
     day = date_field("Which day is this about?", missing="Please say which day this check-in is about.")
+    time = forms.TimeField(
+        label="At what time?",
+        required=False,
+        widget=TimeInput(),
+        help_text="Left empty: now for today, midday for an earlier day.",
+        error_messages={"invalid": BAD_TIME},
+    )
     mood = scale_field("Mood", 1, 10, required=True)
     anxiety = scale_field("Anxiety", 0, 10, required=False)
     sleep_hours = forms.DecimalField(
@@ -163,6 +171,7 @@ class CheckInForm(forms.Form):
         },
     )
     energy = scale_field("Energy", 1, 10, required=False)
+    pain = scale_field("Pain", 0, 10, required=False)
     note = forms.CharField(
         label="Body and behaviour",
         required=False,
@@ -174,14 +183,19 @@ class CheckInForm(forms.Form):
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        today = timezone.localdate()
-        self.fields["day"].widget.attrs["max"] = today.isoformat()
-        self.initial.setdefault("day", today)
+        now = timezone.localtime()
+        self.fields["day"].widget.attrs["max"] = now.date().isoformat()
+        self.initial.setdefault("day", now.date())
+        if self.initial["day"] == now.date():
+            self.initial.setdefault("time", now.time().replace(second=0, microsecond=0))
+        else:
+            self.initial.setdefault("time", time(12, 0))
 
     @classmethod
-    def for_checkin(cls, checkin: CheckIn) -> CheckInForm:
-        values = {name: getattr(checkin, name) for name in ("day", "mood", "anxiety", "sleep_hours", "energy", "note")}
-        return cls(initial=values)
+    def for_checkin(cls, checkin: CheckIn, data: Any = None) -> CheckInForm:
+        local = timezone.localtime(checkin.at)
+        values = {name: getattr(checkin, name) for name in ("mood", "anxiety", "sleep_hours", "energy", "pain", "note")}
+        return cls(data, initial={**values, "day": local.date(), "time": local.time().replace(second=0, microsecond=0)})
 
     def clean_day(self) -> Any:
         return check_day(self.cleaned_data["day"])
@@ -190,3 +204,67 @@ class CheckInForm(forms.Form):
         hours = self.cleaned_data["sleep_hours"]
         # The model keeps one decimal; rounding 7.25 is kinder than refusing it.
         return None if hours is None else hours.quantize(Decimal("0.1"), rounding=ROUND_HALF_UP)
+
+    def clean(self) -> dict[str, Any]:
+        super().clean()
+        data = self.cleaned_data
+        day, clock = data.get("day"), data.get("time")
+        if day is None or "time" in self.errors:
+            return data
+        data["at"] = checkin_moment(day, clock)
+        try:
+            check_moment(data["at"])
+        except forms.ValidationError as exc:
+            self.add_error("time", exc)
+        return data
+
+
+
+def reading_input(label: str, kind: str) -> forms.IntegerField:
+    low, high = readings.BOUNDS[kind]
+    return forms.IntegerField(
+        label=label,
+        required=False,
+        widget=forms.NumberInput(attrs={"inputmode": "numeric", "min": str(low), "max": str(high), "class": "input-short"}),
+        error_messages={"invalid": "Please write a whole number, for example 120."},
+    )
+
+
+class ReadingsForm(forms.ModelForm):
+    """Blood pressure and heart rate, before the dose and before leaving; any of them may stay empty."""
+
+    systolic_before = reading_input("Blood pressure, top number (systolic, mmHg)", "systolic")
+    diastolic_before = reading_input("Blood pressure, bottom number (diastolic, mmHg)", "diastolic")
+    heart_rate_before = reading_input("Heart rate (beats a minute)", "heart_rate")
+    systolic_leaving = reading_input("Blood pressure, top number (systolic, mmHg)", "systolic")
+    diastolic_leaving = reading_input("Blood pressure, bottom number (diastolic, mmHg)", "diastolic")
+    heart_rate_leaving = reading_input("Heart rate (beats a minute)", "heart_rate")
+
+    class Meta:
+        model = Session
+        fields = list(readings.FIELDS)
+
+    def moments(self) -> list[tuple[str, list[forms.BoundField]]]:
+        """(legend, its three fields) for each moment, in the order the clinic takes them."""
+        kinds = ("systolic", "diastolic", "heart_rate")
+        return [(label, [self[f"{kind}_{moment}"] for kind in kinds]) for moment, label, _ in readings.MOMENTS]
+
+    def clean(self) -> dict[str, Any]:
+        super().clean()
+        data = self.cleaned_data
+        for name in readings.FIELDS:
+            kind = name.rsplit("_", 1)[0]
+            try:
+                readings.check_value(kind, data.get(name))
+            except forms.ValidationError as exc:
+                self.add_error(name, exc)
+        for moment, _, _ in readings.MOMENTS:
+            systolic, diastolic = f"systolic_{moment}", f"diastolic_{moment}"
+            if systolic in self.errors or diastolic in self.errors:
+                continue
+            try:
+                readings.check_pair(data.get(systolic), data.get(diastolic))
+            except forms.ValidationError as exc:
+                self.add_error(systolic if data.get(systolic) is None else diastolic, exc)
+        return data
+

@@ -7,7 +7,7 @@ Day N after a session is derived (see `rules.py`), never stored.
 from __future__ import annotations
 
 import uuid
-from datetime import date
+from datetime import date, datetime, time
 from typing import Any
 
 from django.conf import settings
@@ -17,6 +17,8 @@ from django.db.models import Case, F, Max, Q, Value, When
 from django.db.models.signals import post_delete
 from django.dispatch import receiver
 from django.utils import timezone
+
+from afterglow.journal import readings
 
 Owner = settings.AUTH_USER_MODEL
 
@@ -51,6 +53,13 @@ class Course(models.Model):
         return self.title or f"Course from {self.start_date:%-d %B %Y}"
 
 
+def reading_field(bounds: tuple[int, int]) -> models.PositiveSmallIntegerField:
+    low, high = bounds
+    return models.PositiveSmallIntegerField(
+        null=True, blank=True, validators=[MinValueValidator(low), MaxValueValidator(high)]
+    )
+
+
 class Session(models.Model):
     owner = models.ForeignKey(Owner, on_delete=models.CASCADE, related_name="sessions")
     course = models.ForeignKey(Course, on_delete=models.CASCADE, related_name="sessions")
@@ -61,6 +70,14 @@ class Session(models.Model):
     setting = models.CharField(max_length=500, blank=True)
     clinician = models.CharField(max_length=200, blank=True)
     notes = models.TextField(blank=True)
+    # Readings the clinic takes (see `readings.py`): blood pressure in mmHg and heart rate in
+    # beats a minute, before the dose and before leaving. All optional, shown as written.
+    systolic_before = reading_field(readings.SYSTOLIC)
+    diastolic_before = reading_field(readings.DIASTOLIC)
+    heart_rate_before = reading_field(readings.HEART_RATE)
+    systolic_leaving = reading_field(readings.SYSTOLIC)
+    diastolic_leaving = reading_field(readings.DIASTOLIC)
+    heart_rate_leaving = reading_field(readings.HEART_RATE)
     created_at = models.DateTimeField(default=timezone.now)
 
     class Meta:
@@ -89,6 +106,15 @@ class Session(models.Model):
     @property
     def day(self) -> date:
         return timezone.localtime(self.started_at).date()
+
+    @property
+    def readings(self) -> list[readings.Reading]:
+        """Blood pressure and heart rate before the dose and before leaving (values may be None)."""
+        return readings.readings_of(self)
+
+    @property
+    def has_readings(self) -> bool:
+        return any(getattr(self, name) is not None for name in readings.FIELDS)
 
 
 def renumber_sessions(model: type[models.Model], course_id: int) -> dict[int, int]:
@@ -179,6 +205,10 @@ class Capture(models.Model):
     emotions = models.JSONField(default=list, blank=True)
     signature = models.JSONField(default=dict, blank=True)
     insights = models.TextField(blank=True)
+    # The "right now" answer: how it was, 1 (very hard) to 5 (very good); words in capture.toml.
+    overall = models.SmallIntegerField(null=True, blank=True, validators=[MinValueValidator(1), MaxValueValidator(5)])
+    # Text fields holding a voice note's transcript the person has not edited since (machine-made).
+    machine_made = models.JSONField(default=list, blank=True)
     created_at = models.DateTimeField(default=timezone.now)
     updated_at = models.DateTimeField(auto_now=True)
 
@@ -245,9 +275,16 @@ class IntegrationAction(models.Model):
 
 
 class CheckIn(models.Model):
-    """One a day: a 30-second picture of mood, anxiety, sleep and energy."""
+    """A 30-second picture of mood, anxiety, sleep, energy and pain, at a moment of a day.
+
+    A day may hold several (the hours right after a session are worth a few). `at`
+    is the moment the check-in is about; `day` is its local date, kept in a column
+    so per-day questions (the calendar, daily means) stay indexed. Rows made with
+    only a day (older code, imports) are placed at noon of that day.
+    """
 
     owner = models.ForeignKey(Owner, on_delete=models.CASCADE, related_name="checkins")
+    at = models.DateTimeField()
     day = models.DateField()
     mood = models.SmallIntegerField(validators=[MinValueValidator(1), MaxValueValidator(10)])
     anxiety = models.SmallIntegerField(null=True, blank=True, validators=[MinValueValidator(0), MaxValueValidator(10)])
@@ -255,13 +292,27 @@ class CheckIn(models.Model):
         max_digits=3, decimal_places=1, null=True, blank=True, validators=[MinValueValidator(0), MaxValueValidator(24)]
     )
     energy = models.SmallIntegerField(null=True, blank=True, validators=[MinValueValidator(1), MaxValueValidator(10)])
+    pain = models.SmallIntegerField(null=True, blank=True, validators=[MinValueValidator(0), MaxValueValidator(10)])
     note = models.TextField(blank=True)
     created_at = models.DateTimeField(default=timezone.now)
     updated_at = models.DateTimeField(auto_now=True)
 
     class Meta:
-        ordering = ["-day"]
+        ordering = ["-at", "-id"]
         constraints = [
-            models.UniqueConstraint(fields=["owner", "day"], name="one_checkin_a_day"),
             models.CheckConstraint(condition=Q(mood__gte=1, mood__lte=10), name="checkin_mood_range"),
+            models.CheckConstraint(condition=Q(pain__gte=0, pain__lte=10) | Q(pain__isnull=True), name="checkin_pain_range"),
         ]
+        indexes = [models.Index(fields=["owner", "day"]), models.Index(fields=["owner", "-at"])]
+
+    def save(self, *args: object, **kwargs: object) -> None:
+        if self.at is None and self.day is not None:
+            self.at = noon_of(self.day)
+        if self.at is not None:
+            self.day = timezone.localdate(self.at)
+        super().save(*args, **kwargs)  # type: ignore[arg-type]
+
+
+def noon_of(day: date) -> datetime:
+    """The middle of a local day: where a check-in known only by its day is placed."""
+    return timezone.make_aware(datetime.combine(day, time(12, 0)))

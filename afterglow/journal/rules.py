@@ -95,6 +95,7 @@ def what_helps_now(
     checked_in_today: bool,
     open_actions: int,
     upcoming_without_intention: bool,
+    after_session: bool = False,
 ) -> list[Nudge]:
     """Gentle suggestions, most timely first; never more than a few."""
     nudges: list[Nudge] = []
@@ -105,7 +106,9 @@ def what_helps_now(
     if upcoming_without_intention:
         nudges.append(Nudge("intention", "Set an intention for your next session"))
     if not checked_in_today:
-        nudges.append(Nudge("checkin", "Check in for today (30 seconds)"))
+        # On a session day, `checked_in_today` means "since the session": the hours after it count.
+        label = "Check in since the session (30 seconds)" if after_session else "Check in for today (30 seconds)"
+        nudges.append(Nudge("checkin", label))
     if open_actions:
         word = "action" if open_actions == 1 else "actions"
         nudges.append(Nudge("actions", f"{open_actions} open integration {word}"))

@@ -1,9 +1,9 @@
 """The timeline: sessions, entries and check-ins as one stream, newest first.
 
-Items are ordered by a key (moment, rank, id). A check-in stands at the very
-end of its day, so it heads that day; at the same moment a check-in comes
-before an entry, and an entry before a session, so whatever happens on a
-session's own moment counts as after it.
+Items are ordered by a key (moment, rank, id). A check-in stands at its own
+moment (a day may hold several); at the same moment a check-in comes before
+an entry, and an entry before a session, so whatever happens on a session's
+own moment counts as after it.
 
 Pages are keyset-paginated: each page asks the database for at most
 `size + 1` rows of each kind, starting from the cursor, through the
@@ -18,7 +18,7 @@ from __future__ import annotations
 
 import bisect
 from dataclasses import dataclass, field
-from datetime import UTC, date, datetime, time, timedelta
+from datetime import UTC, date, datetime, timedelta
 from typing import Any, cast
 
 from django.db.models import Q, QuerySet
@@ -71,10 +71,6 @@ class Cursor:
 def clip(text: str, limit: int) -> str:
     """At most `limit` characters, the last an ellipsis when anything was cut (as `truncatechars`)."""
     return text if len(text) <= limit else text[: limit - 1] + "…"
-
-
-def checkin_moment(day: date) -> datetime:
-    return timezone.make_aware(datetime.combine(day, time.max))
 
 
 @dataclass
@@ -285,19 +281,11 @@ def _between(start: Mark, end: Mark | None) -> Q:
 
 def _entries_before(c: Cursor) -> Q:
     # Spelled as a range plus a small exclusion (not an OR) so SQLite walks the index from the cursor.
-    if c.rank > ENTRY:
-        return Q(created_at__lte=c.at)
-    if c.rank < ENTRY:
-        return Q(created_at__lt=c.at)
-    return Q(created_at__lte=c.at) & ~Q(created_at=c.at, id__gte=c.id)
+    return _moments_before(c, "created_at", ENTRY)
 
 
 def _entries_after(c: Cursor) -> Q:
-    if c.rank > ENTRY:
-        return Q(created_at__gt=c.at)
-    if c.rank < ENTRY:
-        return Q(created_at__gte=c.at)
-    return Q(created_at__gte=c.at) & ~Q(created_at=c.at, id__lte=c.id)
+    return _moments_after(c, "created_at", ENTRY)
 
 
 def _checkins(
@@ -305,19 +293,32 @@ def _checkins(
 ) -> QuerySet[CheckIn]:
     rows = CheckIn.objects.filter(owner=owner)
     if only:
-        rows = rows.filter(day__gte=only.day)
+        rows = rows.filter(at__gte=only.started_at)
         following = sessions.after(only)
         if following:
-            rows = rows.filter(day__lt=following.day)
-    # A check-in's moment is the last instant of its day, and there is one a day:
-    # so "before the cursor" is simply "an earlier day" (or the cursor's own day
-    # when the cursor is not itself a check-in and stands before that instant).
+            rows = rows.filter(at__lt=following.started_at)
+    # The same keyset walk as entries, on the (owner, at) index.
     if before:
-        rows = rows.filter(day__lt=timezone.localdate(before.at))
+        rows = rows.filter(_moments_before(before, "at", CHECKIN))
     if after:
-        lookup = "day__gt" if after.rank == CHECKIN else "day__gte"
-        rows = rows.filter(**{lookup: timezone.localdate(after.at)})
-    return rows.order_by("day" if after else "-day")[:limit]
+        rows = rows.filter(_moments_after(after, "at", CHECKIN))
+    return rows.order_by(*(["at", "id"] if after else ["-at", "-id"]))[:limit]
+
+
+def _moments_before(c: Cursor, column: str, rank: int) -> Q:
+    if c.rank > rank:
+        return Q(**{f"{column}__lte": c.at})
+    if c.rank < rank:
+        return Q(**{f"{column}__lt": c.at})
+    return Q(**{f"{column}__lte": c.at}) & ~Q(**{column: c.at, "id__gte": c.id})
+
+
+def _moments_after(c: Cursor, column: str, rank: int) -> Q:
+    if c.rank > rank:
+        return Q(**{f"{column}__gt": c.at})
+    if c.rank < rank:
+        return Q(**{f"{column}__gte": c.at})
+    return Q(**{f"{column}__gte": c.at}) & ~Q(**{column: c.at, "id__lte": c.id})
 
 
 def session_entries(session: Session, limit: int) -> list[Item]:
@@ -331,17 +332,37 @@ def session_entries(session: Session, limit: int) -> list[Item]:
     return items
 
 
-def checkins_after(session: Session, limit: int = 14) -> list[Item]:
-    """The check-ins from the session day until the next session (the days that count most), oldest first."""
-    rows = CheckIn.objects.filter(owner_id=session.owner_id, day__gte=session.day).order_by("day")
+def checkins_after(session: Session, limit: int = 30) -> list[Item]:
+    """The check-ins from the session until the next one (the days that count most), oldest first.
+
+    A check-in made earlier on the session day, before the dose, belongs to the time before.
+    """
+    rows = CheckIn.objects.filter(owner_id=session.owner_id, at__gte=session.started_at).order_by("at", "id")
     following = Session.objects.filter(owner_id=session.owner_id, started_at__gt=session.started_at).order_by("started_at")
     next_start = following.values_list("started_at", flat=True).first()
     if next_start:
-        rows = rows.filter(day__lt=timezone.localdate(next_start))
+        rows = rows.filter(at__lt=next_start)
     items = [_checkin_item(c) for c in rows[:limit]]
     for item in items:
         item.period = item.about = session
         item.day = day_after(session.day, item.obj.day)
+    return items
+
+
+def day_items(owner: Any, start: datetime, end: datetime, limit: int = 200) -> list[Item]:
+    """Entries and check-ins with start <= moment < end, earliest first, each placed after its session.
+
+    For the calendar's day page; `limit` of each kind keeps a day with thousands of imports bounded.
+    """
+    sessions = Sessions.of(owner)
+    entries = _with_excerpts(Entry.objects.filter(owner=owner, created_at__gte=start, created_at__lt=end))
+    checkins = CheckIn.objects.filter(owner=owner, at__gte=start, at__lt=end)
+    items = [_entry_item(e) for e in entries.order_by("created_at", "id")[:limit]]
+    items += [_checkin_item(c) for c in checkins.order_by("at", "id")[:limit]]
+    items.sort(key=lambda item: item.key)
+    _place(items, sessions, None)
+    _load_sessions(items, None)
+    attach_thumbnails(items)
     return items
 
 
@@ -350,7 +371,7 @@ def _entry_item(entry: Entry) -> Item:
 
 
 def _checkin_item(checkin: CheckIn) -> Item:
-    return Item(CHECKIN, checkin_moment(checkin.day), checkin)
+    return Item(CHECKIN, checkin.at, checkin)
 
 
 def _place(items: list[Item], sessions: Sessions, only: Mark | None) -> None:

@@ -7,13 +7,14 @@ in a handful of queries, and turns each suggestion into a link.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import date, datetime, time
 from typing import Any
 
 from django.db.models import Count, Exists, IntegerField, OuterRef, Subquery
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 
+from afterglow.journal import capture as capture_rules
 from afterglow.journal import rules, timeline
 from afterglow.journal.courses import current_course
 from afterglow.journal.models import Capture, CheckIn, Course, Entry, IntegrationAction, Intention, Session
@@ -39,6 +40,8 @@ class Today:
     recent: list[timeline.Item] = field(default_factory=list)
     # The PHQ-9 and GAD-7 are due (before a session, or two weeks on): a quiet offer, not a to-do.
     measures_due: bool = False
+    # After a right-now capture: the fuller steps, offered quietly (not a to-do).
+    say_more: Link | None = None
 
     @property
     def headline(self) -> str:
@@ -70,20 +73,25 @@ def today(owner: Any, on: date | None = None) -> Today:
     done = facts.get(current.pk, Facts()) if current else Facts()
     # Later today, a session has nothing to capture or reflect on yet: only its intention is due.
     not_yet = current is not None and current.started_at > now
+    # On the session day, a check-in from before the session does not tell how the hours after it go.
+    after_session = current is not None and pos.day == 0 and not not_yet
+    since = current.started_at if after_session and current else timezone.make_aware(datetime.combine(on, time.min))
     nudges = rules.what_helps_now(
         pos,
         has_capture=not_yet or done.has_capture,
         reflections=1 if not_yet else done.reflections,
-        checked_in_today=CheckIn.objects.filter(owner=owner, day=on).exists(),
+        checked_in_today=CheckIn.objects.filter(owner=owner, day=on, at__gte=since).exists(),
         open_actions=IntegrationAction.objects.filter(owner=owner, done_at__isnull=True).count(),
         upcoming_without_intention=bool(upcoming and not facts.get(upcoming.pk, Facts()).has_intention),
+        after_session=after_session,
     )
     links = [_link(n, current, upcoming) for n in nudges]
     if not in_course:
         links.insert(0, Link("session", "Add your first session", "/sessions/new"))
     recent = timeline.page(owner, size=RECENT_ITEMS, sessions=marks).items
     due = measure_due(owner, upcoming.day if upcoming else None, on)
-    return Today(course, pos, current, upcoming, links, recent, measures_due=due)
+    more = _say_more(current) if current is not None and pos.in_window and done.has_capture else None
+    return Today(course, pos, current, upcoming, links, recent, measures_due=due, say_more=more)
 
 
 def _facts(pks: list[int]) -> dict[int, Facts]:
@@ -98,6 +106,13 @@ def _facts(pks: list[int]) -> dict[int, Facts]:
     )
     values = rows.values_list("pk", "has_capture", "has_intention", "reflections")
     return {pk: Facts(bool(capture), bool(intention), int(n)) for pk, capture, intention, n in values}
+
+
+def _say_more(current: timeline.Mark) -> Link | None:
+    """After the right-now capture, the fuller steps stay on offer (quietly) through the integration window."""
+    if capture_rules.said_more(Capture.objects.filter(session_id=current.pk).first()):
+        return None
+    return Link("more", f"Say more about session {current.number}", f"/sessions/{current.pk}/capture/more")
 
 
 def _link(nudge: rules.Nudge, current: timeline.Mark | None, upcoming: timeline.Mark | None) -> Link:

@@ -1,6 +1,18 @@
 """Each view module owns its routes; this file only gathers them."""
 
-from afterglow.journal.views import actions, capture, checkin, course, home, intention, reflect, review, timeline, write
+from afterglow.journal.views import (
+    actions,
+    calendar,
+    capture,
+    checkin,
+    course,
+    home,
+    intention,
+    reflect,
+    review,
+    timeline,
+    write,
+)
 
 urlpatterns = [
     *home.urlpatterns,
@@ -13,4 +25,5 @@ urlpatterns = [
     *actions.urlpatterns,
     *review.urlpatterns,
     *timeline.urlpatterns,
+    *calendar.urlpatterns,
 ]

@@ -70,6 +70,8 @@ def seed(server: Server, page: Page) -> dict[str, str]:
         "checkin": "checkin",
         "actions": "actions",
         "timeline": "timeline",
+        "calendar": "calendar",
+        "calendar-day": f"calendar/{yesterday:%Y/%m/%d}",
         "review": "course/review",
         "prompts": "prompts",
         "voice-new": "voice/new",

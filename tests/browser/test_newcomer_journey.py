@@ -57,11 +57,17 @@ def test_it_takes_a_newcomer_from_first_run_to_a_full_timeline(page: Page, serve
     page.get_by_role("link", name="Session 1", exact=True).click()
     expect(page.get_by_text("Some quiet around the old grief.")).to_be_visible()
 
-    # The quick capture: one question a screen, each answer saved as it is given.
-    page.get_by_role("link", name="Start the quick capture").click()
-    expect(page.get_by_role("heading", level=1)).to_have_text("What comes to mind first?")
-    page.get_by_label("What comes to mind first?").fill("A wide, slow blue.")
-    page.get_by_role("button", name="Next").click()
+    # Right after: three taps (how it was, one line, done); saying more can wait.
+    page.get_by_role("link", name="Capture it right now").click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("How was it?")
+    page.get_by_text("Good", exact=True).click()
+    page.get_by_label("One line, if you like").fill("A wide, slow blue.")
+    page.get_by_role("button", name="Done").click()
+    expect(page.get_by_role("status").first).to_contain_text("Saved")
+
+    # Saying more: one question a screen, each answer saved as it is given.
+    page.get_by_role("link", name="Say more").click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("What did you see?")
     page.get_by_label("Colours").fill("deep blue, gold")
     page.get_by_role("button", name="Next").click()
     page.get_by_label("What did you hear?").fill("The playlist, far away.")
@@ -70,22 +76,24 @@ def test_it_takes_a_newcomer_from_first_run_to_a_full_timeline(page: Page, serve
     page.get_by_role("button", name="Next").click()
     expect(page.get_by_role("heading", level=1)).to_have_text("How is your body?")
     shot(page, "journey-02-capture-body")
-    tingling = page.get_by_role("group", name="Tingling")
-    tingling.get_by_text("Mild").click()
-    # The tap alone saves it: no button needed.
+    # Only what is marked is listed: a tap adds it, the next tap makes it stronger. The tap alone saves it.
+    page.get_by_role("button", name="Tingling").click()
     expect(page.get_by_role("status").filter(has_text="Saved")).to_be_visible()
-    page.get_by_role("group", name="Nausea").get_by_text("Moderate").click()
+    page.get_by_role("button", name="Nausea").click()
+    page.get_by_role("button", name="Nausea, mild").click()
+    expect(page.get_by_role("list", name="You marked").get_by_role("button")).to_have_count(2)
     expect(page.get_by_role("status").filter(has_text="Saved")).to_be_visible()
     page.get_by_role("button", name="Finish later").click()
     expect(page.get_by_role("status")).to_contain_text("picks up where you stopped")
 
     # Coming back: the capture resumes at the first question not yet answered; earlier taps are kept.
     page.goto(session_url)
-    page.get_by_role("link", name="Add to the capture").click()
+    page.get_by_role("link", name="Say more").click()
     expect(page.get_by_role("heading", level=1)).to_have_text("How floaty or far away did you feel?")
     page.get_by_role("button", name="Back").click()
-    expect(page.get_by_role("group", name="Tingling").get_by_label("1 Mild")).to_be_checked()
-    expect(page.get_by_role("group", name="Nausea").get_by_label("2 Moderate")).to_be_checked()
+    marked = page.get_by_role("list", name="You marked")
+    expect(marked.get_by_role("button", name="Tingling, mild")).to_be_visible()
+    expect(marked.get_by_role("button", name="Nausea, moderate")).to_be_visible()
     page.get_by_role("button", name="Finish later").click()
 
     # Reflection: an answer is an entry; an answer to an action prompt becomes an integration action.
@@ -120,7 +128,7 @@ def test_it_takes_a_newcomer_from_first_run_to_a_full_timeline(page: Page, serve
     page.get_by_label("Sleep last night (hours)").fill("7.5")
     page.get_by_label("Body and behaviour").fill("Slow morning, hungry by noon.")
     page.get_by_role("button", name="Save check-in").click()
-    expect(page.get_by_role("status")).to_contain_text("Check-in for today saved.")
+    expect(page.get_by_role("status")).to_contain_text(re.compile(r"Check-in for today at \d\d:\d\d saved\."))
     expect(page.get_by_role("heading", level=1)).to_contain_text("Day 1 after session 1")
     shot(page, "journey-04-home")
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 from datetime import timedelta
+from decimal import Decimal
 
 import pytest
 from django.utils import timezone
@@ -40,7 +41,40 @@ def test_it_lists_sessions_aligned_and_as_json(patient):
     assert lines[0].index("2025") == lines[1].index("2025")
     data = json.loads(run("session", "list", "--json"))
     assert [s["number"] for s in data] == [1, 2]
-    assert list(data[0]) == ["number", "started_at", "route", "dose", "intentions"]
+    assert list(data[0]) == ["number", "started_at", "route", "dose", "intentions", "readings"]
+
+
+def test_it_notes_readings_when_adding_a_session_and_later(patient):
+    run("session", "add", "--date", "2025-03-14", "--bp-before", "128/84", "--hr-before", "72")
+    s = Session.objects.get()
+    assert (s.systolic_before, s.diastolic_before, s.heart_rate_before, s.systolic_leaving) == (128, 84, 72, None)
+    out = run("session", "readings", "1", "--bp-leaving", "142 / 90", "--hr-leaving", "88")
+    s.refresh_from_db()
+    assert (s.systolic_leaving, s.diastolic_leaving, s.heart_rate_leaving, s.heart_rate_before) == (142, 90, 88, 72)
+    assert "before the dose 128/84 mmHg, heart rate 72; before leaving 142/90 mmHg, heart rate 88" in out
+    assert json.loads(run("session", "list", "--json"))[0]["readings"]["systolic_leaving"] == 142
+
+
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        (["--bp-before", "120-80"], "two numbers with a slash"),
+        (["--bp-before", "80/120"], "top number (systolic) is normally the larger"),
+        (["--bp-before", "400/80"], "Afterglow takes 60 to 260 mmHg"),
+        (["--bp-leaving", "120/10"], "Afterglow takes 30 to 160 mmHg"),
+        (["--hr-before", "7"], "Afterglow takes 25 to 250 beats a minute"),
+        (["--hr-leaving", "fast"], "whole number"),
+    ],
+)
+def test_it_refuses_implausible_readings_kindly(patient, args, message):
+    assert message in refused("session", "add", "--date", "2025-03-14", *args)
+    assert not Session.objects.exists()
+
+
+def test_readings_need_a_session_that_exists_and_something_to_note(patient):
+    assert "no session 3" in refused("session", "readings", "3", "--hr-before", "70")
+    run("session", "add", "--date", "2025-03-14")
+    assert "Nothing to note" in refused("session", "readings", "1")
 
 
 @pytest.mark.parametrize(
@@ -99,16 +133,21 @@ def test_it_refuses_an_entry_over_the_limit(patient, settings):
 # --- checkin ---
 
 
-def test_it_saves_and_updates_the_days_checkin(patient):
+def test_it_keeps_every_checkin_of_a_day(patient):
     run("checkin", "--mood", "6", "--anxiety", "3", "--sleep", "6,5", "--energy", "4", "--note", "stiff neck")
-    assert "Updated" in run("checkin", "--mood", "7")
-    checkin = CheckIn.objects.get()
-    assert (checkin.day, checkin.mood, checkin.anxiety, checkin.sleep_hours) == (timezone.localdate(), 7, None, None)
+    assert "Saved a check-in for" in run("checkin", "--mood", "7", "--pain", "4")
+    first, second = CheckIn.objects.order_by("at", "id")
+    assert (first.day, first.mood, first.anxiety, first.sleep_hours) == (timezone.localdate(), 6, 3, Decimal("6.5"))
+    assert first.pain is None
+    assert (second.day, second.mood, second.anxiety, second.pain) == (timezone.localdate(), 7, None, 4)
 
 
-def test_it_checks_in_for_an_earlier_day(patient):
-    run("checkin", "--mood", "5", "--date", "2025-01-02", "--sleep", "7.5")
-    assert str(CheckIn.objects.get().sleep_hours) == "7.5"
+def test_it_checks_in_for_an_earlier_day_at_noon_or_the_time_given(patient):
+    out = run("checkin", "--mood", "5", "--date", "2025-01-02", "--sleep", "7.5")
+    run("checkin", "--mood", "3", "--date", "2025-01-02", "--time", "18:45")
+    noon, evening = CheckIn.objects.order_by("at")
+    assert "2025-01-02 12:00" in out and str(noon.sleep_hours) == "7.5"
+    assert timezone.localtime(evening.at).strftime("%Y-%m-%d %H:%M") == "2025-01-02 18:45"
 
 
 @pytest.mark.parametrize(
@@ -120,6 +159,9 @@ def test_it_checks_in_for_an_earlier_day(patient):
         (["--mood", "5", "--anxiety", "-1"], "0 to 10"),
         (["--mood", "5", "--sleep", "25"], "0 to 24"),
         (["--mood", "5", "--energy", "11"], "1 to 10"),
+        (["--mood", "5", "--pain", "11"], "0 to 10"),
+        (["--mood", "5", "--pain", "a lot"], "whole number"),
+        (["--mood", "5", "--time", "7pm"], "24-hour clock"),
         (["--mood", "5", "--date", "2025-13-01"], "not a day"),
         (["--mood", "5", "--date", (timezone.localdate() + timedelta(days=2)).isoformat()], "not happened yet"),
     ],

@@ -39,6 +39,7 @@ def entry(owner: Any, text: str = "Some words", when: datetime | None = None, **
 
 
 def checkin(owner: Any, day: date, mood: int = 5, **fields: Any) -> CheckIn:
+    """A check-in on `day` (at noon unless `at` says when)."""
     return CheckIn.objects.create(owner=owner, day=day, mood=mood, **fields)
 
 

@@ -110,3 +110,26 @@ def test_a_session_later_today_asks_for_an_intention_not_a_capture(client, patie
     assert "Session 1 is today" in body
     assert f'href="/sessions/{later.pk}/intention"' in body
     assert "/capture" not in body and "/reflect" not in body
+
+
+def test_after_the_right_now_capture_today_offers_to_say_more_until_more_is_said(client, patient):
+    s = make.session(patient, make.course(patient), make.days_ago(1))
+    capture = Capture.objects.create(owner=patient, session=s, overall=4, first_impression="Soft")
+    assert f'href="/sessions/{s.pk}/capture/more"' in client.get("/").content.decode()
+    capture.heard = "Rain on the window"
+    capture.save()
+    assert f'href="/sessions/{s.pk}/capture/more"' not in client.get("/").content.decode()
+
+
+def test_on_the_session_day_only_a_check_in_after_the_session_counts(client, patient):
+    now = timezone.localtime()
+    if now.hour == 0 and now.minute < 2:
+        pytest.skip("the session below has not started yet at this minute")
+    today = timezone.localdate()
+    s = make.session(patient, make.course(patient), today, hour=0)
+    s.started_at = make.at(today, 0, 1)
+    s.save()
+    make.checkin(patient, today, mood=4, at=make.at(today, 0, 0))  # before the dose
+    assert "Check in since the session" in client.get("/").content.decode()
+    make.checkin(patient, today, mood=6, at=make.at(today, 0, 1))
+    assert "Check in since the session" not in client.get("/").content.decode()

@@ -120,3 +120,31 @@ def test_revisit_without_intentions_offers_a_way_on(client, session):
 def test_revisit_of_someone_elses_session_is_a_404(client):
     other = make_session(make_course(stranger()))
     assert client.get(f"/sessions/{other.pk}/revisit").status_code == 404
+
+
+def background_post(client, url, data):
+    from tests.conftest import csrf_post
+
+    client.get(url)
+    return csrf_post(client, url, data, HTTP_ACCEPT="application/json")
+
+
+def test_a_background_save_answers_json_and_leaves_no_message_for_the_next_page(client, session):
+    url = f"/sessions/{session.pk}/intention"
+    response = background_post(client, url, {"intention/hope": "Rest"})
+    assert response.status_code == 200 and response.json()["ok"] is True
+    assert Intention.objects.get().text == "Rest"
+    assert "Your intentions are saved" not in client.get(url).content.decode()
+
+
+def test_a_refused_background_save_says_why_in_json(client, session):
+    response = background_post(client, f"/sessions/{session.pk}/intention", {"intention/hope": "  "})
+    assert response.status_code == 400 and "at least one intention" in response.json()["message"]
+
+
+def test_the_look_back_saves_in_the_background_too(client, patient, session):
+    intention = Intention.objects.create(owner=patient, session=session, text="Be open")
+    response = background_post(client, f"/sessions/{session.pk}/revisit", {f"note-{intention.pk}": "It was"})
+    assert response.json()["ok"] is True
+    intention.refresh_from_db()
+    assert intention.revisit_note == "It was"

@@ -146,3 +146,66 @@ def test_own_prompts_are_offered_and_answerable(client, patient, session):
     assert "What will I tell my therapist?" in client.get(url(session)).content.decode()
     submit(client, url(session), {"prompt": f"own/{mine.pk}", "text": "About the lake"})
     assert Entry.objects.get().prompt_text == "What will I tell my therapist?"
+
+
+def test_saving_one_answer_keeps_and_saves_the_others_typed_on_the_page(client, session):
+    typed = {"answer:three-stage/first": "The blue", "answer:three-stage/felt": "Warm hands", "answer:three-stage/saw": ""}
+    response = submit(client, url(session), {**typed, "save": "three-stage/first"})
+    assert response.status_code == 302 and response["Location"].endswith("#a-three-stage--first")
+    assert sorted(Entry.objects.values_list("text", flat=True)) == ["The blue", "Warm hands"]
+
+
+def test_an_unchanged_answer_is_not_saved_again(client, session):
+    submit(client, url(session), {"answer:three-stage/first": "The blue"})
+    submit(client, url(session), {"answer:three-stage/first": "The blue", "answer:three-stage/felt": "Warm"})
+    assert EntryRevision.objects.count() == 2
+
+
+def test_a_refused_answer_shows_every_typed_answer_again_and_saves_none(client, session, settings):
+    settings.ENTRY_MAX_CHARS = 20
+    typed = {"answer:three-stage/first": "Short one", "answer:three-stage/felt": "Much too long for the limit here"}
+    response = submit(client, url(session), typed)
+    assert response.status_code == 422
+    body = response.content.decode()
+    assert "Short one" in body and "Much too long for the limit here" in body
+    assert not Entry.objects.filter(text="Much too long for the limit here").exists()
+
+
+OTHER_UID = "5d1d8b8e-0d3a-4b8e-9d77-3b5f6a1c2e44"
+
+
+def autosave(client, session, data):
+    from tests.conftest import csrf_post
+
+    client.get(url(session))
+    return csrf_post(client, url(session) + "/autosave", data)
+
+
+def test_autosave_creates_the_answer_by_its_uid_then_revises_it(client, session):
+    uid = "0b7c6f3e-8a59-4c3c-9f1e-2a7d1c5e9b10"
+    first = autosave(client, session, {"uid": uid, "prompt": "three-stage/felt", "text": "Warm"})
+    assert first.status_code == 200 and first.json()["ok"]
+    autosave(client, session, {"uid": uid, "prompt": "three-stage/felt", "text": "Warm hands"})
+    entry = Entry.objects.get()
+    assert (str(entry.uid), entry.text, entry.prompt_id) == (uid, "Warm hands", "three-stage/felt")
+    assert entry.mode == Entry.Mode.GUIDED and entry.session == session
+
+
+def test_autosave_of_a_prompt_answered_in_another_tab_revises_that_answer(client, session):
+    submit(client, url(session), {"prompt": "three-stage/felt", "text": "Warm"})
+    answer = autosave(client, session, {"uid": OTHER_UID, "prompt": "three-stage/felt", "text": "Warmer"})
+    assert answer.json()["uid"] == str(Entry.objects.get().uid)
+    assert Entry.objects.get().text == "Warmer"
+
+
+def test_autosave_refuses_a_prompt_outside_the_set_with_a_message(client, session):
+    answer = autosave(client, session, {"uid": OTHER_UID, "prompt": "six-session/s1-fit", "text": "x"})
+    assert answer.status_code == 400 and answer.json()["message"]
+    assert not Entry.objects.exists()
+
+
+def test_autosave_of_someone_elses_session_is_a_404(client, session):
+    other = make_session(make_course(stranger()))
+    answer = autosave(client, other, {"uid": OTHER_UID, "prompt": "three-stage/felt", "text": "x"})
+    assert answer.status_code == 404
+    assert not Entry.objects.exists()

@@ -101,3 +101,14 @@ def test_the_number_of_queries_does_not_grow_with_sessions(client, course):
     with CaptureQueriesContext(connection) as many:
         client.get("/course/review")
     assert len(many) == len(few)
+
+
+def test_how_an_intention_evolved_saves_in_the_background_as_it_is_typed(client, course):
+    from tests.conftest import csrf_post
+
+    i = intend(make_session(course), "intention/hope", "Rest")
+    client.get("/course/review")
+    response = csrf_post(client, "/course/review", {f"evolution-{i.pk}": "Rest, then play"}, HTTP_ACCEPT="application/json")
+    assert response.json()["ok"] is True
+    i.refresh_from_db()
+    assert i.evolution_note == "Rest, then play"

@@ -206,3 +206,14 @@ def test_an_upcoming_session_asks_for_an_intention_not_a_capture(client, patient
     body = client.get(f"/sessions/{s.pk}").content.decode()
     assert "Coming up" in body and "Set an intention" in body
     assert "Start the quick capture" not in body
+
+
+def test_the_days_after_count_from_the_dose_not_from_the_mornings_check_in(client, patient):
+    day = make.days_ago(1)
+    s = make.session(patient, make.course(patient), day, hour=10)
+    make.checkin(patient, day, mood=3, note="waiting room nerves", at=make.at(day, 8))
+    make.checkin(patient, day, mood=7, note="on the way home", at=make.at(day, 13))
+    make.checkin(patient, day, mood=6, note="evening quiet", at=make.at(day, 21))
+    days_after = client.get(f"/sessions/{s.pk}").content.decode().split('id="days-title"')[1]
+    assert "waiting room nerves" not in days_after
+    assert days_after.index("on the way home") < days_after.index("evening quiet")

@@ -122,6 +122,7 @@ def same_moment_journal(patient):
         make.entry(patient, f"same moment {i}", when=noon)
     for n in range(8):
         make.checkin(patient, make.days_ago(n), mood=1 + n)
+        make.checkin(patient, make.days_ago(n), mood=2, at=make.at(make.days_ago(n), 12))  # the same moment as the first
         make.entry(patient, f"day {n}", when=make.at(make.days_ago(n), 23, 59))
     make.entry(patient, "about the first", when=make.at(make.days_ago(1)), session=s1)
     return c
@@ -154,10 +155,26 @@ def test_small_pages_walk_the_same_order_as_one_big_page(patient, size):
     assert back == expected[: expected.index(start)]
 
 
-def test_the_check_in_heads_its_day(patient):
-    same_moment_journal(patient)
-    order = full_order(patient)
-    assert order[0][0] == "checkin"
+def test_check_ins_stand_at_their_own_moments_several_a_day(patient):
+    day = make.days_ago(1)
+    morning = make.checkin(patient, day, mood=3, at=make.at(day, 8))
+    entry = make.entry(patient, "between the two", when=make.at(day, 12))
+    evening = make.checkin(patient, day, mood=7, at=make.at(day, 20))
+    same = make.entry(patient, "same moment as the morning one", when=make.at(day, 8))
+    # Newest first; at one moment the check-in counts as later than the entry (as for sessions).
+    assert full_order(patient) == [("checkin", evening.pk), ("entry", entry.pk), ("checkin", morning.pk), ("entry", same.pk)]
+
+
+def test_a_check_in_before_the_session_on_its_day_belongs_to_the_time_before(patient):
+    c = make.course(patient)
+    day = make.days_ago(1)
+    session = make.session(patient, c, day, hour=10)
+    before = make.checkin(patient, day, mood=4, at=make.at(day, 8))
+    after = make.checkin(patient, day, mood=6, at=make.at(day, 14))
+    placed = {i.obj.pk: i for i in timeline.page(patient).stream if i.kind == "checkin"}
+    assert placed[before.pk].period is None and placed[after.pk].period == session
+    assert placed[after.pk].label == "Session 1 day"
+    assert [i.obj.pk for i in timeline.page(patient, session=session).items] == [after.pk]
 
 
 def test_a_page_costs_the_same_few_queries_however_long_the_journal(client, patient, django_assert_max_num_queries):

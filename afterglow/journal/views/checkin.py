@@ -1,42 +1,67 @@
-"""The daily check-in: thirty seconds, one a day, any past day can be filled in or corrected."""
+"""Check-ins: thirty seconds, as often as you like; each keeps its time and can be corrected later."""
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, datetime
 
 from django.contrib import messages
 from django.http import HttpRequest, HttpResponse
-from django.shortcuts import redirect, render
+from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import path
 from django.utils import timezone
 
-from afterglow.journal.checkins import checkin_for, save_checkin
+from afterglow.journal.checkins import save_checkin
 from afterglow.journal.forms import CheckInForm
 from afterglow.journal.models import CheckIn
 from afterglow.lib import dates
 
-RECENT_DAYS = 7
+RECENT = 10
 
 
 def checkin(request: HttpRequest) -> HttpResponse:
-    owner = request.patient  # type: ignore[attr-defined]
     if request.method == "POST":
-        form = CheckInForm(request.POST)
-        if form.is_valid():
-            values = dict(form.cleaned_data)
-            day = values.pop("day")
-            _, created = save_checkin(owner, day, **values)
-            messages.success(request, _saved_message(day, created))
-            return redirect("home")
-        status = 400
-    else:
-        day = _day_param(request.GET.get("day"))
-        existing = checkin_for(owner, day)
-        form = CheckInForm.for_checkin(existing) if existing else CheckInForm(initial={"day": day})
-        status = 200
+        return _save(request, CheckInForm(request.POST), None)
+    form = CheckInForm(initial={"day": _day_param(request.GET.get("day"))})
+    return _page(request, form, None)
+
+
+def checkin_edit(request: HttpRequest, pk: int) -> HttpResponse:
+    existing = _own_checkin(request, pk)
+    if request.method == "POST":
+        return _save(request, CheckInForm.for_checkin(existing, request.POST), existing)
+    return _page(request, CheckInForm.for_checkin(existing), existing)
+
+
+def checkin_delete(request: HttpRequest, pk: int) -> HttpResponse:
+    """With several a day, a check-in made by mistake can go; the page asks first."""
+    existing = _own_checkin(request, pk)
+    if request.method != "POST":
+        return render(request, "journal/checkin/delete.html", {"checkin": existing})
+    existing.delete()
+    messages.success(request, f"The check-in of {timezone.localtime(existing.at):%A %-d %B, %H:%M} was deleted.")
+    return redirect("checkin")
+
+
+def _own_checkin(request: HttpRequest, pk: int) -> CheckIn:
+    # Another patient's check-in is simply not there: 404.
+    return get_object_or_404(CheckIn, pk=pk, owner=request.patient)  # type: ignore[attr-defined]
+
+
+def _save(request: HttpRequest, form: CheckInForm, existing: CheckIn | None) -> HttpResponse:
+    if not form.is_valid():
+        return _page(request, form, existing, status=400)
+    values = {name: form.cleaned_data[name] for name in ("mood", "anxiety", "sleep_hours", "energy", "pain", "note")}
+    saved = save_checkin(request.patient, form.cleaned_data["at"], checkin=existing, **values)  # type: ignore[attr-defined]
+    messages.success(request, _saved_message(saved.at, created=existing is None))
+    return redirect("home")
+
+
+def _page(request: HttpRequest, form: CheckInForm, existing: CheckIn | None, status: int = 200) -> HttpResponse:
+    owner = request.patient  # type: ignore[attr-defined]
     context = {
         "form": form,
-        "recent": CheckIn.objects.filter(owner=owner)[:RECENT_DAYS],
+        "checkin": existing,
+        "recent": CheckIn.objects.filter(owner=owner)[:RECENT],
         "today_iso": timezone.localdate().isoformat(),
     }
     return render(request, "journal/checkin/form.html", context, status=status)
@@ -51,9 +76,14 @@ def _day_param(raw: str | None) -> date:
         return today
 
 
-def _saved_message(day: date, created: bool) -> str:
-    which = "today" if day == timezone.localdate() else f"{day:%A %-d %B}"
-    return f"Check-in for {which} saved." if created else f"Check-in for {which} updated."
+def _saved_message(at: datetime, *, created: bool) -> str:
+    local = timezone.localtime(at)
+    which = "today" if local.date() == timezone.localdate() else f"{local:%A %-d %B}"
+    return f"Check-in for {which} at {local:%H:%M} {'saved' if created else 'updated'}."
 
 
-urlpatterns = [path("checkin", checkin, name="checkin")]
+urlpatterns = [
+    path("checkin", checkin, name="checkin"),
+    path("checkin/<int:pk>", checkin_edit, name="checkin_edit"),
+    path("checkin/<int:pk>/delete", checkin_delete, name="checkin_delete"),
+]

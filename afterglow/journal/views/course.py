@@ -7,12 +7,12 @@ from typing import Any
 from django.contrib import messages
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
-from django.urls import path
+from django.urls import path, reverse
 from django.utils import timezone
 
 from afterglow.journal import capture, timeline
 from afterglow.journal.courses import current_course
-from afterglow.journal.forms import CourseForm, SessionForm
+from afterglow.journal.forms import CourseForm, ReadingsForm, SessionForm
 from afterglow.journal.models import Capture, Course, Session
 
 SESSION_ENTRIES = 20
@@ -78,16 +78,35 @@ def _session_form(request: HttpRequest, instance: Session) -> HttpResponse:
 
 def session(request: HttpRequest, pk: int) -> HttpResponse:
     s = _own_session(request, pk)
-    context: dict[str, Any] = {
+    return render(request, "journal/session/detail.html", _session_context(s, ReadingsForm(instance=s)))
+
+
+def session_readings(request: HttpRequest, pk: int) -> HttpResponse:
+    """Blood pressure and heart rate, entered on the session page; a slip is shown there with what was typed."""
+    s = _own_session(request, pk)
+    if request.method != "POST":
+        return redirect("session", pk=s.pk)
+    form = ReadingsForm(request.POST, instance=s)
+    if not form.is_valid():
+        s.refresh_from_db()  # the page shows the readings as saved, the form as typed
+        return render(request, "journal/session/detail.html", _session_context(s, form), status=400)
+    form.save()
+    messages.success(request, "Readings saved.")
+    return redirect(reverse("session", args=[s.pk]) + "#readings-title")
+
+
+def _session_context(s: Session, readings_form: ReadingsForm) -> dict[str, Any]:
+    return {
         "session": s,
+        "readings_form": readings_form,
         "intentions": list(s.intentions.all()),
         "capture": _capture_summary(s),
+        "capture_overall": capture.overall_word(Capture.objects.filter(session=s).first()),
         "entries": timeline.session_entries(s, SESSION_ENTRIES),
         "actions": list(s.actions.all()),
         "checkins": timeline.checkins_after(s),
         "upcoming": s.started_at > timezone.now(),
     }
-    return render(request, "journal/session/detail.html", context)
 
 
 def _own_session(request: HttpRequest, pk: int) -> Session:
@@ -107,4 +126,5 @@ urlpatterns = [
     path("sessions/new", session_new, name="session_new"),
     path("sessions/<int:pk>", session, name="session"),
     path("sessions/<int:pk>/edit", session_edit, name="session_edit"),
+    path("sessions/<int:pk>/readings", session_readings, name="session_readings"),
 ]

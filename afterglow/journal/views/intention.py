@@ -11,6 +11,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import path
 
 from afterglow.journal.models import Intention, Session
+from afterglow.journal.views import background
 from afterglow.prompts.answers import intentions_for, save_intentions, save_revisit, split_intentions
 from afterglow.prompts.models import OwnPrompt
 from afterglow.prompts.selection import PromptSet, intention_prompts, with_own
@@ -39,7 +40,11 @@ def intention(request: HttpRequest, session_id: int) -> HttpResponse:
     try:
         save_intentions(request.patient, session, prompts, answers, other_text)  # type: ignore[attr-defined]
     except ValidationError as exc:
+        if background.wanted(request):
+            return background.refused(exc.messages[0])
         return _render_intention(request, session, prompt_set, answers, other_text, others, error=exc.messages[0])
+    if background.wanted(request):
+        return background.saved()
     messages.success(request, "Your intentions are saved. They will be here for you after the session.")
     return redirect("intention", session_id=session.pk)
 
@@ -74,8 +79,12 @@ def revisit(request: HttpRequest, session_id: int) -> HttpResponse:
     try:
         save_revisit(intentions, fits, notes)
     except ValidationError as exc:
+        if background.wanted(request):
+            return background.refused(exc.messages[0])
         rows = [(i, fits[i.pk], notes[i.pk]) for i in intentions]
         return _render_revisit(request, session, rows, error=exc.messages[0])
+    if background.wanted(request):
+        return background.saved()
     messages.success(request, "Saved. You can come back to this whenever you like.")
     return redirect("revisit", session_id=session.pk)
 

@@ -2,21 +2,25 @@
 
 from __future__ import annotations
 
+import uuid
 from dataclasses import dataclass, field
 from typing import Any
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.http import HttpRequest, HttpResponse
+from django.db import transaction
+from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
 from django.urls import path, reverse
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from afterglow.journal import actions as rules
+from afterglow.journal import autosave as saving
 from afterglow.journal.models import Entry, IntegrationAction, Session
 from afterglow.journal.views.actions import ActionForm, first_error
 from afterglow.journal.views.intention import owned_session
+from afterglow.journal.views.write import saved_json
 from afterglow.prompts.answers import answer_prompt, answers_for
 from afterglow.prompts.library import Prompt
 from afterglow.prompts.models import OwnPrompt
@@ -35,6 +39,8 @@ class Row:
     error: str = ""
     action_form: dict[str, str] | None = None
     action_error: str = ""
+    # The entry's uid, chosen now for an answer not yet saved, so autosave and retries update one entry.
+    uid: uuid.UUID = field(default_factory=uuid.uuid4)
 
 
 def _prompt_set(request: HttpRequest, session: Session) -> PromptSet:
@@ -42,23 +48,94 @@ def _prompt_set(request: HttpRequest, session: Session) -> PromptSet:
     return with_own(prompts_for_session(session.course, session.number), own)
 
 
+ANSWER = "answer:"
+LOST_PLACE = "This answer lost its place. Reload the page — your text is kept on this device."
+
+
 def reflect(request: HttpRequest, session_id: int) -> HttpResponse:
     session = owned_session(request, session_id)
     prompt_set = _prompt_set(request, session)
     if request.method != "POST":
         return _render(request, session, prompt_set)
-    prompt = prompt_set.find(request.POST.get("prompt", ""))
-    if prompt is None:
+    typed = _typed_answers(request, prompt_set)
+    if typed is None:
         messages.error(request, "That prompt is not part of this session's set any more; please pick one below.")
         return _render(request, session, prompt_set, status=400)
-    text = request.POST.get("text", "")
-    try:
-        answer_prompt(request.patient, session, prompt, text)  # type: ignore[attr-defined]
-    except ValidationError as exc:
-        return _render(request, session, prompt_set, typed={prompt.key: (text, exc.messages[0])})
+    # Every answer on the page is in the form, so saving one never drops what was typed in another.
+    errors: dict[str, tuple[str, str]] = {}
+    saved: list[str] = []
+    pressed = request.POST.get("save") or request.POST.get("prompt", "")
+    for prompt, text in typed:
+        try:
+            # One transaction (IMMEDIATE on SQLite) per answer: a background save of the same
+            # prompt waits, so the two never make two entries.
+            with transaction.atomic():
+                if prompt.key == pressed or _answer_changed(request, session, prompt, text):
+                    answer_prompt(request.patient, session, prompt, text)  # type: ignore[attr-defined]
+                    saved.append(text)
+        except ValidationError as exc:
+            errors[prompt.key] = (text, exc.messages[0])
+    if errors:
+        kept = {p.key: (t, "") for p, t in typed} | errors
+        return _render(request, session, prompt_set, typed=kept)
     messages.success(request, "Saved.")
-    offer_after_save(request, text)
-    return redirect(reverse("reflect", args=[session.pk]) + f"#a-{prompt.slug}")
+    for text in saved:
+        offer_after_save(request, text)
+    return redirect(reverse("reflect", args=[session.pk]) + _anchor(request, prompt_set))
+
+
+def _typed_answers(request: HttpRequest, prompt_set: PromptSet) -> list[tuple[Prompt, str]] | None:
+    """(prompt, text) for each answer posted: `answer:<key>` fields, or the older `prompt` + `text` pair."""
+    if "prompt" in request.POST:
+        prompt = prompt_set.find(request.POST["prompt"])
+        return None if prompt is None else [(prompt, request.POST.get("text", ""))]
+    found: list[tuple[Prompt, str]] = []
+    for name in request.POST:
+        text = request.POST.get(name, "")
+        if name.startswith(ANSWER):
+            prompt = prompt_set.find(name.removeprefix(ANSWER))
+            if prompt is None:
+                return None
+            found.append((prompt, text))
+    return found
+
+
+def _answer_changed(request: HttpRequest, session: Session, prompt: Prompt, text: str) -> bool:
+    """Only new or changed answers become revisions; an untouched empty box is not an answer.
+
+    The answer whose Save button was pressed always goes through, so an empty one gets its message.
+    """
+    entry = answers_for(request.patient, session).get(prompt.key)  # type: ignore[attr-defined]
+    if entry is None:
+        return bool(text.strip())
+    return entry.text != saving.normalise(text)
+
+
+def _anchor(request: HttpRequest, prompt_set: PromptSet) -> str:
+    prompt = prompt_set.find(request.POST.get("save", "") or request.POST.get("prompt", ""))
+    return f"#a-{prompt.slug}" if prompt else ""
+
+
+@require_POST
+def autosave(request: HttpRequest, session_id: int) -> JsonResponse:
+    """One answer saved while it is typed (reflect.js via fieldsave.js), create-or-update by the uid the page chose."""
+    session = owned_session(request, session_id)
+    prompt = _prompt_set(request, session).find(request.POST.get("prompt", ""))
+    uid = saving.parse_uid(request.POST.get("uid", ""))
+    if prompt is None or uid is None:
+        return JsonResponse({"ok": False, "message": LOST_PLACE}, status=400)
+    owner = request.patient  # type: ignore[attr-defined]
+    try:
+        with transaction.atomic():
+            existing = answers_for(owner, session).get(prompt.key)
+            if existing is not None and saving.entry_for(owner, uid) is None:
+                uid = existing.uid  # answered meanwhile (a plain Save, another tab): one entry per prompt
+            saved = saving.autosave(owner, uid, request.POST.get("text", ""), session=session, prompt=prompt)
+    except saving.NotYours:
+        return JsonResponse({"ok": False, "message": "There is no such answer."}, status=404)
+    except saving.AutosaveError as error:
+        return JsonResponse({"ok": False, "message": str(error)}, status=error.status)
+    return JsonResponse(saved_json(saved))
 
 
 @require_POST
@@ -111,6 +188,8 @@ def _row(
     entry = answers.get(prompt.key)
     text, error = typed.get(prompt.key, (entry.text if entry else "", ""))
     row = Row(prompt, entry, text, by_entry.get(entry.pk, []) if entry else [], error)
+    if entry is not None:
+        row.uid = entry.uid
     if prompt.key in action_typed:
         row.action_form, row.action_error = action_typed[prompt.key]
     elif entry is not None and prompt.action:
@@ -122,4 +201,5 @@ def _row(
 urlpatterns = [
     path("sessions/<int:session_id>/reflect", reflect, name="reflect"),
     path("sessions/<int:session_id>/reflect/action", make_action, name="reflect_action"),
+    path("sessions/<int:session_id>/reflect/autosave", autosave, name="reflect_autosave"),
 ]

@@ -15,6 +15,7 @@ from django.urls import path
 from afterglow.journal import actions as rules
 from afterglow.journal.courses import current_course
 from afterglow.journal.models import Course, IntegrationAction, Intention, Session
+from afterglow.journal.views import background
 from afterglow.prompts.answers import save_evolution
 
 
@@ -65,7 +66,11 @@ def course_review(request: HttpRequest) -> HttpResponse:
     try:
         save_evolution(intentions, notes)
     except ValidationError as exc:
+        if background.wanted(request):
+            return background.refused(exc.messages[0])
         return _render(request, course, sessions, threads, notes, error=exc.messages[0])
+    if background.wanted(request):
+        return background.saved()
     messages.success(request, "Your notes on how your intentions evolved are saved.")
     return redirect(f"{request.path}?course={course.pk}")
 

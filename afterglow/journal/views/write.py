@@ -158,14 +158,14 @@ def autosave(request: HttpRequest) -> JsonResponse:
     except saving.AutosaveError as error:
         return _refuse(str(error), status=error.status)
     _remember_open(request, saved.entry)
-    return JsonResponse(_saved_json(saved))
+    return JsonResponse(saved_json(saved))
 
 
 def _refuse(message: str, status: int = 400) -> JsonResponse:
     return JsonResponse({"ok": False, "message": message}, status=status)
 
 
-def _saved_json(saved: saving.Saved) -> dict[str, Any]:
+def saved_json(saved: saving.Saved) -> dict[str, Any]:
     entry = saved.entry
     return {
         "ok": True,

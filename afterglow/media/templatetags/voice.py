@@ -12,8 +12,9 @@ register = template.Library()
 
 
 @register.inclusion_tag("media/voice/_recorder.html", takes_context=True)
-def voice_recorder(context: template.Context, session: Any = None) -> dict[str, Any]:
-    return {"session": session or None, "csrf_token": context.get("csrf_token")}
+def voice_recorder(context: template.Context, session: Any = None, target: str = "", compact: bool = False) -> dict[str, Any]:
+    """`target`: the id of a text box the transcript is added to when it is ready (recorder.js tells the page)."""
+    return {"session": session or None, "csrf_token": context.get("csrf_token"), "target": target, "compact": compact}
 
 
 @register.inclusion_tag("media/voice/_on_entry.html")

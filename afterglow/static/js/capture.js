@@ -49,6 +49,7 @@
           if (response.ok && answer.ok) {
             lastSent = print;
             show(answer.saved_label || "Saved");
+            if (answer.advice) showAdvice(answer.advice);
           } else {
             show(answer.message || "Not saved — please try again.", true);
           }
@@ -75,6 +76,64 @@
     note.hidden = !(level >= parseInt(item.getAttribute("data-advise-from"), 10));
   }
 
+  // --- Side effects as chips: a tap marks one, the next tap makes it stronger, then off ----------------
+
+  var chips = form.querySelector("[data-chips]");
+
+  // Advice under the chips comes from the server's rule (the answer to each save), so it lives in one place.
+  function showAdvice(notes) {
+    var list = form.querySelector("[data-advice]");
+    if (!list) return;
+    list.textContent = "";
+    notes.forEach(function (note) {
+      var p = document.createElement("p");
+      p.className = "capture-clinician capture-advice capture-advice-" + note.kind;
+      p.setAttribute("role", "note");
+      p.textContent = note.labels.join(", ") + ": " + note.text;
+      list.appendChild(p);
+    });
+  }
+
+  function chipInput(key) {
+    var input = chips.querySelector('[data-chip-input="' + key + '"]');
+    if (!input) {
+      input = document.createElement("input");
+      input.type = "hidden";
+      input.name = chips.getAttribute("data-list") + "-" + key;
+      input.setAttribute("data-chip-input", key);
+      chips.insertBefore(input, chips.firstChild);
+    }
+    return input;
+  }
+
+  function showChip(button, level, words) {
+    var label = button.getAttribute("data-label");
+    button.setAttribute("data-level", String(level));
+    button.className = "chip" + (level ? " is-on chip-level-" + level : "");
+    button.textContent = level ? label + ", " + words[level].toLowerCase() : label;
+    var item = button.parentNode;
+    var list = chips.querySelector('[data-chip-list="' + (level ? "marked" : "unmarked") + '"]');
+    if (item.parentNode !== list) list.appendChild(item);
+    chips.querySelector("[data-chips-none]").hidden = !!chips.querySelector('[data-chip-list="marked"] li');
+  }
+
+  function tapChip(event) {
+    var button = chips && event.target.closest ? event.target.closest("[data-chip]") : null;
+    if (!button) return;
+    event.preventDefault();
+    var key = button.getAttribute("data-chip");
+    var words = chips.getAttribute("data-levels").split("|");
+    var level = (parseInt(button.getAttribute("data-level"), 10) || 0) + 1;
+    if (level >= words.length) level = 0;
+    var input = chipInput(key);
+    if (level) input.value = String(level);
+    else input.remove();
+    showChip(button, level, words);
+    button.focus();
+    save();
+  }
+
+  form.addEventListener("click", tapChip);
   form.addEventListener("change", clinicianNote);
   form.addEventListener("change", save);
   form.addEventListener("input", function (event) {
@@ -86,6 +145,78 @@
   // Leaving the page half-way (closing the tab, switching apps): send what is there.
   document.addEventListener("visibilitychange", function () {
     if (document.visibilityState === "hidden" && timer) save();
+  });
+
+  // --- Voice: a transcript is added to the answer it was recorded for, marked machine-made ------------
+
+  var lastText = null;
+  form.addEventListener("focusin", function (event) {
+    if (event.target && event.target.hasAttribute && event.target.hasAttribute("data-voice-target")) lastText = event.target;
+  });
+
+  function machineMark(name, on) {
+    var input = form.querySelector('[data-machine-input="' + name + '"]');
+    var badge = form.querySelector('[data-machine-badge="' + name + '"]');
+    if (on && !input) {
+      input = document.createElement("input");
+      input.type = "hidden";
+      input.name = "machine_made";
+      input.value = name;
+      input.setAttribute("data-machine-input", name);
+      form.insertBefore(input, form.firstChild);
+    } else if (!on && input) {
+      input.remove();
+    }
+    if (badge) badge.hidden = !on;
+  }
+
+  // The recorder's transcript, when it is ready: added after what was typed, never instead of it.
+  form.addEventListener("afterglow:transcript", function (event) {
+    var text = (event.detail && event.detail.text || "").trim();
+    if (!text) return;
+    var box = lastText || document.getElementById(event.detail.target || "");
+    if (!box) return;
+    var typed = box.value.replace(/\s+$/, "");
+    box.value = typed ? typed + (box.tagName === "TEXTAREA" ? "\n" : " ") + text : text;
+    machineMark(box.name, true);
+    save();
+  });
+
+  // The person's own edit makes the answer theirs again.
+  form.addEventListener("input", function (event) {
+    var box = event.target;
+    if (event.isTrusted && box && box.hasAttribute && box.hasAttribute("data-voice-target")) machineMark(box.name, false);
+  });
+
+  // Done while a recording runs: stop it first, so the voice note is kept; then go on as asked.
+  form.addEventListener("submit", function (event) {
+    var running = form.querySelector('[data-rec-toggle][aria-pressed="true"]');
+    if (!running || form.getAttribute("data-sending") === "1") return;
+    event.preventDefault();
+    var button = event.submitter;
+    running.click();
+    var go = function () {
+      form.setAttribute("data-sending", "1");
+      if (button && form.requestSubmit) form.requestSubmit(button);
+      else form.submit();
+    };
+    // The recording is kept in this browser once stopped; waiting a little lets it reach the journal now.
+    var waited = setTimeout(go, 8000);
+    form.addEventListener("afterglow:voice-stored", function () { clearTimeout(waited); go(); }, { once: true });
+  });
+
+  // Exit in the header: save what is on the page first, then leave.
+  var exit = document.querySelector("[data-capture-exit]");
+  if (exit) {
+    exit.addEventListener("click", function (event) {
+      event.preventDefault();
+      Promise.resolve(save()).then(function () { window.location.assign(exit.href); });
+    });
+  }
+
+  // Leaving the page (Get help, another app): send what was typed but not yet saved.
+  window.addEventListener("pagehide", function () {
+    if (timer) save();
   });
 
   lastSent = fingerprint(body());

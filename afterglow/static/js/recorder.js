@@ -167,6 +167,7 @@
     this.list = root.querySelector("[data-rec-list]");
     this.items = {};
     this.sending = {};
+    this.madeHere = {};
   }
 
   Recorder.prototype.init = function () {
@@ -181,6 +182,11 @@
   };
 
   Recorder.prototype.say = function (text) { this.status.textContent = text; };
+
+  // Lets the page act on a recording (capture.js adds a transcript to the answer it belongs to).
+  Recorder.prototype.tell = function (name, detail) {
+    this.root.dispatchEvent(new CustomEvent(name, { bubbles: true, detail: detail }));
+  };
 
   Recorder.prototype.start = function () {
     var self = this;
@@ -307,6 +313,7 @@
       session: take.session, url: take.url, createdAt: take.createdAt, seconds: Math.round(this.elapsed / 1000),
     };
     var release = this.release || noop;
+    this.madeHere[item.uid] = true;
     this.media = this.take = this.release = null;
     this.show(item, "Saving on this device…");
     settle(take.uid, item).then(function () {
@@ -367,6 +374,7 @@
       forget(item.uid).catch(function () {});
       this.sending[item.uid] = false;
       this.sent(item, data);
+      this.tell("afterglow:voice-stored", { url: data.url });
       return;
     }
     if (status === 401) return this.later(item, "The journal is locked. The recording is kept on this device and will be sent after you unlock.");
@@ -447,6 +455,10 @@
             quote.textContent = s.text;
             li.appendChild(quote);
             self.say("Transcript ready (machine-made; open it to check).");
+            // Only a recording made on this page belongs to its answer (not one sent on from an earlier page).
+            if (self.madeHere[item.uid]) {
+              self.tell("afterglow:transcript", { text: s.text, url: data.url, target: self.root.getAttribute("data-rec-target") || "" });
+            }
           } else if (s.status === "failed") {
             self.say("The transcript could not be made; the recording is kept. Open it to try again.");
           } else {
