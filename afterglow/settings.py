@@ -50,6 +50,7 @@ INSTALLED_APPS = [
     "afterglow.safety",
     "afterglow.media",
     "afterglow.measures",
+    "afterglow.insights",
 ]
 
 MIDDLEWARE = [

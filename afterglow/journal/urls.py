@@ -1,6 +1,6 @@
 """Each view module owns its routes; this file only gathers them."""
 
-from afterglow.journal.views import actions, capture, checkin, course, home, intention, reflect, review, timeline, write
+from afterglow.journal.views import actions, capture, checkin, course, home, intention, reflect, timeline, write
 
 urlpatterns = [
     *home.urlpatterns,
@@ -11,6 +11,5 @@ urlpatterns = [
     *write.urlpatterns,
     *checkin.urlpatterns,
     *actions.urlpatterns,
-    *review.urlpatterns,
     *timeline.urlpatterns,
 ]

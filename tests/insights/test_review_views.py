@@ -6,7 +6,7 @@ from django.test.utils import CaptureQueriesContext
 
 from afterglow.journal import actions as rules
 from afterglow.journal.models import Intention
-from afterglow.journal.views.review import intention_threads
+from afterglow.insights.views import intention_threads
 from tests.prompts.helpers import make_course, make_session, stranger, submit
 
 pytestmark = pytest.mark.django_db

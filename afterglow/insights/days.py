@@ -1,0 +1,60 @@
+"""Check-ins as one row a day: the mean of however many check-ins a day holds.
+
+A day is the check-in's own local date (`CheckIn.day`); sessions are placed
+on the local date they started, so "day 0" is the day the person lived
+through the session wherever the clock changed in between.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+from datetime import date
+from typing import Any
+
+from django.db.models import Avg, Count
+
+from afterglow.journal.models import CheckIn
+
+# The numbers a day carries, in the order the chart and table show them.
+MEASURES: tuple[tuple[str, str], ...] = (("mood", "Mood"), ("anxiety", "Anxiety"), ("sleep_hours", "Sleep (hours)"), ("energy", "Energy"))
+
+
+def optional_measures() -> tuple[tuple[str, str], ...]:
+    """Pain (0–10) once check-ins have it; the table shows it, the chart keeps to the four above."""
+    names = {f.name for f in CheckIn._meta.get_fields()}
+    return (("pain", "Pain"),) if "pain" in names else ()
+
+
+@dataclass(frozen=True)
+class Day:
+    day: date
+    count: int
+    values: dict[str, float | None]
+
+    @property
+    def mood(self) -> float | None:
+        return self.values.get("mood")
+
+    def cells(self, names: Iterable[str]) -> list[float | None]:
+        return [self.values.get(name) for name in names]
+
+
+def daily(owner: Any, start: date | None = None, end: date | None = None) -> list[Day]:
+    """One `Day` per date with a check-in, oldest first, each value the day's mean (None when never answered)."""
+    names = [name for name, _ in (*MEASURES, *optional_measures())]
+    rows = CheckIn.objects.filter(owner=owner)
+    if start is not None:
+        rows = rows.filter(day__gte=start)
+    if end is not None:
+        rows = rows.filter(day__lte=end)
+    grouped = rows.order_by().values("day").annotate(n=Count("id"), **{name: Avg(name) for name in names}).order_by("day")
+    return [Day(row["day"], row["n"], {name: _number(row[name]) for name in names}) for row in grouped]
+
+
+def _number(value: Any) -> float | None:
+    return None if value is None else round(float(value), 1)
+
+
+def moods(days: Iterable[Day]) -> dict[date, float]:
+    return {d.day: d.mood for d in days if d.mood is not None}

@@ -1,0 +1,342 @@
+"""Themes: the words and phrases, feelings and images that recur in what a person wrote over a course.
+
+Everything is computed here, on this machine. The method is a small one of
+our own rather than a library's (the choice is explained in pyproject.toml):
+each piece of writing (an entry, including voice transcripts, a session's
+capture, a picture's caption) becomes the set of words and two- and
+three-word phrases it holds, leaving out the stop words in
+`data/stopwords.txt`. A theme is one held by several pieces; the course's
+are ranked by how many pieces hold them, a session's by a TF-IDF weight
+(how often in that session's writing, times how rare across the sessions), so
+each session shows what sets it apart. Feelings count by the groups in
+`data/feelings.toml`; images come from what the capture says was seen and
+from captions.
+
+Reading the texts is the slow part, so each piece's set is kept in memory
+with the time it was last saved; when the journal changes only new or
+changed pieces are read again. The vault drops it all when it locks.
+"""
+
+from __future__ import annotations
+
+import bisect
+import math
+import re
+import threading
+import tomllib
+from collections import Counter
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from datetime import date, datetime, time
+from functools import cache
+from pathlib import Path
+from typing import Any
+
+from django.db.models import Q
+from django.urls import reverse
+from django.utils import timezone
+
+from afterglow.journal.models import Capture, Course, Entry, Session
+from afterglow.lib import unchanged
+from afterglow.media.visual import Picture
+
+DATA = Path(__file__).parent / "data"
+MIN_PIECES = 3  # a course theme is held by at least this many pieces of writing
+MIN_SESSION_PIECES = 2
+COURSE_THEMES = 12
+SESSION_THEMES = 5
+LINKS = 5
+MAX_PHRASE = 3
+SUBSUMED = 0.7  # a word held mostly inside one chosen phrase is not shown again on its own
+FETCH = 2000
+WORD = re.compile(r"[a-z][a-z'’-]*[a-z]|[.!?;:()\n\"“”]")
+IMAGE_FIELDS = ("saw_colours", "saw_people", "saw_places", "saw_symbols")
+TEXT_FIELDS = ("first_impression", "heard", "felt", "insights", "sensation_other")
+
+
+@cache
+def stop_words() -> frozenset[str]:
+    lines = (DATA / "stopwords.txt").read_text(encoding="utf-8").splitlines()
+    return frozenset(w.strip() for w in lines if w.strip() and not w.startswith("#"))
+
+
+@cache
+def feeling_groups() -> dict[str, str]:
+    """word → group name."""
+    raw = tomllib.loads((DATA / "feelings.toml").read_text(encoding="utf-8"))
+    out: dict[str, str] = {}
+    for group, words in raw["groups"].items():
+        for word in words:
+            if word in out:
+                raise ValueError(f"feelings.toml: {word!r} is in two groups")
+            out[word] = group
+    return out
+
+
+def terms(text: str) -> tuple[set[str], set[str]]:
+    """(words and phrases, feeling groups) held by one text."""
+    stop, groups = stop_words(), feeling_groups()
+    found: set[str] = set()
+    feelings: set[str] = set()
+    run: list[str] = []  # the current stretch of non-stop words inside a sentence
+    for token in WORD.findall(text.lower().replace("’", "'")):
+        word = token.removesuffix("'s")
+        if word in groups:
+            feelings.add(groups[word])
+        if len(word) < 3 or word in stop or not word[0].isalpha():
+            run.clear()
+            continue
+        run.append(word)
+        for n in range(1, min(MAX_PHRASE, len(run)) + 1):
+            found.add(" ".join(run[-n:]))
+    return found, feelings
+
+
+# One piece of writing, as kept between recomputations -----------------------------------------------
+
+
+@dataclass(frozen=True)
+class Piece:
+    key: tuple[str, int]
+    stamp: datetime
+    when: datetime
+    session_id: int | None  # linked explicitly (entries may be linked to a session)
+    label: str
+    href: str
+    words: tuple[str, ...]
+    feelings: tuple[str, ...]
+    images: tuple[str, ...] = ()
+
+
+@dataclass
+class Index:
+    pieces: dict[tuple[str, int], Piece] = field(default_factory=dict)
+    vocab: dict[str, str] = field(default_factory=dict)  # shares one string object per term across pieces
+
+    def intern(self, items: Iterable[str]) -> tuple[str, ...]:
+        return tuple(self.vocab.setdefault(t, t) for t in sorted(items))
+
+
+_indexes: dict[tuple[int, int], Index] = {}
+_lock = threading.Lock()
+
+
+def forget() -> None:
+    with _lock:
+        _indexes.clear()
+
+
+unchanged.on_forget(forget)
+
+
+# What the page shows ----------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Link:
+    label: str
+    href: str
+    when: date
+
+
+@dataclass(frozen=True)
+class Theme:
+    name: str
+    count: int  # pieces of writing holding it
+    first: date
+    last: date
+    sessions: tuple[tuple[int, int], ...]  # (session number, pieces) in session order
+    links: tuple[Link, ...]
+
+
+@dataclass(frozen=True)
+class Themes:
+    pieces: int
+    words: tuple[Theme, ...]
+    feelings: tuple[Theme, ...]
+    images: tuple[Theme, ...]
+    by_session: dict[int, tuple[Theme, ...]]  # session pk → its own themes
+
+    @property
+    def empty(self) -> bool:
+        return not (self.words or self.feelings or self.images)
+
+
+def course_themes(course: Course) -> Themes:
+    """The course's themes, worked out again only when the journal has changed since the last time."""
+    key = ("insights.themes", course.owner_id, course.pk, timezone.get_current_timezone_name())
+    return unchanged.kept(key, lambda: compute(course))
+
+
+def compute(course: Course) -> Themes:
+    pieces = refresh(course)
+    sessions = list(Session.objects.filter(course=course).order_by("started_at", "id"))
+    placed = _place(pieces, sessions)
+    numbers = {s.pk: s.number for s in sessions}
+    words = _top(placed, "words", numbers, MIN_PIECES, COURSE_THEMES, subsume=True)
+    by_session = {s.pk: _distinctive(placed, s.pk, numbers) for s in sessions}
+    return Themes(
+        pieces=len(pieces),
+        words=words,
+        feelings=_top(placed, "feelings", numbers, 2, 20),
+        images=_top(placed, "images", numbers, 2, 10, subsume=True),
+        by_session=by_session,
+    )
+
+
+def _place(pieces: Sequence[Piece], sessions: Sequence[Session]) -> list[tuple[Piece, int | None]]:
+    """Each piece with the session it belongs to: its own link, else the latest session started before it."""
+    starts = [s.started_at for s in sessions]
+    ids = [s.pk for s in sessions]
+    known = set(ids)
+    out = []
+    for piece in sorted(pieces, key=lambda p: (p.when, p.key)):
+        if piece.session_id in known:
+            out.append((piece, piece.session_id))
+            continue
+        i = bisect.bisect_right(starts, piece.when) - 1
+        out.append((piece, ids[i] if i >= 0 else None))
+    return out
+
+
+def _top(
+    placed: list[tuple[Piece, int | None]], kind: str, numbers: dict[int, int], least: int, limit: int, *, subsume: bool = False
+) -> tuple[Theme, ...]:
+    counts: Counter[str] = Counter()
+    for piece, _ in placed:
+        counts.update(getattr(piece, kind))
+    ranked = [(t, n) for t, n in counts.most_common() if n >= least]
+    # Longer phrases first among equals, so "the lighthouse keeper" beats "keeper".
+    ranked.sort(key=lambda tn: (-tn[1], -tn[0].count(" "), tn[0]))
+    chosen = _without_subsumed(ranked, limit) if subsume else [t for t, _ in ranked[:limit]]
+    return _describe(placed, kind, chosen, numbers)
+
+
+def _without_subsumed(ranked: list[tuple[str, int]], limit: int) -> list[str]:
+    """Drop a word or phrase when a chosen longer phrase holds it in most of its pieces (or the reverse)."""
+    count = dict(ranked)
+    chosen: list[str] = []
+    for term, n in sorted(ranked, key=lambda tn: (-tn[1] * (1 + 0.15 * tn[0].count(" ")), tn[0])):
+        if len(chosen) >= limit:
+            break
+        if any(_overlaps(term, other) and min(n, count[other]) >= SUBSUMED * max(n, count[other]) for other in chosen):
+            continue
+        chosen.append(term)
+    return sorted(chosen, key=lambda t: (-count[t], t))
+
+
+def _overlaps(a: str, b: str) -> bool:
+    return f" {a} " in f" {b} " or f" {b} " in f" {a} "
+
+
+def _describe(placed: list[tuple[Piece, int | None]], kind: str, chosen: list[str], numbers: dict[int, int]) -> tuple[Theme, ...]:
+    if not chosen:
+        return ()
+    holders: dict[str, list[tuple[Piece, int | None]]] = {t: [] for t in chosen}
+    wanted = set(chosen)
+    for piece, session in placed:
+        for term in wanted.intersection(getattr(piece, kind)):
+            holders[term].append((piece, session))
+    return tuple(_theme(term, holders[term], numbers) for term in chosen)
+
+
+def _theme(name: str, held: list[tuple[Piece, int | None]], numbers: dict[int, int]) -> Theme:
+    per_session = Counter(numbers[s] for _, s in held if s in numbers)
+    days = [timezone.localtime(p.when).date() for p, _ in held]
+    recent = sorted(held, key=lambda ps: ps[0].when, reverse=True)[:LINKS]
+    links = tuple(Link(p.label, p.href, timezone.localtime(p.when).date()) for p, _ in recent)
+    return Theme(name, len(held), min(days), max(days), tuple(sorted(per_session.items())), links)
+
+
+def _distinctive(placed: list[tuple[Piece, int | None]], session_pk: int, numbers: dict[int, int]) -> tuple[Theme, ...]:
+    """A session's own themes: TF-IDF with each session's writing as one document."""
+    mine: Counter[str] = Counter()
+    spread: dict[str, set[int | None]] = {}
+    for piece, session in placed:
+        for term in piece.words:
+            spread.setdefault(term, set()).add(session)
+        if session == session_pk:
+            mine.update(piece.words)
+    documents = len({s for _, s in placed}) or 1
+    scored = [
+        (term, n * math.log((1 + documents) / len(spread[term])), n)
+        for term, n in mine.items()
+        if n >= MIN_SESSION_PIECES
+    ]
+    scored.sort(key=lambda x: (-x[1], -x[0].count(" "), x[0]))
+    chosen = _without_subsumed([(t, n) for t, _, n in scored[: SESSION_THEMES * 4]], SESSION_THEMES)
+    inside = [(p, s) for p, s in placed if s == session_pk]
+    return _describe(inside, "words", chosen, numbers)
+
+
+# Keeping the pieces up to date ---------------------------------------------------------------------------
+
+
+def refresh(course: Course) -> list[Piece]:
+    """The course's pieces of writing, reading again only what is new or changed since the last call."""
+    with _lock:
+        index = _indexes.setdefault((course.owner_id, course.pk), Index())
+        stamps = _stamps(course)
+        for key in [k for k in index.pieces if k not in stamps]:
+            del index.pieces[key]
+        stale = [k for k, stamp in stamps.items() if k not in index.pieces or index.pieces[k].stamp != stamp]
+        for piece in _read(stale, index):
+            index.pieces[piece.key] = piece
+        return list(index.pieces.values())
+
+
+def _course_entries(course: Course) -> Any:
+    later = Course.objects.filter(owner_id=course.owner_id, start_date__gt=course.start_date).order_by("start_date").first()
+    start = timezone.make_aware(datetime.combine(course.start_date, time.min))
+    within = Q(session__isnull=True, created_at__gte=start)
+    if later is not None:
+        within &= Q(created_at__lt=timezone.make_aware(datetime.combine(later.start_date, time.min)))
+    return Entry.objects.filter(Q(owner_id=course.owner_id) & (Q(session__course=course) | within))
+
+
+def _stamps(course: Course) -> dict[tuple[str, int], datetime]:
+    entries = _course_entries(course)
+    out: dict[tuple[str, int], datetime] = {("e", pk): at for pk, at in entries.values_list("id", "updated_at")}
+    captures = Capture.objects.filter(owner_id=course.owner_id, session__course=course)
+    out.update({("c", pk): at for pk, at in captures.values_list("id", "updated_at")})
+    pictures = Picture.objects.filter(entry__in=entries).exclude(caption="")
+    out.update({("p", pk): at for pk, at in pictures.values_list("id", "updated_at")})
+    return out
+
+
+def _read(keys: list[tuple[str, int]], index: Index) -> Iterable[Piece]:
+    by_kind: dict[str, list[int]] = {"e": [], "c": [], "p": []}
+    for kind, pk in keys:
+        by_kind[kind].append(pk)
+    for chunk in _chunks(by_kind["e"]):
+        fields = ("id", "updated_at", "created_at", "session_id", "title", "text")
+        for pk, stamp, when, session, title, text in Entry.objects.filter(pk__in=chunk).values_list(*fields):
+            words, feelings = terms(f"{title}.\n{text}")
+            yield Piece(("e", pk), stamp, when, session, "Entry", reverse("entry", args=[pk]), index.intern(words),
+                        index.intern(feelings))  # fmt: skip
+    for chunk in _chunks(by_kind["c"]):
+        for c in Capture.objects.filter(pk__in=chunk).select_related("session"):
+            yield _capture_piece(c, index)
+    for chunk in _chunks(by_kind["p"]):
+        for pk, stamp, when, caption in Picture.objects.filter(pk__in=chunk).values_list("id", "updated_at", "created_at", "caption"):
+            words, feelings = terms(caption)
+            yield Piece(("p", pk), stamp, when, None, "Picture", reverse("picture", args=[pk]), index.intern(words),
+                        index.intern(feelings), index.intern(words))  # fmt: skip
+
+
+def _capture_piece(c: Capture, index: Index) -> Piece:
+    text = "\n".join(str(getattr(c, name) or "") for name in TEXT_FIELDS)
+    seen = "\n".join(str(getattr(c, name) or "") for name in IMAGE_FIELDS)
+    words, feelings = terms(f"{text}\n{seen}")
+    images, _ = terms(seen.replace(",", "\n"))
+    groups = feeling_groups()
+    feelings |= {groups[w.casefold()] for w in c.emotions or [] if isinstance(w, str) and w.casefold() in groups}
+    label = f"Session {c.session.number} capture"
+    href = reverse("capture_summary", args=[c.session_id])
+    return Piece(("c", c.pk), c.updated_at, c.session.started_at, c.session_id, label, href, index.intern(words),
+                 index.intern(feelings), index.intern(images))  # fmt: skip
+
+
+def _chunks(ids: list[int]) -> Iterable[list[int]]:
+    for start in range(0, len(ids), FETCH):
+        yield ids[start : start + FETCH]
