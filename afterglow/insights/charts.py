@@ -23,7 +23,6 @@ OKABE_ITO = ("#0072B2", "#D55E00", "#009E73", "#CC79A7", "#E69F00", "#56B4E9", "
 MARKERS = ("o", "s", "^", "D", "v", "P", "X")
 DASHES = ("-", "--", ":", "-.", (0, (5, 1, 1, 1)), (0, (1, 1)), (0, (8, 2)))
 SESSION_INK = "#4d4d4d"
-MAX_SESSION_LABELS = 10
 MAX_CURVES = 7
 
 
@@ -50,7 +49,7 @@ def _figure(shape: Size):  # type: ignore[no-untyped-def]
     from matplotlib.backends.backend_svg import FigureCanvasSVG
     from matplotlib.figure import Figure
 
-    figure = Figure(figsize=(shape.width, shape.height))
+    figure = Figure(figsize=(shape.width, shape.height), layout="constrained")
     FigureCanvasSVG(figure)
     return figure
 
@@ -75,7 +74,8 @@ def mood_svg(days: Sequence[Day], sessions: Sequence[tuple[date, int]], shape_na
         axes = figure.add_subplot()
         when = [datetime.combine(d.day, time(12)) for d in days]
         marks = [(datetime.combine(day, time(12)), n) for day, n in sessions]
-        _session_lines(axes, marks, shape)
+        start, end = _span(when, [w for w, _ in marks])
+        _session_lines(axes, marks, shape, (start, end))
         top = 10.0
         for i, (name, label) in enumerate(MEASURES):
             points = [(w, d.values.get(name)) for w, d in zip(when, days, strict=True) if d.values.get(name) is not None]
@@ -83,14 +83,24 @@ def mood_svg(days: Sequence[Day], sessions: Sequence[tuple[date, int]], shape_na
                 continue
             top = max(top, *(float(v) for _, v in points if v is not None))
             _line(axes, [w for w, _ in points], [float(v) for _, v in points if v is not None], i, label, len(when))
-        start, end = base._span(when, [w for w, _ in marks])
         axes.set_xlim(start, end)
         axes.set_ylim(0, math.ceil(top) + 0.5)
         axes.set_ylabel("0–10 (sleep: hours)", color=base.MUTED)
         _style_dates(axes, shape)
-        _legend(axes, shape)
-        figure.tight_layout()
+        _legend(figure, axes, shape)
         return _svg(figure)
+
+
+def _span(points: list[datetime], sessions: list[datetime]) -> tuple[datetime, datetime]:
+    """The measures chart's span (two weeks at least), but centred when it has to widen, so one day sits mid-axis."""
+    every = points + sessions
+    if not every:
+        return base._span([], [])
+    low, high = min(every), max(every)
+    if high - low >= base.MIN_SPAN:
+        return base._span(points, sessions)
+    middle = low + (high - low) / 2
+    return middle - base.MIN_SPAN / 2, middle + base.MIN_SPAN / 2
 
 
 def _line(axes, xs: list, ys: list[float], i: int, label: str, total: int) -> None:  # type: ignore[no-untyped-def,type-arg]
@@ -101,11 +111,14 @@ def _line(axes, xs: list, ys: list[float], i: int, label: str, total: int) -> No
     )  # fmt: skip
 
 
-def _session_lines(axes, marks: list[tuple[datetime, int]], shape: Size) -> None:  # type: ignore[no-untyped-def]
-    step = max(1, math.ceil(len(marks) / (MAX_SESSION_LABELS if shape.ticks > 4 else MAX_SESSION_LABELS // 2)))
-    for i, (when, number) in enumerate(marks):
+def _session_lines(axes, marks: list[tuple[datetime, int]], shape: Size, span: tuple[datetime, datetime]) -> None:  # type: ignore[no-untyped-def]
+    # A label only where it has room: at least this share of the axis after the last one shown.
+    room = (span[1] - span[0]) * (0.07 if shape.ticks > 4 else 0.13)
+    shown: datetime | None = None
+    for when, number in marks:
         axes.axvline(when, color=SESSION_INK, linestyle=(0, (2, 2)), linewidth=1, alpha=0.7, zorder=1)
-        if i % step == 0:
+        if shown is None or when - shown >= room:
+            shown = when
             axes.annotate(
                 f"S{number}", (when, 1.0), xycoords=("data", "axes fraction"), xytext=(2, -12), textcoords="offset points",
                 fontsize=shape.font - 2, color=SESSION_INK,
@@ -122,12 +135,13 @@ def _style_dates(axes, shape: Size) -> None:  # type: ignore[no-untyped-def]
     axes.tick_params(labelsize=shape.font - 1)
 
 
-def _legend(axes, shape: Size) -> None:  # type: ignore[no-untyped-def]
+def _legend(figure, axes, shape: Size, columns: int | None = None) -> None:  # type: ignore[no-untyped-def]
     handles, labels = axes.get_legend_handles_labels()
     if handles:
-        axes.legend(
-            handles, labels, loc="upper center", bbox_to_anchor=(0.5, -0.14 if shape.ticks > 4 else -0.12),
-            ncol=shape.legend_columns, frameon=False, fontsize=shape.font - 1, handlelength=2.6,
+        # Below the plot, outside it, so it never covers a line or the axis label.
+        figure.legend(
+            handles, labels, loc="outside lower center", ncol=columns or shape.legend_columns, frameon=False,
+            fontsize=shape.font - 1, handlelength=2.6,
         )  # fmt: skip
 
 
@@ -160,6 +174,5 @@ def curve_svg(found: Sequence[Curve], shape_name: str = "wide") -> str:
         axes.xaxis.set_major_formatter(ScalarFormatter())
         axes.yaxis.set_major_locator(FixedLocator([1, 4, 7, 10] if shape.ticks <= 4 else list(range(1, 11))))
         axes.tick_params(labelsize=shape.font - 1)
-        _legend(axes, shape)
-        figure.tight_layout()
+        _legend(figure, axes, shape, columns=4 if shape.ticks <= 4 else 7)
         return _svg(figure)

@@ -27,6 +27,7 @@ FIRST = -1
 LAST = 7
 FALLBACK_DAYS = 3
 ENOUGH_AFTER = 4
+SENTENCE_SESSIONS = 3
 
 
 @dataclass(frozen=True)
@@ -108,6 +109,8 @@ def sentence(found: Sequence[Curve]) -> str:
     known = sorted((c for c in found if c.lifted is not None), key=lambda c: c.session.day, reverse=True)
     if not known:
         return ""
+    # The latest few, and the earliest as the course's starting point: a sentence, not a list of forty.
+    known = known[:SENTENCE_SESSIONS] + ([known[-1]] if len(known) > SENTENCE_SESSIONS else [])
     parts: list[str] = []
     for i, c in enumerate(known):
         lifted = c.lifted or 0

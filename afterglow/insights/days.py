@@ -7,12 +7,12 @@ through the session wherever the clock changed in between.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date
+from itertools import groupby
 from typing import Any
 
-from django.db.models import Avg, Count
 
 from afterglow.journal.models import CheckIn
 
@@ -48,12 +48,20 @@ def daily(owner: Any, start: date | None = None, end: date | None = None) -> lis
         rows = rows.filter(day__gte=start)
     if end is not None:
         rows = rows.filter(day__lte=end)
-    grouped = rows.order_by().values("day").annotate(n=Count("id"), **{name: Avg(name) for name in names}).order_by("day")
-    return [Day(row["day"], row["n"], {name: _number(row[name]) for name in names}) for row in grouped]
+    return by_day(rows.order_by("day").values_list("day", *names), names)
 
 
-def _number(value: Any) -> float | None:
-    return None if value is None else round(float(value), 1)
+def by_day(rows: Iterable[Sequence[Any]], names: Sequence[str]) -> list[Day]:
+    """Rows of (day, value, value…) in day order, however many a day, as one mean per day and measure."""
+    out: list[Day] = []
+    for day, group in groupby(rows, key=lambda row: row[0]):
+        found = list(group)
+        values = {}
+        for i, name in enumerate(names, start=1):
+            answered = [float(row[i]) for row in found if row[i] is not None]
+            values[name] = round(sum(answered) / len(answered), 1) if answered else None
+        out.append(Day(day, len(found), values))
+    return out
 
 
 def moods(days: Iterable[Day]) -> dict[date, float]:
