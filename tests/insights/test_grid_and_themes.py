@@ -1,0 +1,117 @@
+"""The side-effect grid and theme extraction."""
+
+from __future__ import annotations
+
+import pytest
+
+from afterglow.insights import grid, themes
+from afterglow.journal.models import Capture
+from afterglow.lib import unchanged
+from tests.journal.course_factories import course, days_ago, entry, session
+
+pytestmark = pytest.mark.django_db
+
+
+def test_the_grid_puts_sessions_across_and_marked_effects_down_with_their_levels(patient):
+    c = course(patient)
+    s1, s2, s3 = session(patient, c, days_ago(20)), session(patient, c, days_ago(10)), session(patient, c, days_ago(5))
+    Capture.objects.create(owner=patient, session=s1, sensations={"nausea": 2, "tingling": 0}, dissociation=3, slept=True)
+    Capture.objects.create(owner=patient, session=s3, sensations={"nausea": 1, "chest_pain": 2}, dissociation=0, slept=False)
+    found = grid.grid([s1, s2, s3])
+    assert found.captured == (True, False, True)
+    rows = {r.label: r for r in found.effects}
+    # Only what was marked above "none" in some session gets a row, in the capture's own order.
+    assert list(rows) == ["Nausea", "Chest pain or pressure"]
+    assert [cell.level for cell in rows["Nausea"].cells] == [2, None, 1]
+    assert rows["Chest pain or pressure"].warning and not rows["Nausea"].warning
+    states = {r.label: r for r in found.states}
+    assert [cell.level for cell in states["Dissociation"].cells] == [3, None, 0]
+    assert [cell.text for cell in states["Slept during the session"].cells] == ["yes", "", "no"]
+    assert rows["Nausea"].cells[0].shade == "level-2" and rows["Nausea"].cells[1].shade == "level-none"
+
+
+def test_a_course_without_captures_is_an_empty_grid(patient):
+    c = course(patient)
+    assert grid.grid([session(patient, c, days_ago(3))]).empty
+
+
+FILLER = [
+    "Walked to the shop and bought bread for the week.",
+    "Rain again, stayed inside with a book about birds.",
+    "Called my sister, we talked about her garden plans.",
+    "Work was busy; the printer broke twice before lunch.",
+    "Cooked soup and watched the evening news.",
+    "Long meeting about budgets, then a quiet train home.",
+    "Tidied the cupboard and found old letters.",
+]
+
+
+def test_a_theme_planted_in_five_entries_is_found_and_a_stop_word_never_is(patient):
+    c = course(patient, days_ago(40))
+    s = session(patient, c, days_ago(30))
+    for n, text in enumerate(FILLER):
+        entry(patient, f"The day was long. {text}", session=s if n % 2 else None)
+    for n in range(5):
+        entry(patient, f"The lighthouse keeper came back in a dream, number {n}, and the sea was loud.")
+    found = themes.compute(c)
+    names = [t.name for t in found.words]
+    assert "lighthouse keeper" in names
+    planted = found.words[names.index("lighthouse keeper")]
+    assert planted.count == 5 and len(planted.links) == 5
+    assert all(link.href.startswith("/entries/") for link in planted.links)
+    # "the" is in every piece of writing, and never a theme; neither is a phrase made of it.
+    assert not any(word in themes.stop_words() for name in names for word in (name.split()[0], name.split()[-1]))
+    assert "the" not in names and "day" not in names
+
+
+def test_feelings_are_grouped_from_the_word_list_and_the_capture(patient):
+    c = course(patient, days_ago(40))
+    s = session(patient, c, days_ago(30))
+    entry(patient, "I felt so calm by the water.")
+    entry(patient, "Peaceful morning, slow coffee.")
+    Capture.objects.create(owner=patient, session=s, emotions=["relief", "awe"])
+    groups = {t.name: t.count for t in themes.compute(c).feelings}
+    assert groups["calm and peace"] == 3
+
+
+def test_images_come_from_what_was_seen_in_the_captures(patient):
+    c = course(patient, days_ago(40))
+    for n in range(3):
+        s = session(patient, c, days_ago(30 - n * 7))
+        Capture.objects.create(owner=patient, session=s, saw_colours="deep violet, gold", saw_places="a forest after rain")
+    images = [t.name for t in themes.compute(c).images]
+    assert "deep violet" in images
+    assert "forest" in " ".join(images)
+
+
+def test_only_the_courses_own_writing_counts(patient):
+    from tests.journal.course_factories import stranger
+
+    c = course(patient, days_ago(40))
+    someone = stranger()
+    theirs = course(someone, days_ago(40))
+    session(someone, theirs, days_ago(20))
+    for _ in range(4):
+        entry(someone, "Their secret garden party again.")
+    assert themes.compute(c).pieces == 0
+
+
+def test_a_changed_entry_is_read_again_and_a_deleted_one_drops_out(patient):
+    c = course(patient, days_ago(40))
+    written = [entry(patient, "The lighthouse keeper waved.") for _ in range(3)]
+    assert "lighthouse keeper waved" in [t.name for t in themes.compute(c).words]
+    from afterglow.journal.entries import save_text
+
+    save_text(written[0], "Only the harbour today.")
+    written[1].delete()
+    assert "lighthouse keeper waved" not in [t.name for t in themes.compute(c).words]
+    assert themes.compute(c).pieces == 2
+
+
+def test_locking_the_vault_drops_what_themes_keep_in_memory(patient):
+    c = course(patient, days_ago(40))
+    entry(patient, "Words to remember.")
+    themes.compute(c)
+    assert themes._indexes
+    unchanged.forget()
+    assert not themes._indexes
