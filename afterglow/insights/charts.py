@@ -60,16 +60,12 @@ def _svg(figure) -> str:  # type: ignore[no-untyped-def]
     return out.getvalue()
 
 
-def _rc(shape: Size) -> dict[str, object]:
-    return {"svg.hashsalt": "afterglow", "font.family": "DejaVu Sans", "font.size": shape.font}
-
-
 def mood_svg(days: Sequence[Day], sessions: Sequence[tuple[date, int]], shape_name: str = "wide") -> str:
     """Mood, anxiety, sleep and energy (each day's mean) over time; each session a labelled dotted line."""
     import matplotlib
 
     shape = size(shape_name)
-    with matplotlib.rc_context(_rc(shape)):
+    with matplotlib.rc_context({"svg.hashsalt": "afterglow", "font.family": "DejaVu Sans", "font.size": shape.font}):
         figure = _figure(shape)
         axes = figure.add_subplot()
         when = [datetime.combine(d.day, time(12)) for d in days]
@@ -151,7 +147,7 @@ def curve_svg(found: Sequence[Curve], shape_name: str = "wide") -> str:
     from matplotlib.ticker import FixedLocator, ScalarFormatter
 
     shape = size(shape_name)
-    with matplotlib.rc_context(_rc(shape)):
+    with matplotlib.rc_context({"svg.hashsalt": "afterglow", "font.family": "DejaVu Sans", "font.size": shape.font}):
         figure = _figure(shape)
         axes = figure.add_subplot()
         axes.axvline(0, color=SESSION_INK, linestyle=(0, (2, 2)), linewidth=1, zorder=1)

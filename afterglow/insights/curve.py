@@ -121,9 +121,7 @@ def sentence(found: Sequence[Curve]) -> str:
                 else f"After session {c.session.number} your mood was not above your pre-session level on the day after"
             )
         else:
-            parts.append(
-                f"after session {c.session.number}, for {_days(lifted)}" if lifted else f"after session {c.session.number}, not on the day after"
-            )
+            parts.append(f"after session {c.session.number}, " + (f"for {_days(lifted)}" if lifted else "not on the day after"))
     return "; ".join(parts) + "."
 
 

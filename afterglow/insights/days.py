@@ -13,11 +13,15 @@ from datetime import date
 from itertools import groupby
 from typing import Any
 
-
 from afterglow.journal.models import CheckIn
 
 # The numbers a day carries, in the order the chart and table show them.
-MEASURES: tuple[tuple[str, str], ...] = (("mood", "Mood"), ("anxiety", "Anxiety"), ("sleep_hours", "Sleep (hours)"), ("energy", "Energy"))
+MEASURES: tuple[tuple[str, str], ...] = (
+    ("mood", "Mood"),
+    ("anxiety", "Anxiety"),
+    ("sleep_hours", "Sleep (hours)"),
+    ("energy", "Energy"),
+)
 
 
 def optional_measures() -> tuple[tuple[str, str], ...]:

@@ -189,7 +189,7 @@ def _place(pieces: Sequence[Piece], sessions: Sequence[Session]) -> list[tuple[P
     starts = [s.started_at for s in sessions]
     ids = [s.pk for s in sessions]
     known = set(ids)
-    out = []
+    out: list[tuple[Piece, int | None]] = []
     for piece in sorted(pieces, key=lambda p: (p.when, p.key)):
         if piece.session_id in known:
             out.append((piece, piece.session_id))
@@ -265,7 +265,7 @@ def _distinctive(placed: list[tuple[Piece, int | None]], session_pk: int, number
     ]
     scored.sort(key=lambda x: (-x[1], -x[0].count(" "), x[0]))
     chosen = _without_subsumed([(t, n) for t, _, n in scored[: SESSION_THEMES * 4]], SESSION_THEMES)
-    inside = [(p, s) for p, s in placed if s == session_pk]
+    inside: list[tuple[Piece, int | None]] = [(p, s) for p, s in placed if s == session_pk]
     return _describe(inside, "words", chosen, numbers)
 
 
@@ -318,7 +318,8 @@ def _read(keys: list[tuple[str, int]], index: Index) -> Iterable[Piece]:
         for c in Capture.objects.filter(pk__in=chunk).select_related("session"):
             yield _capture_piece(c, index)
     for chunk in _chunks(by_kind["p"]):
-        for pk, stamp, when, caption in Picture.objects.filter(pk__in=chunk).values_list("id", "updated_at", "created_at", "caption"):
+        rows = Picture.objects.filter(pk__in=chunk).values_list("id", "updated_at", "created_at", "caption")
+        for pk, stamp, when, caption in rows:
             words, feelings = terms(caption)
             yield Piece(("p", pk), stamp, when, None, "Picture", reverse("picture", args=[pk]), index.intern(words),
                         index.intern(feelings), index.intern(words))  # fmt: skip

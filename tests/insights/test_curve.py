@@ -105,7 +105,10 @@ def test_several_check_ins_a_day_count_as_their_mean():
     # is checked on rows as the query returns them: ordered by day, any number a day.
     rows = [(D, 4, 6), (D, 6, None), (D, 8, 2), (D + timedelta(days=1), 3, None)]
     found = by_day(rows, ["mood", "anxiety"])
-    assert [(d.day, d.count, d.mood, d.values["anxiety"]) for d in found] == [(D, 3, 6.0, 4.0), (D + timedelta(days=1), 1, 3.0, None)]
+    assert [(d.day, d.count, d.mood, d.values["anxiety"]) for d in found] == [
+        (D, 3, 6.0, 4.0),
+        (D + timedelta(days=1), 1, 3.0, None),
+    ]
 
 
 @pytest.mark.django_db
