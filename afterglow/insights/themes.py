@@ -87,7 +87,8 @@ def terms(text: str) -> tuple[set[str], set[str]]:
             run.clear()
             continue
         run.append(word)
-        for n in range(1, min(MAX_PHRASE, len(run)) + 1):
+        # A feeling word alone is counted with its group (below); inside a phrase it stays.
+        for n in range(1 if word not in groups else 2, min(MAX_PHRASE, len(run)) + 1):
             found.add(" ".join(run[-n:]))
     return found, feelings
 

@@ -115,3 +115,9 @@ def test_locking_the_vault_drops_what_themes_keep_in_memory(patient):
     assert themes._indexes
     unchanged.forget()
     assert not themes._indexes
+
+
+def test_a_feeling_word_counts_under_its_feeling_not_again_as_a_word():
+    words, feelings = themes.terms("So calm today. Calm waters again.")
+    assert "calm" not in words and "calm waters" in words
+    assert feelings == {"calm and peace"}
