@@ -13,8 +13,10 @@ each session shows what sets it apart. Feelings count by the groups in
 from captions.
 
 Reading the texts is the slow part, so each piece's set is kept in memory
-with the time it was last saved; when the journal changes only new or
-changed pieces are read again. The vault drops it all when it locks.
+with the time it was last saved, with running counts for the course and for
+each session; when the journal changes only new, changed or deleted pieces
+are read and counted again (adding, moving or removing a session recounts
+the whole course). The vault drops it all when it locks.
 """
 
 from __future__ import annotations
@@ -25,7 +27,7 @@ import re
 import threading
 import tomllib
 from collections import Counter
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import date, datetime, time
 from functools import cache
@@ -49,6 +51,7 @@ LINKS = 5
 MAX_PHRASE = 3
 SUBSUMED = 0.7  # a word held mostly inside one chosen phrase is not shown again on its own
 FETCH = 2000
+CANDIDATES = 300  # the most frequent terms weighed for a theme; the rest cannot outrank them
 WORD = re.compile(r"[a-z][a-z'’-]*[a-z]|[.!?;:()\n\"“”]")
 IMAGE_FIELDS = ("saw_colours", "saw_people", "saw_places", "saw_symbols")
 TEXT_FIELDS = ("first_impression", "heard", "felt", "insights", "sensation_other")
@@ -109,13 +112,60 @@ class Piece:
     images: tuple[str, ...] = ()
 
 
+Bucket = int | None  # the session a piece belongs to; None: before the course's first session
+
+
 @dataclass
 class Index:
+    """A course's pieces and running counts of what they hold, updated piece by piece."""
+
     pieces: dict[tuple[str, int], Piece] = field(default_factory=dict)
+    bucket_of: dict[tuple[str, int], Bucket] = field(default_factory=dict)
     vocab: dict[str, str] = field(default_factory=dict)  # shares one string object per term across pieces
+    sessions: tuple[tuple[int, datetime], ...] = ()
+    starts: list[datetime] = field(default_factory=list)
+    words: Counter[str] = field(default_factory=Counter)
+    feelings: Counter[str] = field(default_factory=Counter)
+    images: Counter[str] = field(default_factory=Counter)
+    buckets: dict[Bucket, Counter[str]] = field(default_factory=dict)
 
     def intern(self, items: Iterable[str]) -> tuple[str, ...]:
         return tuple(self.vocab.setdefault(t, t) for t in sorted(items))
+
+    def add(self, piece: Piece) -> None:
+        bucket = self.place(piece)
+        self.pieces[piece.key] = piece
+        self.bucket_of[piece.key] = bucket
+        self.words.update(piece.words)
+        self.feelings.update(piece.feelings)
+        self.images.update(piece.images)
+        self.buckets.setdefault(bucket, Counter()).update(piece.words)
+
+    def remove(self, key: tuple[str, int]) -> None:
+        piece = self.pieces.pop(key)
+        bucket = self.bucket_of.pop(key)
+        self.words.subtract(piece.words)
+        self.feelings.subtract(piece.feelings)
+        self.images.subtract(piece.images)
+        self.buckets[bucket].subtract(piece.words)
+
+    def place(self, piece: Piece) -> Bucket:
+        """Its own session when it names one of the course's, else the latest session started before it."""
+        if piece.session_id is not None and any(pk == piece.session_id for pk, _ in self.sessions):
+            return piece.session_id
+        i = bisect.bisect_right(self.starts, piece.when) - 1
+        return self.sessions[i][0] if i >= 0 else None
+
+    def resession(self, sessions: tuple[tuple[int, datetime], ...]) -> None:
+        """Sessions were added, moved or removed: place every piece again (rare, and a full recount)."""
+        kept = list(self.pieces.values())
+        self.pieces.clear()
+        self.bucket_of.clear()
+        self.words, self.feelings, self.images, self.buckets = Counter(), Counter(), Counter(), {}
+        self.sessions = sessions
+        self.starts = [at for _, at in sessions]
+        for piece in kept:
+            self.add(piece)
 
 
 _indexes: dict[tuple[int, int], Index] = {}
@@ -170,47 +220,26 @@ def course_themes(course: Course) -> Themes:
 
 
 def compute(course: Course) -> Themes:
-    pieces = refresh(course)
-    sessions = list(Session.objects.filter(course=course).order_by("started_at", "id"))
-    placed = _place(pieces, sessions)
-    numbers = {s.pk: s.number for s in sessions}
-    words = _top(placed, "words", numbers, MIN_PIECES, COURSE_THEMES, subsume=True)
-    by_session = {s.pk: _distinctive(placed, s.pk, numbers) for s in sessions}
-    return Themes(
-        pieces=len(pieces),
-        words=words,
-        feelings=_top(placed, "feelings", numbers, 2, 20),
-        images=_top(placed, "images", numbers, 2, 10, subsume=True),
-        by_session=by_session,
-    )
+    with _lock:
+        index = refresh(course)
+        sessions = list(Session.objects.filter(course=course).order_by("started_at", "id"))
+        numbers = {s.pk: s.number for s in sessions}
+        held = [(p, index.bucket_of[p.key]) for p in index.pieces.values()]
+        documents = len(set(index.bucket_of.values())) or 1
+        return Themes(
+            pieces=len(index.pieces),
+            words=_describe(held, "words", _choose(index.words, MIN_PIECES, COURSE_THEMES, subsume=True), numbers),
+            feelings=_describe(held, "feelings", _choose(index.feelings, 2, 20), numbers),
+            images=_describe(held, "images", _choose(index.images, 2, 10, subsume=True), numbers),
+            by_session={s.pk: _distinctive(index, held, s.pk, numbers, documents) for s in sessions},
+        )
 
 
-def _place(pieces: Sequence[Piece], sessions: Sequence[Session]) -> list[tuple[Piece, int | None]]:
-    """Each piece with the session it belongs to: its own link, else the latest session started before it."""
-    starts = [s.started_at for s in sessions]
-    ids = [s.pk for s in sessions]
-    known = set(ids)
-    out: list[tuple[Piece, int | None]] = []
-    for piece in sorted(pieces, key=lambda p: (p.when, p.key)):
-        if piece.session_id in known:
-            out.append((piece, piece.session_id))
-            continue
-        i = bisect.bisect_right(starts, piece.when) - 1
-        out.append((piece, ids[i] if i >= 0 else None))
-    return out
-
-
-def _top(
-    placed: list[tuple[Piece, int | None]], kind: str, numbers: dict[int, int], least: int, limit: int, *, subsume: bool = False
-) -> tuple[Theme, ...]:
-    counts: Counter[str] = Counter()
-    for piece, _ in placed:
-        counts.update(getattr(piece, kind))
-    ranked = [(t, n) for t, n in counts.most_common() if n >= least]
+def _choose(counts: Counter[str], least: int, limit: int, *, subsume: bool = False) -> list[str]:
+    ranked = [(t, n) for t, n in counts.most_common(CANDIDATES) if n >= least]
     # Longer phrases first among equals, so "the lighthouse keeper" beats "keeper".
     ranked.sort(key=lambda tn: (-tn[1], -tn[0].count(" "), tn[0]))
-    chosen = _without_subsumed(ranked, limit) if subsume else [t for t, _ in ranked[:limit]]
-    return _describe(placed, kind, chosen, numbers)
+    return _without_subsumed(ranked, limit) if subsume else [t for t, _ in ranked[:limit]]
 
 
 def _without_subsumed(ranked: list[tuple[str, int]], limit: int) -> list[str]:
@@ -230,18 +259,18 @@ def _overlaps(a: str, b: str) -> bool:
     return f" {a} " in f" {b} " or f" {b} " in f" {a} "
 
 
-def _describe(placed: list[tuple[Piece, int | None]], kind: str, chosen: list[str], numbers: dict[int, int]) -> tuple[Theme, ...]:
+def _describe(held: list[tuple[Piece, Bucket]], kind: str, chosen: list[str], numbers: dict[int, int]) -> tuple[Theme, ...]:
     if not chosen:
         return ()
-    holders: dict[str, list[tuple[Piece, int | None]]] = {t: [] for t in chosen}
+    holders: dict[str, list[tuple[Piece, Bucket]]] = {t: [] for t in chosen}
     wanted = set(chosen)
-    for piece, session in placed:
+    for piece, bucket in held:
         for term in wanted.intersection(getattr(piece, kind)):
-            holders[term].append((piece, session))
-    return tuple(_theme(term, holders[term], numbers) for term in chosen)
+            holders[term].append((piece, bucket))
+    return tuple(_theme(term, holders[term], numbers) for term in chosen if holders[term])
 
 
-def _theme(name: str, held: list[tuple[Piece, int | None]], numbers: dict[int, int]) -> Theme:
+def _theme(name: str, held: list[tuple[Piece, Bucket]], numbers: dict[int, int]) -> Theme:
     per_session = Counter(numbers[s] for _, s in held if s in numbers)
     days = [timezone.localtime(p.when).date() for p, _ in held]
     recent = sorted(held, key=lambda ps: ps[0].when, reverse=True)[:LINKS]
@@ -249,41 +278,46 @@ def _theme(name: str, held: list[tuple[Piece, int | None]], numbers: dict[int, i
     return Theme(name, len(held), min(days), max(days), tuple(sorted(per_session.items())), links)
 
 
-def _distinctive(placed: list[tuple[Piece, int | None]], session_pk: int, numbers: dict[int, int]) -> tuple[Theme, ...]:
-    """A session's own themes: TF-IDF with each session's writing as one document."""
-    mine: Counter[str] = Counter()
-    spread: dict[str, set[int | None]] = {}
-    for piece, session in placed:
-        for term in piece.words:
-            spread.setdefault(term, set()).add(session)
-        if session == session_pk:
-            mine.update(piece.words)
-    documents = len({s for _, s in placed}) or 1
-    scored = [
-        (term, n * math.log((1 + documents) / len(spread[term])), n)
-        for term, n in mine.items()
-        if n >= MIN_SESSION_PIECES
-    ]
+def _distinctive(
+    index: Index, held: list[tuple[Piece, Bucket]], session_pk: int, numbers: dict[int, int], documents: int
+) -> tuple[Theme, ...]:
+    """A session's own themes: TF-IDF with each session's writing as one document.
+
+    Only the session's most frequent terms are weighed (CANDIDATES of them): a term rarer than
+    those within the session would need an unlikely rarity elsewhere to rank in its top five.
+    """
+    mine = index.buckets.get(session_pk)
+    if not mine:
+        return ()
+    scored = []
+    for term, n in mine.most_common(CANDIDATES):
+        if n < MIN_SESSION_PIECES:
+            break
+        spread = sum(1 for b in index.buckets.values() if b.get(term, 0) > 0)
+        scored.append((term, n * math.log((1 + documents) / spread), n))
     scored.sort(key=lambda x: (-x[1], -x[0].count(" "), x[0]))
     chosen = _without_subsumed([(t, n) for t, _, n in scored[: SESSION_THEMES * 4]], SESSION_THEMES)
-    inside: list[tuple[Piece, int | None]] = [(p, s) for p, s in placed if s == session_pk]
-    return _describe(inside, "words", chosen, numbers)
+    return _describe([(p, b) for p, b in held if b == session_pk], "words", chosen, numbers)
 
 
 # Keeping the pieces up to date ---------------------------------------------------------------------------
 
 
-def refresh(course: Course) -> list[Piece]:
-    """The course's pieces of writing, reading again only what is new or changed since the last call."""
-    with _lock:
-        index = _indexes.setdefault((course.owner_id, course.pk), Index())
-        stamps = _stamps(course)
-        for key in [k for k in index.pieces if k not in stamps]:
-            del index.pieces[key]
-        stale = [k for k, stamp in stamps.items() if k not in index.pieces or index.pieces[k].stamp != stamp]
-        for piece in _read(stale, index):
-            index.pieces[piece.key] = piece
-        return list(index.pieces.values())
+def refresh(course: Course) -> Index:
+    """The course's index, reading again only what is new or changed since the last call (hold `_lock`)."""
+    index = _indexes.setdefault((course.owner_id, course.pk), Index())
+    sessions = tuple(Session.objects.filter(course=course).order_by("started_at", "id").values_list("id", "started_at"))
+    if sessions != index.sessions:
+        index.resession(sessions)
+    stamps = _stamps(course)
+    for key in [k for k in index.pieces if k not in stamps]:
+        index.remove(key)
+    stale = [k for k, stamp in stamps.items() if k not in index.pieces or index.pieces[k].stamp != stamp]
+    for piece in list(_read(stale, index)):
+        if piece.key in index.pieces:
+            index.remove(piece.key)
+        index.add(piece)
+    return index
 
 
 def _course_entries(course: Course) -> Any:

@@ -121,3 +121,18 @@ def test_a_feeling_word_counts_under_its_feeling_not_again_as_a_word():
     words, feelings = themes.terms("So calm today. Calm waters again.")
     assert "calm" not in words and "calm waters" in words
     assert feelings == {"calm and peace"}
+
+
+def test_a_new_session_takes_the_writing_after_it_for_its_own_themes(patient):
+    c = course(patient, days_ago(40))
+    first = session(patient, c, days_ago(30))
+    from tests.journal.course_factories import at
+
+    for n in range(3):
+        entry(patient, "The orchard gate was open.", when=at(days_ago(5 - n)))
+    assert "orchard gate" in [t.name for t in themes.compute(c).by_session[first.pk]]
+    second = session(patient, c, days_ago(10))
+    found = themes.compute(c)
+    assert found.by_session[first.pk] == ()
+    gate = {t.name: t for t in found.by_session[second.pk]}["orchard gate"]
+    assert gate.sessions == ((2, 3),)
