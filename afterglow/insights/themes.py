@@ -22,6 +22,7 @@ the whole course). The vault drops it all when it locks.
 from __future__ import annotations
 
 import bisect
+import heapq
 import math
 import re
 import threading
@@ -31,10 +32,10 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import date, datetime, time
 from functools import cache
+from operator import attrgetter
 from pathlib import Path
-from typing import Any
 
-from django.db.models import Q
+from django.db.models import QuerySet
 from django.urls import reverse
 from django.utils import timezone
 
@@ -225,13 +226,17 @@ def compute(course: Course) -> Themes:
         sessions = list(Session.objects.filter(course=course).order_by("started_at", "id"))
         numbers = {s.pk: s.number for s in sessions}
         held = [(p, index.bucket_of[p.key]) for p in index.pieces.values()]
-        documents = len(set(index.bucket_of.values())) or 1
+        by_bucket: dict[Bucket, list[tuple[Piece, Bucket]]] = {}
+        for item in held:
+            by_bucket.setdefault(item[1], []).append(item)
+        # In how many sessions' writing each term appears: the "document frequency" of the TF-IDF.
+        spread = Counter(t for b in index.buckets.values() for t, n in b.items() if n > 0)
         return Themes(
             pieces=len(index.pieces),
             words=_describe(held, "words", _choose(index.words, MIN_PIECES, COURSE_THEMES, subsume=True), numbers),
             feelings=_describe(held, "feelings", _choose(index.feelings, 2, 20), numbers),
             images=_describe(held, "images", _choose(index.images, 2, 10, subsume=True), numbers),
-            by_session={s.pk: _distinctive(index, held, s.pk, numbers, documents) for s in sessions},
+            by_session={s.pk: _distinctive(index, by_bucket.get(s.pk, []), s.pk, numbers, spread) for s in sessions},
         )
 
 
@@ -264,22 +269,25 @@ def _describe(held: list[tuple[Piece, Bucket]], kind: str, chosen: list[str], nu
         return ()
     holders: dict[str, list[tuple[Piece, Bucket]]] = {t: [] for t in chosen}
     wanted = set(chosen)
-    for piece, bucket in held:
-        for term in wanted.intersection(getattr(piece, kind)):
-            holders[term].append((piece, bucket))
+    terms_of = attrgetter(kind)
+    for item in held:
+        for term in wanted.intersection(terms_of(item[0])):
+            holders[term].append(item)
     return tuple(_theme(term, holders[term], numbers) for term in chosen if holders[term])
 
 
 def _theme(name: str, held: list[tuple[Piece, Bucket]], numbers: dict[int, int]) -> Theme:
-    per_session = Counter(numbers[s] for _, s in held if s in numbers)
-    days = [timezone.localtime(p.when).date() for p, _ in held]
-    recent = sorted(held, key=lambda ps: ps[0].when, reverse=True)[:LINKS]
+    per_bucket = Counter(s for _, s in held)
+    per_session = Counter({numbers[s]: n for s, n in per_bucket.items() if s in numbers})
+    when = [p.when for p, _ in held]
+    first, last = timezone.localtime(min(when)).date(), timezone.localtime(max(when)).date()
+    recent = heapq.nlargest(LINKS, held, key=lambda ps: ps[0].when)
     links = tuple(Link(p.label, p.href, timezone.localtime(p.when).date()) for p, _ in recent)
-    return Theme(name, len(held), min(days), max(days), tuple(sorted(per_session.items())), links)
+    return Theme(name, len(held), first, last, tuple(sorted(per_session.items())), links)
 
 
 def _distinctive(
-    index: Index, held: list[tuple[Piece, Bucket]], session_pk: int, numbers: dict[int, int], documents: int
+    index: Index, held: list[tuple[Piece, Bucket]], session_pk: int, numbers: dict[int, int], spread: Counter[str]
 ) -> tuple[Theme, ...]:
     """A session's own themes: TF-IDF with each session's writing as one document.
 
@@ -293,11 +301,10 @@ def _distinctive(
     for term, n in mine.most_common(CANDIDATES):
         if n < MIN_SESSION_PIECES:
             break
-        spread = sum(1 for b in index.buckets.values() if b.get(term, 0) > 0)
-        scored.append((term, n * math.log((1 + documents) / spread), n))
+        scored.append((term, n * math.log((1 + len(index.buckets)) / spread[term]), n))
     scored.sort(key=lambda x: (-x[1], -x[0].count(" "), x[0]))
     chosen = _without_subsumed([(t, n) for t, _, n in scored[: SESSION_THEMES * 4]], SESSION_THEMES)
-    return _describe([(p, b) for p, b in held if b == session_pk], "words", chosen, numbers)
+    return _describe(held, "words", chosen, numbers)
 
 
 # Keeping the pieces up to date ---------------------------------------------------------------------------
@@ -320,22 +327,25 @@ def refresh(course: Course) -> Index:
     return index
 
 
-def _course_entries(course: Course) -> Any:
+def _course_entries(course: Course) -> tuple[QuerySet[Entry], QuerySet[Entry]]:
+    """The course's entries as two index-friendly queries: linked to its sessions, and unlinked within its dates."""
     later = Course.objects.filter(owner_id=course.owner_id, start_date__gt=course.start_date).order_by("start_date").first()
     start = timezone.make_aware(datetime.combine(course.start_date, time.min))
-    within = Q(session__isnull=True, created_at__gte=start)
+    unlinked = Entry.objects.filter(owner_id=course.owner_id, session__isnull=True, created_at__gte=start)
     if later is not None:
-        within &= Q(created_at__lt=timezone.make_aware(datetime.combine(later.start_date, time.min)))
-    return Entry.objects.filter(Q(owner_id=course.owner_id) & (Q(session__course=course) | within))
+        unlinked = unlinked.filter(created_at__lt=timezone.make_aware(datetime.combine(later.start_date, time.min)))
+    sessions = list(Session.objects.filter(course=course).values_list("id", flat=True))
+    return Entry.objects.filter(owner_id=course.owner_id, session_id__in=sessions), unlinked
 
 
 def _stamps(course: Course) -> dict[tuple[str, int], datetime]:
-    entries = _course_entries(course)
-    out: dict[tuple[str, int], datetime] = {("e", pk): at for pk, at in entries.values_list("id", "updated_at")}
+    out: dict[tuple[str, int], datetime] = {}
+    for rows in _course_entries(course):
+        out.update({("e", pk): at for pk, at in rows.values_list("id", "updated_at")})
     captures = Capture.objects.filter(owner_id=course.owner_id, session__course=course)
     out.update({("c", pk): at for pk, at in captures.values_list("id", "updated_at")})
-    pictures = Picture.objects.filter(entry__in=entries).exclude(caption="")
-    out.update({("p", pk): at for pk, at in pictures.values_list("id", "updated_at")})
+    pictures = Picture.objects.filter(owner_id=course.owner_id).exclude(caption="")
+    out.update({("p", pk): at for pk, at, entry in pictures.values_list("id", "updated_at", "entry_id") if ("e", entry) in out})
     return out
 
 
