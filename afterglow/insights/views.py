@@ -8,11 +8,16 @@ from typing import Any
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.db.models import Prefetch
+from django.db.models import Count, F, Q, Window
+from django.db.models.functions import RowNumber
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.template.loader import render_to_string
 from django.urls import path
 from django.utils import timezone
+from django.utils.formats import date_format
+from django.utils.html import format_html_join
+from django.utils.safestring import SafeString, mark_safe
 from django.views.decorators.http import require_GET
 
 from afterglow.insights import charts, compare, grid, themes
@@ -25,6 +30,8 @@ from afterglow.lib import unchanged
 from afterglow.measures import responses
 from afterglow.measures.instruments import instruments
 from afterglow.prompts.answers import save_evolution
+
+ACTIONS_LISTED = 5
 
 
 @dataclass
@@ -57,10 +64,30 @@ def _course(request: HttpRequest) -> Course | None:
 
 
 def _sessions(course: Course) -> list[Session]:
-    actions = IntegrationAction.objects.order_by("done_at", "due", "created_at")
-    return list(
-        course.sessions.order_by("number").prefetch_related("intentions", Prefetch("actions", queryset=actions))  # type: ignore[attr-defined]
+    return list(course.sessions.order_by("number").prefetch_related("intentions"))  # type: ignore[attr-defined]
+
+
+def _tallies(sessions: list[Session]) -> list[tuple[Session, rules.Tally, list[IntegrationAction]]]:
+    """Kept and open actions per session, counted in the database, with the first few of each to list.
+
+    Two years of sessions can hold thousands of actions: the counts cover them all, the table lists a few
+    (open ones first, as on the actions page) and links to the rest.
+    """
+    ids = [s.pk for s in sessions]
+    counts = {
+        row["session_id"]: rules.Tally(row["kept"], row["open"])
+        for row in IntegrationAction.objects.filter(session_id__in=ids)
+        .values("session_id")
+        .annotate(kept=Count("id", filter=Q(done_at__isnull=False)), open=Count("id", filter=Q(done_at__isnull=True)))
+    }
+    order = [F("done_at").asc(nulls_first=True), F("due").asc(nulls_first=True), F("created_at").asc()]
+    listed: dict[int, list[IntegrationAction]] = {}
+    rows = IntegrationAction.objects.filter(session_id__in=ids).annotate(
+        place=Window(RowNumber(), partition_by=F("session_id"), order_by=order)
     )
+    for action in rows.filter(place__lte=ACTIONS_LISTED).order_by("session_id", "place"):
+        listed.setdefault(action.session_id, []).append(action)  # type: ignore[arg-type]
+    return [(s, counts.get(s.pk, rules.Tally(0, 0)), listed.get(s.pk, [])) for s in sessions]
 
 
 def course_review(request: HttpRequest) -> HttpResponse:
@@ -109,10 +136,7 @@ def _render(
     for thread in threads:
         for _, intention in thread.items:
             intention.typed_evolution = typed.get(intention.pk, intention.evolution_note)  # type: ignore[attr-defined]
-    tallies = [(s, rules.tally(list(s.actions.all())), list(s.actions.all())) for s in sessions]
-    mood = course_data.mood(course)
-    start, end = course_data.span(course, sessions)
-    extra = optional_measures()
+    tallies = _tallies(sessions)
     context: dict[str, Any] = {
         "course": course,
         "sessions": sessions,
@@ -121,17 +145,51 @@ def _render(
         "kept": sum(t.kept for _, t, _ in tallies),
         "total": sum(t.total for _, t, _ in tallies),
         "error": error,
-        "mood": mood,
-        "day_columns": [label for _, label in (*MEASURES, *extra)],
-        "day_names": [name for name, _ in (*MEASURES, *extra)],
-        "day_rows": [(d.day, d.count, d.cells(name for name, _ in (*MEASURES, *extra))) for d in reversed(mood.days)],
-        "offsets": list(range(-1, 8)),
-        "grid": grid.grid(sessions),
-        "measures": _measures(request.patient, start, end),  # type: ignore[attr-defined]
-        "themes": themes.course_themes(course),
-        "span": (start, end),
+        "looking_back": _looking_back(course, sessions),
     }
     return render(request, "insights/review.html", context, status=422 if error else 200)
+
+
+def _looking_back(course: Course, sessions: list[Session]) -> SafeString:
+    """Mood, the after-session curve, side effects, measures and themes, rendered once per journal change.
+
+    They hold no form and nothing of the request, and at two years of check-ins and 20,000 entries
+    rendering them is most of the page's time; the intentions form and the actions stay live.
+    """
+    key = ("insights.looking_back", course.pk, timezone.get_current_timezone_name(), timezone.localdate())
+    return unchanged.kept(key, lambda: mark_safe(render_to_string("insights/_looking_back.html", _sections(course, sessions))))
+
+
+def _sections(course: Course, sessions: list[Session]) -> dict[str, Any]:
+    mood = course_data.mood(course)
+    start, end = course_data.span(course, sessions)
+    extra = optional_measures()
+    names = [name for name, _ in (*MEASURES, *extra)]
+    return {
+        "course": course,
+        "sessions": sessions,
+        "mood": mood,
+        "day_columns": [label for _, label in (*MEASURES, *extra)],
+        "day_rows": _format_day_rows(mood, names),
+        "offsets": list(range(-1, 8)),
+        "grid": grid.grid(sessions),
+        "measures": _measures(course.owner, start, end),
+        "themes": themes.course_themes(course),
+    }
+
+
+def _format_day_rows(mood: course_data.Mood, names: list[str]) -> SafeString:
+    rows = [
+        (date_format(d.day, "D j M Y"), format_html_join("", "<td>{}</td>", ((_number(v),) for v in d.cells(names))), d.count)
+        for d in reversed(mood.days)
+    ]
+    return format_html_join("\n", '<tr><th scope="row">{}</th>{}<td>{}</td></tr>', rows)
+
+
+def _number(value: float | None) -> str:
+    if value is None:
+        return "—"
+    return f"{value:.1f}".removesuffix(".0")
 
 
 @require_GET
