@@ -165,6 +165,7 @@ def _sections(course: Course, sessions: list[Session]) -> dict[str, Any]:
     start, end = course_data.span(course, sessions)
     extra = optional_measures()
     names = [name for name, _ in (*MEASURES, *extra)]
+    found = themes.course_themes(course)
     return {
         "course": course,
         "sessions": sessions,
@@ -174,7 +175,8 @@ def _sections(course: Course, sessions: list[Session]) -> dict[str, Any]:
         "offsets": list(range(-1, 8)),
         "grid": grid.grid(sessions),
         "measures": _measures(course.owner, start, end),
-        "themes": themes.course_themes(course),
+        "themes": found,
+        "session_themes": [(s, found.by_session.get(s.pk, ())) for s in sessions],
     }
 
 

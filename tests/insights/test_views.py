@@ -133,3 +133,4 @@ def test_themes_on_the_review_link_to_the_writing(client, patient):
     page = body(client.get("/course/review"))
     assert "lighthouse keeper" in page
     assert f'href="/entries/{written[0].pk}"' in page
+    assert "Each session's own themes" in page
