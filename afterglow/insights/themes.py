@@ -298,10 +298,15 @@ def _distinctive(
     if not mine:
         return ()
     scored = []
+    documents = len(index.buckets)
+    # With a few sessions or more, a term found around most of them does not set this one apart.
+    common = documents // 2 if documents >= 4 else documents
     for term, n in mine.most_common(CANDIDATES):
         if n < MIN_SESSION_PIECES:
             break
-        scored.append((term, n * math.log((1 + len(index.buckets)) / spread[term]), n))
+        if spread[term] > common:
+            continue
+        scored.append((term, n * math.log((1 + documents) / spread[term]), n))
     scored.sort(key=lambda x: (-x[1], -x[0].count(" "), x[0]))
     chosen = _without_subsumed([(t, n) for t, _, n in scored[: SESSION_THEMES * 4]], SESSION_THEMES)
     return _describe(held, "words", chosen, numbers)
