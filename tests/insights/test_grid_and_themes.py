@@ -136,3 +136,18 @@ def test_a_new_session_takes_the_writing_after_it_for_its_own_themes(patient):
     assert found.by_session[first.pk] == ()
     gate = {t.name: t for t in found.by_session[second.pk]}["orchard gate"]
     assert gate.sessions == ((2, 3),)
+
+
+def test_a_sessions_own_themes_are_what_sets_its_writing_apart(patient):
+    c = course(patient, days_ago(60))
+    sessions = [session(patient, c, days_ago(50 - n * 10)) for n in range(4)]
+    for s in sessions:
+        for _ in range(3):
+            entry(patient, "Garden chores and garden chores again.", session=s)
+    for _ in range(3):
+        entry(patient, "The blue heron stood by the pond.", session=sessions[2])
+    found = themes.compute(c)
+    own = [t.name for t in found.by_session[sessions[2].pk]]
+    assert "blue heron stood" in own
+    assert "garden chores" not in own  # around every session: not this one's own
+    assert found.by_session[sessions[0].pk] == ()
