@@ -16,7 +16,7 @@ from dataclasses import dataclass
 from datetime import date, datetime, time
 
 from afterglow.insights.curve import FIRST, LAST, Curve
-from afterglow.insights.days import MEASURES, Day
+from afterglow.insights.days import MEASURES, Day, spans_long, weekly
 from afterglow.measures import charts as base
 
 OKABE_ITO = ("#0072B2", "#D55E00", "#009E73", "#CC79A7", "#E69F00", "#56B4E9", "#000000")
@@ -65,6 +65,8 @@ def mood_svg(days: Sequence[Day], sessions: Sequence[tuple[date, int]], shape_na
     import matplotlib
 
     shape = size(shape_name)
+    if spans_long(days):
+        days = weekly(days)  # the page says so; the table keeps every day
     with matplotlib.rc_context({"svg.hashsalt": "afterglow", "font.family": "DejaVu Sans", "font.size": shape.font}):
         figure = _figure(shape)
         axes = figure.add_subplot()

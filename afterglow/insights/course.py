@@ -52,6 +52,10 @@ class Mood:
         return self.days[-1].day if self.days else None
 
     @property
+    def weekly(self) -> bool:
+        return checkins.spans_long(self.days)
+
+    @property
     def sentence(self) -> str:
         return curve.sentence(self.curves)
 

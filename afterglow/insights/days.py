@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, timedelta
 from itertools import groupby
 from typing import Any
 
@@ -65,6 +65,26 @@ def by_day(rows: Iterable[Sequence[Any]], names: Sequence[str]) -> list[Day]:
             answered = [float(row[i]) for row in found if row[i] is not None]
             values[name] = round(sum(answered) / len(answered), 1) if answered else None
         out.append(Day(day, len(found), values))
+    return out
+
+
+WEEKS_AFTER_DAYS = 120  # past four months a day a point is a smear, on a phone above all
+
+
+def spans_long(days: Sequence[Day]) -> bool:
+    return bool(days) and (days[-1].day - days[0].day).days > WEEKS_AFTER_DAYS
+
+
+def weekly(days: Sequence[Day]) -> list[Day]:
+    """Each week (Monday on) as one Day: the mean of its days' values; `count` is the check-ins in it."""
+    out: list[Day] = []
+    for monday, group in groupby(days, key=lambda d: d.day - timedelta(days=d.day.weekday())):
+        found = list(group)
+        values: dict[str, float | None] = {}
+        for name in found[0].values:
+            answered = [v for d in found if (v := d.values.get(name)) is not None]
+            values[name] = round(sum(answered) / len(answered), 1) if answered else None
+        out.append(Day(monday, sum(d.count for d in found), values))
     return out
 
 

@@ -120,3 +120,15 @@ def test_the_days_come_from_the_patients_own_check_ins_in_the_span(patient):
     CheckIn.objects.create(owner=stranger(), day=D, mood=1)
     found = daily(patient, D, D + timedelta(days=2))
     assert [(d.day, d.mood, d.values["sleep_hours"]) for d in found] == [(D, 4.0, 7.5)]
+
+
+def test_a_long_course_is_charted_by_the_week_with_each_weeks_mean():
+    from afterglow.insights.days import Day, spans_long, weekly
+
+    monday = date(2026, 3, 2)
+    days = [Day(monday + timedelta(days=k), 1, {"mood": float(k % 7 + 1), "anxiety": None}) for k in range(0, 200)]
+    assert spans_long(days) and not spans_long(days[:100])
+    weeks = weekly(days)
+    assert weeks[0].day == monday and weeks[0].count == 7
+    assert weeks[0].values == {"mood": 4.0, "anxiety": None}
+    assert len(weeks) == 29
