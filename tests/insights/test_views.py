@@ -134,3 +134,14 @@ def test_themes_on_the_review_link_to_the_writing(client, patient):
     assert "lighthouse keeper" in page
     assert f'href="/entries/{written[0].pk}"' in page
     assert "Each session's own themes" in page
+
+
+def test_a_course_without_sessions_or_check_ins_explains_each_part(client, patient):
+    course(patient)
+    response = client.get("/course/review")
+    assert response.status_code == 200
+    page = body(response)
+    assert "No check-ins in this course yet" in page
+    assert "Once you have had a session" in page
+    assert "Comparing needs at least two sessions" in page
+    assert "Nothing written in this course yet" in page
