@@ -22,7 +22,9 @@ TAIL = timedelta(days=7)
 def span(course: Course, sessions: list[Session]) -> tuple[date, date]:
     """From the course's start (or a few days before its first session) to the next course's start, or today."""
     today = timezone.localdate()
-    first = min([course.start_date, *(s.day - LEAD_IN for s in sessions)])
+    sessions = [s for s in sessions if checkins.plausible(s.day, today)]
+    start = course.start_date if checkins.plausible(course.start_date, today) else today
+    first = min([start, *(s.day - LEAD_IN for s in sessions)])
     later = Course.objects.filter(owner_id=course.owner_id, start_date__gt=course.start_date).order_by("start_date").first()
     end = later.start_date - timedelta(days=1) if later else max([today, *(s.day + TAIL for s in sessions)])
     return first, max(first, end)
@@ -33,7 +35,8 @@ def sessions_of(course: Course) -> list[Session]:
 
 
 def marks(sessions: list[Session]) -> list[curve.Mark]:
-    return [curve.Mark(s.pk, s.number, s.day) for s in sessions]
+    """Sessions on the calendar; one on a day no life holds (year 1, 9999) has no days around it to show."""
+    return [curve.Mark(s.pk, s.number, s.day) for s in sessions if checkins.plausible(s.day)]
 
 
 @dataclass(frozen=True)

@@ -207,7 +207,8 @@ def mood_chart(request: HttpRequest) -> HttpResponse:
 
 def _mood_svg(course: Course, shape: str) -> str:
     sessions = course_data.sessions_of(course)
-    return charts.mood_svg(course_data.mood(course).days, [(s.day, s.number) for s in sessions], shape)
+    marks = [(m.day, m.number) for m in course_data.marks(sessions)]
+    return charts.mood_svg(course_data.mood(course).days, marks, shape)
 
 
 @require_GET

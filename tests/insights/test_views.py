@@ -145,3 +145,18 @@ def test_a_course_without_sessions_or_check_ins_explains_each_part(client, patie
     assert "Once you have had a session" in page
     assert "Comparing needs at least two sessions" in page
     assert "Nothing written in this course yet" in page
+
+
+def test_a_session_stored_in_year_9999_leaves_the_review_and_its_charts_working(client, patient):
+    from datetime import UTC, datetime
+
+    from afterglow.journal.models import Session
+
+    c = course(patient, days_ago(20))
+    session(patient, c, days_ago(10))
+    # Stored directly, as a journal written before dates were bounded may hold it.
+    Session.objects.create(owner=patient, course=c, started_at=datetime(9999, 12, 31, 10, tzinfo=UTC))
+    Session.objects.create(owner=patient, course=c, started_at=datetime(1, 1, 2, 10, tzinfo=UTC))
+    checkin(patient, days_ago(9), mood=6)
+    for url in ("/course/review", "/course/review/mood.svg", "/course/review/curve.svg?size=phone", "/course/compare"):
+        assert client.get(url).status_code == 200, url
