@@ -74,8 +74,8 @@ EARLIEST = date(1900, 1, 1)
 def plausible(day: date, today: date | None = None) -> bool:
     """A day a life can hold. A journal written before dates were bounded may keep a session in year 1
     or 9999: no axis spans that, and a week after 31 December 9999 is not a date at all."""
-    today = today or date.today()
-    return EARLIEST <= day <= today.replace(year=today.year + 10) if today.year < 9980 else EARLIEST <= day
+    latest = date(min((today or date.today()).year + 10, 9989), 12, 31)
+    return EARLIEST <= day <= latest
 
 
 WEEKS_AFTER_DAYS = 120  # past four months a day a point is a smear, on a phone above all
