@@ -151,3 +151,19 @@ def test_a_sessions_own_themes_are_what_sets_its_writing_apart(patient):
     assert "blue heron stood" in own
     assert "garden chores" not in own  # around every session: not this one's own
     assert found.by_session[sessions[0].pk] == ()
+
+
+@pytest.mark.django_db(transaction=True)
+def test_themes_are_worked_out_again_only_when_the_journal_changes(patient, monkeypatch):
+    # Outside a test transaction, as a running server is: `unchanged` only keeps reads there.
+    c = course(patient, days_ago(40))
+    entry(patient, "The lighthouse keeper waved.")
+    calls = []
+    real = themes.compute
+    monkeypatch.setattr(themes, "compute", lambda course: calls.append(course.pk) or real(course))
+    themes.course_themes(c)
+    themes.course_themes(c)
+    assert len(calls) == 1
+    entry(patient, "Another evening by the harbour.")
+    assert themes.course_themes(c).pieces == 2
+    assert len(calls) == 2
