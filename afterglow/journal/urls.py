@@ -9,7 +9,6 @@ from afterglow.journal.views import (
     home,
     intention,
     reflect,
-    review,
     timeline,
     write,
 )
@@ -23,7 +22,6 @@ urlpatterns = [
     *write.urlpatterns,
     *checkin.urlpatterns,
     *actions.urlpatterns,
-    *review.urlpatterns,
     *timeline.urlpatterns,
     *calendar.urlpatterns,
 ]

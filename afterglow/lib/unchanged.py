@@ -28,6 +28,8 @@ T = TypeVar("T")
 # raw connection → {key: (version, value)}
 _kept: weakref.WeakKeyDictionary[Any, dict[Hashable, tuple[tuple[int, int], Any]]] = weakref.WeakKeyDictionary()
 _guard = threading.Lock()
+# Other keepers of derived journal data (kept across changes, so not in `_kept`) that must go too.
+_also_forget: list[Callable[[], None]] = []
 
 
 def version(connection: BaseDatabaseWrapper = default_connection) -> tuple[int, int] | None:
@@ -62,3 +64,11 @@ def forget() -> None:
     """Drop everything kept, on every connection (the vault calls this when it locks)."""
     with _guard:
         _kept.clear()
+    for callback in _also_forget:
+        callback()
+
+
+def on_forget(callback: Callable[[], None]) -> None:
+    """Have `forget()` call this too: for a module that keeps its own derived reads (insights' themes)."""
+    if callback not in _also_forget:
+        _also_forget.append(callback)

@@ -1,0 +1,3 @@
+from afterglow.insights import views
+
+urlpatterns = views.urlpatterns
