@@ -142,7 +142,8 @@ def lock_if_rekeyed() -> bool:
     """
     global _unlocked_keys
     key = keyring.current_key()
-    if key is None or settings.CLINIC:
+    # Nothing to compare with unless open_journal took the key into use and noted keys.json then.
+    if key is None or settings.CLINIC or _unlocked_keys is None:
         return False
     stamp = _keys_stamp()
     if stamp == _unlocked_keys:
@@ -173,14 +174,14 @@ def lock_if_moved() -> bool:
 
 def lock() -> None:
     """Forget the key and close every connection that used it."""
-    global _token, _start_secret, _opened_file
+    global _token, _start_secret, _opened_file, _unlocked_keys
     from django.db import connections
 
     from afterglow.vault.backend.base import close_every_connection
 
     with _state_lock:
         _token = _start_secret = None
-        _opened_file = None
+        _opened_file = _unlocked_keys = None
     keyring.forget()
     unchanged.forget()
     messages.forget()
