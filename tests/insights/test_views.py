@@ -89,6 +89,18 @@ def test_compare_puts_chosen_sessions_side_by_side(client, patient):
     assert page.index("Session 1") < page.index("Session 2")
 
 
+def test_compare_shows_the_readings_noted_around_each_session(client, patient):
+    c = course(patient)
+    s1, s2 = session(patient, c, days_ago(20)), session(patient, c, days_ago(10))
+    s1.systolic_before, s1.diastolic_before, s1.heart_rate_before, s1.heart_rate_leaving = 128, 84, 76, 70
+    s1.save()
+    page = body(client.get(f"/course/compare?s={s1.pk}&s={s2.pk}"))
+    row = page[page.index("Blood pressure and heart rate") :].split("</tr>")[0]
+    assert "Before the dose:</span> 128/84 mmHg, 76 a minute" in row
+    assert "Before leaving:</span> 70 a minute" in row
+    assert "None noted" in row  # session 2 has none
+
+
 def test_compare_with_one_session_asks_kindly_for_another(client, patient):
     c = course(patient)
     s1 = session(patient, c, days_ago(20))
