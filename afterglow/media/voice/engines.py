@@ -1,18 +1,26 @@
-"""Speech to text on this machine: pocketsphinx's bundled English model, or faster-whisper when configured.
+"""Speech to text on this machine: Moonshine base-en (from the moonshine-cpp wheel) by default,
+pocketsphinx's bundled English model where that wheel does not install, faster-whisper when configured.
 
 An engine takes 16 kHz mono PCM pieces and reports how far it has got (0.0–1.0)
-through `progress`, so the page and the CLI can show a live percentage.
+through `progress`, so the page and the CLI can show a live percentage; Moonshine
+also passes the text so far, so the page shows words while the rest is worked on.
+Nothing here downloads anything: every model is a folder on this computer.
 """
 
 from __future__ import annotations
 
+import ctypes
+import importlib.util
 import os
 import threading
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Iterable, Iterator
 from functools import lru_cache
 from pathlib import Path
 from typing import Protocol
 
+import numpy as np
+
+from afterglow.media.voice import segments
 from afterglow.media.voice.audio import RATE
 
 WHISPER_ENV = "AFTERGLOW_WHISPER_MODEL"
@@ -21,7 +29,18 @@ BYTES_PER_SECOND = RATE * 2
 # most every UTTERANCE_SECONDS, so memory stays flat and progress moves.
 UTTERANCE_SECONDS = 20
 
-Progress = Callable[[float], None]
+# The English model inside the moonshine-cpp wheel, loaded by explicit file paths only: the package also
+# knows how to fetch other languages' models from the internet, a path Afterglow never takes.
+MOONSHINE_PACKAGE = "moonshine_cpp"
+MOONSHINE_MODEL = "base-en"
+MOONSHINE_FILES = ("encoder_model.ort", "decoder_model_merged.ort", "tokenizer.bin")
+# Moonshine's runtime aborts the whole process on input shorter than its first convolution; a piece
+# shorter than this is padded with quiet (which it transcribes as nothing).
+MOONSHINE_SHORTEST = RATE
+
+
+class Progress(Protocol):
+    def __call__(self, fraction: float, text: str | None = None) -> None: ...
 
 
 class EngineError(RuntimeError):
@@ -29,13 +48,93 @@ class EngineError(RuntimeError):
 
 
 class Engine(Protocol):
-    name: str
+    name: str  # recorded with each transcript, with the model
+    model: str
 
     def transcribe(self, pcm: Iterable[bytes], seconds: float, progress: Progress) -> str: ...
 
 
+class Moonshine:
+    """Moonshine base-en, one piece of speech at a time (pieces cut at pauses, see segments.py)."""
+
+    name = "moonshine"
+    model = MOONSHINE_MODEL
+
+    def transcribe(self, pcm: Iterable[bytes], seconds: float, progress: Progress) -> str:
+        model = moonshine_model()
+        joiner = segments.Joiner()
+        for piece in segments.pieces(pcm):
+            text = joiner.add(piece, model.transcribe(piece.samples))
+            progress(min(1.0, piece.end / max(seconds, 0.01)), text)
+        return joiner.text
+
+
+class MoonshineModel:
+    """The model files opened once; transcribe() is called by one thread at a time."""
+
+    def __init__(self, folder: Path) -> None:
+        missing = [name for name in MOONSHINE_FILES if not (folder / name).is_file()]
+        if missing:
+            raise EngineError("The speech model that comes with Moonshine is incomplete; reinstall Afterglow's dependencies.")
+        import moonshine_cpp
+
+        self._lib = moonshine_cpp.moonshine_lib
+        encoder, decoder, tokenizer = (str(folder / name) for name in MOONSHINE_FILES)
+        self._model = moonshine_cpp.MoonshineModel(
+            py_encoder_model_path=encoder, py_decoder_model_path=decoder, py_tokenizer_path=tokenizer, model_type="base"
+        )
+        self._lock = threading.Lock()
+
+    def transcribe(self, samples: np.ndarray) -> str:
+        if len(samples) < MOONSHINE_SHORTEST:
+            samples = np.pad(samples, (0, MOONSHINE_SHORTEST - len(samples)))
+        audio = np.ascontiguousarray(samples, dtype=np.float32)
+        # The package's own transcribe() does not run (it names ctypes.c_float_p, which does not exist),
+        # so the library is called directly, as that method means to.
+        text = ctypes.c_char_p()
+        with self._lock:
+            error = self._lib.moonshine_transcribe(
+                self._model.model_handle, audio.ctypes.data_as(ctypes.POINTER(ctypes.c_float)), audio.size, ctypes.byref(text)
+            )
+            if error != 0:
+                raise EngineError("Moonshine could not transcribe a part of this recording.")
+            try:
+                return (text.value or b"").decode("utf-8", errors="replace").strip()
+            finally:
+                self._lib.moonshine_free_text(text)
+
+
+def moonshine_folder() -> Path:
+    spec = importlib.util.find_spec(MOONSHINE_PACKAGE)
+    if spec is None or spec.origin is None:
+        raise EngineError("Moonshine is not installed on this computer.")
+    return Path(spec.origin).parent / "models" / MOONSHINE_MODEL
+
+
+@lru_cache(maxsize=1)
+def moonshine_model() -> MoonshineModel:
+    """Loaded once per process (~1.5 s, ~250 MB) and kept for every job after."""
+    try:
+        return MoonshineModel(moonshine_folder())
+    except (OSError, MemoryError, AssertionError) as exc:
+        raise EngineError("The Moonshine speech model could not be loaded on this computer.") from exc
+
+
+@lru_cache(maxsize=1)
+def moonshine_installed() -> bool:
+    """The wheel is there and its libraries load (it exists for Linux x86-64 only)."""
+    if importlib.util.find_spec(MOONSHINE_PACKAGE) is None:
+        return False
+    try:
+        import moonshine_cpp  # noqa: F401  # loads its bundled ONNX Runtime: fails on a machine it was not built for
+    except (ImportError, OSError):
+        return False
+    return True
+
+
 class Pocketsphinx:
     name = "pocketsphinx"
+    model = "en-us"
     # One decoder per process (loading the model takes ~0.4 s); decoders are not thread-safe.
     _lock = threading.Lock()
 
@@ -102,6 +201,7 @@ class Whisper:
 
     def __init__(self, model_dir: Path) -> None:
         self.model_dir = model_dir
+        self.model = model_dir.name[:60]  # the folder's name, never its full path
 
     def transcribe(self, pcm: Iterable[bytes], seconds: float, progress: Progress) -> str:
         import numpy as np
@@ -125,11 +225,21 @@ def _whisper_model(model_dir: str):  # type: ignore[no-untyped-def]
     return WhisperModel(model_dir, device="cpu", compute_type="int8", local_files_only=True)
 
 
+# How each engine is named to the person, on the page and in the CLI.
+NAMES = {Moonshine.name: "Moonshine", Pocketsphinx.name: "PocketSphinx", Whisper.name: "faster-whisper"}
+
+
+def describe(name: str, model: str) -> str:
+    """ "Moonshine (model base-en)": which recogniser made a transcript, in words."""
+    label = NAMES.get(name, name)
+    return f"{label} (model {model})" if model else label
+
+
 def engine() -> Engine:
-    """Whisper when AFTERGLOW_WHISPER_MODEL names a model directory; pocketsphinx otherwise."""
+    """Whisper when AFTERGLOW_WHISPER_MODEL names a model directory; Moonshine where it installs; pocketsphinx otherwise."""
     configured = os.environ.get(WHISPER_ENV, "").strip()
     if not configured:
-        return Pocketsphinx()
+        return Moonshine() if moonshine_installed() else Pocketsphinx()
     path = Path(configured).expanduser()
     if not path.is_dir():
         raise EngineError(f"{WHISPER_ENV} points to {path}, which is not a folder with a faster-whisper model.")
