@@ -87,6 +87,7 @@ class _Cutter:
     def __init__(self) -> None:
         self.recent: deque[float] = deque(maxlen=FLOOR_FRAMES)
         self.threshold = QUIETEST_DB
+        self.counted = 0
         self.frames: list[np.ndarray] = []  # the piece being gathered, from its leading margin on
         self.levels: list[float] = []
         self.speech: list[bool] = []
@@ -111,7 +112,8 @@ class _Cutter:
 
     def _follow_floor(self, level: float) -> None:
         self.recent.append(level)
-        if len(self.recent) % 10 == 0 or len(self.recent) == FLOOR_FRAMES:
+        self.counted += 1
+        if self.counted % 10 == 0:  # every 0.3 s is often enough for a floor that follows the last 9 s
             floor = float(np.percentile(self.recent, FLOOR_PERCENTILE))
             self.threshold = max(QUIETEST_DB, min(floor + ABOVE_FLOOR_DB, LOUD_DB))
 
