@@ -6,6 +6,7 @@ import importlib
 import itertools
 import socket
 import subprocess
+import sys
 import urllib.request
 from pathlib import Path
 
@@ -77,7 +78,8 @@ def heard(tmp_path_factory) -> dict:
         engines.moonshine_model.cache_clear()
         chunks = (pcm[i : i + 8192] for i in range(0, len(pcm), 8192))
         text = engines.Moonshine().transcribe(chunks, len(samples) / audio.RATE, lambda f, t=None: calls.append((f, t)))
-    return {"text": text, "calls": calls, "tried": tried, "home": tmp / "home"}
+    return {"text": text, "calls": calls, "tried": tried, "home": tmp / "home", "first": parts[0],
+            "imported": "moonshine_cpp" in sys.modules}  # fmt: skip
 
 
 def test_it_gets_at_least_nine_in_ten_words_of_journal_sentences_right(heard):
@@ -88,7 +90,24 @@ def test_it_gets_at_least_nine_in_ten_words_of_journal_sentences_right(heard):
 def test_it_never_reaches_the_network_nor_downloads_a_model(heard):
     assert heard["tried"] == []
     assert not (heard["home"] / "moonshine-models").exists()
+    # The package's module, which holds the code that downloads other languages' models, is never imported.
+    assert not heard["imported"]
     assert heard["text"]  # it did its work inside the block
+
+
+def _rss_mb() -> float:
+    with open("/proc/self/status") as status:
+        return next(int(line.split()[1]) / 1024 for line in status if line.startswith("VmRSS:"))
+
+
+def test_memory_does_not_grow_with_each_piece(heard):
+    # The wheel's C++ library kept ~8 MB per token written (~200 MB for this piece, every time).
+    model, piece = engines.moonshine_model(), heard["first"]
+    model.transcribe(piece)
+    settled = _rss_mb()
+    for _ in range(2):
+        model.transcribe(piece)
+    assert _rss_mb() - settled < 60
 
 
 def test_a_long_pause_starts_a_new_paragraph_and_sentences_are_punctuated(heard):
@@ -108,7 +127,7 @@ def test_the_words_come_piece_by_piece_with_growing_progress(heard):
 
 
 def test_a_piece_shorter_than_the_model_accepts_does_not_bring_down_the_process():
-    # The runtime aborts the process (not an exception) on a few dozen samples; they are padded with quiet.
+    # The encoder refuses a few dozen samples (libmoonshine even aborted the process); they are padded with quiet.
     assert engines.moonshine_model().transcribe(np.zeros(100, dtype=np.float32)) == ""
 
 
@@ -186,6 +205,22 @@ def test_no_words_give_an_empty_transcript_with_a_kind_note_and_the_recording_st
     assert bytes(done.audio) == data
     page = client.get(f"/voice/{done.pk}").content.decode()
     assert "No spoken words were heard" in page and "Try again" not in page
+
+
+def test_a_model_folder_named_by_the_environment_must_hold_the_model(tmp_path, monkeypatch):
+    monkeypatch.setenv(engines.MOONSHINE_ENV, str(tmp_path))
+    engines.moonshine_installed.cache_clear()
+    try:
+        assert not engines.moonshine_installed()
+        with pytest.raises(engines.EngineError, match="incomplete"):
+            engines.MoonshineModel(engines.moonshine_folder())
+    finally:
+        engines.moonshine_installed.cache_clear()
+
+
+def test_a_damaged_token_table_is_a_clear_error():
+    with pytest.raises(engines.EngineError, match="damaged"):
+        engines.read_tokens(bytes([5]) + b"<unk>" + bytes([40]) + b"cut short")
 
 
 def test_where_moonshine_does_not_install_pocketsphinx_takes_over(spoken, monkeypatch):

@@ -9,7 +9,6 @@ Nothing here downloads anything: every model is a folder on this computer.
 
 from __future__ import annotations
 
-import ctypes
 import importlib.util
 import os
 import threading
@@ -29,13 +28,18 @@ BYTES_PER_SECOND = RATE * 2
 # most every UTTERANCE_SECONDS, so memory stays flat and progress moves.
 UTTERANCE_SECONDS = 20
 
-# The English model inside the moonshine-cpp wheel, loaded by explicit file paths only: the package also
-# knows how to fetch other languages' models from the internet, a path Afterglow never takes.
+# The English model inside the moonshine-cpp wheel, opened by explicit file paths only. That package's
+# Python module also knows how to fetch other languages' models from the internet; Afterglow never
+# imports it, so that path cannot be taken.
 MOONSHINE_PACKAGE = "moonshine_cpp"
+MOONSHINE_ENV = "AFTERGLOW_MOONSHINE_MODEL"
 MOONSHINE_MODEL = "base-en"
 MOONSHINE_FILES = ("encoder_model.ort", "decoder_model_merged.ort", "tokenizer.bin")
-# Moonshine's runtime aborts the whole process on input shorter than its first convolution; a piece
-# shorter than this is padded with quiet (which it transcribes as nothing).
+MOONSHINE_START, MOONSHINE_END, MOONSHINE_FIRST_TEXT_TOKEN = 1, 2, 3
+# Speech holds fewer tokens than this a second; the bound also ends a decoder that repeats itself.
+MOONSHINE_TOKENS_PER_SECOND = 6.5
+# The encoder refuses input shorter than its first convolutions; shorter pieces are padded with quiet
+# (which it transcribes as nothing).
 MOONSHINE_SHORTEST = RATE
 
 
@@ -70,41 +74,83 @@ class Moonshine:
 
 
 class MoonshineModel:
-    """The model files opened once; transcribe() is called by one thread at a time."""
+    """Moonshine base-en run by ONNX Runtime: the encoder once per piece, then the decoder one token at a
+    time (greedy, with its key/value cache), the tokens turned back into text by the model's own table.
+
+    libmoonshine, the C++ library in the same wheel, gives the same words but keeps ~8 MB for every token
+    it writes and never gives it back (measured: 1.5 GB after a one-minute note), so a long recording
+    would exhaust memory; it is not used. Only the model files are taken from the wheel.
+    """
 
     def __init__(self, folder: Path) -> None:
         missing = [name for name in MOONSHINE_FILES if not (folder / name).is_file()]
         if missing:
-            raise EngineError("The speech model that comes with Moonshine is incomplete; reinstall Afterglow's dependencies.")
-        import moonshine_cpp
+            raise EngineError("The Moonshine speech model on this computer is incomplete; reinstall Afterglow's dependencies.")
+        import onnxruntime
 
-        self._lib = moonshine_cpp.moonshine_lib
-        encoder, decoder, tokenizer = (str(folder / name) for name in MOONSHINE_FILES)
-        self._model = moonshine_cpp.MoonshineModel(
-            py_encoder_model_path=encoder, py_decoder_model_path=decoder, py_tokenizer_path=tokenizer, model_type="base"
-        )
+        options = onnxruntime.SessionOptions()
+        options.log_severity_level = 3  # errors only; nothing it logs holds words
+        encoder, decoder, tokenizer = (folder / name for name in MOONSHINE_FILES)
+        cpu = ["CPUExecutionProvider"]
+        self.encoder = onnxruntime.InferenceSession(str(encoder), options, providers=cpu)
+        self.decoder = onnxruntime.InferenceSession(str(decoder), options, providers=cpu)
+        self.cache = [i for i in self.decoder.get_inputs() if i.name.startswith("past_key_values.")]
+        self.tokens = read_tokens(tokenizer.read_bytes())
         self._lock = threading.Lock()
 
     def transcribe(self, samples: np.ndarray) -> str:
         if len(samples) < MOONSHINE_SHORTEST:
             samples = np.pad(samples, (0, MOONSHINE_SHORTEST - len(samples)))
-        audio = np.ascontiguousarray(samples, dtype=np.float32)
-        # The package's own transcribe() does not run (it names ctypes.c_float_p, which does not exist),
-        # so the library is called directly, as that method means to.
-        text = ctypes.c_char_p()
+        audio = np.ascontiguousarray(samples, dtype=np.float32)[None, :]
+        most = int(np.ceil(audio.shape[1] / RATE * MOONSHINE_TOKENS_PER_SECOND))
         with self._lock:
-            error = self._lib.moonshine_transcribe(
-                self._model.model_handle, audio.ctypes.data_as(ctypes.POINTER(ctypes.c_float)), audio.size, ctypes.byref(text)
-            )
-            if error != 0:
-                raise EngineError("Moonshine could not transcribe a part of this recording.")
-            try:
-                return (text.value or b"").decode("utf-8", errors="replace").strip()
-            finally:
-                self._lib.moonshine_free_text(text)
+            ids = self._generate(audio, most)
+        pieces = b"".join(self.tokens[i] for i in ids if i >= MOONSHINE_FIRST_TEXT_TOKEN and i < len(self.tokens))
+        return pieces.decode("utf-8", errors="replace").replace("\u2581", " ").strip()
+
+    def _generate(self, audio: np.ndarray, most: int) -> list[int]:
+        hidden = self.encoder.run(None, {"input_values": audio})[0]
+        cache = {i.name: np.zeros((1, i.shape[1], 0, i.shape[3]), dtype=np.float32) for i in self.cache}
+        ids: list[int] = []
+        token = MOONSHINE_START
+        for step in range(most):
+            inputs = {"input_ids": np.array([[token]], dtype=np.int64), "encoder_hidden_states": hidden,
+                      "use_cache_branch": np.array([step > 0]), **cache}  # fmt: skip
+            logits, *present = self.decoder.run(None, inputs)
+            token = int(logits[0, -1].argmax())
+            if token == MOONSHINE_END:
+                break
+            ids.append(token)
+            for spec, value in zip(self.cache, present, strict=True):
+                # The cross-attention (encoder) cache is made on the first step and stays as it is.
+                if step == 0 or ".decoder." in spec.name:
+                    cache[spec.name] = value
+        return ids
+
+
+def read_tokens(table: bytes) -> list[bytes]:
+    """The model's token table (tokenizer.bin): each token's bytes after its length, one byte or, from 128
+    on, two (seven bits each, low first). Ids 3-258 are the raw bytes; "\u2581" marks a word's start."""
+    tokens, at = [], 0
+    while at < len(table):
+        length = table[at]
+        at += 1
+        if length >= 0x80:
+            length = (length & 0x7F) | (table[at] << 7)
+            at += 1
+        tokens.append(table[at : at + length])
+        at += length
+    if at != len(table) or len(tokens) < MOONSHINE_FIRST_TEXT_TOKEN:
+        raise EngineError("The Moonshine speech model on this computer is damaged; reinstall Afterglow's dependencies.")
+    return tokens
 
 
 def moonshine_folder() -> Path:
+    """AFTERGLOW_MOONSHINE_MODEL when set (the three files copied from the wheel, for a machine it does not
+    install on); otherwise the folder inside the installed moonshine-cpp package, found without importing it."""
+    configured = os.environ.get(MOONSHINE_ENV, "").strip()
+    if configured:
+        return Path(configured).expanduser()
     spec = importlib.util.find_spec(MOONSHINE_PACKAGE)
     if spec is None or spec.origin is None:
         raise EngineError("Moonshine is not installed on this computer.")
@@ -113,23 +159,24 @@ def moonshine_folder() -> Path:
 
 @lru_cache(maxsize=1)
 def moonshine_model() -> MoonshineModel:
-    """Loaded once per process (~1.5 s, ~250 MB) and kept for every job after."""
+    """Loaded once per process (~1 s) and kept for every job after."""
     try:
         return MoonshineModel(moonshine_folder())
-    except (OSError, MemoryError, AssertionError) as exc:
+    except (OSError, RuntimeError) as exc:
+        if isinstance(exc, EngineError):
+            raise
         raise EngineError("The Moonshine speech model could not be loaded on this computer.") from exc
 
 
 @lru_cache(maxsize=1)
 def moonshine_installed() -> bool:
-    """The wheel is there and its libraries load (it exists for Linux x86-64 only)."""
-    if importlib.util.find_spec(MOONSHINE_PACKAGE) is None:
-        return False
+    """ONNX Runtime loads here and the model files are there (the moonshine-cpp wheel is for Linux x86-64 only)."""
     try:
-        import moonshine_cpp  # noqa: F401  # loads its bundled ONNX Runtime: fails on a machine it was not built for
-    except (ImportError, OSError):
+        folder = moonshine_folder()
+        import onnxruntime  # noqa: F401
+    except (EngineError, ImportError, OSError):
         return False
-    return True
+    return all((folder / name).is_file() for name in MOONSHINE_FILES)
 
 
 class Pocketsphinx:
