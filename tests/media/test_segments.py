@@ -102,3 +102,10 @@ def test_word_error_rate_counts_substitutions_deletions_and_insertions():
     assert word_errors("I felt a deep calm", "I fell to deep come") == (3, 5)
     assert word_errors("my grandmother's garden", "my grandmother's lovely garden") == (1, 3)
     assert word_error_rate("walk home", "") == 1
+
+
+def test_a_phrase_looped_by_the_recogniser_is_kept_once_but_real_repetition_stays():
+    assert segments.without_loops("la la la la la la") == "la"
+    assert segments.without_loops("I see the sea, I see the sea, I see the sea, I see the sea.") == "I see the sea."
+    assert segments.without_loops("It was very, very quiet.") == "It was very, very quiet."
+    assert segments.without_loops("No, no, no. I said no.") == "No, no, no. I said no."

@@ -251,16 +251,14 @@ class Whisper:
         self.model = model_dir.name[:60]  # the folder's name, never its full path
 
     def transcribe(self, pcm: Iterable[bytes], seconds: float, progress: Progress) -> str:
-        import numpy as np
-
+        # The same pieces as Moonshine's: one piece of audio in memory at a time, and words as they come.
         model = _whisper_model(str(self.model_dir))
-        audio = np.frombuffer(b"".join(pcm), dtype=np.int16).astype(np.float32) / 32768.0
-        segments, info = model.transcribe(audio, language="en", vad_filter=True)
-        texts = []
-        for segment in segments:
-            texts.append(segment.text.strip())
-            progress(min(1.0, segment.end / max(info.duration, 0.01)))
-        return " ".join(t for t in texts if t)
+        joiner = segments.Joiner()
+        for piece in segments.pieces(pcm):
+            found, _ = model.transcribe(piece.samples, language="en", condition_on_previous_text=False)
+            text = joiner.add(piece, " ".join(part.text.strip() for part in found))
+            progress(min(1.0, piece.end / max(seconds, 0.01)), text)
+        return joiner.text
 
 
 @lru_cache(maxsize=1)

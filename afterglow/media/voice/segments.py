@@ -178,7 +178,7 @@ class Joiner:
         self.last_forced = False
 
     def add(self, piece: Piece, text: str) -> str:
-        text = " ".join(text.split())
+        text = without_loops(" ".join(text.split()))
         if text:
             self._add(piece, text)
         return self.text
@@ -199,6 +199,15 @@ class Joiner:
     @property
     def text(self) -> str:
         return "\n\n".join(self.paragraphs)
+
+
+# A phrase said four or more times in a row: how a recogniser loops on music or noise, not how people talk.
+LOOP = re.compile(r"\b(\w[\w' ]{0,60}?)(?:[\s,.]+\1\b){3,}", re.IGNORECASE)
+
+
+def without_loops(text: str) -> str:
+    """The text with a phrase repeated four or more times in a row kept once."""
+    return LOOP.sub(r"\1", text)
 
 
 def _closed(text: str) -> str:
