@@ -242,3 +242,9 @@ def test_transcripts_made_before_moonshine_are_marked_as_pocketsphinx(patient, s
     rows = {n.pk: (n.engine, n.model) for n in VoiceNote.objects.all()}
     assert rows[older.pk] == ("pocketsphinx", "en-us")
     assert rows[whisper.pk] == ("whisper", "") and rows[waiting.pk] == ("", "")
+
+
+def test_the_page_of_a_running_job_shows_the_words_so_far(client, spoken):
+    VoiceNote.objects.filter(pk=spoken.pk).update(status=Status.RUNNING, progress=40, partial="The garden was quiet.")
+    page = client.get(f"/voice/{spoken.pk}").content.decode()
+    assert 'data-voice-partial aria-live="polite"' in page and "The garden was quiet." in page
