@@ -9,7 +9,9 @@ long one every six (as a person pausing to think), decoded in memory with PyAV
 and recognised as a job does it. Engines: Moonshine base-en (the default),
 pocketsphinx (the fallback) and faster-whisper when AFTERGLOW_WHISPER_MODEL is set.
 Prints, per engine and condition, word error rate (WER) and real-time factor
-(RTF = decode + recognition time ÷ audio length); then for the default engine:
+(RTF = decode + recognition time ÷ audio length), and the processor time spent
+per second of audio (all threads; what RTF would be on one idle core, so a
+figure that a busy shared machine does not inflate); then for the default engine:
   * time from Stop to first words for a 60 s note (WebM/Opus, as the browser
     uploads it): the upload check, then the first piece recognised; with the model
     already loaded by the worker, and on the first job after start (model load);
@@ -162,13 +164,17 @@ def engines_wanted(names: list[str]) -> dict[str, Callable[[], object]]:
     return {name: available[name] for name in names if name in available}
 
 
+CPU = {"seconds": 0.0}  # processor time of the last recognise(), all threads
+
+
 def recognise(engine, data: bytes, on_text: Callable[[float, str | None], None] | None = None) -> tuple[str, float, float]:  # type: ignore[no-untyped-def]
     """(text, seconds of audio, seconds spent decoding + recognising), as a job does it."""
     from afterglow.media.voice import audio
 
     seconds = audio.check(data).seconds  # done at upload time, not by the job: not timed here
-    started = time.perf_counter()
+    started, cpu = time.perf_counter(), time.process_time()
     text = engine.transcribe(audio.pcm16k(data), seconds, on_text or (lambda fraction, text=None: None))
+    CPU["seconds"] = time.process_time() - cpu
     return text, seconds, time.perf_counter() - started
 
 
@@ -182,14 +188,16 @@ def accuracy(names: list[str], sentences: list[str], notes: dict[tuple[str, int]
         engine.transcribe(iter([bytes(RATE * 2)]), 1.0, lambda fraction, text=None: None)  # loads the model
         print(f"\n{name}: model load {time.perf_counter() - started:.1f} s ({load()})")
         errors = words = 0
-        audio_s = work_s = 0.0
+        audio_s = work_s = cpu_s = 0.0
         for (voice, speed), data in notes.items():
             text, seconds, spent = recognise(engine, data)
             wrong, total = word_errors(said, text)
             errors, words, audio_s, work_s = errors + wrong, words + total, audio_s + seconds, work_s + spent
-            print(f"  {voice:13} {speed} wpm  {seconds:5.1f} s  WER {wrong / total:5.1%}  RTF {spent / seconds:.2f}  ({load()})")
+            cpu_s += CPU["seconds"]
+            print(f"  {voice:13} {speed} wpm  {seconds:5.1f} s  WER {wrong / total:5.1%}  RTF {spent / seconds:.2f}"
+                  f"  CPU s per s {CPU['seconds'] / seconds:.2f}  ({load()})")  # fmt: skip
         verdict = "met" if errors / words <= TARGETS["wer"] and work_s / audio_s <= TARGETS["rtf"] else "not met"
-        overall = f"WER {errors / words:.1%}, RTF {work_s / audio_s:.2f}"
+        overall = f"WER {errors / words:.1%}, RTF {work_s / audio_s:.2f}, CPU seconds per second {cpu_s / audio_s:.2f}"
         print(f"  all: {words} words, {overall} (targets WER ≤ 10 %, RTF ≤ 0.5: {verdict})")
 
 
