@@ -205,6 +205,7 @@ def test_no_words_give_an_empty_transcript_with_a_kind_note_and_the_recording_st
     assert bytes(done.audio) == data
     page = client.get(f"/voice/{done.pk}").content.decode()
     assert "No spoken words were heard" in page and "Try again" not in page
+    assert client.get(f"/voice/{done.pk}/status").json()["remark"] == jobs.NO_WORDS
 
 
 def test_a_model_folder_named_by_the_environment_must_hold_the_model(tmp_path, monkeypatch):

@@ -126,6 +126,7 @@ def status_json(note: VoiceNote) -> dict[str, Any]:
         # While the job runs: the words of the pieces done so far, so the person reads them at once.
         "partial": note.partial if note.status == VoiceNote.Status.RUNNING else "",
         "made_by": note.made_by,
+        "remark": note.remark,
         "machine_made": note.machine_made,
     }
 
