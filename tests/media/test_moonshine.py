@@ -249,3 +249,29 @@ def test_the_page_of_a_running_job_shows_the_words_so_far(client, spoken):
     VoiceNote.objects.filter(pk=spoken.pk).update(status=Status.RUNNING, progress=40, partial="The garden was quiet.")
     page = client.get(f"/voice/{spoken.pk}").content.decode()
     assert 'data-voice-partial aria-live="polite"' in page and "The garden was quiet." in page
+
+
+def test_a_long_running_worker_loads_the_model_once_the_journal_is_open(patient, monkeypatch):
+    worker = QueueWorker(interval=0.01)
+    warmed: list[bool] = []
+    monkeypatch.setattr(engines, "warm", lambda: warmed.append(True))
+    steps: list[int] = []
+
+    def step() -> bool:
+        steps.append(1)
+        if len(steps) == 3:
+            worker.stop.set()
+        return False
+
+    monkeypatch.setattr(worker, "step", step)
+    worker.run_forever()
+    assert warmed == [True] and len(steps) == 3
+
+
+def test_warming_up_loads_the_model_that_jobs_then_reuse(monkeypatch):
+    loads: list[Path] = []
+    real = engines.MoonshineModel
+    monkeypatch.setattr(engines, "MoonshineModel", lambda folder: loads.append(folder) or real(folder))
+    engines.moonshine_model.cache_clear()
+    engines.warm()
+    assert engines.moonshine_model() is engines.moonshine_model() and len(loads) == 1

@@ -168,6 +168,15 @@ def moonshine_model() -> MoonshineModel:
         raise EngineError("The Moonshine speech model could not be loaded on this computer.") from exc
 
 
+def warm() -> None:
+    """Load the default recogniser's model now, in the worker, rather than when the first note arrives."""
+    try:
+        if isinstance(engine(), Moonshine):
+            moonshine_model()
+    except EngineError:
+        pass  # the first job says what is wrong, on the note's page
+
+
 @lru_cache(maxsize=1)
 def moonshine_installed() -> bool:
     """ONNX Runtime loads here and the model files are there (the moonshine-cpp wheel is for Linux x86-64 only)."""
