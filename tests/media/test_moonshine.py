@@ -275,3 +275,25 @@ def test_warming_up_loads_the_model_that_jobs_then_reuse(monkeypatch):
     engines.moonshine_model.cache_clear()
     engines.warm()
     assert engines.moonshine_model() is engines.moonshine_model() and len(loads) == 1
+
+
+def test_a_model_that_cannot_load_does_not_keep_the_worker_from_its_jobs(patient, monkeypatch):
+    worker = QueueWorker(interval=0.01)
+    tries: list[int] = []
+
+    def broken() -> None:
+        tries.append(1)
+        raise MemoryError("no room for the model")
+
+    monkeypatch.setattr(engines, "warm", broken)
+    steps: list[int] = []
+
+    def step() -> bool:
+        steps.append(1)
+        if len(steps) == 2:
+            worker.stop.set()
+        return False
+
+    monkeypatch.setattr(worker, "step", step)
+    worker.run_forever()
+    assert tries == [1] and len(steps) == 2

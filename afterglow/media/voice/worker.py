@@ -82,8 +82,9 @@ class QueueWorker:
             try:
                 if not warmed and _current_key() is not None:
                     # Here, not in step(): only a long-running worker (serve, `afterglow worker`) pays for it.
-                    engines.warm()
+                    # Tried once: a model that cannot load must not keep the jobs waiting (they will say why).
                     warmed = True
+                    engines.warm()
                 ran = self.step()
             except Exception as exc:  # locked mid-job, a busy database: wait and try again, never spin
                 log.warning("voice worker paused: %s", type(exc).__name__)
