@@ -20,7 +20,7 @@ def test_voice_add_transcribes_with_a_progress_bar(home, tmp_path, speech_wav, e
     result = run(home, "voice", "add", str(path), "--session", "1")
     out = ok(result)
     assert "Transcribing [" in result.stderr and "100%" in result.stderr
-    assert "for session 1" in out and "Transcript (machine-made):" in out
+    assert "for session 1" in out and "Transcript (machine-made on this computer by " in out
     entries = json.loads(ok(run(home, "list", "--json")))
     voice = [e for e in entries if e["mode"] == "voice"]
     assert len(voice) == 1 and voice[0]["session"] == 1

@@ -1,18 +1,25 @@
-"""Speech to text on this machine: pocketsphinx's bundled English model, or faster-whisper when configured.
+"""Speech to text on this machine: Moonshine base-en (from the moonshine-cpp wheel) by default,
+pocketsphinx's bundled English model where that wheel does not install, faster-whisper when configured.
 
 An engine takes 16 kHz mono PCM pieces and reports how far it has got (0.0–1.0)
-through `progress`, so the page and the CLI can show a live percentage.
+through `progress`, so the page and the CLI can show a live percentage; Moonshine
+also passes the text so far, so the page shows words while the rest is worked on.
+Nothing here downloads anything: every model is a folder on this computer.
 """
 
 from __future__ import annotations
 
+import importlib.util
 import os
 import threading
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Iterable, Iterator
 from functools import lru_cache
 from pathlib import Path
 from typing import Protocol
 
+import numpy as np
+
+from afterglow.media.voice import segments
 from afterglow.media.voice.audio import RATE
 
 WHISPER_ENV = "AFTERGLOW_WHISPER_MODEL"
@@ -21,7 +28,23 @@ BYTES_PER_SECOND = RATE * 2
 # most every UTTERANCE_SECONDS, so memory stays flat and progress moves.
 UTTERANCE_SECONDS = 20
 
-Progress = Callable[[float], None]
+# The English model inside the moonshine-cpp wheel, opened by explicit file paths only. That package's
+# Python module also knows how to fetch other languages' models from the internet; Afterglow never
+# imports it, so that path cannot be taken.
+MOONSHINE_PACKAGE = "moonshine_cpp"
+MOONSHINE_ENV = "AFTERGLOW_MOONSHINE_MODEL"
+MOONSHINE_MODEL = "base-en"
+MOONSHINE_FILES = ("encoder_model.ort", "decoder_model_merged.ort", "tokenizer.bin")
+MOONSHINE_START, MOONSHINE_END, MOONSHINE_FIRST_TEXT_TOKEN = 1, 2, 3
+# Speech holds fewer tokens than this a second; the bound also ends a decoder that repeats itself.
+MOONSHINE_TOKENS_PER_SECOND = 6.5
+# The encoder refuses input shorter than its first convolutions; shorter pieces are padded with quiet
+# (which it transcribes as nothing).
+MOONSHINE_SHORTEST = RATE
+
+
+class Progress(Protocol):
+    def __call__(self, fraction: float, text: str | None = None) -> None: ...
 
 
 class EngineError(RuntimeError):
@@ -29,13 +52,145 @@ class EngineError(RuntimeError):
 
 
 class Engine(Protocol):
-    name: str
+    name: str  # recorded with each transcript, with the model
+    model: str
 
     def transcribe(self, pcm: Iterable[bytes], seconds: float, progress: Progress) -> str: ...
 
 
+class Moonshine:
+    """Moonshine base-en, one piece of speech at a time (pieces cut at pauses, see segments.py)."""
+
+    name = "moonshine"
+    model = MOONSHINE_MODEL
+
+    def transcribe(self, pcm: Iterable[bytes], seconds: float, progress: Progress) -> str:
+        model = moonshine_model()
+        joiner = segments.Joiner()
+        for piece in segments.pieces(pcm):
+            text = joiner.add(piece, model.transcribe(piece.samples))
+            progress(min(1.0, piece.end / max(seconds, 0.01)), text)
+        return joiner.text
+
+
+class MoonshineModel:
+    """Moonshine base-en run by ONNX Runtime: the encoder once per piece, then the decoder one token at a
+    time (greedy, with its key/value cache), the tokens turned back into text by the model's own table.
+
+    libmoonshine, the C++ library in the same wheel, gives the same words but keeps ~8 MB for every token
+    it writes and never gives it back (measured: 1.5 GB after a one-minute note), so a long recording
+    would exhaust memory; it is not used. Only the model files are taken from the wheel.
+    """
+
+    def __init__(self, folder: Path) -> None:
+        missing = [name for name in MOONSHINE_FILES if not (folder / name).is_file()]
+        if missing:
+            raise EngineError("The Moonshine speech model on this computer is incomplete; reinstall Afterglow's dependencies.")
+        import onnxruntime
+
+        options = onnxruntime.SessionOptions()
+        options.log_severity_level = 3  # errors only; nothing it logs holds words
+        encoder, decoder, tokenizer = (folder / name for name in MOONSHINE_FILES)
+        cpu = ["CPUExecutionProvider"]
+        self.encoder = onnxruntime.InferenceSession(str(encoder), options, providers=cpu)
+        self.decoder = onnxruntime.InferenceSession(str(decoder), options, providers=cpu)
+        self.cache = [i for i in self.decoder.get_inputs() if i.name.startswith("past_key_values.")]
+        self.tokens = read_tokens(tokenizer.read_bytes())
+        self._lock = threading.Lock()
+
+    def transcribe(self, samples: np.ndarray) -> str:
+        if len(samples) < MOONSHINE_SHORTEST:
+            samples = np.pad(samples, (0, MOONSHINE_SHORTEST - len(samples)))
+        audio = np.ascontiguousarray(samples, dtype=np.float32)[None, :]
+        most = int(np.ceil(audio.shape[1] / RATE * MOONSHINE_TOKENS_PER_SECOND))
+        with self._lock:
+            ids = self._generate(audio, most)
+        pieces = b"".join(self.tokens[i] for i in ids if i >= MOONSHINE_FIRST_TEXT_TOKEN and i < len(self.tokens))
+        return pieces.decode("utf-8", errors="replace").replace("\u2581", " ").strip()
+
+    def _generate(self, audio: np.ndarray, most: int) -> list[int]:
+        hidden = self.encoder.run(None, {"input_values": audio})[0]
+        cache = {i.name: np.zeros((1, i.shape[1], 0, i.shape[3]), dtype=np.float32) for i in self.cache}
+        ids: list[int] = []
+        token = MOONSHINE_START
+        for step in range(most):
+            inputs = {"input_ids": np.array([[token]], dtype=np.int64), "encoder_hidden_states": hidden,
+                      "use_cache_branch": np.array([step > 0]), **cache}  # fmt: skip
+            logits, *present = self.decoder.run(None, inputs)
+            token = int(logits[0, -1].argmax())
+            if token == MOONSHINE_END:
+                break
+            ids.append(token)
+            for spec, value in zip(self.cache, present, strict=True):
+                # The cross-attention (encoder) cache is made on the first step and stays as it is.
+                if step == 0 or ".decoder." in spec.name:
+                    cache[spec.name] = value
+        return ids
+
+
+def read_tokens(table: bytes) -> list[bytes]:
+    """The model's token table (tokenizer.bin): each token's bytes after its length, one byte or, from 128
+    on, two (seven bits each, low first). Ids 3-258 are the raw bytes; "\u2581" marks a word's start."""
+    tokens, at = [], 0
+    while at < len(table):
+        length = table[at]
+        at += 1
+        if length >= 0x80:
+            length = (length & 0x7F) | (table[at] << 7)
+            at += 1
+        tokens.append(table[at : at + length])
+        at += length
+    if at != len(table) or len(tokens) < MOONSHINE_FIRST_TEXT_TOKEN:
+        raise EngineError("The Moonshine speech model on this computer is damaged; reinstall Afterglow's dependencies.")
+    return tokens
+
+
+def moonshine_folder() -> Path:
+    """AFTERGLOW_MOONSHINE_MODEL when set (the three files copied from the wheel, for a machine it does not
+    install on); otherwise the folder inside the installed moonshine-cpp package, found without importing it."""
+    configured = os.environ.get(MOONSHINE_ENV, "").strip()
+    if configured:
+        return Path(configured).expanduser()
+    spec = importlib.util.find_spec(MOONSHINE_PACKAGE)
+    if spec is None or spec.origin is None:
+        raise EngineError("Moonshine is not installed on this computer.")
+    return Path(spec.origin).parent / "models" / MOONSHINE_MODEL
+
+
+@lru_cache(maxsize=1)
+def moonshine_model() -> MoonshineModel:
+    """Loaded once per process (~1 s) and kept for every job after."""
+    try:
+        return MoonshineModel(moonshine_folder())
+    except (OSError, RuntimeError) as exc:
+        if isinstance(exc, EngineError):
+            raise
+        raise EngineError("The Moonshine speech model could not be loaded on this computer.") from exc
+
+
+def warm() -> None:
+    """Load the default recogniser's model now, in the worker, rather than when the first note arrives."""
+    try:
+        if isinstance(engine(), Moonshine):
+            moonshine_model()
+    except EngineError:
+        pass  # the first job says what is wrong, on the note's page
+
+
+@lru_cache(maxsize=1)
+def moonshine_installed() -> bool:
+    """ONNX Runtime loads here and the model files are there (the moonshine-cpp wheel is for Linux x86-64 only)."""
+    try:
+        folder = moonshine_folder()
+        import onnxruntime  # noqa: F401
+    except (EngineError, ImportError, OSError):
+        return False
+    return all((folder / name).is_file() for name in MOONSHINE_FILES)
+
+
 class Pocketsphinx:
     name = "pocketsphinx"
+    model = "en-us"
     # One decoder per process (loading the model takes ~0.4 s); decoders are not thread-safe.
     _lock = threading.Lock()
 
@@ -102,18 +257,17 @@ class Whisper:
 
     def __init__(self, model_dir: Path) -> None:
         self.model_dir = model_dir
+        self.model = model_dir.name[:60]  # the folder's name, never its full path
 
     def transcribe(self, pcm: Iterable[bytes], seconds: float, progress: Progress) -> str:
-        import numpy as np
-
+        # The same pieces as Moonshine's: one piece of audio in memory at a time, and words as they come.
         model = _whisper_model(str(self.model_dir))
-        audio = np.frombuffer(b"".join(pcm), dtype=np.int16).astype(np.float32) / 32768.0
-        segments, info = model.transcribe(audio, language="en", vad_filter=True)
-        texts = []
-        for segment in segments:
-            texts.append(segment.text.strip())
-            progress(min(1.0, segment.end / max(info.duration, 0.01)))
-        return " ".join(t for t in texts if t)
+        joiner = segments.Joiner()
+        for piece in segments.pieces(pcm):
+            found, _ = model.transcribe(piece.samples, language="en", condition_on_previous_text=False)
+            text = joiner.add(piece, " ".join(part.text.strip() for part in found))
+            progress(min(1.0, piece.end / max(seconds, 0.01)), text)
+        return joiner.text
 
 
 @lru_cache(maxsize=1)
@@ -125,11 +279,21 @@ def _whisper_model(model_dir: str):  # type: ignore[no-untyped-def]
     return WhisperModel(model_dir, device="cpu", compute_type="int8", local_files_only=True)
 
 
+# How each engine is named to the person, on the page and in the CLI.
+NAMES = {Moonshine.name: "Moonshine", Pocketsphinx.name: "PocketSphinx", Whisper.name: "faster-whisper"}
+
+
+def describe(name: str, model: str) -> str:
+    """ "Moonshine (model base-en)": which recogniser made a transcript, in words."""
+    label = NAMES.get(name, name)
+    return f"{label} (model {model})" if model else label
+
+
 def engine() -> Engine:
-    """Whisper when AFTERGLOW_WHISPER_MODEL names a model directory; pocketsphinx otherwise."""
+    """Whisper when AFTERGLOW_WHISPER_MODEL names a model directory; Moonshine where it installs; pocketsphinx otherwise."""
     configured = os.environ.get(WHISPER_ENV, "").strip()
     if not configured:
-        return Pocketsphinx()
+        return Moonshine() if moonshine_installed() else Pocketsphinx()
     path = Path(configured).expanduser()
     if not path.is_dir():
         raise EngineError(f"{WHISPER_ENV} points to {path}, which is not a folder with a faster-whisper model.")

@@ -30,6 +30,11 @@ STALE = timedelta(minutes=2)
 # Progress is written at most this often, so a long job does not hammer the database.
 PROGRESS_EVERY = 0.5
 Status = VoiceNote.Status
+# Silence, breathing, a click: not a failure, and nothing to retry. The recording stays.
+NO_WORDS = (
+    "No spoken words were heard in this recording, so the transcript is empty. "
+    "The recording is kept; you can listen to it and write here what you wanted to say."
+)
 
 
 class Cancelled(RuntimeError):
@@ -57,7 +62,7 @@ def claim(note_id: int, worker: str) -> bool:
     now = timezone.now()
     free = Q(status=Status.QUEUED) | Q(status=Status.RUNNING, heartbeat_at__lt=now - STALE)
     taken = VoiceNote.objects.filter(free, pk=note_id).update(
-        status=Status.RUNNING, claimed_by=worker, heartbeat_at=now, progress=0, problem=""
+        status=Status.RUNNING, claimed_by=worker, heartbeat_at=now, progress=0, problem="", partial="", remark=""
     )
     return taken == 1
 
@@ -82,9 +87,7 @@ def transcribe(note_id: int, *, worker: str, progress: Callable[[int], None] | N
             raise  # locked mid-way: the heartbeat goes stale and the job is given again after unlock
         log.warning("transcription failed: %s", type(exc).__name__)
         return _fail(note_id, worker, f"The transcription stopped unexpectedly ({type(exc).__name__}).")
-    if not text.strip():
-        return _fail(note_id, worker, "No words could be made out in this recording.")
-    return _finish(note_id, worker, text, chosen.name)
+    return _finish(note_id, worker, text.strip(), chosen)
 
 
 class _Reporter:
@@ -93,23 +96,25 @@ class _Reporter:
         self.last_write = 0.0
         self.last_percent = -1
 
-    def __call__(self, fraction: float) -> None:
+    def __call__(self, fraction: float, text: str | None = None) -> None:
         percent = min(99, int(fraction * 100))
         if self.listener and percent != self.last_percent:
             self.listener(percent)
         self.last_percent = percent
-        if time.monotonic() - self.last_write < PROGRESS_EVERY:
+        # New words are written at once, so the page shows them; a bare percentage can wait a moment.
+        if text is None and time.monotonic() - self.last_write < PROGRESS_EVERY:
             return
         self.last_write = time.monotonic()
-        moved = VoiceNote.objects.filter(pk=self.note_id, claimed_by=self.worker, status=Status.RUNNING).update(
-            progress=percent, heartbeat_at=timezone.now()
-        )
+        changes = {"progress": percent, "heartbeat_at": timezone.now()}
+        if text is not None:
+            changes["partial"] = text
+        moved = VoiceNote.objects.filter(pk=self.note_id, claimed_by=self.worker, status=Status.RUNNING).update(**changes)
         if not moved:
             raise Cancelled(self.note_id)
 
 
 @transaction.atomic
-def _finish(note_id: int, worker: str, text: str, engine_name: str) -> str:
+def _finish(note_id: int, worker: str, text: str, chosen: engines.Engine) -> str:
     note = VoiceNote.objects.select_for_update().select_related("entry").filter(pk=note_id, claimed_by=worker).first()
     if note is None:
         return "skipped"
@@ -118,13 +123,18 @@ def _finish(note_id: int, worker: str, text: str, engine_name: str) -> str:
         note.transcript_by = VoiceNote.Author.PERSON
     else:
         save_text(note.entry, text, allow_empty=True)
-    note.status, note.progress, note.engine, note.claimed_by, note.problem = Status.DONE, 100, engine_name, "", ""
-    note.save(update_fields=["status", "progress", "engine", "claimed_by", "problem", "transcript_by"])
+    note.status, note.progress, note.claimed_by, note.problem, note.partial = Status.DONE, 100, "", "", ""
+    note.engine, note.model, note.remark = chosen.name, chosen.model, "" if text else NO_WORDS
+    note.save(update_fields=[
+        "status", "progress", "engine", "model", "claimed_by", "problem", "partial", "remark", "transcript_by",
+    ])  # fmt: skip
     return Status.DONE
 
 
 def _fail(note_id: int, worker: str, problem: str) -> str:
-    VoiceNote.objects.filter(pk=note_id, claimed_by=worker).update(status=Status.FAILED, claimed_by="", problem=problem[:300])
+    VoiceNote.objects.filter(pk=note_id, claimed_by=worker).update(
+        status=Status.FAILED, claimed_by="", problem=problem[:300], partial=""
+    )
     return Status.FAILED
 
 

@@ -40,7 +40,13 @@ class VoiceNote(models.Model):
     claimed_by = models.CharField(max_length=64, blank=True)
     heartbeat_at = models.DateTimeField(null=True, blank=True)
     task_id = models.CharField(max_length=64, blank=True)
+    # Which recogniser and model made the transcript (e.g. "moonshine", "base-en"), shown on the page.
     engine = models.CharField(max_length=20, blank=True)
+    model = models.CharField(max_length=60, blank=True)
+    # The text of the pieces done so far while the job runs; the finished text goes into the entry.
+    partial = models.TextField(blank=True)
+    # A word for the person about a finished transcript (no words heard, for instance).
+    remark = models.CharField(max_length=300, blank=True)
     problem = models.CharField(max_length=300, blank=True)
     transcript_by = models.CharField(max_length=8, choices=Author.choices, default=Author.MACHINE)
     created_at = models.DateTimeField(default=timezone.now)
@@ -58,6 +64,12 @@ class VoiceNote(models.Model):
         if self.status != self.Status.DONE or self.transcript_by != self.Author.MACHINE:
             return False
         return self.entry.revisions.count() <= 1
+
+    @property
+    def made_by(self) -> str:
+        from afterglow.media.voice.engines import describe
+
+        return describe(self.engine, self.model) if self.engine else ""
 
     @property
     def finished(self) -> bool:

@@ -123,6 +123,10 @@ def status_json(note: VoiceNote) -> dict[str, Any]:
         "finished": note.finished,
         "problem": note.problem,
         "text": note.entry.text if note.status == VoiceNote.Status.DONE else "",
+        # While the job runs: the words of the pieces done so far, so the person reads them at once.
+        "partial": note.partial if note.status == VoiceNote.Status.RUNNING else "",
+        "made_by": note.made_by,
+        "remark": note.remark,
         "machine_made": note.machine_made,
     }
 

@@ -1,7 +1,9 @@
 """The queue's worker loop, run as a thread of `afterglow serve` or on its own as `afterglow worker`.
 
 In local mode the data key lives only in the memory of the process that was
-unlocked, so the serve process runs the worker itself. While the journal is
+unlocked, so the serve process runs the worker itself. Once the journal is open
+the worker loads the speech model (about a second, ~100 MB), so that the first
+recording's words come as soon as any later one's. While the journal is
 locked the loop only waits; after an unlock it first re-queues jobs that a
 lock or a stop cut short.
 """
@@ -16,7 +18,7 @@ from django.db import close_old_connections, transaction
 from django_tasks import DEFAULT_TASK_BACKEND_ALIAS, DEFAULT_TASK_QUEUE_NAME
 from django_tasks_db.management.commands.db_worker import Worker
 
-from afterglow.media.voice import jobs
+from afterglow.media.voice import engines, jobs
 from afterglow.vault import keyring
 
 log = logging.getLogger("afterglow.media")
@@ -75,8 +77,14 @@ class QueueWorker:
         return done
 
     def run_forever(self) -> None:
+        warmed = False
         while not self.stop.is_set():
             try:
+                if not warmed and _current_key() is not None:
+                    # Here, not in step(): only a long-running worker (serve, `afterglow worker`) pays for it.
+                    # Tried once: a model that cannot load must not keep the jobs waiting (they will say why).
+                    warmed = True
+                    engines.warm()
                 ran = self.step()
             except Exception as exc:  # locked mid-job, a busy database: wait and try again, never spin
                 log.warning("voice worker paused: %s", type(exc).__name__)

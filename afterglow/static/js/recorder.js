@@ -449,7 +449,9 @@
           if (!s) return setTimeout(poll, POLL_MS * 3);
           progress.value = s.progress;
           state.textContent = " " + s.label + (s.finished ? "" : " " + s.progress + "%");
-          if (s.status === "done") {
+          if (s.status === "done" && !s.text && s.remark) {
+            self.say(s.remark); // no words heard: say so, rather than quote an empty transcript
+          } else if (s.status === "done") {
             var quote = document.createElement("q");
             quote.className = "voice-item-text";
             quote.textContent = s.text;

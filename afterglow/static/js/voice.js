@@ -1,4 +1,4 @@
-// A voice note's page: while the transcript is being made, show its progress live;
+// A voice note's page: while the transcript is being made, show its progress and the words made out so far;
 // when it is ready (or failed), reload so the transcript editor or the retry button appears.
 (function () {
   "use strict";
@@ -12,6 +12,7 @@
   var bar = root.querySelector("[data-voice-progress]");
   var percent = root.querySelector("[data-voice-percent]");
   var label = root.querySelector("[data-voice-label]");
+  var partial = root.querySelector("[data-voice-partial]");
 
   function poll() {
     fetch(root.getAttribute("data-status-url"), { credentials: "same-origin", headers: { "Accept": "application/json" } })
@@ -25,6 +26,7 @@
         bar.value = s.progress;
         percent.textContent = s.progress;
         label.textContent = s.label + "…";
+        if (partial && s.partial && partial.textContent !== s.partial) partial.textContent = s.partial;
         setTimeout(poll, POLL_MS);
       }, function () { setTimeout(poll, POLL_MS * 3); });
   }
