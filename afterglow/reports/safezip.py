@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import io
 import zipfile
-from typing import IO, BinaryIO
+from typing import IO
 
 from afterglow.lib.cli import UserError
 
@@ -51,7 +51,7 @@ class CountedReader(io.RawIOBase):
 
 
 class SafeZip:
-    def __init__(self, source: BinaryIO | str, what: str = "file") -> None:
+    def __init__(self, source: IO[bytes] | str, what: str = "file") -> None:
         try:
             self.zf = zipfile.ZipFile(source)
         except (zipfile.BadZipFile, OSError, ValueError):

@@ -8,7 +8,7 @@ that is an array is yielded item by item as (key, item) instead, so a list of
 from __future__ import annotations
 
 from collections.abc import Iterator
-from typing import IO, Any
+from typing import Any, Protocol
 
 import ijson
 
@@ -19,7 +19,11 @@ class NotJson(UserError):
     pass
 
 
-def top_level(stream: IO[bytes], what: str) -> Iterator[tuple[str, Any]]:
+class Readable(Protocol):
+    def read(self, size: int = -1, /) -> bytes: ...
+
+
+def top_level(stream: Readable, what: str) -> Iterator[tuple[str, Any]]:
     events = ijson.parse(stream, use_float=True)
     try:
         first = next(events, None)

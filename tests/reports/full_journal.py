@@ -13,7 +13,7 @@ from typing import Any
 from django.utils import timezone
 from PIL import Image
 
-from afterglow.journal.models import Capture, Entry, CheckIn, EntryRevision, IntegrationAction, Intention
+from afterglow.journal.models import Capture, CheckIn, Entry, EntryRevision, IntegrationAction, Intention
 from afterglow.measures.models import MeasureResponse
 from afterglow.media.models import Picture, VoiceNote
 from afterglow.prompts.models import OwnPrompt
@@ -68,7 +68,8 @@ def build(owner: Any) -> dict[str, Any]:
     drawn = at(start + timedelta(days=3), 21)
     drawing = Entry.objects.create(owner=owner, mode="drawing", created_at=drawn, updated_at=drawn)
     Picture.objects.create(owner=owner, entry=drawing, kind="drawing", content_type="image/png", width=40, height=40,
-                           image=png("red"), thumb=png("red", 10), thumb_width=10, thumb_height=10, strokes=b'{"s":[]}')  # fmt: skip
+                           image=png("red"), thumb=png("red", 10), thumb_width=10, thumb_height=10,
+                           strokes=b'{"s":[]}')  # fmt: skip
     Picture.objects.create(owner=owner, entry=e2, kind="photo", content_type="image/png", width=40, height=40,
                            image=png("blue"), thumb=png("blue", 10), thumb_width=10, thumb_height=10)  # fmt: skip
     voice = entry(owner, "Spoken words", when=at(start + timedelta(days=4), 18), mode="voice")

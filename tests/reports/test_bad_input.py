@@ -76,7 +76,7 @@ def test_it_refuses_valid_json_that_is_not_the_schema(patient):
 @pytest.mark.django_db
 def test_it_names_the_bad_entry_and_keeps_none_of_the_good_ones(patient):
     doc = json.loads((SAMPLES / "jrnl-export.json").read_text())
-    doc["entries"].append({"date": "0000-01-01", "time": "10:00", "title": "Year nought", "body": "", "tags": [], "starred": False})
+    doc["entries"].append({"date": "0000-01-01", "time": "10:00", "title": "Year 0", "body": "", "tags": [], "starred": False})
     message = refused(patient, "jrnl", json.dumps(doc).encode())
     assert message.startswith("entry 3:")
 

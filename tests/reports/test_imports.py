@@ -8,7 +8,6 @@ import pytest
 from django.utils import timezone
 
 from afterglow.journal.models import Entry
-from afterglow.lib.cli import UserError
 from afterglow.media.models import Picture, VoiceNote
 from afterglow.reports.formats import importer
 from afterglow.reports.models import ImportRecord

@@ -124,7 +124,8 @@ def write(target: Target, owner: Any, options: ExportOptions, progress: Progress
             out.write(b"\n]" + (b",\n" if n < len(TABLES) - 1 else b"\n}\n"))
             yield
     # The media, after the JSON (a zip writes one member at a time).
-    for picture in Picture.objects.with_bytes().filter(owner=owner).exclude(entry_id__in=private_ids).order_by("pk").iterator(100):
+    pictures = Picture.objects.with_bytes().filter(owner=owner).exclude(entry_id__in=private_ids)
+    for picture in pictures.order_by("pk").iterator(100):
         with target.member(media_name("pictures", picture.uid, picture.content_type)) as out:
             out.write(bytes(picture.image))
         with target.member(f"media/pictures/{picture.uid}-thumb.{IMAGE_TYPES.get(picture.content_type, 'bin')}") as out:
@@ -178,7 +179,8 @@ def _records(table: Table, owner: Any, private_ids: set[int]) -> Iterator[dict[s
 
 def _revisions(owner: Any, private_ids: set[int]) -> Iterator[tuple[int, dict[str, Any]]]:
     rows = EntryRevision.objects.filter(entry__owner=owner).exclude(entry_id__in=private_ids)
-    for entry_id, text, saved_at in rows.order_by("entry_id", "saved_at", "pk").values_list("entry_id", *REVISION_FIELDS).iterator(2000):
+    ordered = rows.order_by("entry_id", "saved_at", "pk").values_list("entry_id", *REVISION_FIELDS)
+    for entry_id, text, saved_at in ordered.iterator(2000):
         yield entry_id, {"text": text, "saved_at": encode(saved_at)}
 
 
@@ -272,7 +274,7 @@ class _Loader:
             if not isinstance(target, int) or target not in self.ids[into]:
                 raise BadRecord(f"{JSON_NAME}: {where} refers to {into} id {str(target)[:20]}, which is not earlier in the file")
             values[f"{ref}_id"] = self.ids[into][target]
-        obj = table.model(owner=self.owner, **values)
+        obj: Any = table.model(owner=self.owner, **values)
         try:
             obj.clean_fields(exclude=["owner", *table.refs, *table.derived])
         except ValidationError as exc:
@@ -288,7 +290,8 @@ class _Loader:
         if original_uid and table.model._default_manager.filter(uid=obj.uid).exists():
             obj.uid = uuid.uuid4()  # another person's journal holds this uid (clinic mode); the import record keeps the link
         obj.save()
-        auto_now = {f.attname: values[f.attname] for f in fields.values() if getattr(f, "auto_now", False) and f.attname in values}
+        auto_now = {f.attname: values[f.attname] for f in fields.values()
+                    if getattr(f, "auto_now", False) and f.attname in values}
         if auto_now:
             table.model._default_manager.filter(pk=obj.pk).update(**auto_now)
         if table.name == "entries":

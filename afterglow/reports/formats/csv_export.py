@@ -84,6 +84,7 @@ def write(target: Target, owner: Any, options: ExportOptions, progress: Progress
 
 EXPORTS["csv"] = ExportFormat(
     "csv", "CSV (check-ins and questionnaires)",
-    "Two spreadsheet files in a zip: check-ins, one row each; questionnaires, one row each with every answer, the total and the band.",
+    "Two spreadsheet files in a zip: check-ins, one row each; questionnaires, one row each "
+    "with every answer, the total and the band.",
     write, private_allowed=False,
 )  # fmt: skip

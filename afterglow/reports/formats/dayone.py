@@ -86,4 +86,6 @@ def _media(archive: SafeZip, listed: Any, folder: str, kind: str, where: str) ->
     return found
 
 
-IMPORTS["dayone"] = ImportFormat("dayone", "Day One", "Day One's JSON export: the zip with Journal.json and its photos and audio.", read)
+IMPORTS["dayone"] = ImportFormat(
+    "dayone", "Day One", "Day One's JSON export: the zip with Journal.json and its photos and audio.", read
+)

@@ -76,7 +76,8 @@ def write(target: Target, owner: Any, options: ExportOptions, progress: Progress
 
         def put(url: str, resource: dict[str, Any]) -> None:
             nonlocal first
-            out.write((b"\n" if first else b",\n") + json.dumps({"fullUrl": url, "resource": resource}, ensure_ascii=False).encode())
+            record = json.dumps({"fullUrl": url, "resource": resource}, ensure_ascii=False).encode()
+            out.write((b"\n" if first else b",\n") + record)
             first = False
             progress.tick()
 

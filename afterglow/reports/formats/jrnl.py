@@ -26,7 +26,7 @@ TAG = re.compile(r"(?<![\w@])@([\w-]+)")
 
 
 def read(owner: Any, source: IO[bytes], progress: Progress) -> ImportResult:
-    stream = io.BufferedReader(source) if not hasattr(source, "peek") else source  # type: ignore[arg-type]
+    stream: Any = source if hasattr(source, "peek") else io.BufferedReader(source)  # type: ignore[type-var]
     start = stream.peek(64).lstrip()[:1]  # type: ignore[attr-defined]
     items = _from_json(stream) if start == b"{" else _from_text(stream)
     return add_entries(owner, "jrnl", items, progress)
@@ -66,7 +66,7 @@ def _from_text(stream: IO[bytes]) -> Iterator[Incoming]:
     size = 0
     line_no = 0
     try:
-        for line_no, line in enumerate(text, start=1):  # noqa: B007
+        for line_no, line in enumerate(text, start=1):
             match = HEADER.match(line.rstrip("\n"))
             if match:
                 if current is not None:
