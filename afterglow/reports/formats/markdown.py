@@ -65,6 +65,9 @@ def write(target: Target, owner: Any, options: ExportOptions, progress: Progress
     entries = Entry.objects.filter(owner=owner).select_related("session").order_by("created_at", "pk")
     if not options.include_private:
         entries = entries.filter(private=False)
+    # Which entries have media, once (ids only), so the many without cost no query.
+    with_pictures = set(Picture.objects.filter(owner=owner).values_list("entry_id", flat=True))
+    with_voice = set(VoiceNote.objects.filter(owner=owner).values_list("entry_id", flat=True))
     for entry in entries.iterator(2000):
         body = [front_matter(entry), ""]
         if entry.title:
@@ -73,10 +76,11 @@ def write(target: Target, owner: Any, options: ExportOptions, progress: Progress
             body.append(f"> {entry.prompt_text}\n")
         if entry.text:
             body.append(entry.text.rstrip() + "\n")
-        for picture in Picture.objects.filter(entry=entry).order_by("pk"):
+        pictures = Picture.objects.filter(entry=entry).order_by("pk") if entry.pk in with_pictures else []
+        for picture in pictures:
             name = f"media/{picture.uid}.{IMAGE_TYPES.get(picture.content_type, 'bin')}"
             body.append(f"![{picture.caption or picture.alt}]({name})\n")
-        note = VoiceNote.objects.filter(entry=entry).only("uid", "content_type").first()
+        note = VoiceNote.objects.filter(entry=entry).only("uid", "content_type").first() if entry.pk in with_voice else None
         if note is not None:
             body.append(f"[Recording]({_voice_name(note)})\n")
         _put(target, entry_name(entry), "\n".join(body))
