@@ -44,7 +44,7 @@ def test_export_refuses_an_unknown_format_and_private_fhir(patient, tmp_path):
 def test_import_says_what_it_added_and_nothing_the_second_time(patient, tmp_path):
     path = tmp_path / "dayone.zip"
     path.write_bytes(dayone_zip())
-    assert run("import", "dayone", str(path)).strip() == "Imported 2 entries, 1 photos, 1 recordings."
+    assert run("import", "dayone", str(path)).strip() == "Imported 2 entries, 1 photo, 1 recording."
     assert "nothing new; 2 already in your journal" in run("import", "dayone", str(path))
     assert Entry.objects.filter(owner=patient).count() == 2
 
@@ -70,3 +70,10 @@ def test_a_real_process_round_trips_a_jrnl_file(env, tmp_path):  # noqa: F811
     assert afterglow(env, "export", "--format", "json", "-o", str(tmp_path / "j.zip")).returncode == 0
     doc = json.loads(zipfile.ZipFile(io.BytesIO((tmp_path / "j.zip").read_bytes())).read("afterglow.json"))
     assert any(e["title"] == "Rang my sister." for e in doc["entries"])
+
+
+def test_the_summary_counts_in_words():
+    from afterglow.reports.formats import ImportResult
+
+    said = ImportResult(added={"entries": 1, "checkins": 3, "measures": 1, "safety plans": 0}, skipped=2).words()
+    assert said == "Imported 1 entry, 3 check-ins, 1 questionnaire; 2 already in your journal."

@@ -103,10 +103,17 @@ class ImportResult:
     skipped: int = 0
 
     def words(self) -> str:
-        parts = [f"{n:,} {name}" for name, n in self.added.items() if n]
+        parts = [f"{n:,} {_counted(name, n)}" for name, n in self.added.items() if n]
         added = ", ".join(parts) if parts else "nothing new"
         again = f"; {self.skipped:,} already in your journal" if self.skipped else ""
         return f"Imported {added}{again}."
+
+
+def _counted(name: str, n: int) -> str:
+    name = {"checkins": "check-ins", "measures": "questionnaires"}.get(name, name)
+    if n != 1:
+        return name
+    return name[:-3] + "y" if name.endswith("ies") else name.removesuffix("s")
 
 
 Reader = Callable[[Any, IO[bytes], Progress], ImportResult]
