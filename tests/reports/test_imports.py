@@ -96,3 +96,11 @@ def test_it_adds_nothing_the_second_time(patient, name, make):
     again = run(patient, name, make())
     assert again.added["entries"] == 0 and again.skipped > 0
     assert Entry.objects.filter(owner=patient).count() == count
+
+
+@pytest.mark.django_db
+def test_it_reads_jrnl_text_written_with_seconds_and_am_pm(patient):
+    run(patient, "jrnl", b"[2025-03-06 09:05:30 PM] Late walk. *\nStars out.\n")
+    entry = Entry.objects.get(owner=patient)
+    assert timezone.localtime(entry.created_at).strftime("%H:%M:%S") == "21:05:30"
+    assert entry.title == "Late walk." and ImportRecord.objects.get(entry=entry).starred
