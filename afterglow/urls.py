@@ -15,6 +15,7 @@ urlpatterns = [
     path("", include("afterglow.media.urls")),
     path("", include("afterglow.measures.urls")),
     path("", include("afterglow.insights.urls")),
+    path("", include("afterglow.reports.urls")),
 ]
 
 handler400 = "afterglow.lib.views.bad_request"

@@ -1,0 +1,3 @@
+from afterglow.reports.views import urlpatterns
+
+__all__ = ["urlpatterns"]

@@ -1,0 +1,69 @@
+"""The Export page (a download) and the Import page (an upload), linked from Privacy and backups."""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.contrib import messages
+from django.http import HttpRequest, HttpResponse, HttpResponseBase, HttpResponseRedirect, StreamingHttpResponse
+from django.shortcuts import render
+from django.urls import path
+from django.views.decorators.http import require_http_methods
+
+from afterglow.journal.access import current_patient
+from afterglow.lib.cli import UserError
+from afterglow.reports import exporting
+from afterglow.reports.formats import EXPORTS, IMPORTS, ExportOptions, export_names, exporter, import_names, importer
+from afterglow.reports.progress import quiet
+
+
+def _upload_limit() -> int:
+    return int(settings.MEDIA_MAX_UPLOAD_BYTES)
+
+
+@require_http_methods(["GET", "POST"])
+def export_page(request: HttpRequest) -> HttpResponseBase:
+    export_names()
+    if request.method == "POST":
+        name = request.POST.get("format", "")
+        try:
+            fmt = exporter(name)
+            options = ExportOptions(include_private=request.POST.get("include_private") == "on" and fmt.private_allowed)
+            exporting.check_options(fmt, options)
+        except UserError as exc:
+            return render(request, "reports/export.html", {"formats": EXPORTS.values(), "error": str(exc)}, status=400)
+        response = StreamingHttpResponse(exporting.stream(fmt, current_patient(request), options), content_type=fmt.content_type)
+        response["Content-Disposition"] = f'attachment; filename="{exporting.default_name(fmt)}"'
+        response["Cache-Control"] = "no-store"
+        return response
+    return render(request, "reports/export.html", {"formats": EXPORTS.values()})
+
+
+@require_http_methods(["GET", "POST"])
+def import_page(request: HttpRequest) -> HttpResponse:
+    import_names()
+    context = {"formats": IMPORTS.values(), "limit_mb": _upload_limit() // 2**20}
+    if request.method == "POST":
+        try:
+            fmt = importer(request.POST.get("format", ""))
+            declared = int(request.META.get("CONTENT_LENGTH") or 0)
+            upload = request.FILES.get("file")
+            if declared > _upload_limit() or (upload is not None and upload.size and upload.size > _upload_limit()):
+                raise UserError(
+                    f"this file is larger than {_upload_limit() // 2**20} MB; please import it with "
+                    f"`afterglow import {fmt.name} PATH` in a terminal"
+                )
+            if upload is None or upload.file is None:
+                raise UserError("please choose a file to import")
+            result = fmt.reader(current_patient(request), upload.file, quiet())
+        except UserError as exc:
+            status = 413 if "larger than" in str(exc) and "MB" in str(exc) else 400
+            return render(request, "reports/import.html", {**context, "error": str(exc)}, status=status)
+        messages.success(request, result.words())
+        return HttpResponseRedirect("/import")
+    return render(request, "reports/import.html", context)
+
+
+urlpatterns = [
+    path("export", export_page, name="export"),
+    path("import", import_page, name="import"),
+]
