@@ -5,7 +5,8 @@ from __future__ import annotations
 import os
 import tempfile
 
-# Before Django settings load: a throw-away data dir (the cheap hasher is in tests/settings_test.py).
+# The throw-away data dir is chosen in tests/settings_test.py (pytest-django loads settings before
+# this file); these lines only keep the same environment for anything that reads it directly.
 os.environ.setdefault("AFTERGLOW_HOME", tempfile.mkdtemp(prefix="afterglow-test-home-"))
 os.environ.pop("AFTERGLOW_CRISIS_REGION", None)
 # Argon2id at a trivial cost comes from tests/settings_test.py (pyproject.toml names it), never
