@@ -1,0 +1,3 @@
+from afterglow.trash import views
+
+urlpatterns = [*views.urlpatterns]
