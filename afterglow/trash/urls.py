@@ -1,3 +1,3 @@
-from afterglow.trash import views
+from afterglow.trash import corrections, views
 
-urlpatterns = [*views.urlpatterns]
+urlpatterns = [*views.urlpatterns, *corrections.urlpatterns]

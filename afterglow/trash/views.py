@@ -45,7 +45,9 @@ def delete(request: HttpRequest, kind: str, pk: int) -> HttpResponse:
         return _not_here(request, "There is no such thing in your journal.")
     if request.method == "GET":
         _, what = bin.label_for(found)
-        return render(request, "trash/confirm.html", {"what": what, "kind": kind, "pk": pk, "days": KEEP_DAYS, "back": _where(found)})
+        return render(
+            request, "trash/confirm.html", {"what": what, "kind": kind, "pk": pk, "days": KEEP_DAYS, "back": _where(found)}
+        )
     item = bin.put(found)
     messages.success(request, f"Moved to the Trash: {item.label}. You can restore it there for {KEEP_DAYS} days.")
     return redirect(request.POST["next"]) if _safe_next(request) else redirect("trash")

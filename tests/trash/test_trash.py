@@ -8,7 +8,7 @@ import pytest
 from django.utils import timezone
 
 from afterglow.journal import search as fts
-from afterglow.journal.models import Capture, CheckIn, Entry, EntryRevision, IntegrationAction, Session
+from afterglow.journal.models import Capture, CheckIn, Entry, IntegrationAction, Session
 from afterglow.media import pictures
 from afterglow.media.photos import process_photo
 from afterglow.media.visual import Picture
