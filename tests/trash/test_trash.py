@@ -112,3 +112,11 @@ def test_purge_merges_the_search_index_so_no_token_of_a_purged_entry_stays(patie
     bin.purge(everything=True)
     assert b"zanzibarish" not in segment_bytes() and b"kept" in segment_bytes()
     assert fts.search(patient, "kept") and fts.search(patient, "zanzibarish") == []
+
+
+def test_every_journal_connection_overwrites_what_it_deletes():
+    from django.db import connection
+
+    with connection.cursor() as cur:
+        cur.execute("PRAGMA secure_delete")
+        assert cur.fetchone() == (1,)
