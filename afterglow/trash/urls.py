@@ -1,3 +1,3 @@
-from afterglow.trash import corrections, views
+from afterglow.trash import corrections, versions, views
 
-urlpatterns = [*views.urlpatterns, *corrections.urlpatterns]
+urlpatterns = [*views.urlpatterns, *corrections.urlpatterns, *versions.urlpatterns]
