@@ -50,6 +50,7 @@ INSTALLED_APPS = [
     "afterglow.media",
     "afterglow.measures",
     "afterglow.trash",
+    "afterglow.moments",
 ]
 
 MIDDLEWARE = [

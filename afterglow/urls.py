@@ -15,6 +15,7 @@ urlpatterns = [
     path("", include("afterglow.media.urls")),
     path("", include("afterglow.measures.urls")),
     path("", include("afterglow.trash.urls")),
+    path("", include("afterglow.moments.urls")),
 ]
 
 handler400 = "afterglow.lib.views.bad_request"
