@@ -100,7 +100,7 @@ def test_the_today_page_shows_the_moment_and_the_switch_in_settings_turns_it_off
     assert "bring back a key moment" in client.get("/settings/safety").content.decode()
     response = make.submit(client, "/moments/preference", {}, page="/settings/safety")
     assert response.status_code == 302 and stars.bring_back() is False
-    assert "the river under the bridge" not in client.get("/").content.decode()
+    assert "moment-back" not in client.get("/").content.decode()
     make.submit(client, "/moments/preference", {"bring_back": "on"}, page="/settings/safety")
     assert stars.bring_back() is True
 
