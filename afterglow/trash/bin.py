@@ -74,14 +74,14 @@ def put(obj: models.Model, *, now: datetime | None = None) -> TrashItem:
     for extra in attached(obj):
         collector.collect([extra])
     rows: list[models.Model] = [row for instances in collector.data.values() for row in instances]
-    relinks = []
+    relinks: list[list[Any]] = []
     for (field, _value), batches in collector.field_updates.items():
         for batch in batches:
-            pks = [row.pk for row in batch] if isinstance(batch, list | set | tuple) else None
-            pairs = (
-                [(row.pk, getattr(row, field.attname)) for row in batch]
-                if pks is not None
-                else list(batch.values_list("pk", field.attname))
+            # What SET NULL would empty: (row, the id it pointed at), to point it back on restore.
+            pairs: list[tuple[Any, Any]] = (
+                list(batch.values_list("pk", field.attname))
+                if isinstance(batch, models.QuerySet)
+                else [(row.pk, getattr(row, field.attname)) for row in batch]  # type: ignore[attr-defined]
             )
             relinks.extend([field.model._meta.label, field.attname, pk, target] for pk, target in pairs if target is not None)
     payload = {
