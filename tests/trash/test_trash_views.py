@@ -105,3 +105,36 @@ def test_two_courses_merge_and_the_emptied_one_waits_in_the_trash(client, patien
     assert list(Session.objects.filter(course=a).order_by("started_at").values_list("number", flat=True)) == [1, 2, 3]
     assert TrashItem.objects.get().kind == "course"
     assert make.submit(client, f"/courses/{make.course(make.stranger()).pk}/merge", {"into": str(a.pk)}).status_code == 404
+
+
+def test_a_session_and_a_capture_can_be_deleted_from_their_pages_and_restored(client, patient):
+    from afterglow.journal.models import Capture
+
+    c = make.course(patient)
+    s = make.session(patient, c, make.days_ago(4))
+    capture = Capture.objects.create(owner=patient, session=s, felt="lighter")
+    assert f'href="/delete/capture/{capture.pk}"' in client.get(f"/sessions/{s.pk}/capture/summary").content.decode()
+    post(client, f"/delete/capture/{capture.pk}")
+    assert not Capture.objects.exists()
+    assert f'href="/delete/session/{s.pk}"' in client.get(f"/sessions/{s.pk}").content.decode()
+    assert "Session 1 of" in client.get(f"/delete/session/{s.pk}").content.decode()
+    post(client, f"/delete/session/{s.pk}")
+    assert not Session.objects.exists()
+    items = {i.kind: i for i in TrashItem.objects.all()}
+    assert post(client, f"/trash/{items['session'].pk}/restore").url == f"/sessions/{s.pk}"
+    assert post(client, f"/trash/{items['quick capture'].pk}/restore").status_code == 302
+    assert Capture.objects.get().felt == "lighter" and Capture.objects.get().session_id == s.pk
+
+
+def test_a_capture_cannot_come_back_before_its_session_and_says_so(client, patient):
+    from afterglow.journal.models import Capture
+
+    s = make.session(patient, make.course(patient), make.days_ago(4))
+    capture = Capture.objects.create(owner=patient, session=s, felt="lighter")
+    post(client, f"/delete/capture/{capture.pk}")
+    post(client, f"/delete/session/{s.pk}")
+    capture_item = TrashItem.objects.get(kind="quick capture")
+    response = post(client, f"/trash/{capture_item.pk}/restore")
+    assert response.status_code == 302 and response.url == "/trash"
+    assert "restore that first" in client.get("/trash").content.decode()
+    assert not Capture.objects.exists() and TrashItem.objects.get(pk=capture_item.pk).restored_at is None
