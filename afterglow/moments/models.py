@@ -14,8 +14,8 @@ from django.utils import timezone
 
 class Star(models.Model):
     owner = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="stars")
-    entry = models.ForeignKey("journal.Entry", on_delete=models.CASCADE, null=True, blank=True, related_name="stars")
-    capture = models.ForeignKey("journal.Capture", on_delete=models.CASCADE, null=True, blank=True, related_name="stars")
+    entry = models.ForeignKey("journal.Entry", on_delete=models.CASCADE, null=True, blank=True, related_name="+")
+    capture = models.ForeignKey("journal.Capture", on_delete=models.CASCADE, null=True, blank=True, related_name="+")
     # Which answer of the capture: the key of a capture step with free text (see moments/stars.py).
     answer = models.CharField(max_length=40, blank=True)
     created_at = models.DateTimeField(default=timezone.now)
