@@ -120,3 +120,13 @@ def test_every_journal_connection_overwrites_what_it_deletes():
     with connection.cursor() as cur:
         cur.execute("PRAGMA secure_delete")
         assert cur.fetchone() == (1,)
+
+
+def test_a_photo_deleted_from_an_entry_comes_back_with_its_bytes(patient, photo):
+    entry = make.entry(patient, "words stay")
+    pictures.add_photo(patient, photo, pictures.Place(entry=entry), "the pier")
+    kept = pictures.delete_picture(Picture.objects.get())  # the list manager leaves the bytes unread
+    assert kept is not None and kept.pk == entry.pk and not Picture.objects.exists()
+    back = bin.restore(TrashItem.objects.get(kind="photo"))
+    assert back.caption == "the pier" and bytes(Picture.objects.with_bytes().get().image) == photo.image.data
+    assert [h.entry_id for h in fts.search(patient, "pier")] == [entry.pk]
