@@ -51,6 +51,8 @@ INSTALLED_APPS = [
     "afterglow.measures",
     "afterglow.insights",
     "afterglow.reports",
+    "afterglow.trash",
+    "afterglow.moments",
 ]
 
 MIDDLEWARE = [

@@ -16,6 +16,8 @@ urlpatterns = [
     path("", include("afterglow.measures.urls")),
     path("", include("afterglow.insights.urls")),
     path("", include("afterglow.reports.urls")),
+    path("", include("afterglow.trash.urls")),
+    path("", include("afterglow.moments.urls")),
 ]
 
 handler400 = "afterglow.lib.views.bad_request"

@@ -76,29 +76,33 @@ def autosave(
     session: Session | None = None,
     prompt: Prompt | None = None,
     private: bool = False,
+    editing: str = "",
 ) -> Saved:
     """Create the entry `uid` with this text, or give it this text as a new revision.
 
     The session and prompt are fixed when the entry is created; `private` can change.
+    `editing` marks one visit to the writing page: its saves make one version (see `entries.save_text`).
     """
     text = checked_text(text)
     try:
-        return _save(owner, uid, text, session=session, prompt=prompt, private=private)
+        return _save(owner, uid, text, session=session, prompt=prompt, private=private, editing=editing)
     except IntegrityError:
         # Two saves of a brand-new entry raced (a beacon and a timer); the other one
         # created it, so this one is an update.
-        return _save(owner, uid, text, session=session, prompt=prompt, private=private)
+        return _save(owner, uid, text, session=session, prompt=prompt, private=private, editing=editing)
 
 
 @transaction.atomic
-def _save(owner: Any, uid: uuid.UUID, text: str, *, session: Session | None, prompt: Prompt | None, private: bool) -> Saved:
+def _save(
+    owner: Any, uid: uuid.UUID, text: str, *, session: Session | None, prompt: Prompt | None, private: bool, editing: str
+) -> Saved:
     entry = Entry.objects.select_for_update().filter(uid=uid).first()
     if entry is None:
         fields = _new_entry_fields(session, prompt)
-        return Saved(create_entry(owner, text, uid=uid, private=private, **fields), created=True, changed=True)
+        return Saved(create_entry(owner, text, uid=uid, private=private, editing=editing, **fields), created=True, changed=True)
     if entry.owner_id != owner.pk:
         raise NotYours(uid)
-    changed = save_text(entry, text)
+    changed = save_text(entry, text, editing=editing)
     if entry.private != private:
         entry.private = private
         entry.save(update_fields=["private"])

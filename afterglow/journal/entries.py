@@ -26,23 +26,33 @@ def clean_text(text: str, *, allow_empty: bool = False) -> str:
 
 
 @transaction.atomic
-def create_entry(owner: Any, text: str, *, uid: uuid.UUID | None = None, **fields: Any) -> Entry:
+def create_entry(owner: Any, text: str, *, uid: uuid.UUID | None = None, editing: str = "", **fields: Any) -> Entry:
     entry = Entry(owner=owner, text=clean_text(text), **fields)
     if uid is not None:
         entry.uid = uid
     entry.save()
-    EntryRevision.objects.create(entry=entry, text=entry.text, saved_at=entry.updated_at)
+    EntryRevision.objects.create(entry=entry, text=entry.text, saved_at=entry.updated_at, editing=editing[:36])
     return entry
 
 
 @transaction.atomic
-def save_text(entry: Entry, text: str, *, allow_empty: bool = False) -> bool:
-    """Store a new text for an entry; returns False when nothing changed."""
+def save_text(entry: Entry, text: str, *, allow_empty: bool = False, editing: str = "") -> bool:
+    """Store a new text for an entry; returns False when nothing changed.
+
+    `editing` marks one visit to the writing page: while it stays the same, the
+    newest version is refined in place (autosave drafts are not versions of their own).
+    """
     clean_text(text, allow_empty=allow_empty)
     if text == entry.text:
         return False
     entry.text = text
     entry.updated_at = timezone.now()
     entry.save(update_fields=["text", "updated_at"])
-    EntryRevision.objects.create(entry=entry, text=text, saved_at=entry.updated_at)
+    editing = editing[:36]
+    latest = entry.revisions.order_by("-saved_at", "-id").first() if editing else None
+    if latest is not None and latest.editing == editing:
+        latest.text, latest.saved_at = text, entry.updated_at
+        latest.save(update_fields=["text", "saved_at"])
+    else:
+        EntryRevision.objects.create(entry=entry, text=text, saved_at=entry.updated_at, editing=editing)
     return True

@@ -246,11 +246,16 @@ class Entry(models.Model):
 
 
 class EntryRevision(models.Model):
-    """Every text save is kept, so nothing typed is ever lost."""
+    """A version of an entry's text: the newest is the text as it is; the others are earlier versions.
+
+    Saves from one visit to the writing page (the same `editing` mark) refine one
+    version instead of adding one a keystroke; a save without a mark is its own version.
+    """
 
     entry = models.ForeignKey(Entry, on_delete=models.CASCADE, related_name="revisions")
     text = models.TextField(blank=True)
     saved_at = models.DateTimeField(default=timezone.now)
+    editing = models.CharField(max_length=36, blank=True)
 
     class Meta:
         ordering = ["-saved_at", "-id"]

@@ -134,13 +134,16 @@ def _touch(entry: Entry) -> None:
 
 @transaction.atomic
 def delete_picture(picture: Picture) -> Entry | None:
-    """Remove the picture; an entry made only to hold it goes too. Returns the entry that stays, if any."""
+    """Move the picture to the Trash; an entry made only to hold it goes with it. Returns the entry that stays, if any."""
+    from afterglow.trash import bin
+
     entry = picture.entry
-    picture.delete()
-    held_only_this = entry.mode in OWN_MODES.values() and not entry.text.strip() and not entry.pictures.exists()
+    others = entry.pictures.exclude(pk=picture.pk).exists()
+    held_only_this = entry.mode in OWN_MODES.values() and not entry.text.strip() and not others
     if held_only_this:
-        entry.delete()
+        bin.put(entry)
         return None
+    bin.put(picture)
     return entry
 
 

@@ -14,6 +14,7 @@ from afterglow.journal.checkins import save_checkin
 from afterglow.journal.forms import CheckInForm
 from afterglow.journal.models import CheckIn
 from afterglow.lib import dates
+from afterglow.trash import bin
 
 RECENT = 10
 
@@ -37,8 +38,9 @@ def checkin_delete(request: HttpRequest, pk: int) -> HttpResponse:
     existing = _own_checkin(request, pk)
     if request.method != "POST":
         return render(request, "journal/checkin/delete.html", {"checkin": existing})
-    existing.delete()
-    messages.success(request, f"The check-in of {timezone.localtime(existing.at):%A %-d %B, %H:%M} was deleted.")
+    when = timezone.localtime(existing.at)
+    bin.put(existing)
+    messages.success(request, f"The check-in of {when:%A %-d %B, %H:%M} is in the Trash; you can restore it there for 30 days.")
     return redirect("checkin")
 
 

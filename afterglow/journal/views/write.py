@@ -87,7 +87,8 @@ def _save_form(request: HttpRequest, entry: Entry | None, *, session: Session | 
     text = request.POST.get("text", "")
     private = request.POST.get("private") == "on"
     try:
-        saved = saving.autosave(request.patient, uid, text, session=session, prompt=prompt, private=private)  # type: ignore[attr-defined]
+        saved = saving.autosave(request.patient, uid, text, session=session, prompt=prompt, private=private,  # type: ignore[attr-defined]
+                                editing=request.POST.get("editing", ""))  # fmt: skip
     except saving.NotYours:
         raise Http404("no such entry") from None
     except saving.AutosaveError as error:
@@ -126,6 +127,8 @@ def _page(
     context = {
         "entry": entry,
         "uid": entry.uid if entry else (uid or uuid.uuid4()),
+        # One visit to this page: its saves refine one version of the entry (see entries.save_text).
+        "editing": uuid.uuid4().hex,
         "text": text if text is not None else (entry.text if entry else ""),
         "private": private if private is not None else bool(entry and entry.private),
         "session": entry.session if entry else session,
@@ -150,7 +153,8 @@ def autosave(request: HttpRequest) -> JsonResponse:
     try:
         session, prompt = _place(owner, request.POST)
         saved = saving.autosave(owner, uid, request.POST.get("text", ""), session=session, prompt=prompt,
-                                private=request.POST.get("private") in ("on", "true", "1"))  # fmt: skip
+                                private=request.POST.get("private") in ("on", "true", "1"),
+                                editing=request.POST.get("editing", ""))  # fmt: skip
     except NoSuchPlace:
         return _refuse(NO_PLACE)
     except saving.NotYours:

@@ -9,7 +9,7 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from afterglow.journal.entries import clean_text, save_text
-from afterglow.journal.models import Entry, EntryRevision, Session
+from afterglow.journal.models import Entry, Session
 from afterglow.media.voice import audio, jobs
 from afterglow.media.voice.models import VoiceNote
 
@@ -79,14 +79,15 @@ def accept(note: VoiceNote) -> None:
 
 @transaction.atomic
 def delete(note: VoiceNote, *, keep_text: bool) -> Entry | None:
-    """Delete the recording; its transcript goes too unless the person keeps it as a written entry."""
+    """Move the recording to the Trash; its transcript goes with it unless the person keeps it as a written entry."""
+    from afterglow.trash import bin
+
     entry = note.entry
-    VoiceNote.objects.filter(pk=note.pk).delete()
     if keep_text and entry.text.strip():
+        bin.put(note)
         Entry.objects.filter(pk=entry.pk).update(mode=Entry.Mode.FREE, updated_at=timezone.now())
         return entry
-    EntryRevision.objects.filter(entry=entry).delete()
-    entry.delete()
+    bin.put(entry)
     return None
 
 

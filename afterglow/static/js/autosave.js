@@ -95,6 +95,7 @@
     body.set("session", draft.session || "");
     body.set("prompt", draft.prompt || "");
     if (draft.private) body.set("private", "on");
+    if (draft.editing) body.set("editing", draft.editing);
     return body;
   }
 

@@ -16,6 +16,7 @@
   var uidInput = document.getElementById("entry-uid");
   var sessionInput = document.getElementById("entry-session");
   var promptInput = document.getElementById("entry-prompt");
+  var editingInput = document.getElementById("entry-editing");
   var privateBox = document.getElementById("entry-private");
   var restored = document.getElementById("write-restored");
   var url = form.getAttribute("data-autosave-url");
@@ -34,6 +35,7 @@
       session: sessionInput.value,
       prompt: promptInput.value,
       private: privateBox ? privateBox.checked : false,
+      editing: editingInput ? editingInput.value : "",
       changedAt: Date.now(),
     };
   }

@@ -51,7 +51,11 @@ PRAGMAS = (
     # Decrypted pages stay in this connection's cache (16 MB) so repeated reads
     # do not pay for decryption again; this is most of SQLCipher's overhead.
     "PRAGMA cache_size = -16000",
+    # What a delete frees is overwritten with zeros, so a purged entry leaves no words in the
+    # file's free pages (see afterglow/trash). Checked after connecting: see SECURE_DELETE.
+    "PRAGMA secure_delete = ON",
 )
+SECURE_DELETE = "PRAGMA secure_delete"
 
 
 # Every wrapper that has opened a connection, in any thread, so that locking can
@@ -113,6 +117,9 @@ class DatabaseWrapper(sqlite_base.DatabaseWrapper):
         register_functions(conn)
         for pragma in PRAGMAS:
             conn.execute(pragma)
+        if conn.execute(SECURE_DELETE).fetchone() != (1,):
+            conn.close()
+            raise Database.OperationalError("this SQLCipher build cannot overwrite deleted data (secure_delete)")
         for init_command in getattr(self, "init_commands", ()):  # Django's `init_command` option
             if init_command := init_command.strip():
                 conn.execute(init_command)

@@ -1,0 +1,3 @@
+from afterglow.moments import views
+
+urlpatterns = [*views.urlpatterns]

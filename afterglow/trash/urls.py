@@ -1,0 +1,3 @@
+from afterglow.trash import corrections, versions, views
+
+urlpatterns = [*views.urlpatterns, *corrections.urlpatterns, *versions.urlpatterns]
