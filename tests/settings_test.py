@@ -15,9 +15,8 @@ from pathlib import Path
 # pytest-django reads the settings before any conftest runs, so the throw-away data folder is
 # chosen here: a test process never opens the person's real journal folder. A real `afterglow`
 # process started by a test (program_env) has its own AFTERGLOW_HOME already, which wins.
+# (Nothing else is taken out of the environment here: such a process may be given a passphrase.)
 os.environ.setdefault("AFTERGLOW_HOME", tempfile.mkdtemp(prefix="afterglow-test-home-"))
-os.environ.pop("AFTERGLOW_CRISIS_REGION", None)
-os.environ.pop("AFTERGLOW_PASSPHRASE", None)
 
 from afterglow.settings import *  # noqa: F403
 
