@@ -16,6 +16,7 @@ from PIL import Image
 from afterglow.journal.models import Capture, CheckIn, Entry, EntryRevision, IntegrationAction, Intention
 from afterglow.measures.models import MeasureResponse
 from afterglow.media.models import Picture, VoiceNote
+from afterglow.moments.models import Star
 from afterglow.prompts.models import OwnPrompt
 from afterglow.safety.models import SafetyPlan
 from tests.journal.course_factories import at, course, entry, session
@@ -48,11 +49,14 @@ def build(owner: Any) -> dict[str, Any]:
                  diastolic_before=82, heart_rate_before=71)  # fmt: skip
     s2 = session(owner, c, start + timedelta(days=4), route="nasal", dose="56 mg")
     Intention.objects.create(owner=owner, session=s1, text="Meet the fear with curiosity", fit=2, revisit_note="It softened")
-    Capture.objects.create(owner=owner, session=s1, first_impression="Warm light", sensations={"floating": 2},
-                           emotions=["calm", "sad"], dissociation=2, slept=False, overall=4)  # fmt: skip
+    captured = Capture.objects.create(owner=owner, session=s1, first_impression="Warm light", sensations={"floating": 2},
+                                      emotions=["calm", "sad"], dissociation=2, slept=False, overall=4)  # fmt: skip
     e1 = entry(owner, "The lake was still. #calm", when=at(start + timedelta(days=1), 15), session=s1, title="After")
+    Star.objects.create(owner=owner, entry=e1)
+    Star.objects.create(owner=owner, capture=captured, answer="first_impression")
     EntryRevision.objects.create(entry=e1, text="The lake", saved_at=at(start + timedelta(days=1), 14))
     e2 = entry(owner, f"Only for me {PRIVATE_CANARY}", when=at(start + timedelta(days=2), 9), private=True)
+    Star.objects.create(owner=owner, entry=e2)
     e3 = entry(owner, "Call my sister", when=at(start + timedelta(days=3), 20), prompt_id="three-stage/action-1",
                prompt_text="What will you do this week?", mode="guided", session=s2)  # fmt: skip
     IntegrationAction.objects.create(owner=owner, entry=e3, session=s2, what="Call my sister", due=today)

@@ -27,7 +27,7 @@ def without_ids(doc: dict[str, Any]) -> dict[str, Any]:
     tables = {k: v for k, v in doc.items() if isinstance(v, list)}
     for name, rows in tables.items():
         places[name] = {row["id"]: n for n, row in enumerate(rows)}
-    refs = {"course": "courses", "session": "sessions", "entry": "entries"}
+    refs = {"course": "courses", "session": "sessions", "entry": "entries", "capture": "captures"}
     out: dict[str, Any] = {}
     for name, rows in tables.items():
         clean = []

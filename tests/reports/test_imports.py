@@ -9,6 +9,7 @@ from django.utils import timezone
 
 from afterglow.journal.models import Entry
 from afterglow.media.models import Picture, VoiceNote
+from afterglow.moments.models import Star
 from afterglow.reports.formats import importer
 from afterglow.reports.models import ImportRecord
 from afterglow.reports.progress import quiet
@@ -48,6 +49,8 @@ def test_it_imports_jrnl_json_with_dates_tags_and_stars(patient):
     record = ImportRecord.objects.get(entry=sister)
     assert record.starred and record.tags == ["@garden", "@sister"]
     assert not ImportRecord.objects.get(entry__title="Slept through the night for once.").starred
+    # jrnl's star is a key moment here.
+    assert list(Star.objects.filter(owner=patient).values_list("entry", flat=True)) == [sister.pk]
 
 
 @pytest.mark.django_db

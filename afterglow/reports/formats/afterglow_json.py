@@ -29,6 +29,7 @@ from afterglow.lib.cli import UserError
 from afterglow.lib.dates import EARLIEST
 from afterglow.measures.models import MeasureResponse
 from afterglow.media.models import Picture, VoiceNote
+from afterglow.moments.models import Star
 from afterglow.prompts.models import OwnPrompt
 from afterglow.reports.formats import EXPORTS, IMPORTS, ExportFormat, ExportOptions, ImportFormat, ImportResult, Target
 from afterglow.reports.models import ImportRecord
@@ -82,6 +83,7 @@ TABLES = [
     Table("safety_plans", SafetyPlan),
     Table("pictures", Picture, {"entry": "entries"}),
     Table("voice_notes", VoiceNote, {"entry": "entries"}, skip=("claimed_by", "heartbeat_at", "task_id", "progress")),
+    Table("stars", Star, {"entry": "entries", "capture": "captures"}),
 ]
 BY_NAME = {t.name: t for t in TABLES}
 REVISION_FIELDS = ("text", "saved_at")
@@ -142,7 +144,7 @@ def write(target: Target, owner: Any, options: ExportOptions, progress: Progress
 
 def _records(table: Table, owner: Any, private_ids: set[int]) -> Iterator[dict[str, Any]]:
     rows = table.rows(owner)
-    if table.name in ("entries", "pictures", "voice_notes"):
+    if table.name in ("entries", "pictures", "voice_notes", "stars"):
         column = "pk" if table.name == "entries" else "entry_id"
         rows = rows.exclude(**{f"{column}__in": private_ids})
     if table.name in ("pictures", "voice_notes"):

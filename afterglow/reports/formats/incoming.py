@@ -21,6 +21,7 @@ from django.utils import timezone
 from afterglow.journal.models import Entry, EntryRevision
 from afterglow.lib.cli import UserError
 from afterglow.lib.dates import EARLIEST
+from afterglow.moments.stars import set_star
 from afterglow.reports.formats import ImportResult
 from afterglow.reports.models import ImportRecord
 from afterglow.reports.progress import Progress
@@ -120,6 +121,8 @@ def add_entries(owner: Any, source: str, items: Iterable[Incoming], progress: Pr
             ImportRecord.objects.create(
                 owner=owner, source=source, key=key, entry=entry, starred=item.starred, tags=[t[:100] for t in item.tags]
             )
+            if item.starred:  # jrnl's and Day One's star: a key moment here
+                set_star(owner, entry=entry, on=True)
             added["entries"] += 1
     return ImportResult(added=added, skipped=skipped)
 
