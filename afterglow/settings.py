@@ -49,6 +49,7 @@ INSTALLED_APPS = [
     "afterglow.safety",
     "afterglow.media",
     "afterglow.measures",
+    "afterglow.tags",
 ]
 
 MIDDLEWARE = [

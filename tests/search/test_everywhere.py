@@ -1,0 +1,116 @@
+"""Search covers every kind of writing, with filters, safe highlighting and kind refusals."""
+
+from __future__ import annotations
+
+import pytest
+
+from afterglow.journal import everywhere
+from afterglow.journal.everywhere import BadQuery, Filters, find, highlight
+from afterglow.journal.models import Entry, Intention
+from tests.journal.course_factories import course, days_ago, session, stranger
+from tests.search.sources import CANARIES, plant
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.mark.parametrize("kind", sorted(CANARIES))
+def test_it_finds_the_canary_planted_in_each_kind_of_writing(patient, kind):
+    made = plant(patient)
+    [result] = find(patient, CANARIES[kind])
+    expected = "intention" if kind == "revisit" else kind
+    assert result.kind == expected and result.pk == made[kind].pk
+    assert f"\ue000{CANARIES[kind]}\ue001" in result.snippet.lower()
+    assert result.url
+
+
+def test_each_result_says_its_session_and_day(patient):
+    made = plant(patient)
+    [result] = find(patient, CANARIES["checkin"])
+    assert result.session_number == made["session"].number and result.when == f"Day 2 after session {made['session'].number}"
+
+
+def test_a_revisit_match_opens_the_revisit_page_and_the_intention_its_own(patient):
+    made = plant(patient)
+    assert find(patient, CANARIES["revisit"])[0].url.endswith(f"/sessions/{made['session'].pk}/revisit")
+    assert find(patient, CANARIES["intention"])[0].url.endswith(f"/sessions/{made['session'].pk}/intention")
+
+
+def test_someone_elses_writing_is_never_found(patient):
+    plant(stranger())
+    for word in CANARIES.values():
+        assert find(patient, word) == []
+
+
+def test_highlighting_escapes_the_journal_text_and_marks_only_the_match(patient):
+    Entry.objects.create(owner=patient, text='<script>alert("x")</script> & the heron <b>flew</b>')
+    [result] = find(patient, "heron")
+    html = str(result.html)
+    assert "<script>" not in html and "&lt;script&gt;" in html and "&lt;b&gt;" in html
+    assert "<mark>heron</mark>" in html
+
+
+def test_highlight_never_leaves_a_mark_open():
+    assert str(highlight("a \ue000b")) == "a <mark>b</mark>"
+    assert str(highlight("\ue001<i>")) == "&lt;i&gt;"
+
+
+def test_the_kind_filter_keeps_only_that_kind(patient):
+    made = plant(patient)
+    Intention.objects.create(owner=patient, session=made["session"], text="golden hour")
+    kinds = {r.kind for r in find(patient, "golden")}
+    assert kinds == {"capture", "intention"}
+    assert {r.kind for r in find(patient, "golden", Filters(kinds=frozenset({"intention"})))} == {"intention"}
+
+
+def test_the_session_filter_keeps_that_sessions_writing(patient):
+    c = course(patient)
+    first, second = session(patient, c, days_ago(20)), session(patient, c, days_ago(10))
+    Intention.objects.create(owner=patient, session=first, text="heron one")
+    Intention.objects.create(owner=patient, session=second, text="heron two")
+    mark, end = everywhere.session_filter(patient, second.pk)
+    [result] = find(patient, "heron", Filters(session=mark, session_end=end))
+    assert result.session_id == second.pk
+
+
+def test_the_date_range_filter_keeps_days_inside_it(patient):
+    old = Entry.objects.create(owner=patient, text="heron long ago")
+    Entry.objects.filter(pk=old.pk).update(created_at=everywhere._day_start(days_ago(40)))
+    new = Entry.objects.create(owner=patient, text="heron lately")
+    assert [r.pk for r in find(patient, "heron", Filters(since=days_ago(5)))] == [new.pk]
+    assert [r.pk for r in find(patient, "heron", Filters(until=days_ago(30)))] == [old.pk]
+
+
+def test_another_patients_session_in_the_filter_is_refused(patient):
+    theirs = session(patient, course(patient), days_ago(2))
+    other = stranger()
+    s = session(other, course(other), days_ago(2))
+    with pytest.raises(BadQuery):
+        everywhere.session_filter(patient, s.pk)
+    assert everywhere.session_filter(patient, theirs.pk)[0].pk == theirs.pk
+
+
+@pytest.mark.parametrize(
+    "query", ['"', "*", "NEAR", "-", "(", "heron NEAR(", '"heron', "heron*", "-heron", "a:b", "(((", "^heron"]
+)
+def test_fts_syntax_is_only_text(patient, query):
+    Entry.objects.create(owner=patient, text="the heron")
+    try:
+        find(patient, query)
+    except BadQuery:
+        pass
+
+
+@pytest.mark.parametrize("query", ["", "   ", "!!! ... ???", "—"])
+def test_an_empty_or_wordless_query_gets_a_kind_message(patient, query):
+    with pytest.raises(BadQuery, match="word"):
+        find(patient, query)
+
+
+def test_a_very_long_query_gets_a_kind_message(patient):
+    with pytest.raises(BadQuery, match="characters"):
+        find(patient, "heron " * 2000)
+
+
+def test_only_stop_words_find_what_contains_them(patient):
+    # FTS5 has no stop words: "the and" is searched as written, and may find nothing.
+    assert find(patient, "the and") == []
