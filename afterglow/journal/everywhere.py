@@ -13,10 +13,10 @@ from __future__ import annotations
 
 import bisect
 import html
+import uuid
 from collections.abc import Iterable
 from dataclasses import dataclass, field
-from datetime import date, datetime, time, timedelta
-from datetime import timezone as dt_timezone
+from datetime import UTC, date, datetime, time, timedelta
 from typing import Any
 
 from django.db import connection
@@ -126,7 +126,7 @@ def highlight(snippet: str) -> SafeString:
             parts.append(html.escape(char))
     if opened:
         parts.append("</mark>")
-    return mark_safe("".join(parts))  # noqa: S308 — every character of journal text went through html.escape
+    return mark_safe("".join(parts))
 
 
 def check_query(query: str) -> str:
@@ -136,8 +136,8 @@ def check_query(query: str) -> str:
     expression = fts.match_expression(query)
     if not expression:
         if query.strip():
-            raise BadQuery("There are no words to look for in that search; try a word you remember writing.")
-        raise BadQuery("Type a word to search for.")
+            raise BadQuery("That search has no words in it; give at least one word you remember writing.")
+        raise BadQuery("Type at least one word to search for.")
     return expression
 
 
@@ -248,7 +248,7 @@ def _entries(owner_id: int, expression: str, filters: Filters, limit: int, marks
             return []
         ids = list(ranked)
         sql = (
-            "SELECT e.id, e.created_at, e.session_id, e.mode, e.title, e.prompt_text, e.private FROM journal_entry AS e "
+            "SELECT e.id, e.created_at, e.session_id, e.mode, e.title, e.prompt_text, e.private, e.uid FROM journal_entry AS e "
             f"WHERE e.id IN ({', '.join(['%s'] * len(ids))}) AND e.owner_id = %s AND {live('entry', 'e')}"
         )
         with connection.cursor() as cur:
@@ -258,17 +258,17 @@ def _entries(owner_id: int, expression: str, filters: Filters, limit: int, marks
     weights = ", ".join(str(w) for w in fts.BM25_WEIGHTS)
     conditions = _entry_conditions(owner_id, filters, params)
     sql = (
-        f"SELECT e.id, e.created_at, e.session_id, e.mode, e.title, e.prompt_text, e.private, "
+        f"SELECT e.id, e.created_at, e.session_id, e.mode, e.title, e.prompt_text, e.private, e.uid, "
         f"bm25({t}, {weights}) AS score, {_snippet(t, marks)} FROM {t} JOIN journal_entry AS e ON e.id = {t}.rowid "
         f"WHERE {t} MATCH %s AND e.owner_id = %s{conditions} ORDER BY score, e.id DESC LIMIT %s"
     )
     with connection.cursor() as cur:
         cur.execute(sql, [expression, owner_id, *params, limit])
-        return [_entry_result(row[:7], float(row[7]), row[8] or "") for row in cur.fetchall()]
+        return [_entry_result(row[:8], float(row[8]), row[9] or "") for row in cur.fetchall()]
 
 
 def _entry_result(row: tuple[Any, ...], score: float, snippet: str) -> Result:
-    pk, created_at, session_id, mode, title, prompt_text, private = row
+    pk, created_at, session_id, mode, title, prompt_text, private, uid = row
     return Result(
         kind=_entry_kind(mode),
         pk=int(pk),
@@ -279,6 +279,7 @@ def _entry_result(row: tuple[Any, ...], score: float, snippet: str) -> Result:
         private=bool(private),
         session_id=session_id,
         url=reverse("entry", args=[pk]),
+        extra={"uid": str(uuid.UUID(str(uid)))},
     )
 
 
@@ -387,7 +388,7 @@ def _aware(value: Any) -> datetime:
     if isinstance(value, str):
         value = datetime.fromisoformat(value)
     if timezone.is_naive(value):
-        value = timezone.make_aware(value, dt_timezone.utc)
+        value = timezone.make_aware(value, UTC)
     return value  # type: ignore[no-any-return]
 
 
