@@ -286,8 +286,13 @@ def _entry_result(row: tuple[Any, ...], score: float, snippet: str) -> Result:
 def _pictures(owner_id: int, kind: str, expression: str, filters: Filters, limit: int, marks: tuple[str, str]) -> list[Result]:
     t = fts.CAPTIONS.table
     params: list[Any] = []
-    conditions = _entry_conditions(owner_id, Filters(session=filters.session, session_end=filters.session_end,
-                                                     since=filters.since, until=filters.until, tag=filters.tag), params)
+    conditions = _entry_conditions(
+        owner_id,
+        Filters(
+            session=filters.session, session_end=filters.session_end, since=filters.since, until=filters.until, tag=filters.tag
+        ),
+        params,
+    )
     sql = (
         f"SELECT p.id, p.created_at, e.session_id, e.title, e.private, bm25({t}) AS score, {_snippet(t, marks)} "
         f"FROM {t} JOIN media_picture AS p ON p.id = {t}.rowid JOIN journal_entry AS e ON e.id = p.entry_id "
@@ -299,8 +304,17 @@ def _pictures(owner_id: int, kind: str, expression: str, filters: Filters, limit
         rows = cur.fetchall()
     name = "drawing" if kind == "drawing" else "picture"
     return [
-        Result(kind=kind, pk=int(pk), at=_aware(at), snippet=" ".join((snip or "").split()), score=float(score),
-               title=title or "", private=bool(private), session_id=session_id, url=reverse(name, args=[pk]))
+        Result(
+            kind=kind,
+            pk=int(pk),
+            at=_aware(at),
+            snippet=" ".join((snip or "").split()),
+            score=float(score),
+            title=title or "",
+            private=bool(private),
+            session_id=session_id,
+            url=reverse(name, args=[pk]),
+        )
         for pk, at, session_id, title, private, score, snip in rows
     ]
 
@@ -324,8 +338,15 @@ def _captures(owner_id: int, expression: str, filters: Filters, limit: int, mark
         cur.execute(query, [expression, owner_id, *params, limit])
         rows = cur.fetchall()
     return [
-        Result(kind="capture", pk=int(pk), at=_aware(at), snippet=" ".join((snip or "").split()), score=float(score),
-               session_id=session_id, url=reverse("capture_summary", args=[session_id]))
+        Result(
+            kind="capture",
+            pk=int(pk),
+            at=_aware(at),
+            snippet=" ".join((snip or "").split()),
+            score=float(score),
+            session_id=session_id,
+            url=reverse("capture_summary", args=[session_id]),
+        )
         for pk, at, session_id, score, snip in rows
     ]
 
@@ -351,8 +372,18 @@ def _intentions(owner_id: int, expression: str, filters: Filters, limit: int, ma
     for pk, at, session_id, prompt_text, score, snip, revisited in rows:
         snippet = " ".join((snip or "").split())
         page = "revisit" if revisited and not _in_column(expression, pk, "text") else "intention"
-        results.append(Result(kind="intention", pk=int(pk), at=_aware(at), snippet=snippet, score=float(score),
-                              title=prompt_text or "", session_id=session_id, url=reverse(page, args=[session_id])))
+        results.append(
+            Result(
+                kind="intention",
+                pk=int(pk),
+                at=_aware(at),
+                snippet=snippet,
+                score=float(score),
+                title=prompt_text or "",
+                session_id=session_id,
+                url=reverse(page, args=[session_id]),
+            )
+        )
     return results
 
 
@@ -378,8 +409,14 @@ def _checkins(owner_id: int, expression: str, filters: Filters, limit: int, mark
         cur.execute(query, [expression, owner_id, *params, limit])
         rows = cur.fetchall()
     return [
-        Result(kind="checkin", pk=int(pk), at=_aware(at), snippet=" ".join((snip or "").split()), score=float(score),
-               url=reverse("checkin_edit", args=[pk]))
+        Result(
+            kind="checkin",
+            pk=int(pk),
+            at=_aware(at),
+            snippet=" ".join((snip or "").split()),
+            score=float(score),
+            url=reverse("checkin_edit", args=[pk]),
+        )
         for pk, at, score, snip in rows
     ]
 

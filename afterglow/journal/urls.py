@@ -10,6 +10,7 @@ from afterglow.journal.views import (
     intention,
     reflect,
     review,
+    search,
     timeline,
     write,
 )
@@ -26,4 +27,5 @@ urlpatterns = [
     *review.urlpatterns,
     *timeline.urlpatterns,
     *calendar.urlpatterns,
+    *search.urlpatterns,
 ]

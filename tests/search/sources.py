@@ -31,16 +31,29 @@ def plant(owner: Any) -> dict[str, Any]:
     made: dict[str, Any] = {"session": s}
     made["entry"] = create_entry(owner, f"Walked past the {CANARIES['entry']} by the pond")
     made["prompt"] = create_entry(
-        owner, f"The {CANARIES['prompt']} bent in the wind", session=s, mode=Entry.Mode.GUIDED,
-        prompt_id="p1", prompt_text="What stayed with you?",
+        owner,
+        f"The {CANARIES['prompt']} bent in the wind",
+        session=s,
+        mode=Entry.Mode.GUIDED,
+        prompt_id="p1",
+        prompt_text="What stayed with you?",
     )
     made["voice"] = create_entry(owner, f"I said something about {CANARIES['voice']}", mode=Entry.Mode.VOICE)
     drawing_entry = Entry.objects.create(owner=owner, mode=Entry.Mode.DRAWING)
     photo = process_photo(encoded(picture(64, 48), "JPEG"))
     made["photo"] = pictures.add_photo(owner, photo, pictures.Place(session=s), f"A {CANARIES['photo']} on the shore")
     made["drawing"] = Picture.objects.create(
-        owner=owner, entry=drawing_entry, kind=Picture.Kind.DRAWING, caption=f"{CANARIES['drawing']} in green",
-        content_type="image/png", width=1, height=1, image=b"", thumb=b"", thumb_width=1, thumb_height=1,
+        owner=owner,
+        entry=drawing_entry,
+        kind=Picture.Kind.DRAWING,
+        caption=f"{CANARIES['drawing']} in green",
+        content_type="image/png",
+        width=1,
+        height=1,
+        image=b"",
+        thumb=b"",
+        thumb_width=1,
+        thumb_height=1,
     )
     made["capture"] = Capture.objects.create(owner=owner, session=s, first_impression=f"Everything was {CANARIES['capture']}")
     made["intention"] = Intention.objects.create(
