@@ -14,6 +14,7 @@ urlpatterns = [
     path("", include("afterglow.journal.urls")),
     path("", include("afterglow.media.urls")),
     path("", include("afterglow.measures.urls")),
+    path("", include("afterglow.tags.urls")),
 ]
 
 handler400 = "afterglow.lib.views.bad_request"
