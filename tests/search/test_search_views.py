@@ -113,3 +113,19 @@ def test_another_patients_session_in_the_filter_is_not_found(client, patient):
     theirs = session(other, course(other), days_ago(2))
     assert client.get("/search", {"q": "heron", "session": theirs.pk}).status_code == 404
     assert client.get("/search", {"q": "heron", "session": "abc"}).status_code == 404
+
+
+@pytest.mark.parametrize(
+    "typed, sent",
+    [("lightho", "lightho*"), ("light ", "light "), ('"a phrase', '"a phrase'), ("x", "x"), ("done*", "done*"), ("", "")],
+)
+def test_while_typing_the_last_word_is_a_beginning(typed, sent):
+    from afterglow.journal.views.search import as_you_type
+
+    assert as_you_type(typed) == sent
+
+
+def test_typed_results_include_words_that_begin_with_the_last_word(client, patient):
+    Entry.objects.create(owner=patient, text="The lighthouse at dusk")
+    assert "<mark>lighthouse</mark>" in client.get("/search", {"q": "lightho"}, **HX).content.decode()
+    assert "Nothing you wrote matches" in client.get("/search", {"q": "lightho"}).content.decode()

@@ -44,7 +44,8 @@ def search_page(request: HttpRequest) -> HttpResponse:
     try:
         filters = _filters(request, owner, sessions)
         if query.strip() or filters.any:
-            context["results"] = find(owner, query, filters, limit=HEADER_LIMIT if compact else PAGE_LIMIT)
+            typed = as_you_type(query) if partial else query
+            context["results"] = find(owner, typed, filters, limit=HEADER_LIMIT if compact else PAGE_LIMIT)
     except BadQuery as exc:
         context["error"] = str(exc)
         # An empty box is not a mistake; anything else the page cannot search is a 400.
@@ -58,6 +59,14 @@ def search_page(request: HttpRequest) -> HttpResponse:
             return HttpResponse("")
         return render(request, "search/_results.html", context)
     return render(request, "search/page.html", context, status=status)
+
+
+def as_you_type(query: str) -> str:
+    """While typing, the last word may be half written: look for words that begin with it."""
+    words = query.split()
+    if not words or query[-1].isspace() or query.count('"') % 2 or words[-1].endswith(("*", '"')) or len(words[-1]) < 2:
+        return query
+    return query + "*"
 
 
 def filters_given(request: HttpRequest) -> bool:
