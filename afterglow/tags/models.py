@@ -8,10 +8,10 @@ NAME_MAX = 50
 
 
 class Tag(models.Model):
-    owner = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="tags")
+    owner = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
     name = models.CharField(max_length=NAME_MAX)
-    entry = models.ForeignKey("journal.Entry", on_delete=models.CASCADE, null=True, blank=True, related_name="tags")
-    capture = models.ForeignKey("journal.Capture", on_delete=models.CASCADE, null=True, blank=True, related_name="tags")
+    entry = models.ForeignKey("journal.Entry", on_delete=models.CASCADE, null=True, blank=True, related_name="+")
+    capture = models.ForeignKey("journal.Capture", on_delete=models.CASCADE, null=True, blank=True, related_name="+")
     # True: found as #word in the text (kept in step with it on every save). False: given in the
     # tag field, or brought in by an import; only the field (or `set_tags`) changes it.
     from_text = models.BooleanField(default=False)
