@@ -114,3 +114,57 @@ def test_a_very_long_query_gets_a_kind_message(patient):
 def test_only_stop_words_find_what_contains_them(patient):
     # FTS5 has no stop words: "the and" is searched as written, and may find nothing.
     assert find(patient, "the and") == []
+
+
+@pytest.mark.parametrize("index_name", ["CAPTURES", "INTENTIONS", "CHECKINS"])
+def test_the_new_indexes_follow_edits_and_deletes_and_stay_whole(patient, index_name):
+    from django.db import connection
+
+    from afterglow.journal import search as fts
+
+    made = plant(patient)
+    obj, field, canary = {
+        "CAPTURES": (made["capture"], "first_impression", CANARIES["capture"]),
+        "INTENTIONS": (made["intention"], "text", CANARIES["intention"]),
+        "CHECKINS": (made["checkin"], "note", CANARIES["checkin"]),
+    }[index_name]
+    setattr(obj, field, "now about a cormorant")
+    obj.save()
+    assert find(patient, canary) == [] and [r.pk for r in find(patient, "cormorant")] == [obj.pk]
+    obj.delete()
+    assert find(patient, "cormorant") == []
+    table = getattr(fts, index_name).table
+    with connection.cursor() as cur:
+        cur.execute(f"INSERT INTO {table}({table}, rank) VALUES ('integrity-check', 1)")
+
+
+def test_an_older_journal_gets_its_captures_intentions_and_checkins_indexed(patient):
+    """What the 0006 migration does for rows written before it: build each index from the table."""
+    from django.db import connection
+
+    from afterglow.journal import search as fts
+
+    made = plant(patient)
+    for index in (fts.CAPTURES, fts.INTENTIONS, fts.CHECKINS):
+        index.drop(connection)
+    for index in (fts.CAPTURES, fts.INTENTIONS, fts.CHECKINS):
+        assert index.ensure(connection) is True
+    assert [r.pk for r in find(patient, CANARIES["capture"])] == [made["capture"].pk]
+    assert [r.pk for r in find(patient, CANARIES["checkin"])] == [made["checkin"].pk]
+
+
+def test_lost_triggers_of_the_new_indexes_are_put_back_after_a_migrate(patient):
+    from django.apps import apps
+    from django.db import connection
+
+    from afterglow.journal import search as fts
+    from afterglow.journal.apps import _repair_search_index
+
+    with connection.cursor() as cur:
+        for index in (fts.CAPTURES, fts.INTENTIONS, fts.CHECKINS):
+            for name in index.triggers:
+                cur.execute(f"DROP TRIGGER {name}")
+    made = plant(patient)  # written while the triggers were gone
+    _repair_search_index(apps.get_app_config("journal"))
+    assert [r.pk for r in find(patient, CANARIES["checkin"])] == [made["checkin"].pk]
+    assert [r.pk for r in find(patient, CANARIES["intention"])] == [made["intention"].pk]
