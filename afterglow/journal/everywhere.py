@@ -257,13 +257,21 @@ def _entries(owner_id: int, expression: str, filters: Filters, limit: int, marks
         return [_entry_result(row, *ranked[int(row[0])]) for row in rows]
     weights = ", ".join(str(w) for w in fts.BM25_WEIGHTS)
     conditions = _entry_conditions(owner_id, filters, params)
-    sql = (
-        f"SELECT e.id, e.created_at, e.session_id, e.mode, e.title, e.prompt_text, e.private, e.uid, "
-        f"bm25({t}, {weights}) AS score, {_snippet(t, marks)} FROM {t} JOIN journal_entry AS e ON e.id = {t}.rowid "
-        f"WHERE {t} MATCH %s AND e.owner_id = %s{conditions} ORDER BY score, e.id DESC LIMIT %s"
-    )
+    source = f"FROM {t} JOIN journal_entry AS e ON e.id = {t}.rowid WHERE {t} MATCH %s AND e.owner_id = %s{conditions}"
     with connection.cursor() as cur:
-        cur.execute(sql, [expression, owner_id, *params, limit])
+        # As in `search._ranked`: a common word is ranked among its newest RANK_CANDIDATES matches
+        # (those that pass the filters), so a filtered search stays in milliseconds too.
+        cur.execute(
+            f"SELECT {t}.rowid {source} ORDER BY {t}.rowid DESC LIMIT 1 OFFSET %s",
+            [expression, owner_id, *params, fts.RANK_CANDIDATES - 1],
+        )
+        row = cur.fetchone()
+        sql = (
+            f"SELECT e.id, e.created_at, e.session_id, e.mode, e.title, e.prompt_text, e.private, e.uid, "
+            f"bm25({t}, {weights}) AS score, {_snippet(t, marks)} {source} AND {t}.rowid >= %s "
+            "ORDER BY score, e.id DESC LIMIT %s"
+        )
+        cur.execute(sql, [expression, owner_id, *params, row[0] if row else 0, limit])
         return [_entry_result(row[:8], float(row[8]), row[9] or "") for row in cur.fetchall()]
 
 
