@@ -257,7 +257,9 @@ def _entries(owner_id: int, expression: str, filters: Filters, limit: int, marks
         return [_entry_result(row, *ranked[int(row[0])]) for row in rows]
     weights = ", ".join(str(w) for w in fts.BM25_WEIGHTS)
     conditions = _entry_conditions(owner_id, filters, params)
-    source = f"FROM {t} JOIN journal_entry AS e ON e.id = {t}.rowid WHERE {t} MATCH %s AND e.owner_id = %s{conditions}"
+    # CROSS JOIN keeps the index as the outer loop: SQLite would otherwise walk every entry of the
+    # owner and run the MATCH once for each.
+    source = f"FROM {t} CROSS JOIN journal_entry AS e ON e.id = {t}.rowid WHERE {t} MATCH %s AND e.owner_id = %s{conditions}"
     with connection.cursor() as cur:
         # As in `search._ranked`: a common word is ranked among its newest RANK_CANDIDATES matches
         # (those that pass the filters), so a filtered search stays in milliseconds too.
