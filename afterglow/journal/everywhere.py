@@ -50,6 +50,9 @@ _ENTRY_KIND_SQL = {
 HTML_MARKS = ("\ue000", "\ue001")
 MAX_QUERY = 500  # characters; a longer query is refused with a message, not searched
 DEFAULT_LIMIT = 20
+# A filtered search reads each candidate's row to test the filters, so it ranks among fewer of the
+# newest matches than the unfiltered one (`search.RANK_CANDIDATES`), which reads the index alone.
+FILTERED_CANDIDATES = 500
 
 
 class BadQuery(ValueError):
@@ -261,11 +264,11 @@ def _entries(owner_id: int, expression: str, filters: Filters, limit: int, marks
     # owner and run the MATCH once for each.
     source = f"FROM {t} CROSS JOIN journal_entry AS e ON e.id = {t}.rowid WHERE {t} MATCH %s AND e.owner_id = %s{conditions}"
     with connection.cursor() as cur:
-        # As in `search._ranked`: a common word is ranked among its newest RANK_CANDIDATES matches
-        # (those that pass the filters), so a filtered search stays in milliseconds too.
+        # As in `search._ranked`: a common word is ranked among its newest FILTERED_CANDIDATES
+        # matches (those that pass the filters), so a filtered search stays quick too.
         cur.execute(
             f"SELECT {t}.rowid {source} ORDER BY {t}.rowid DESC LIMIT 1 OFFSET %s",
-            [expression, owner_id, *params, fts.RANK_CANDIDATES - 1],
+            [expression, owner_id, *params, FILTERED_CANDIDATES - 1],
         )
         row = cur.fetchone()
         sql = (
