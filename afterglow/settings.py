@@ -53,6 +53,7 @@ INSTALLED_APPS = [
     "afterglow.reports",
     "afterglow.trash",
     "afterglow.moments",
+    "afterglow.tags",
 ]
 
 MIDDLEWARE = [

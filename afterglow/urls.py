@@ -18,6 +18,7 @@ urlpatterns = [
     path("", include("afterglow.reports.urls")),
     path("", include("afterglow.trash.urls")),
     path("", include("afterglow.moments.urls")),
+    path("", include("afterglow.tags.urls")),
 ]
 
 handler400 = "afterglow.lib.views.bad_request"

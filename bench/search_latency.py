@@ -1,6 +1,11 @@
-"""In-process latency of `afterglow.journal.search.search()` over many queries; prints JSON.
+"""In-process latency of search over many queries; prints JSON.
 
-    .venv/bin/python bench/search_latency.py --home bench/out/j100k [--queries 600]
+    .venv/bin/python bench/search_latency.py --home bench/out/j100k [--queries 600] [--what everywhere]
+
+`--what entries` (the default) times `afterglow.journal.search.search()`, the entries alone;
+`everywhere` times `afterglow.journal.everywhere.find()`, every source the search page and the
+CLI cover (entries, captions, captures, intentions, check-in notes); `filtered` the same with a
+kind and a one-year date range, which leaves the newest-matches shortcut for a filtered query.
 
 Queries mix rare, common and very common words, two-word queries, prefixes
 and phrases, drawn from the generator's vocabulary, so the figure covers
@@ -15,6 +20,7 @@ import random
 import sys
 import time
 from pathlib import Path
+from typing import Any
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
@@ -45,13 +51,15 @@ def main(argv: list[str]) -> None:
     parser.add_argument("--home", required=True, type=Path)
     parser.add_argument("--queries", type=int, default=600)
     parser.add_argument("--limit", type=int, default=20)
+    parser.add_argument("--what", choices=("entries", "everywhere", "filtered"), default="entries")
     args = parser.parse_args(argv)
     setup_django(args.home.resolve())
     unlock_from_env(args.home.resolve())
     from afterglow.journal.access import local_patient
-    from afterglow.journal.search import search
+    from afterglow.journal.search import search as entries_only
 
     owner = local_patient()
+    search = entries_only if args.what == "entries" else everywhere(args.what)
     queries = query_set(random.Random(7), args.queries)
     for _, query in queries[:50]:
         search(owner, query, args.limit)
@@ -69,6 +77,26 @@ def main(argv: list[str]) -> None:
         "by_kind": {kind: summary(times) for kind, times in by_kind.items()},
     }
     json.dump(result, sys.stdout, indent=2)
+
+
+def everywhere(what: str) -> Any:
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from afterglow.journal.everywhere import BadQuery, Filters, find
+
+    filters = Filters()
+    if what == "filtered":
+        filters = Filters(kinds=frozenset({"entry"}), since=timezone.localdate() - timedelta(days=365))
+
+    def run(owner: Any, query: str, limit: int) -> list[Any]:
+        try:
+            return find(owner, query, filters, limit=limit)
+        except BadQuery:
+            return []
+
+    return run
 
 
 if __name__ == "__main__":

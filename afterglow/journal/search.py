@@ -110,6 +110,17 @@ BM25_WEIGHTS = (1.0, 0.4, 2.5)
 # The captions of drawings and photos: a match finds the entry that holds the picture.
 CAPTIONS = FtsIndex("media_picture_fts", "media_picture", ("caption",))
 
+# What else a patient writes (issue 15): the quick capture's answers, intentions with how they
+# were revisited and evolved, and check-in notes. Each its own index, kept the same way.
+CAPTURE_COLUMNS = (
+    "first_impression", "saw_colours", "saw_people", "saw_places", "saw_symbols", "heard", "felt", "sensation_other", "insights",
+)
+CAPTURES = FtsIndex("journal_capture_fts", "journal_capture", CAPTURE_COLUMNS)
+INTENTIONS = FtsIndex("journal_intention_fts", "journal_intention", ("text", "revisit_note", "evolution_note"))
+CHECKINS = FtsIndex("journal_checkin_fts", "journal_checkin", ("note",))
+# Every index post_migrate repairs; the sources `afterglow.journal.everywhere` searches.
+ALL_INDEXES = (ENTRIES, CAPTIONS, CAPTURES, INTENTIONS, CHECKINS)
+
 FTS_TABLE, FTS_COLUMNS, FTS_CREATE, FTS_TRIGGERS = ENTRIES.table, ENTRIES.columns, ENTRIES.create, ENTRIES.triggers
 
 

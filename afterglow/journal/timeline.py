@@ -208,14 +208,19 @@ def page(
     after: Cursor | None = None,
     size: int = PAGE_SIZE,
     sessions: Sessions | None = None,
+    tag: str = "",
 ) -> Page:
-    """One page of the timeline: older than `before`, or newer than `after`, or the newest."""
+    """One page of the timeline: older than `before`, or newer than `after`, or the newest.
+
+    With a `tag`, only the entries carrying it (no sessions or check-ins, which have no tags).
+    """
     sessions = sessions or Sessions.of(owner)
     only = sessions.get(session.pk) if session else None
     newest_first = after is None
-    items = _session_items(sessions, only, before, after, size + 1)
-    items += [_entry_item(e) for e in _entries(owner, sessions, only, before, after, size + 1)]
-    items += [_checkin_item(c) for c in _checkins(owner, sessions, only, before, after, size + 1)]
+    items = [] if tag else _session_items(sessions, only, before, after, size + 1)
+    items += [_entry_item(e) for e in _entries(owner, sessions, only, before, after, size + 1, tag)]
+    if not tag:
+        items += [_checkin_item(c) for c in _checkins(owner, sessions, only, before, after, size + 1)]
     items.sort(key=lambda item: item.key, reverse=newest_first)
     more = len(items) > size
     items = items[:size]
@@ -223,7 +228,7 @@ def page(
         items.reverse()
     if not items and (before or after):
         # Past either end (an old link, a deleted item): show the newest page rather than nothing.
-        return page(owner, session=session, size=size, sessions=sessions)
+        return page(owner, session=session, size=size, sessions=sessions, tag=tag)
     _place(items, sessions, only)
     _load_sessions(items, session)
     attach_thumbnails(items)
@@ -247,14 +252,19 @@ def _session_items(sessions: Sessions, only: Mark | None, before: Cursor | None,
 
 
 def _entries(
-    owner: Any, sessions: Sessions, only: Mark | None, before: Cursor | None, after: Cursor | None, limit: int
+    owner: Any, sessions: Sessions, only: Mark | None, before: Cursor | None, after: Cursor | None, limit: int, tag: str = ""
 ) -> list[Entry]:
+    mine = Entry.objects.filter(owner=owner)
+    if tag:
+        from afterglow.tags.models import Tag
+
+        mine = mine.filter(pk__in=Tag.objects.filter(owner=owner, name=tag, entry__isnull=False).values("entry_id"))
     if not only:
-        return list(_entry_rows(Entry.objects.filter(owner=owner), before, after, limit))
+        return list(_entry_rows(mine, before, after, limit))
     # A session's entries are those written in its period plus those linked to it from any time.
     # Two indexed queries merged here; one query with an OR would scan the whole journal.
-    period = _entry_rows(Entry.objects.filter(owner=owner).filter(_between(only, sessions.after(only))), before, after, limit)
-    linked = _entry_rows(Entry.objects.filter(owner=owner, session_id=only.pk), before, after, limit)
+    period = _entry_rows(mine.filter(_between(only, sessions.after(only))), before, after, limit)
+    linked = _entry_rows(mine.filter(session_id=only.pk), before, after, limit)
     rows = {e.pk: e for e in [*period, *linked]}.values()
     return sorted(rows, key=lambda e: (e.created_at, e.pk), reverse=after is None)[:limit]
 

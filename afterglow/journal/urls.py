@@ -9,6 +9,7 @@ from afterglow.journal.views import (
     home,
     intention,
     reflect,
+    search,
     timeline,
     write,
 )
@@ -24,4 +25,5 @@ urlpatterns = [
     *actions.urlpatterns,
     *timeline.urlpatterns,
     *calendar.urlpatterns,
+    *search.urlpatterns,
 ]

@@ -236,9 +236,9 @@ def test_it_searches_with_marked_snippets(patient):
 def test_it_searches_as_json(patient):
     entry = create_entry(patient, "orange light through the blinds")
     (hit,) = json.loads(run("search", "orange", "--json"))
-    assert list(hit) == ["id", "uid", "created_at", "session", "title", "private", "snippet", "score"]
+    assert list(hit) == ["id", "uid", "created_at", "session", "title", "private", "snippet", "score", "kind"]
     assert hit["id"] == entry.pk
-    assert "[orange]" in hit["snippet"]
+    assert "[orange]" in hit["snippet"] and hit["kind"] == "entry" and hit["uid"] == str(entry.uid)
 
 
 def test_it_searches_any_text(patient):

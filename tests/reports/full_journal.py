@@ -19,6 +19,7 @@ from afterglow.media.models import Picture, VoiceNote
 from afterglow.moments.models import Star
 from afterglow.prompts.models import OwnPrompt
 from afterglow.safety.models import SafetyPlan
+from afterglow.tags.store import set_tags
 from tests.journal.course_factories import at, course, entry, session
 
 PRIVATE_CANARY = "canary-private-orchid"
@@ -53,6 +54,7 @@ def build(owner: Any) -> dict[str, Any]:
                                       emotions=["calm", "sad"], dissociation=2, slept=False, overall=4)  # fmt: skip
     e1 = entry(owner, "The lake was still. #calm", when=at(start + timedelta(days=1), 15), session=s1, title="After")
     Star.objects.create(owner=owner, entry=e1)
+    set_tags(e1, ["lake-days"])  # a tag from the field, beside #calm from the text
     Star.objects.create(owner=owner, capture=captured, answer="first_impression")
     EntryRevision.objects.create(entry=e1, text="The lake", saved_at=at(start + timedelta(days=1), 14))
     e2 = entry(owner, f"Only for me {PRIVATE_CANARY}", when=at(start + timedelta(days=2), 9), private=True)

@@ -35,9 +35,10 @@ def test_it_round_trips_everything_through_an_empty_journal(patient):
     assert without_ids(again) == without_ids(before)
     assert again["entries"][0]["uid"] == before["entries"][0]["uid"]
     for table in ("courses", "sessions", "intentions", "captures", "actions", "checkins", "measures", "own_prompts",
-                  "safety_plans", "pictures", "voice_notes", "stars"):  # fmt: skip
+                  "safety_plans", "pictures", "voice_notes", "stars", "tags"):  # fmt: skip
         assert before[table], table  # the sample holds every kind, so the comparison means something
     assert before["entries"][0]["revisions"]
+    assert [t["name"] for t in before["tags"]] == ["lake-days"]  # #calm comes back from the text itself
     # The media came back byte for byte.
     assert sorted(bytes(p.image) for p in Picture.objects.with_bytes().filter(owner=fresh)) == media
     assert bytes(VoiceNote.objects.get(owner=fresh).audio) == audio

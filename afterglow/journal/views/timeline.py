@@ -2,24 +2,41 @@
 
 from __future__ import annotations
 
+from urllib.parse import urlencode
+
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, render
 from django.urls import path
 
 from afterglow.journal import timeline as stream
 from afterglow.journal.models import Session
+from afterglow.tags.store import TagError, clean_name
 
 
 def timeline(request: HttpRequest) -> HttpResponse:
     owner = request.patient  # type: ignore[attr-defined]
     only = _session_filter(request, owner)
+    try:
+        tag = _tag_filter(request)
+    except TagError as exc:
+        return render(request, "error.html", {"title": "Not a tag", "message": str(exc)}, status=400)
     page = stream.page(
         owner,
         session=only,
         before=stream.Cursor.decode(request.GET.get("before")),
         after=stream.Cursor.decode(request.GET.get("after")),
+        tag=tag,
     )
-    return render(request, "journal/timeline/timeline.html", {"page": page})
+    # The filters a pager link keeps, ready to go before `before=`/`after=`.
+    keep = urlencode({k: v for k, v in (("session", only.pk if only else ""), ("tag", tag)) if v})
+    return render(request, "journal/timeline/timeline.html", {"page": page, "tag": tag, "keep": keep + "&" if keep else ""})
+
+
+def _tag_filter(request: HttpRequest) -> str:
+    raw = request.GET.get("tag", "")
+    if not raw:
+        return ""
+    return clean_name(raw)
 
 
 def _session_filter(request: HttpRequest, owner: object) -> Session | None:

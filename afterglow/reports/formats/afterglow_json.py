@@ -37,6 +37,7 @@ from afterglow.reports.progress import Progress
 from afterglow.reports.safezip import SafeZip
 from afterglow.reports.streamjson import top_level
 from afterglow.safety.models import SafetyPlan
+from afterglow.tags.models import Tag
 
 FORMAT = "afterglow-journal"
 SCHEMA_VERSION = 1
@@ -84,6 +85,8 @@ TABLES = [
     Table("pictures", Picture, {"entry": "entries"}),
     Table("voice_notes", VoiceNote, {"entry": "entries"}, skip=("claimed_by", "heartbeat_at", "task_id", "progress")),
     Table("stars", Star, {"entry": "entries", "capture": "captures"}),
+    # Only tags given in the tag field: the #words of a text come back from the text itself.
+    Table("tags", Tag, {"entry": "entries", "capture": "captures"}),
 ]
 BY_NAME = {t.name: t for t in TABLES}
 REVISION_FIELDS = ("text", "saved_at")
@@ -144,7 +147,9 @@ def write(target: Target, owner: Any, options: ExportOptions, progress: Progress
 
 def _records(table: Table, owner: Any, private_ids: set[int]) -> Iterator[dict[str, Any]]:
     rows = table.rows(owner)
-    if table.name in ("entries", "pictures", "voice_notes", "stars"):
+    if table.name == "tags":
+        rows = rows.filter(from_text=False)
+    if table.name in ("entries", "pictures", "voice_notes", "stars", "tags"):
         column = "pk" if table.name == "entries" else "entry_id"
         rows = rows.exclude(**{f"{column}__in": private_ids})
     if table.name in ("pictures", "voice_notes"):

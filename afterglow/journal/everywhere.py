@@ -1,0 +1,460 @@
+"""Search everything a patient writes: entries, prompt answers, voice transcripts, drawing and photo
+captions, quick-capture answers, intentions (with their revisits) and check-in notes.
+
+Each source has its own FTS5 index (see `search.py`); this module asks each one, within the
+patient's own rows and the filters, and merges the answers best first. Every result says what it
+is, where it sits in the course ("Day 2 after session 3") and carries a snippet whose matches sit
+between `marks`; `highlight` turns such a snippet into safe HTML.
+
+Rows in the Trash must never be found: `live()` is the one place that says which rows count.
+"""
+
+from __future__ import annotations
+
+import bisect
+import html
+import uuid
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from datetime import UTC, date, datetime, time, timedelta
+from typing import Any
+
+from django.db import connection
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.safestring import SafeString, mark_safe
+
+from afterglow.journal import search as fts
+from afterglow.journal.rules import day_after, day_label
+from afterglow.journal.timeline import Mark, Sessions
+
+# What a result can be, as the filter and the CLI's --kind name it, with the words shown.
+KINDS: dict[str, str] = {
+    "entry": "Entry",
+    "prompt": "Prompt answer",
+    "voice": "Voice note",
+    "drawing": "Drawing caption",
+    "photo": "Photo caption",
+    "capture": "Capture answer",
+    "intention": "Intention",
+    "checkin": "Check-in note",
+}
+ENTRY_KINDS = ("entry", "prompt", "voice")
+_ENTRY_KIND_SQL = {
+    "voice": "e.mode = 'voice'",
+    "prompt": "e.mode = 'guided'",
+    "entry": "e.mode NOT IN ('voice', 'guided')",
+}
+# Private-use characters mark matches in snippets meant for HTML: they are escaped with the
+# text around them untouched, then turned into <mark> (see `highlight`).
+HTML_MARKS = ("\ue000", "\ue001")
+MAX_QUERY = 500  # characters; a longer query is refused with a message, not searched
+DEFAULT_LIMIT = 20
+# A filtered search reads each candidate's row to test the filters, so it ranks among fewer of the
+# newest matches than the unfiltered one (`search.RANK_CANDIDATES`), which reads the index alone.
+FILTERED_CANDIDATES = 500
+
+
+class BadQuery(ValueError):
+    """A query or filter that cannot be searched; the message says why, kindly."""
+
+
+def live(kind: str, alias: str) -> str:
+    """The SQL condition a source's row must meet to be found (`alias` is its table's alias).
+
+    Every row counts today. When deleted rows wait in a Trash, this is where search learns to
+    skip them (e.g. `f"{alias}.deleted_at IS NULL"`); every source's query goes through here.
+    """
+    return "1 = 1"
+
+
+@dataclass(frozen=True)
+class Filters:
+    kinds: frozenset[str] = frozenset()  # empty: every kind
+    session: Mark | None = None
+    session_end: datetime | None = None  # the next session's start, when there is one
+    since: date | None = None
+    until: date | None = None
+    tag: str = ""
+
+    def wants(self, kind: str) -> bool:
+        return (not self.kinds or kind in self.kinds) and (not self.tag or kind not in ("intention", "checkin"))
+
+    @property
+    def any(self) -> bool:
+        return bool(self.kinds or self.session or self.since or self.until or self.tag)
+
+
+@dataclass
+class Result:
+    kind: str
+    pk: int
+    at: datetime
+    snippet: str
+    score: float
+    title: str = ""
+    private: bool = False
+    session_id: int | None = None
+    session_number: int | None = None
+    day: int | None = None
+    url: str = ""
+    extra: dict[str, Any] = field(default_factory=dict)
+
+    @property
+    def label(self) -> str:
+        return KINDS[self.kind]
+
+    @property
+    def when(self) -> str:
+        """'Day 2 after session 3', or '' before any session."""
+        return day_label(self.day, self.session_number)
+
+    @property
+    def html(self) -> SafeString:
+        return highlight(self.snippet)
+
+
+def highlight(snippet: str) -> SafeString:
+    """A snippet made with HTML_MARKS as safe HTML: the text escaped first, then the marks added."""
+    opened = 0
+    parts: list[str] = []
+    for char in snippet:
+        if char == HTML_MARKS[0] and not opened:
+            parts.append("<mark>")
+            opened = 1
+        elif char == HTML_MARKS[1] and opened:
+            parts.append("</mark>")
+            opened = 0
+        elif char not in HTML_MARKS:
+            parts.append(html.escape(char))
+    if opened:
+        parts.append("</mark>")
+    return mark_safe("".join(parts))
+
+
+def check_query(query: str) -> str:
+    """The FTS5 expression for `query`; raises BadQuery with a kind message when there is nothing to search."""
+    if len(query) > MAX_QUERY:
+        raise BadQuery(f"That search is {len(query):,} characters long; please use up to {MAX_QUERY}.")
+    expression = fts.match_expression(query)
+    if not expression:
+        if query.strip():
+            raise BadQuery("That search has no words in it; give at least one word you remember writing.")
+        raise BadQuery("Type at least one word to search for.")
+    return expression
+
+
+def session_filter(owner: Any, session_id: int, sessions: Sessions | None = None) -> tuple[Mark, datetime | None]:
+    """The owner's session with this pk, and the next one's start; raises BadQuery if there is none."""
+    sessions = sessions or Sessions.of(owner)
+    mark = sessions.get(session_id)
+    if mark is None:
+        raise BadQuery("That session is not in this journal.")
+    following = sessions.after(mark)
+    return mark, following.started_at if following else None
+
+
+def find(
+    owner: Any, query: str, filters: Filters | None = None, *, limit: int = DEFAULT_LIMIT, marks: tuple[str, str] = HTML_MARKS
+) -> list[Result]:
+    """The owner's writing of every kind that matches `query`, best first (at most `limit`)."""
+    expression = check_query(query)
+    filters = filters or Filters()
+    if limit <= 0:
+        return []
+    if connection.vendor != "sqlite":
+        raise fts.SearchUnavailable("full-text search is not available on this database yet")
+    owner_id = getattr(owner, "pk", owner)
+    found: list[Result] = []
+    if any(filters.wants(k) for k in ENTRY_KINDS):
+        found += _entries(owner_id, expression, filters, limit, marks)
+    for kind in ("drawing", "photo"):
+        if filters.wants(kind):
+            found += _pictures(owner_id, kind, expression, filters, limit, marks)
+    if filters.wants("capture"):
+        found += _captures(owner_id, expression, filters, limit, marks)
+    if filters.wants("intention"):
+        found += _intentions(owner_id, expression, filters, limit, marks)
+    if filters.wants("checkin"):
+        found += _checkins(owner_id, expression, filters, limit, marks)
+    found.sort(key=lambda r: (r.score, -r.at.timestamp()))
+    found = found[:limit]
+    _place(owner, found)
+    return found
+
+
+# --- the sources --------------------------------------------------------------------------
+
+
+def _snippet(table: str, marks: tuple[str, str]) -> str:
+    return f"snippet({table}, -1, '{marks[0]}', '{marks[1]}', '…', {fts.SNIPPET_TOKENS})"
+
+
+def _stamp(value: datetime) -> str:
+    return str(connection.ops.adapt_datetimefield_value(value))
+
+
+def _day_start(day: date) -> datetime:
+    return timezone.make_aware(datetime.combine(day, time.min))
+
+
+def _range(column: str, filters: Filters, params: list[Any]) -> str:
+    sql = ""
+    if filters.since:
+        sql += f" AND {column} >= %s"
+        params.append(_stamp(_day_start(filters.since)))
+    if filters.until:
+        sql += f" AND {column} < %s"
+        params.append(_stamp(_day_start(filters.until + timedelta(days=1))))
+    return sql
+
+
+def _period(column: str, filters: Filters, params: list[Any]) -> str:
+    """Rows written in the filtered session's period (from its start to the next session's)."""
+    assert filters.session is not None
+    params.append(_stamp(filters.session.started_at))
+    sql = f"{column} >= %s"
+    if filters.session_end:
+        params.append(_stamp(filters.session_end))
+        sql += f" AND {column} < %s"
+    return sql
+
+
+def _entry_conditions(owner_id: int, filters: Filters, params: list[Any]) -> str:
+    sql = ""
+    kinds = [k for k in ENTRY_KINDS if filters.wants(k)]
+    if len(kinds) < len(ENTRY_KINDS):
+        sql += " AND (" + " OR ".join(_ENTRY_KIND_SQL[k] for k in kinds) + ")"
+    sql += _range("e.created_at", filters, params)
+    if filters.session:
+        session_params: list[Any] = [filters.session.pk]
+        period = _period("e.created_at", filters, session_params)
+        sql += f" AND (e.session_id = %s OR (e.session_id IS NULL AND {period}))"
+        params += session_params
+    if filters.tag:
+        sql += " AND e.id IN (SELECT entry_id FROM tags_tag WHERE owner_id = %s AND name = %s AND entry_id IS NOT NULL)"
+        params += [owner_id, filters.tag]
+    return sql + f" AND {live('entry', 'e')}"
+
+
+def _entry_kind(mode: str) -> str:
+    return {"voice": "voice", "guided": "prompt"}.get(mode, "entry")
+
+
+def _entries(owner_id: int, expression: str, filters: Filters, limit: int, marks: tuple[str, str]) -> list[Result]:
+    t = fts.ENTRIES.table
+    params: list[Any] = []
+    if not filters.any:
+        # The common case keeps the tuned path of `search.py` (ranked among the newest matches).
+        ranked = fts._ranked(owner_id, expression, limit, marks)
+        if not ranked:
+            return []
+        ids = list(ranked)
+        sql = (
+            "SELECT e.id, e.created_at, e.session_id, e.mode, e.title, e.prompt_text, e.private, e.uid FROM journal_entry AS e "
+            f"WHERE e.id IN ({', '.join(['%s'] * len(ids))}) AND e.owner_id = %s AND {live('entry', 'e')}"
+        )
+        with connection.cursor() as cur:
+            cur.execute(sql, [*ids, owner_id])
+            rows = cur.fetchall()
+        return [_entry_result(row, *ranked[int(row[0])]) for row in rows]
+    weights = ", ".join(str(w) for w in fts.BM25_WEIGHTS)
+    conditions = _entry_conditions(owner_id, filters, params)
+    # CROSS JOIN keeps the index as the outer loop: SQLite would otherwise walk every entry of the
+    # owner and run the MATCH once for each.
+    source = f"FROM {t} CROSS JOIN journal_entry AS e ON e.id = {t}.rowid WHERE {t} MATCH %s AND e.owner_id = %s{conditions}"
+    with connection.cursor() as cur:
+        # As in `search._ranked`: a common word is ranked among its newest FILTERED_CANDIDATES
+        # matches (those that pass the filters), so a filtered search stays quick too.
+        cur.execute(
+            f"SELECT {t}.rowid {source} ORDER BY {t}.rowid DESC LIMIT 1 OFFSET %s",
+            [expression, owner_id, *params, FILTERED_CANDIDATES - 1],
+        )
+        row = cur.fetchone()
+        sql = (
+            f"SELECT e.id, e.created_at, e.session_id, e.mode, e.title, e.prompt_text, e.private, e.uid, "
+            f"bm25({t}, {weights}) AS score, {_snippet(t, marks)} {source} AND {t}.rowid >= %s "
+            "ORDER BY score, e.id DESC LIMIT %s"
+        )
+        cur.execute(sql, [expression, owner_id, *params, row[0] if row else 0, limit])
+        return [_entry_result(row[:8], float(row[8]), row[9] or "") for row in cur.fetchall()]
+
+
+def _entry_result(row: tuple[Any, ...], score: float, snippet: str) -> Result:
+    pk, created_at, session_id, mode, title, prompt_text, private, uid = row
+    return Result(
+        kind=_entry_kind(mode),
+        pk=int(pk),
+        at=_aware(created_at),
+        snippet=" ".join(snippet.split()),
+        score=score,
+        title=title or prompt_text or "",
+        private=bool(private),
+        session_id=session_id,
+        url=reverse("entry", args=[pk]),
+        extra={"uid": str(uuid.UUID(str(uid)))},
+    )
+
+
+def _pictures(owner_id: int, kind: str, expression: str, filters: Filters, limit: int, marks: tuple[str, str]) -> list[Result]:
+    t = fts.CAPTIONS.table
+    params: list[Any] = []
+    conditions = _entry_conditions(
+        owner_id,
+        Filters(
+            session=filters.session, session_end=filters.session_end, since=filters.since, until=filters.until, tag=filters.tag
+        ),
+        params,
+    )
+    sql = (
+        f"SELECT p.id, p.created_at, e.session_id, e.title, e.private, bm25({t}) AS score, {_snippet(t, marks)} "
+        f"FROM {t} JOIN media_picture AS p ON p.id = {t}.rowid JOIN journal_entry AS e ON e.id = p.entry_id "
+        f"WHERE {t} MATCH %s AND p.owner_id = %s AND p.kind = %s AND {live(kind, 'p')}{conditions} "
+        "ORDER BY score, p.id DESC LIMIT %s"
+    )
+    with connection.cursor() as cur:
+        cur.execute(sql, [expression, owner_id, kind, *params, limit])
+        rows = cur.fetchall()
+    name = "drawing" if kind == "drawing" else "picture"
+    return [
+        Result(
+            kind=kind,
+            pk=int(pk),
+            at=_aware(at),
+            snippet=" ".join((snip or "").split()),
+            score=float(score),
+            title=title or "",
+            private=bool(private),
+            session_id=session_id,
+            url=reverse(name, args=[pk]),
+        )
+        for pk, at, session_id, title, private, score, snip in rows
+    ]
+
+
+def _captures(owner_id: int, expression: str, filters: Filters, limit: int, marks: tuple[str, str]) -> list[Result]:
+    t = fts.CAPTURES.table
+    params: list[Any] = []
+    sql = _range("c.created_at", filters, params)
+    if filters.session:
+        sql += " AND c.session_id = %s"
+        params.append(filters.session.pk)
+    if filters.tag:
+        sql += " AND c.id IN (SELECT capture_id FROM tags_tag WHERE owner_id = %s AND name = %s AND capture_id IS NOT NULL)"
+        params += [owner_id, filters.tag]
+    query = (
+        f"SELECT c.id, c.created_at, c.session_id, bm25({t}) AS score, {_snippet(t, marks)} "
+        f"FROM {t} JOIN journal_capture AS c ON c.id = {t}.rowid "
+        f"WHERE {t} MATCH %s AND c.owner_id = %s AND {live('capture', 'c')}{sql} ORDER BY score, c.id DESC LIMIT %s"
+    )
+    with connection.cursor() as cur:
+        cur.execute(query, [expression, owner_id, *params, limit])
+        rows = cur.fetchall()
+    return [
+        Result(
+            kind="capture",
+            pk=int(pk),
+            at=_aware(at),
+            snippet=" ".join((snip or "").split()),
+            score=float(score),
+            session_id=session_id,
+            url=reverse("capture_summary", args=[session_id]),
+        )
+        for pk, at, session_id, score, snip in rows
+    ]
+
+
+def _intentions(owner_id: int, expression: str, filters: Filters, limit: int, marks: tuple[str, str]) -> list[Result]:
+    t = fts.INTENTIONS.table
+    params: list[Any] = []
+    sql = _range("i.created_at", filters, params)
+    if filters.session:
+        sql += " AND i.session_id = %s"
+        params.append(filters.session.pk)
+    # The column that matched best picks the page: the intention itself, or its revisit.
+    query = (
+        f"SELECT i.id, i.created_at, i.session_id, i.prompt_text, bm25({t}) AS score, {_snippet(t, marks)}, "
+        f"i.revisit_note != '' OR i.evolution_note != '' "
+        f"FROM {t} JOIN journal_intention AS i ON i.id = {t}.rowid "
+        f"WHERE {t} MATCH %s AND i.owner_id = %s AND {live('intention', 'i')}{sql} ORDER BY score, i.id DESC LIMIT %s"
+    )
+    with connection.cursor() as cur:
+        cur.execute(query, [expression, owner_id, *params, limit])
+        rows = cur.fetchall()
+    results = []
+    for pk, at, session_id, prompt_text, score, snip, revisited in rows:
+        snippet = " ".join((snip or "").split())
+        page = "revisit" if revisited and not _in_column(expression, pk, "text") else "intention"
+        results.append(
+            Result(
+                kind="intention",
+                pk=int(pk),
+                at=_aware(at),
+                snippet=snippet,
+                score=float(score),
+                title=prompt_text or "",
+                session_id=session_id,
+                url=reverse(page, args=[session_id]),
+            )
+        )
+    return results
+
+
+def _in_column(expression: str, rowid: int, column: str) -> bool:
+    t = fts.INTENTIONS.table
+    with connection.cursor() as cur:
+        cur.execute(f"SELECT 1 FROM {t} WHERE {t} MATCH %s AND rowid = %s", [f"{column} : ({expression})", rowid])
+        return cur.fetchone() is not None
+
+
+def _checkins(owner_id: int, expression: str, filters: Filters, limit: int, marks: tuple[str, str]) -> list[Result]:
+    t = fts.CHECKINS.table
+    params: list[Any] = []
+    sql = _range("k.at", filters, params)
+    if filters.session:
+        sql += " AND " + _period("k.at", filters, params)
+    query = (
+        f"SELECT k.id, k.at, bm25({t}) AS score, {_snippet(t, marks)} "
+        f"FROM {t} JOIN journal_checkin AS k ON k.id = {t}.rowid "
+        f"WHERE {t} MATCH %s AND k.owner_id = %s AND {live('checkin', 'k')}{sql} ORDER BY score, k.id DESC LIMIT %s"
+    )
+    with connection.cursor() as cur:
+        cur.execute(query, [expression, owner_id, *params, limit])
+        rows = cur.fetchall()
+    return [
+        Result(
+            kind="checkin",
+            pk=int(pk),
+            at=_aware(at),
+            snippet=" ".join((snip or "").split()),
+            score=float(score),
+            url=reverse("checkin_edit", args=[pk]),
+        )
+        for pk, at, score, snip in rows
+    ]
+
+
+def _aware(value: Any) -> datetime:
+    if isinstance(value, str):
+        value = datetime.fromisoformat(value)
+    if timezone.is_naive(value):
+        value = timezone.make_aware(value, UTC)
+    return value  # type: ignore[no-any-return]
+
+
+def _place(owner: Any, results: Iterable[Result]) -> None:
+    """Give each result its session and day: the session it belongs to, or the latest before it."""
+    results = list(results)
+    if not results:
+        return
+    sessions = Sessions.of(owner)
+    starts = [m.started_at for m in sessions.all]
+    for r in results:
+        mark = sessions.get(r.session_id)
+        if mark is None:
+            i = bisect.bisect_right(starts, r.at)
+            mark = sessions.all[i - 1] if i else None
+        if mark is not None:
+            r.session_id = mark.pk
+            r.session_number = mark.number
+            r.day = day_after(mark.day, timezone.localdate(r.at))

@@ -1,0 +1,3 @@
+from afterglow.tags.views import urlpatterns
+
+__all__ = ["urlpatterns"]
