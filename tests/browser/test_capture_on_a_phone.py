@@ -79,6 +79,7 @@ def test_right_now_takes_three_taps_with_only_exit_and_help_in_the_header(page: 
 
 def test_right_now_works_without_script(browser, server: Server) -> None:
     context = browser.new_context(viewport=PHONE, java_script_enabled=False)
+    server.let_in(context)
     page = context.new_page()
     try:
         yesterday = local_today(server) - timedelta(days=1)
@@ -148,6 +149,7 @@ def test_side_effects_are_chips_tapped_on_and_up_and_next_is_always_in_reach(pag
 @pytest.fixture
 def mic_phone(mic_browser, server: Server):  # noqa: F811
     context = mic_browser.new_context(viewport=PHONE)
+    server.let_in(context)
     page = context.new_page()
     page.set_default_timeout(15_000)
     page.watch = _watch(page, server.url.rstrip("/"))  # type: ignore[attr-defined]
