@@ -95,10 +95,10 @@ def course_review(request: HttpRequest) -> HttpResponse:
     course = _course(request)
     if course is None:
         return render(request, "insights/review.html", {"course": None})
+    if request.method != "POST":
+        return _render(request, course)
     sessions = _sessions(course)
     threads = intention_threads(sessions)
-    if request.method != "POST":
-        return _render(request, course, sessions, threads, {})
     intentions = [i for t in threads for _, i in t.items]
     notes = {i.pk: request.POST[f"evolution-{i.pk}"] for i in intentions if f"evolution-{i.pk}" in request.POST}
     try:
@@ -106,7 +106,7 @@ def course_review(request: HttpRequest) -> HttpResponse:
     except ValidationError as exc:
         if background.wanted(request):
             return background.refused(exc.messages[0])
-        return _render(request, course, sessions, threads, notes, error=exc.messages[0])
+        return _render(request, course, (sessions, notes), error=exc.messages[0])
     if background.wanted(request):
         return background.saved()
     messages.success(request, "Your notes on how your intentions evolved are saved.")
@@ -135,24 +135,51 @@ def _measures(owner: Any, start: date, end: date) -> list[MeasureCourse]:
     return out
 
 
+@dataclass(frozen=True)
+class ReviewBody:
+    """The parts of the course review that hold nothing of the request (no token, no typed text)."""
+
+    session_count: int
+    threads: SafeString  # the intention cards with their text areas, inside the page's own form
+    rest: SafeString  # mood, curve, side effects, measures, themes, actions kept, the compare picker
+
+
 def _render(
-    request: HttpRequest, course: Course, sessions: list[Session], threads: list[Thread], typed: dict[int, str], error: str = ""
+    request: HttpRequest, course: Course, refused: tuple[list[Session], dict[int, str]] | None = None, error: str = ""
 ) -> HttpResponse:
+    """The review page; `refused` is what was just posted and not saved, shown again as typed.
+
+    A plain view is kept whole until the journal changes: at two years and 53 sessions, drawing the
+    intention cards (two thirds of the page) and the actions table was most of a warm view's time.
+    """
+    if refused is None:
+        key = ("insights.review", course.pk, timezone.get_current_timezone_name(), timezone.localdate())
+        body = unchanged.kept(key, lambda: _body(course, _sessions(course), {}))
+    else:
+        body = _body(course, *refused)
+    context = {"course": course, "body": body, "error": error}
+    return render(request, "insights/review.html", context, status=422 if error else 200)
+
+
+def _body(course: Course, sessions: list[Session], typed: dict[int, str]) -> ReviewBody:
+    threads = intention_threads(sessions)
     for thread in threads:
         for _, intention in thread.items:
             intention.typed_evolution = typed.get(intention.pk, intention.evolution_note)  # type: ignore[attr-defined]
     tallies = _tallies(sessions)
-    context: dict[str, Any] = {
+    rest = {
         "course": course,
         "sessions": sessions,
-        "threads": threads,
         "tallies": tallies,
         "kept": sum(t.kept for _, t, _ in tallies),
         "total": sum(t.total for _, t, _ in tallies),
-        "error": error,
         "looking_back": _looking_back(course, sessions),
     }
-    return render(request, "insights/review.html", context, status=422 if error else 200)
+    return ReviewBody(
+        session_count=len(sessions),
+        threads=mark_safe(render_to_string("insights/_intentions.html", {"threads": threads})) if threads else mark_safe(""),
+        rest=mark_safe(render_to_string("insights/_review_rest.html", rest)),
+    )
 
 
 def _looking_back(course: Course, sessions: list[Session]) -> SafeString:
@@ -232,23 +259,34 @@ def compare_sessions(request: HttpRequest) -> HttpResponse:
     owner = request.patient  # type: ignore[attr-defined]
     raw = request.GET.getlist("s")
     course = current_course(owner)
-    picker = course_data.sessions_of(course) if course else []
     if not raw:
-        return render(request, "insights/compare.html", {"picker": picker, "columns": [], "chosen": []})
+        return render(request, "insights/compare.html", {"picker": _picker(course), "columns": [], "chosen": []})
     try:
         ids = compare.chosen_ids(raw)
     except compare.ChoiceError as exc:
-        context = {"picker": picker, "columns": [], "chosen": [], "error": str(exc)}
+        context = {"picker": _picker(course), "columns": [], "chosen": [], "error": str(exc)}
         return render(request, "insights/compare.html", context, status=400)
+    picker_of = course.pk if course else None
+    key = ("insights.compare", owner.pk, picker_of, tuple(ids), timezone.get_current_timezone_name(), timezone.localdate())
     try:
-        sessions = compare.sessions_for(owner, ids)
+        body = unchanged.kept(key, lambda: _compare_body(owner, ids, _picker(course)))
     except LookupError:
         raise Http404("No such session") from None
+    return render(request, "insights/compare.html", {"body": body})
+
+
+def _picker(course: Course | None) -> list[Session]:
+    return course_data.sessions_of(course) if course else []
+
+
+def _compare_body(owner: Any, ids: list[int], picker: list[Session]) -> SafeString:
+    """The columns and the picker, kept until the journal changes (a missing or someone else's session: LookupError)."""
+    sessions = compare.sessions_for(owner, ids)
     courses = {s.course_id: s.course for s in sessions}
     mood = {pk: course_data.mood(c) for pk, c in courses.items()}
     found = {pk: themes.course_themes(c) for pk, c in courses.items()}
     context = {"picker": picker, "columns": compare.columns(sessions, mood, found), "chosen": ids, "offsets": list(range(-1, 8))}
-    return render(request, "insights/compare.html", context)
+    return mark_safe(render_to_string("insights/_compare_body.html", context))
 
 
 urlpatterns = [
