@@ -72,6 +72,14 @@ def two_year_course(owner: Any) -> Any:
     return course
 
 
+def let_in(client: Any) -> None:
+    """Open the journal to the test client as `serve`'s one-time start link does a browser."""
+    from afterglow.vault import session
+
+    if session.started_unlocked():
+        assert client.get(f"/start/{session.issue_start_link_secret()}").status_code == 200
+
+
 def timed(call: Any) -> float:
     started = time.perf_counter()
     call()
@@ -114,6 +122,7 @@ def main(argv: list[str]) -> None:
         "sessions_in_course": len(sessions),
     }
     client = Client(HTTP_HOST="127.0.0.1")
+    let_in(client)
     review = f"/course/review?course={course.pk}"
     compare = "/course/compare?" + "&".join(f"s={s.pk}" for s in sessions[-6:])
     results: dict[str, Any] = {"journal": shape, "load_before": os.getloadavg()}
