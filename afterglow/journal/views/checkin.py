@@ -34,7 +34,8 @@ def checkin_draft(request: HttpRequest) -> HttpResponse:
         return redirect("checkin")
     checkin_drafts.keep(request.patient, request.POST)  # type: ignore[attr-defined]
     # Not "Saved": the check-in itself is made only by its button.
-    return JsonResponse({"ok": True, "saved_label": f"Draft kept {timezone.localtime():%H:%M}; it becomes a check-in when you save it."})
+    label = f"Draft kept {timezone.localtime():%H:%M}; it becomes a check-in when you save it."
+    return JsonResponse({"ok": True, "saved_label": label})
 
 
 def checkin_draft_discard(request: HttpRequest) -> HttpResponse:
