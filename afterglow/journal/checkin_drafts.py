@@ -7,7 +7,10 @@ saves the check-in. One draft per owner; saving a new check-in or discarding end
 
 from __future__ import annotations
 
+import uuid
 from typing import Any
+
+from django.db import transaction
 
 from afterglow.journal.checkins import FIELDS, NOTE_MAX_CHARS
 from afterglow.journal.models import CheckInDraft
@@ -27,9 +30,20 @@ def values_from(data: Any) -> dict[str, str]:
     return values
 
 
+def new_form_uid() -> str:
+    """Names one opening of the check-in page, so its late background saves can be told apart."""
+    return uuid.uuid4().hex
+
+
+@transaction.atomic
 def keep(owner: Any, data: Any) -> CheckInDraft:
-    values = values_from(data)
-    draft, _ = CheckInDraft.objects.update_or_create(owner=owner, defaults={"values": values})
+    """The form as typed, unless that page's check-in was already saved or discarded."""
+    form_uid = str(data.get("form_uid", ""))[:40]
+    draft = CheckInDraft.objects.select_for_update().filter(owner=owner).first() or CheckInDraft(owner=owner)
+    if form_uid and draft.ended_form == form_uid:
+        return draft
+    draft.values = values_from(data)
+    draft.save()
     return draft
 
 
@@ -42,5 +56,6 @@ def values_of(owner: Any) -> dict[str, str] | None:
     return values if set(values) - {"day", "time"} else None
 
 
-def discard(owner: Any) -> None:
-    CheckInDraft.objects.filter(owner=owner).delete()
+def end(owner: Any, form_uid: str = "") -> None:
+    """The draft is done with (its check-in saved, or discarded); saves still on their way from that page are ignored."""
+    CheckInDraft.objects.update_or_create(owner=owner, defaults={"values": {}, "ended_form": form_uid[:40]})

@@ -328,6 +328,9 @@ class CheckInDraft(models.Model):
 
     owner = models.OneToOneField(Owner, on_delete=models.CASCADE, related_name="checkin_draft")
     values = models.JSONField(default=dict)
+    # The page (form_uid) whose check-in was saved or discarded: a background save from it that
+    # arrives late must not bring the draft back.
+    ended_form = models.CharField(max_length=40, blank=True)
     updated_at = models.DateTimeField(auto_now=True)
 
 

@@ -6,6 +6,7 @@ import re
 
 from django.utils import timezone
 
+from afterglow.journal.checkin_drafts import values_of
 from afterglow.journal.models import CheckIn, CheckInDraft
 from tests.conftest import csrf_post
 from tests.journal import course_factories as make
@@ -57,7 +58,7 @@ def test_saving_the_check_in_ends_the_draft(client, patient):
     response = make.submit(client, "/checkin", {"mood": "5", "note": "Walked a little", "day": today()})
     assert response.status_code == 302
     assert CheckIn.objects.get().note == "Walked a little"
-    assert not CheckInDraft.objects.exists()
+    assert values_of(patient) is None
     assert "Walked a little" not in client.get("/checkin").content.decode().split("Recent check-ins")[0]
 
 
@@ -81,7 +82,7 @@ def test_discarding_empties_the_form(client, patient):
     draft(client, {"mood": "3", "note": "Not today"})
     response = csrf_post(client, "/checkin/draft/discard")
     assert response.status_code == 302 and response.url == "/checkin"
-    assert not CheckInDraft.objects.exists()
+    assert values_of(patient) is None
     body = client.get("/checkin").content.decode()
     assert "Not today" not in body and "the form is empty again" in body
 
@@ -95,3 +96,29 @@ def test_a_very_long_note_is_kept_in_full_up_to_a_generous_limit(client, patient
     draft(client, {"note": "a" * 6000, "mood": "5" * 100})
     kept = CheckInDraft.objects.get().values
     assert len(kept["note"]) == 6000 and len(kept["mood"]) == 32
+
+
+def form_uid(client) -> str:
+    return re.search(r'name="form_uid" value="([0-9a-f]+)"', client.get("/checkin").content.decode()).group(1)
+
+
+def test_a_background_save_arriving_after_the_check_in_does_not_bring_the_draft_back(client, patient):
+    page = form_uid(client)
+    draft(client, {"mood": "6", "note": "Almost done", "form_uid": page})
+    make.submit(client, "/checkin", {"mood": "6", "note": "Almost done", "day": today(), "form_uid": page})
+    late = draft(client, {"mood": "6", "note": "Almost done", "form_uid": page})
+    assert late.status_code == 200 and values_of(patient) is None
+    assert "check-in you started earlier" not in client.get("/checkin").content.decode()
+
+
+def test_a_new_visit_after_saving_starts_a_new_draft(client, patient):
+    first = form_uid(client)
+    make.submit(client, "/checkin", {"mood": "6", "day": today(), "form_uid": first})
+    second = form_uid(client)
+    assert second != first
+    draft(client, {"note": "Later that day", "form_uid": second})
+    assert values_of(patient) == {"note": "Later that day"}
+
+
+def test_each_opening_of_the_page_has_its_own_form_uid(client, patient):
+    assert form_uid(client) != form_uid(client)

@@ -15,6 +15,7 @@ class Migration(migrations.Migration):
             fields=[
                 ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
                 ("values", models.JSONField(default=dict)),
+                ("ended_form", models.CharField(blank=True, max_length=40)),
                 ("updated_at", models.DateTimeField(auto_now=True)),
                 (
                     "owner",

@@ -40,7 +40,7 @@ def checkin_draft(request: HttpRequest) -> HttpResponse:
 
 def checkin_draft_discard(request: HttpRequest) -> HttpResponse:
     if request.method == "POST":
-        checkin_drafts.discard(request.patient)  # type: ignore[attr-defined]
+        checkin_drafts.end(request.patient, request.POST.get("form_uid", ""))  # type: ignore[attr-defined]
         messages.success(request, "The check-in you had started is gone; the form is empty again.")
     return redirect("checkin")
 
@@ -74,7 +74,7 @@ def _save(request: HttpRequest, form: CheckInForm, existing: CheckIn | None) -> 
     values = {name: form.cleaned_data[name] for name in ("mood", "anxiety", "sleep_hours", "energy", "pain", "note")}
     saved = save_checkin(request.patient, form.cleaned_data["at"], checkin=existing, **values)  # type: ignore[attr-defined]
     if existing is None:
-        checkin_drafts.discard(request.patient)  # type: ignore[attr-defined]
+        checkin_drafts.end(request.patient, request.POST.get("form_uid", ""))  # type: ignore[attr-defined]
     messages.success(request, _saved_message(saved.at, created=existing is None))
     return redirect("home")
 
@@ -87,6 +87,7 @@ def _page(
         "form": form,
         "checkin": existing,
         "draft": draft,
+        "form_uid": checkin_drafts.new_form_uid(),
         "recent": CheckIn.objects.filter(owner=owner)[:RECENT],
         "today_iso": timezone.localdate().isoformat(),
     }

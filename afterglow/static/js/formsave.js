@@ -21,6 +21,7 @@
     var timer = null;
     var inFlight = null;
     var again = false;
+    var sent = false; // the form itself was sent: no background save may follow it
     var lastSent = new URLSearchParams(new FormData(form)).toString();
 
     function show(text, isError) {
@@ -31,6 +32,7 @@
     function save() {
       clearTimeout(timer);
       timer = null;
+      if (sent) return;
       if (inFlight) { again = true; return; }
       var data = new FormData(form);
       var print = new URLSearchParams(data).toString();
@@ -70,6 +72,7 @@
       if (box && box.tagName !== "TEXTAREA" && box.type !== "text") save();
     });
     window.addEventListener("pagehide", function () { if (timer) save(); });
+    form.addEventListener("submit", function () { sent = true; clearTimeout(timer); timer = null; again = false; });
   }
 
   function start() {
