@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from datetime import timedelta
 
 from django.utils import timezone
 
@@ -122,3 +123,10 @@ def test_a_new_visit_after_saving_starts_a_new_draft(client, patient):
 
 def test_each_opening_of_the_page_has_its_own_form_uid(client, patient):
     assert form_uid(client) != form_uid(client)
+
+
+def test_a_link_for_another_day_keeps_the_words_and_takes_that_day(client, patient):
+    yesterday = (timezone.localdate() - timedelta(days=1)).isoformat()
+    draft(client, {"mood": "4", "note": "Forgot to check in", "day": today(), "time": "09:15"})
+    body = client.get(f"/checkin?day={yesterday}").content.decode()
+    assert "Forgot to check in</textarea>" in body and f'value="{yesterday}"' in body and 'value="09:15"' not in body

@@ -24,7 +24,11 @@ def checkin(request: HttpRequest) -> HttpResponse:
     if request.method == "POST":
         return _save(request, CheckInForm(request.POST), None)
     draft = checkin_drafts.values_of(request.patient)  # type: ignore[attr-defined]
-    initial = draft if draft and "day" not in request.GET else {"day": _day_param(request.GET.get("day"))}
+    initial: dict[str, object] = dict(draft or {})
+    if "day" in request.GET or not draft:
+        # A link for a given day (the calendar) still brings the words back, for that day.
+        initial.pop("time", None)
+        initial["day"] = _day_param(request.GET.get("day"))
     return _page(request, CheckInForm(initial=initial), None, draft=draft)
 
 
