@@ -301,6 +301,40 @@ def machine_marks(data: FormData) -> list[str]:
     return [str(name) for name in data.getlist(MACHINE)]
 
 
+# A transcript that lands after its page was left -------------------------------------------------
+
+
+def voice_fields() -> frozenset[str]:
+    """The answers a voice note can be recorded for: every step's free text."""
+    return frozenset(name for step in steps() for name in step.text_fields)
+
+
+@transaction.atomic
+def add_transcript(session: Session, field: str, text: str) -> Capture | None:
+    """Add a finished transcript after the words already in `field`, marked machine-made.
+
+    Called when the transcription job finishes, so the words reach their answer even if the
+    person has moved on or closed the page. What was typed is never replaced; the same
+    transcript twice (the page added it and saved first) is not added again.
+    """
+    step = next((s for s in steps() if field in s.text_fields), None)
+    text = text.strip()
+    if step is None or not text:
+        return None
+    capture = Capture.objects.select_for_update().filter(session=session).first()
+    capture = capture or Capture(owner=session.owner, session=session)
+    typed = (getattr(capture, field) or "").rstrip()
+    if text in typed:
+        return capture
+    joined = typed + ("\n" if step.kind == "text" else " ") + text if typed else text
+    if len(joined) > settings.ENTRY_MAX_CHARS:
+        return capture  # the voice note keeps the words; the answer stays as the person left it
+    setattr(capture, field, joined)
+    capture.machine_made = sorted({*(capture.machine_made or []), field})
+    capture.save()
+    return capture
+
+
 # The right-now screen ---------------------------------------------------------------------------------
 
 

@@ -318,6 +318,22 @@ class CheckIn(models.Model):
         super().save(*args, **kwargs)  # type: ignore[arg-type]
 
 
+class CheckInDraft(models.Model):
+    """A check-in begun and not yet saved: the form's values as typed, one per owner.
+
+    Saved in the background while the person fills the form, so a closed tab or another
+    browser finds the note again; it is not a check-in (charts and the calendar never see
+    it) and goes away when the check-in is saved or the person discards it.
+    """
+
+    owner = models.OneToOneField(Owner, on_delete=models.CASCADE, related_name="checkin_draft")
+    values = models.JSONField(default=dict)
+    # The page (form_uid) whose check-in was saved or discarded: a background save from it that
+    # arrives late must not bring the draft back.
+    ended_form = models.CharField(max_length=40, blank=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+
 def noon_of(day: date) -> datetime:
     """The middle of a local day: where a check-in known only by its day is placed."""
     return timezone.make_aware(datetime.combine(day, time(12, 0)))

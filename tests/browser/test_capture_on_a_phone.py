@@ -201,3 +201,16 @@ def test_right_now_with_a_voice_note_is_three_taps_too(mic_phone: Page, server: 
     expect(page.locator(".capture-overall-answer")).to_contain_text("Mixed", timeout=20_000)
     notes = [e for e in json.loads(server.cli("list", "--json").stdout) if e["mode"] == "voice"]
     assert len(notes) == 1
+
+    # The page was gone before the words were ready: they still reach the line, marked machine-made.
+    words = ""
+    for _ in range(60):
+        notes = [e for e in json.loads(server.cli("list", "--json").stdout) if e["mode"] == "voice"]
+        words = notes[0]["text"].strip()
+        if words:
+            break
+        page.wait_for_timeout(1000)
+    assert words, "no transcript in a minute"
+    page.goto(url + "/capture/now")
+    expect(page.get_by_label("One line, if you like")).to_have_value(words)
+    expect(page.get_by_text("Machine-made — check it")).to_be_visible()

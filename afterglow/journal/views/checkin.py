@@ -5,11 +5,12 @@ from __future__ import annotations
 from datetime import date, datetime
 
 from django.contrib import messages
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import path
 from django.utils import timezone
 
+from afterglow.journal import checkin_drafts
 from afterglow.journal.checkins import save_checkin
 from afterglow.journal.forms import CheckInForm
 from afterglow.journal.models import CheckIn
@@ -22,8 +23,30 @@ RECENT = 10
 def checkin(request: HttpRequest) -> HttpResponse:
     if request.method == "POST":
         return _save(request, CheckInForm(request.POST), None)
-    form = CheckInForm(initial={"day": _day_param(request.GET.get("day"))})
-    return _page(request, form, None)
+    draft = checkin_drafts.values_of(request.patient)  # type: ignore[attr-defined]
+    initial: dict[str, object] = dict(draft or {})
+    if "day" in request.GET or not draft:
+        # A link for a given day (the calendar) still brings the words back, for that day.
+        initial.pop("time", None)
+        initial["day"] = _day_param(request.GET.get("day"))
+    return _page(request, CheckInForm(initial=initial), None, draft=draft)
+
+
+def checkin_draft(request: HttpRequest) -> HttpResponse:
+    """The check-in form as typed so far, saved in the background (formsave.js); no check-in is made."""
+    if request.method != "POST":
+        return redirect("checkin")
+    checkin_drafts.keep(request.patient, request.POST)  # type: ignore[attr-defined]
+    # Not "Saved": the check-in itself is made only by its button.
+    label = f"Draft kept {timezone.localtime():%H:%M}; it becomes a check-in when you save it."
+    return JsonResponse({"ok": True, "saved_label": label})
+
+
+def checkin_draft_discard(request: HttpRequest) -> HttpResponse:
+    if request.method == "POST":
+        checkin_drafts.end(request.patient, request.POST.get("form_uid", ""))  # type: ignore[attr-defined]
+        messages.success(request, "The check-in you had started is gone; the form is empty again.")
+    return redirect("checkin")
 
 
 def checkin_edit(request: HttpRequest, pk: int) -> HttpResponse:
@@ -54,15 +77,21 @@ def _save(request: HttpRequest, form: CheckInForm, existing: CheckIn | None) -> 
         return _page(request, form, existing, status=400)
     values = {name: form.cleaned_data[name] for name in ("mood", "anxiety", "sleep_hours", "energy", "pain", "note")}
     saved = save_checkin(request.patient, form.cleaned_data["at"], checkin=existing, **values)  # type: ignore[attr-defined]
+    if existing is None:
+        checkin_drafts.end(request.patient, request.POST.get("form_uid", ""))  # type: ignore[attr-defined]
     messages.success(request, _saved_message(saved.at, created=existing is None))
     return redirect("home")
 
 
-def _page(request: HttpRequest, form: CheckInForm, existing: CheckIn | None, status: int = 200) -> HttpResponse:
+def _page(
+    request: HttpRequest, form: CheckInForm, existing: CheckIn | None, status: int = 200, draft: dict[str, str] | None = None
+) -> HttpResponse:
     owner = request.patient  # type: ignore[attr-defined]
     context = {
         "form": form,
         "checkin": existing,
+        "draft": draft,
+        "form_uid": checkin_drafts.new_form_uid(),
         "recent": CheckIn.objects.filter(owner=owner)[:RECENT],
         "today_iso": timezone.localdate().isoformat(),
     }
@@ -86,6 +115,8 @@ def _saved_message(at: datetime, *, created: bool) -> str:
 
 urlpatterns = [
     path("checkin", checkin, name="checkin"),
+    path("checkin/draft", checkin_draft, name="checkin_draft"),
+    path("checkin/draft/discard", checkin_draft_discard, name="checkin_draft_discard"),
     path("checkin/<int:pk>", checkin_edit, name="checkin_edit"),
     path("checkin/<int:pk>/delete", checkin_delete, name="checkin_delete"),
 ]

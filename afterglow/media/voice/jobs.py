@@ -21,6 +21,7 @@ from django.db.models import Q
 from django.utils import timezone
 from django_tasks import TaskResultStatus, task
 
+from afterglow.journal import capture
 from afterglow.journal.entries import save_text
 from afterglow.media.voice import audio, engines
 from afterglow.media.voice.models import VoiceNote
@@ -123,6 +124,8 @@ def _finish(note_id: int, worker: str, text: str, chosen: engines.Engine) -> str
         note.transcript_by = VoiceNote.Author.PERSON
     else:
         save_text(note.entry, text, allow_empty=True)
+    if text and note.answer_field and note.entry.session is not None:
+        capture.add_transcript(note.entry.session, note.answer_field, text)
     note.status, note.progress, note.claimed_by, note.problem, note.partial = Status.DONE, 100, "", "", ""
     note.engine, note.model, note.remark = chosen.name, chosen.model, "" if text else NO_WORDS
     note.save(update_fields=[

@@ -49,6 +49,9 @@ class VoiceNote(models.Model):
     remark = models.CharField(max_length=300, blank=True)
     problem = models.CharField(max_length=300, blank=True)
     transcript_by = models.CharField(max_length=8, choices=Author.choices, default=Author.MACHINE)
+    # The capture answer (a Capture text field) the recording was made for: its transcript is added
+    # there when the job finishes, even if the person has left that step.
+    answer_field = models.CharField(max_length=40, blank=True)
     created_at = models.DateTimeField(default=timezone.now)
 
     class Meta:

@@ -8,6 +8,7 @@ from typing import Any
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
+from afterglow.journal import capture
 from afterglow.journal.entries import clean_text, save_text
 from afterglow.journal.models import Entry, Session
 from afterglow.media.voice import audio, jobs
@@ -18,7 +19,9 @@ class NotYours(LookupError):
     """The uid belongs to another patient's note; answered like a missing one."""
 
 
-def add(owner: Any, data: bytes, *, session: Session | None = None, uid: uuid.UUID | None = None) -> tuple[VoiceNote, bool]:
+def add(
+    owner: Any, data: bytes, *, session: Session | None = None, uid: uuid.UUID | None = None, answer_field: str = ""
+) -> tuple[VoiceNote, bool]:
     """Check the recording, store it with its (empty) entry, and queue its transcription.
 
     Returns (note, created). The same uid sent twice (a retried upload) returns the first note.
@@ -28,7 +31,7 @@ def add(owner: Any, data: bytes, *, session: Session | None = None, uid: uuid.UU
         return existing, False
     checked = audio.check(data)
     try:
-        note = _store(owner, data, checked, session=session, uid=uid or uuid.uuid4())
+        note = _store(owner, data, checked, session=session, uid=uid or uuid.uuid4(), answer_field=answer_field)
     except IntegrityError:
         # The same upload arrived twice at once; the other one stored it.
         existing = _existing(owner, uid) if uid else None
@@ -47,7 +50,9 @@ def _existing(owner: Any, uid: uuid.UUID) -> VoiceNote | None:
 
 
 @transaction.atomic
-def _store(owner: Any, data: bytes, checked: audio.Checked, *, session: Session | None, uid: uuid.UUID) -> VoiceNote:
+def _store(
+    owner: Any, data: bytes, checked: audio.Checked, *, session: Session | None, uid: uuid.UUID, answer_field: str = ""
+) -> VoiceNote:
     now = timezone.now()
     entry = Entry.objects.create(
         owner=owner, session=session, mode=Entry.Mode.VOICE, title=title_for(now), created_at=now, updated_at=now
@@ -55,6 +60,7 @@ def _store(owner: Any, data: bytes, checked: audio.Checked, *, session: Session 
     return VoiceNote.objects.create(
         owner=owner, entry=entry, uid=uid, audio=data, content_type=checked.content_type,
         size=len(data), seconds=checked.seconds, created_at=now,
+        answer_field=answer_field if session is not None and answer_field in capture.voice_fields() else "",
     )  # fmt: skip
 
 

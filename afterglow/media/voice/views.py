@@ -62,7 +62,9 @@ def _content_length(request: HttpRequest) -> int:
 def _add(request: HttpRequest) -> tuple[VoiceNote, bool]:
     data, session = _received(request)
     try:
-        return notes.add(request.patient, data, session=session, uid=saving.parse_uid(request.POST.get("uid", "")))  # type: ignore[attr-defined]
+        uid = saving.parse_uid(request.POST.get("uid", ""))
+        answer = request.POST.get("answer", "")  # a capture answer's field name; anything else is ignored
+        return notes.add(request.patient, data, session=session, uid=uid, answer_field=answer)  # type: ignore[attr-defined]
     except audio.AudioError as error:
         raise Refused(str(error)) from None
     except notes.NotYours:

@@ -151,7 +151,10 @@
 
   var lastText = null;
   form.addEventListener("focusin", function (event) {
-    if (event.target && event.target.hasAttribute && event.target.hasAttribute("data-voice-target")) lastText = event.target;
+    if (event.target && event.target.hasAttribute && event.target.hasAttribute("data-voice-target")) {
+      lastText = event.target;
+      form.setAttribute("data-voice-box", lastText.name); // recorder.js sends it with the recording
+    }
   });
 
   function machineMark(name, on) {
@@ -174,7 +177,11 @@
   form.addEventListener("afterglow:transcript", function (event) {
     var text = (event.detail && event.detail.text || "").trim();
     if (!text) return;
-    var box = lastText || document.getElementById(event.detail.target || "");
+    // The answer named when the recording was made: the server adds the same words there too, so the
+    // page's next save (this box, with them once) and the server's agree.
+    var named = event.detail.answer ? form.elements[event.detail.answer] : null;
+    var box = (named && named.hasAttribute && named.hasAttribute("data-voice-target") ? named : null) ||
+      lastText || document.getElementById(event.detail.target || "");
     if (!box) return;
     var typed = box.value.replace(/\s+$/, "");
     box.value = typed ? typed + (box.tagName === "TEXTAREA" ? "\n" : " ") + text : text;

@@ -1,6 +1,6 @@
 // A form marked `data-autosave` saves itself a moment after typing stops (and at once when a
 // choice is tapped), as the writing page does: the whole form is posted in the background and the
-// page answers JSON. keep.js holds the words in this browser meanwhile, so nothing typed is lost if
+// page answers JSON (or posted to the address in data-autosave, when it has one). keep.js holds the words in this browser meanwhile, so nothing typed is lost if
 // a save fails. Without this file the form is a plain form with its Save button.
 (function () {
   "use strict";
@@ -21,6 +21,7 @@
     var timer = null;
     var inFlight = null;
     var again = false;
+    var sent = false; // the form itself was sent: no background save may follow it
     var lastSent = new URLSearchParams(new FormData(form)).toString();
 
     function show(text, isError) {
@@ -31,11 +32,13 @@
     function save() {
       clearTimeout(timer);
       timer = null;
+      if (sent) return;
       if (inFlight) { again = true; return; }
       var data = new FormData(form);
       var print = new URLSearchParams(data).toString();
       if (print === lastSent) return;
-      inFlight = fetch(form.action, {
+      // data-autosave="url" sends the background saves elsewhere (the check-in keeps a draft there).
+      inFlight = fetch(form.getAttribute("data-autosave") || form.action, {
         method: "POST", body: data, credentials: "same-origin", headers: { "Accept": "application/json" },
       }).then(function (response) {
         var isJson = (response.headers.get("Content-Type") || "").indexOf("application/json") === 0;
@@ -64,9 +67,12 @@
       }
     });
     form.addEventListener("change", function (event) {
-      if (event.target && (event.target.type === "radio" || event.target.type === "checkbox")) save();
+      // A tapped choice, a number, a day or a time (typed words are saved after the pause above).
+      var box = event.target;
+      if (box && box.tagName !== "TEXTAREA" && box.type !== "text") save();
     });
     window.addEventListener("pagehide", function () { if (timer) save(); });
+    form.addEventListener("submit", function () { sent = true; clearTimeout(timer); timer = null; again = false; });
   }
 
   function start() {

@@ -111,7 +111,7 @@
       if (!chunks || !chunks.length) return settle(take.uid, null).then(function () { return null; });
       var item = {
         uid: newUid(), type: take.type, session: take.session, url: take.url, createdAt: take.createdAt,
-        seconds: take.seconds, recovered: true,
+        seconds: take.seconds, recovered: true, answer: take.answer || "",
         blob: new Blob(chunks.map(function (c) { return c.blob; }), { type: take.type }),
       };
       return settle(take.uid, item).then(function () { return item; });
@@ -199,6 +199,16 @@
     });
   };
 
+  // The text box a recording is for: the one last used in this recorder's form (the page marks it
+  // with data-voice-box), else the recorder's own target. Its name goes with the upload.
+  Recorder.prototype.answerFor = function () {
+    var form = this.root.closest("form");
+    var named = form && form.getAttribute("data-voice-box");
+    if (named) return named;
+    var box = document.getElementById(this.root.getAttribute("data-rec-target") || "");
+    return (box && box.name) || "";
+  };
+
   Recorder.prototype.begin = function (stream) {
     var self = this;
     var type = TYPES.filter(function (t) { return MediaRecorder.isTypeSupported(t); })[0] || "";
@@ -207,7 +217,7 @@
     this.media = new MediaRecorder(stream, type ? { mimeType: type } : undefined);
     var take = this.take = {
       uid: newUid(), type: (this.media.mimeType || type || "audio/webm").split(";")[0], session: this.session,
-      url: this.url, createdAt: Date.now(), beatAt: Date.now(), seconds: 0,
+      url: this.url, createdAt: Date.now(), beatAt: Date.now(), seconds: 0, answer: this.answerFor(),
     };
     var seq = 0;
     this.holdTake(take);
@@ -311,6 +321,7 @@
     var item = {
       uid: take.uid, blob: new Blob(this.chunks, { type: take.type }), type: take.type,
       session: take.session, url: take.url, createdAt: take.createdAt, seconds: Math.round(this.elapsed / 1000),
+      answer: take.answer || "",
     };
     var release = this.release || noop;
     this.madeHere[item.uid] = true;
@@ -354,6 +365,8 @@
     body.append("csrfmiddlewaretoken", csrfToken(this.root));
     body.append("uid", item.uid);
     body.append("session", item.session || "");
+    // The answer this recording is for (a field name): the server adds the transcript there when it is ready.
+    body.append("answer", item.answer || "");
     body.append("audio", item.blob, "voice-note." + extension(item.type));
     fetch(item.url || this.url, {
       method: "POST", body: body, credentials: "same-origin",
@@ -459,7 +472,9 @@
             self.say("Transcript ready (machine-made; open it to check).");
             // Only a recording made on this page belongs to its answer (not one sent on from an earlier page).
             if (self.madeHere[item.uid]) {
-              self.tell("afterglow:transcript", { text: s.text, url: data.url, target: self.root.getAttribute("data-rec-target") || "" });
+              self.tell("afterglow:transcript", {
+                text: s.text, url: data.url, target: self.root.getAttribute("data-rec-target") || "", answer: item.answer || "",
+              });
             }
           } else if (s.status === "failed") {
             self.say("The transcript could not be made; the recording is kept. Open it to try again.");
