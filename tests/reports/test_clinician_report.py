@@ -1,0 +1,94 @@
+"""The clinician report (PDF): what is chosen is in it, nothing else is, and page one flags item 9."""
+
+from __future__ import annotations
+
+import subprocess
+from datetime import timedelta
+from pathlib import Path
+
+import pytest
+from django.utils import timezone
+
+from afterglow.journal.models import Entry
+from afterglow.reports import clinician, pdf
+from tests.cli.verbs import refused, run
+from tests.journal.course_factories import at, entry
+from tests.reports import full_journal
+
+CHOSEN = "canary-chosen-heron"
+UNCHOSEN = "canary-unchosen-badger"
+
+
+def pdf_text(path: Path, first: int | None = None, last: int | None = None) -> str:
+    pages = [*(["-f", str(first)] if first else []), *(["-l", str(last)] if last else [])]
+    return subprocess.run(["pdftotext", "-layout", *pages, str(path), "-"], check=True, capture_output=True, text=True).stdout
+
+
+def page_count(path: Path) -> int:
+    info = subprocess.run(["pdfinfo", str(path)], check=True, capture_output=True, text=True).stdout
+    return int(next(line.split()[-1] for line in info.splitlines() if line.startswith("Pages:")))
+
+
+def planted(owner):  # type: ignore[no-untyped-def]
+    full_journal.build(owner)
+    day = timezone.localdate() - timedelta(days=10)
+    chosen = entry(owner, f"The walk helped {CHOSEN}", when=at(day, 10))
+    unchosen = entry(owner, f"Not for the report {UNCHOSEN}", when=at(day, 11))
+    private = Entry.objects.get(owner=owner, private=True)
+    return chosen, unchosen, private
+
+
+@pytest.mark.django_db
+def test_it_holds_the_chosen_entry_and_not_the_unchosen_or_private_one(patient, tmp_path):
+    chosen, _, _ = planted(patient)
+    out = tmp_path / "report.pdf"
+    run("report", "-o", str(out), "--entries", str(chosen.pk))
+    text = pdf_text(out)
+    assert CHOSEN in text
+    assert UNCHOSEN not in text
+    assert full_journal.PRIVATE_CANARY not in text
+    assert "Walk by the sea" not in text  # an action written in a private entry stays private
+    assert "Prepared by the patient on" in text and "Not a diagnosis." in text
+    assert 2 <= page_count(out) <= 8
+
+
+@pytest.mark.django_db
+def test_it_flags_item_9_with_its_date_on_page_one(patient, tmp_path):
+    planted(patient)
+    out = tmp_path / "report.pdf"
+    run("report", "-o", str(out))
+    first = pdf_text(out, 1, 1)
+    assert "PHQ-9 item 9 answered above 0" in first
+    start = timezone.localdate() - timedelta(days=20)
+    assert f"{start:%-d} {start:%b} {start:%Y}" in first
+    assert "Prepared by the patient on" in first
+
+
+@pytest.mark.django_db
+def test_it_refuses_a_private_entry_in_the_gathering_itself(patient, django_user_model):
+    other_patient = django_user_model.objects.create(username="someone-else")
+    _, _, private = planted(patient)
+    with pytest.raises(clinician.NotAllowed):
+        clinician.gather(patient, clinician.Choice(entry_ids=(private.pk,)))
+    theirs = entry(other_patient, "someone else's words", when=at(timezone.localdate(), 9))
+    with pytest.raises(clinician.NotAllowed):
+        clinician.gather(patient, clinician.Choice(entry_ids=(theirs.pk,)))
+
+
+@pytest.mark.django_db
+def test_the_cli_refuses_a_private_entry_in_one_line_and_writes_nothing(patient, tmp_path):
+    _, _, private = planted(patient)
+    out = tmp_path / "report.pdf"
+    assert "not private" in refused("report", "-o", str(out), "--entries", str(private.pk))
+    assert "no report section 'gossip'" in refused("report", "-o", str(out), "--sections", "gossip")
+    assert not out.exists()
+
+
+@pytest.mark.django_db
+def test_it_fetches_nothing_but_data_and_its_own_files(patient):
+    fetcher = pdf.url_fetcher_class()()
+    for url in ("http://example.org/x.png", "https://127.0.0.1/a.css", "file:///etc/passwd"):
+        with pytest.raises(pdf.RefusedFetch):
+            fetcher.fetch(url)
+    assert fetcher.fetch("data:text/plain;base64,aGk=") is not None
+    assert fetcher.refused == ["http://example.org/x.png", "https://127.0.0.1/a.css", "file:///etc/passwd"]
