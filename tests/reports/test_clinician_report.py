@@ -12,6 +12,7 @@ from django.utils import timezone
 from afterglow.journal.models import Entry
 from afterglow.reports import clinician, pdf
 from tests.cli.verbs import refused, run
+from tests.conftest import csrf_post
 from tests.journal.course_factories import at, entry
 from tests.reports import full_journal
 
@@ -92,3 +93,39 @@ def test_it_fetches_nothing_but_data_and_its_own_files(patient):
             fetcher.fetch(url)
     assert fetcher.fetch("data:text/plain;base64,aGk=") is not None
     assert fetcher.refused == ["http://example.org/x.png", "https://127.0.0.1/a.css", "file:///etc/passwd"]
+
+
+@pytest.mark.django_db
+def test_the_report_page_lists_only_non_private_entries_and_previews_before_the_pdf(client, patient, tmp_path):
+    chosen, unchosen, private = planted(patient)
+    page = client.get("/report").content.decode()
+    assert f'name="entries" value="{chosen.pk}"' in page and f'name="entries" value="{unchosen.pk}"' in page
+    assert f'value="{private.pk}"' not in page.split("Entries to share")[1]
+    assert full_journal.PRIVATE_CANARY not in page
+    preview = csrf_post(
+        client, "/report", {"step": "preview", "entries": [str(chosen.pk)], "sections": list(clinician.SECTION_KEYS)}
+    )
+    text = preview.content.decode()
+    assert preview.status_code == 200 and CHOSEN in text and UNCHOSEN not in text and "Make the PDF" in text
+    made = csrf_post(client, "/report", {"step": "pdf", "entries": [str(chosen.pk)], "sections": list(clinician.SECTION_KEYS)})
+    assert made["Content-Type"] == "application/pdf" and made["Content-Disposition"].startswith("attachment;")
+    (tmp_path / "web.pdf").write_bytes(made.content)
+    assert CHOSEN in pdf_text(tmp_path / "web.pdf") and UNCHOSEN not in pdf_text(tmp_path / "web.pdf")
+
+
+@pytest.mark.django_db
+def test_the_report_page_answers_404_for_a_private_or_anothers_entry(client, patient, django_user_model):
+    _, _, private = planted(patient)
+    other = django_user_model.objects.create(username="someone-else")
+    theirs = entry(other, "someone else's words", when=at(timezone.localdate(), 9))
+    for pk in (private.pk, theirs.pk):
+        for step in ("preview", "pdf"):
+            response = csrf_post(client, "/report", {"step": step, "entries": [str(pk)], "sections": ["entries"]})
+            assert response.status_code == 404
+            assert full_journal.PRIVATE_CANARY.encode() not in response.content and b"Traceback" not in response.content
+
+
+@pytest.mark.django_db
+def test_the_report_page_says_kindly_what_is_wrong_with_a_date(client, patient):
+    response = csrf_post(client, "/report", {"step": "preview", "from": "0000-01-01", "sections": ["sessions"]})
+    assert response.status_code == 400 and b"should look like 2026-03-14" in response.content
