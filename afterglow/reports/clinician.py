@@ -215,10 +215,9 @@ def gather(owner: Any, choice: Choice) -> Report:
     report = Report(choice, start, end, timezone.localdate(), course.title if course else "", entries=entries)
     if "sessions" in choice.sections:
         report.sessions = _session_rows(sessions)
-    effects = grid.grid(sessions)
-    report.severe = _severe(effects)  # page one always names warning signs
     if "side_effects" in choice.sections:
-        report.grid = effects
+        report.grid = grid.grid(sessions)
+        report.severe = _severe(report.grid)  # on page one
     days = checkins.daily(owner, start, end)
     report.checkin_count = sum(d.count for d in days)
     if "charts" in choice.sections and days:
@@ -228,7 +227,8 @@ def gather(owner: Any, choice: Choice) -> Report:
         if any(c.points for c in found):
             report.curve_svg = _data_uri(charts.curve_svg(found))
         report.curve_sentence = curve.sentence(found)
-    report.measures, report.flags = _measures(owner, start, end)
+    if "measures" in choice.sections:
+        report.measures, report.flags = _measures(owner, start, end)  # latest against baseline and item 9 on page one
     if "actions" in choice.sections:
         first, last = _bounds(start, end)
         kept = IntegrationAction.objects.filter(owner=owner, done_at__gte=first, done_at__lt=last)

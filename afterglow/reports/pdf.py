@@ -62,8 +62,9 @@ def render(report: Report) -> bytes:
 
 def _page_css(report: Report) -> str:
     text = footer(report).replace("\\", "").replace('"', "")
+    box = 'font-size: 8pt; color: #000; font-family: "DejaVu Sans", sans-serif;'
     return (
         "@page { size: A4; margin: 16mm 15mm 20mm 15mm;"
-        f' @bottom-left {{ content: "{text}"; font-size: 8pt; color: #000; }}'
-        ' @bottom-right { content: "Page " counter(page) " of " counter(pages); font-size: 8pt; color: #000; } }'
+        f' @bottom-left {{ content: "{text}"; {box} }}'
+        f' @bottom-right {{ content: "Page " counter(page) " of " counter(pages); {box} }} }}'
     )

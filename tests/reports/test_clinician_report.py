@@ -129,3 +129,15 @@ def test_the_report_page_answers_404_for_a_private_or_anothers_entry(client, pat
 def test_the_report_page_says_kindly_what_is_wrong_with_a_date(client, patient):
     response = csrf_post(client, "/report", {"step": "preview", "from": "0000-01-01", "sections": ["sessions"]})
     assert response.status_code == 400 and b"should look like 2026-03-14" in response.content
+
+
+@pytest.mark.django_db
+def test_it_leaves_out_the_sections_not_chosen(patient, tmp_path):
+    chosen, _, _ = planted(patient)
+    out = tmp_path / "only-entries.pdf"
+    run("report", "-o", str(out), "--sections", "entries", "--entries", str(chosen.pk))
+    text = pdf_text(out)
+    assert CHOSEN in text
+    for absent in ("PHQ-9", "Dose as given", "0.5 mg/kg", "Side effects across", "Actions kept", "Call my sister"):
+        assert absent not in text
+    assert "--entries needs the entries section" in refused("report", "-o", str(out), "--sections", "sessions", "--entries", "1")
