@@ -49,11 +49,11 @@ def html(report: Report) -> str:
     return render_to_string("reports/report_pdf.html", {"report": report, "footer": footer(report)})
 
 
-def render(report: Report) -> bytes:
-    """The PDF's bytes."""
+def render(report: Report, fetcher: Any = None) -> bytes:
+    """The PDF's bytes (`fetcher`: a `url_fetcher_class()` instance, to read what it refused)."""
     from weasyprint import CSS, HTML
 
-    fetcher = url_fetcher_class()()
+    fetcher = fetcher or url_fetcher_class()()
     page = CSS(string=_page_css(report), url_fetcher=fetcher)
     sheet = CSS(string=STYLESHEET.read_text(encoding="utf-8"), url_fetcher=fetcher)
     document = HTML(string=html(report), base_url=STATIC.as_uri() + "/", url_fetcher=fetcher)

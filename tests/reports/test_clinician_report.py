@@ -11,9 +11,10 @@ from django.utils import timezone
 
 from afterglow.journal.models import Entry
 from afterglow.reports import clinician, pdf
+from tests.cli.test_processes import afterglow, assert_one_line_refusal, env  # noqa: F401
 from tests.cli.verbs import refused, run
 from tests.conftest import csrf_post
-from tests.journal.course_factories import at, entry
+from tests.journal.course_factories import at, course, entry, session
 from tests.reports import full_journal
 
 CHOSEN = "canary-chosen-heron"
@@ -118,9 +119,11 @@ def test_the_report_page_answers_404_for_a_private_or_anothers_entry(client, pat
     _, _, private = planted(patient)
     other = django_user_model.objects.create(username="someone-else")
     theirs = entry(other, "someone else's words", when=at(timezone.localdate(), 9))
-    for pk in (private.pk, theirs.pk):
+    their_session = session(other, course(other, timezone.localdate()), timezone.localdate())
+    asks = [{"entries": [str(pk)]} for pk in (private.pk, theirs.pk)] + [{"sessions": [str(their_session.pk)]}]
+    for ask in asks:
         for step in ("preview", "pdf"):
-            response = csrf_post(client, "/report", {"step": step, "entries": [str(pk)], "sections": ["entries"]})
+            response = csrf_post(client, "/report", {"step": step, "sections": ["entries"], **ask})
             assert response.status_code == 404
             assert full_journal.PRIVATE_CANARY.encode() not in response.content and b"Traceback" not in response.content
 
@@ -141,3 +144,24 @@ def test_it_leaves_out_the_sections_not_chosen(patient, tmp_path):
     for absent in ("PHQ-9", "Dose as given", "0.5 mg/kg", "Side effects across", "Actions kept", "Call my sister"):
         assert absent not in text
     assert "--entries needs the entries section" in refused("report", "-o", str(out), "--sections", "sessions", "--entries", "1")
+
+
+@pytest.mark.django_db
+def test_the_pdf_asks_no_other_host_even_when_the_template_names_one(patient, monkeypatch):
+    planted(patient)
+    report = clinician.gather(patient, clinician.Choice())
+    original = pdf.html
+    monkeypatch.setattr(pdf, "html", lambda r: original(r).replace("</body>", '<img src="http://example.invalid/t.png"></body>'))
+    fetcher = pdf.url_fetcher_class()()
+    assert pdf.render(report, fetcher).startswith(b"%PDF")
+    assert fetcher.refused == ["http://example.invalid/t.png"]
+
+
+def test_a_refused_report_is_one_line_on_stderr_and_status_2(env, tmp_path):  # noqa: F811
+    out = tmp_path / "r.pdf"
+    assert_one_line_refusal(afterglow(env, "report", "-o", str(out), "--entries", "999999"), "not private")
+    assert_one_line_refusal(afterglow(env, "report", "-o", str(out), "--from", "0000-01-01"), "should look like 2026-03-14")
+    assert not out.exists()
+    made = afterglow(env, "report", "-o", str(out))
+    assert made.returncode == 0, made.stderr
+    assert out.read_bytes().startswith(b"%PDF")
