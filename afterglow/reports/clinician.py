@@ -36,6 +36,7 @@ SECTIONS: tuple[tuple[str, str], ...] = (
 )
 SECTION_KEYS = tuple(key for key, _ in SECTIONS)
 MAX_IDS = 5000
+LISTED_AT_MOST = 400  # entries offered on the form at once; narrower dates show the rest
 DAYS_AFTER_LAST_SESSION = 7
 
 
@@ -170,11 +171,12 @@ def chosen_entries(owner: Any, ids: Sequence[int]) -> list[Entry]:
     return sorted(found, key=lambda e: (e.created_at, e.pk))
 
 
-def listable_entries(owner: Any, start: date, end: date) -> list[Entry]:
-    """The entries the form offers to tick: within the dates, never a private one."""
+def listable_entries(owner: Any, start: date, end: date, limit: int = LISTED_AT_MOST) -> list[Entry]:
+    """The entries the form offers to tick: within the dates, never a private one; the first `limit` + 1
+    (one more than shown, so the page can say there are more and ask for narrower dates)."""
     first, last = _bounds(start, end)
     rows = Entry.objects.filter(owner=owner, private=False, created_at__gte=first, created_at__lt=last)
-    return list(rows.select_related("session").order_by("created_at", "id"))
+    return list(rows.select_related("session").order_by("created_at", "id")[: limit + 1])
 
 
 def _bounds(start: date, end: date) -> tuple[datetime, datetime]:

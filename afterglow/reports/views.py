@@ -85,13 +85,15 @@ def _report_form(request: HttpRequest, choice: clinician.Choice | None, error: s
         _, start, end = clinician.sessions_for(owner, choice)
     except UserError:
         _, start, end = clinician.sessions_for(owner, clinician.Choice())
+    listed = clinician.listable_entries(owner, start, end, clinician.LISTED_AT_MOST)
     context = {
         "choice": choice,
         "start": start,
         "end": end,
         "sections": clinician.SECTIONS,
         "sessions": list(Session.objects.filter(owner=owner).order_by("-started_at", "-id")[:SESSIONS_OFFERED]),  # type: ignore[misc]
-        "entries": clinician.listable_entries(owner, start, end),
+        "entries": listed[: clinician.LISTED_AT_MOST],
+        "more_entries": len(listed) > clinician.LISTED_AT_MOST,
         "error": error,
     }
     return render(request, "reports/report_form.html", context, status=status)

@@ -165,3 +165,11 @@ def test_a_refused_report_is_one_line_on_stderr_and_status_2(env, tmp_path):  # 
     made = afterglow(env, "report", "-o", str(out))
     assert made.returncode == 0, made.stderr
     assert out.read_bytes().startswith(b"%PDF")
+
+
+@pytest.mark.django_db
+def test_the_report_page_lists_at_most_so_many_entries_and_asks_for_narrower_dates(client, patient, monkeypatch):
+    monkeypatch.setattr(clinician, "LISTED_AT_MOST", 2)
+    planted(patient)
+    page = client.get("/report").content.decode()
+    assert page.count('name="entries"') == 2 and "Choose narrower dates" in page
