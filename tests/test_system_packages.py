@@ -45,7 +45,9 @@ def test_as_root_it_installs_what_is_missing_with_apt(tmp_path):
     assert result.returncode == 0, result.stderr
     calls = (tmp_path / "apt.log").read_text().splitlines()
     assert calls[0] == "update -qq"
-    assert calls[1] == "install -y -qq --no-install-recommends espeak-ng fonts-dejavu-core fonts-liberation2"
+    assert calls[1] == (
+        "install -y -qq --no-install-recommends espeak-ng fonts-dejavu-core fonts-liberation2 libpango-1.0-0 libpangoft2-1.0-0"
+    )
 
 
 def test_without_apt_it_names_the_packages_and_stops(tmp_path):

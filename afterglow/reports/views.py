@@ -4,14 +4,15 @@ from __future__ import annotations
 
 from django.conf import settings
 from django.contrib import messages
-from django.http import HttpRequest, HttpResponse, HttpResponseBase, HttpResponseRedirect, StreamingHttpResponse
+from django.http import Http404, HttpRequest, HttpResponse, HttpResponseBase, HttpResponseRedirect, StreamingHttpResponse
 from django.shortcuts import render
 from django.urls import path
 from django.views.decorators.http import require_http_methods
 
 from afterglow.journal.access import current_patient
+from afterglow.journal.models import Session
 from afterglow.lib.cli import UserError
-from afterglow.reports import exporting
+from afterglow.reports import clinician, exporting, pdf
 from afterglow.reports.formats import EXPORTS, IMPORTS, ExportOptions, export_names, exporter, import_names, importer
 from afterglow.reports.progress import quiet
 
@@ -63,7 +64,66 @@ def import_page(request: HttpRequest) -> HttpResponse:
     return render(request, "reports/import.html", context)
 
 
+SESSIONS_OFFERED = 60
+
+
+def _report_choice(request: HttpRequest) -> clinician.Choice:
+    """The form's choices, checked like the CLI's (UserError for anything a person typed wrong)."""
+    data = request.POST
+    return clinician.Choice(
+        start=clinician.parse_day(data.get("from", ""), "first"), end=clinician.parse_day(data.get("to", ""), "last"),
+        session_ids=clinician.parse_ids(data.getlist("sessions"), "session ids"),
+        entry_ids=clinician.parse_ids(data.getlist("entries"), "entry ids"),
+        sections=clinician.parse_sections(data.getlist("sections")),
+    )  # fmt: skip
+
+
+def _report_form(request: HttpRequest, choice: clinician.Choice | None, error: str = "", status: int = 200) -> HttpResponse:
+    owner = current_patient(request)
+    choice = choice or clinician.Choice(entry_ids=())
+    try:
+        _, start, end = clinician.sessions_for(owner, choice)
+    except UserError:
+        _, start, end = clinician.sessions_for(owner, clinician.Choice())
+    listed = clinician.listable_entries(owner, start, end, clinician.LISTED_AT_MOST)
+    context = {
+        "choice": choice,
+        "start": start,
+        "end": end,
+        "sections": clinician.SECTIONS,
+        "sessions": list(Session.objects.filter(owner=owner).order_by("-started_at", "-id")[:SESSIONS_OFFERED]),  # type: ignore[misc]
+        "entries": listed[: clinician.LISTED_AT_MOST],
+        "more_entries": len(listed) > clinician.LISTED_AT_MOST,
+        "error": error,
+    }
+    return render(request, "reports/report_form.html", context, status=status)
+
+
+@require_http_methods(["GET", "POST"])
+def report_page(request: HttpRequest) -> HttpResponseBase:
+    """Choose → preview in the browser → make the PDF (a download). Private entries are never offered nor taken."""
+    if request.method == "GET":
+        return _report_form(request, None)
+    step = request.POST.get("step", "choose")
+    try:
+        choice = _report_choice(request)
+        if step == "choose":
+            return _report_form(request, choice)
+        report = clinician.gather(current_patient(request), choice)
+    except clinician.NotAllowed:
+        raise Http404("That is not something this journal can put in a report") from None
+    except UserError as exc:
+        return _report_form(request, None, error=str(exc), status=400)
+    if step == "pdf":
+        response = HttpResponse(pdf.render(report), content_type="application/pdf")
+        response["Content-Disposition"] = f'attachment; filename="afterglow-report-{report.prepared.isoformat()}.pdf"'
+        response["Cache-Control"] = "no-store"
+        return response
+    return render(request, "reports/report_preview.html", {"report": report, "footer": pdf.footer(report)})
+
+
 urlpatterns = [
+    path("report", report_page, name="report"),
     path("export", export_page, name="export"),
     path("import", import_page, name="import"),
 ]

@@ -1,0 +1,70 @@
+"""The clinician report as a PDF: WeasyPrint from the report's Django template, nothing fetched from anywhere."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+from django.template.loader import render_to_string
+from django.utils.formats import date_format
+
+from afterglow.reports.clinician import Report
+
+STATIC = (Path(__file__).resolve().parent.parent / "static").resolve()
+STYLESHEET = STATIC / "reports" / "report.css"
+
+
+def footer(report: Report) -> str:
+    return f"Prepared by the patient on {date_format(report.prepared, 'j F Y')} with Afterglow. Not a diagnosis."
+
+
+class RefusedFetch(ValueError):
+    pass
+
+
+def url_fetcher_class() -> Any:
+    from weasyprint.urls import URLFetcher, URLFetcherResponse
+
+    class LocalOnly(URLFetcher):  # type: ignore[misc]
+        """Data URIs and our own static files only: a report never reaches the network, nor other files."""
+
+        def __init__(self) -> None:
+            super().__init__(allowed_protocols=("data",), allow_redirects=False)
+            self.refused: list[str] = []
+
+        def fetch(self, url: str, headers: Any = None) -> Any:
+            if url.startswith("data:"):
+                return super().fetch(url, headers)
+            if url.startswith("file://"):
+                path = Path(url.removeprefix("file://").split("?")[0].split("#")[0]).resolve()
+                if path.is_relative_to(STATIC) and path.is_file():
+                    return URLFetcherResponse(url, path.read_bytes(), {}, 200)
+            self.refused.append(url[:200])
+            raise RefusedFetch("the report fetches nothing but its own files")
+
+    return LocalOnly
+
+
+def html(report: Report) -> str:
+    return render_to_string("reports/report_pdf.html", {"report": report, "footer": footer(report)})
+
+
+def render(report: Report, fetcher: Any = None) -> bytes:
+    """The PDF's bytes (`fetcher`: a `url_fetcher_class()` instance, to read what it refused)."""
+    from weasyprint import CSS, HTML
+
+    fetcher = fetcher or url_fetcher_class()()
+    page = CSS(string=_page_css(report), url_fetcher=fetcher)
+    sheet = CSS(string=STYLESHEET.read_text(encoding="utf-8"), url_fetcher=fetcher)
+    document = HTML(string=html(report), base_url=STATIC.as_uri() + "/", url_fetcher=fetcher)
+    return bytes(document.write_pdf(stylesheets=[sheet, page]))
+
+
+def _page_css(report: Report) -> str:
+    text = footer(report).replace("\\", "").replace('"', "")
+    box = 'font-size: 8pt; color: #000; font-family: "DejaVu Sans", sans-serif;'
+    return (
+        "@page { size: A4; margin: 16mm 15mm 20mm 15mm;"
+        f' @bottom-left {{ content: "{text}"; {box} }}'
+        f' @bottom-right {{ content: "Page " counter(page) " of " counter(pages); {box} }} }}'
+    )
