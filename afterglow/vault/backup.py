@@ -60,8 +60,9 @@ def make_backup(dest: Path | None = None, *, force: bool = False) -> Path:
         dest = _free_name(store.backups_dir() / default_name()) if dest is None else destination(dest, force=force)
         partial = dest.with_name(f".{dest.name}.{os.getpid()}.partial")
         partial.unlink(missing_ok=True)
-        _copy_online(key, partial)
+        _claim_partial(partial)
         try:
+            _copy_online(key, partial)
             store.check(partial, key)
             store.step("backup-copied")
             store.atomic_write(keys_beside(dest), store.keys_path().read_bytes())
@@ -87,6 +88,17 @@ def destination(dest: Path, *, force: bool = False) -> Path:
     for target in (dest, keys_beside(dest)):
         _check_target(target, force=force)
     return dest
+
+
+def _claim_partial(partial: Path) -> None:
+    """Make the copy's file first, so a folder that takes no files (/proc, a read-only disk) is named as such."""
+    try:
+        os.close(os.open(partial, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600))
+    except OSError as exc:
+        raise BadDestination(
+            f"Afterglow cannot make a file in {partial.parent} ({exc.strerror.lower() if exc.strerror else 'refused'}); "
+            "choose a folder of your own for the backup."
+        ) from None
 
 
 def _check_target(target: Path, *, force: bool) -> None:

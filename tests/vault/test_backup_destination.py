@@ -79,6 +79,10 @@ def test_it_refuses_a_folder_that_does_not_exist(home: Path, tmp_path: Path):
     assert not (tmp_path / "no").exists()
 
 
+def test_a_folder_that_takes_no_files_is_refused_in_one_line_with_status_2(home: Path):
+    refused(run(home, "backup", "-o", "/proc/x.db"), "cannot make a file in /proc")
+
+
 def test_it_names_the_backup_itself_when_given_an_existing_folder(home: Path, tmp_path: Path):
     out = ok(run(home, "backup", "-o", str(tmp_path)))
     (made,) = tmp_path.glob("journal-*.db")
