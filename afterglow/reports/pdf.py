@@ -8,6 +8,7 @@ from typing import Any
 from django.template.loader import render_to_string
 from django.utils.formats import date_format
 
+from afterglow.lib.cli import UserError
 from afterglow.reports.clinician import Report
 
 STATIC = (Path(__file__).resolve().parent.parent / "static").resolve()
@@ -51,7 +52,13 @@ def html(report: Report) -> str:
 
 def render(report: Report, fetcher: Any = None) -> bytes:
     """The PDF's bytes (`fetcher`: a `url_fetcher_class()` instance, to read what it refused)."""
-    from weasyprint import CSS, HTML
+    try:
+        from weasyprint import CSS, HTML
+    except OSError:  # WeasyPrint loads Pango from the system when imported
+        raise UserError(
+            "Making the PDF needs the Pango text library, which this computer lacks "
+            "(Debian/Ubuntu: sudo apt-get install libpango-1.0-0 libpangoft2-1.0-0)."
+        ) from None
 
     fetcher = fetcher or url_fetcher_class()()
     page = CSS(string=_page_css(report), url_fetcher=fetcher)
