@@ -46,12 +46,7 @@ def url_fetcher_class() -> Any:
     return LocalOnly
 
 
-def html(report: Report) -> str:
-    return render_to_string("reports/report_pdf.html", {"report": report, "footer": footer(report)})
-
-
-def render(report: Report, fetcher: Any = None) -> bytes:
-    """The PDF's bytes (`fetcher`: a `url_fetcher_class()` instance, to read what it refused)."""
+def _weasyprint() -> tuple[Any, Any]:
     try:
         from weasyprint import CSS, HTML
     except OSError:  # WeasyPrint loads Pango from the system when imported
@@ -59,6 +54,21 @@ def render(report: Report, fetcher: Any = None) -> bytes:
             "Making the PDF needs the Pango text library, which this computer lacks "
             "(Debian/Ubuntu: sudo apt-get install libpango-1.0-0 libpangoft2-1.0-0)."
         ) from None
+    from PIL import ImageFile
+
+    # Importing WeasyPrint tells Pillow, for the whole process, to accept cut-off images. Our reports
+    # hold only our own charts; a photo cut off on its way in must still be refused as damaged.
+    ImageFile.LOAD_TRUNCATED_IMAGES = False
+    return CSS, HTML
+
+
+def html(report: Report) -> str:
+    return render_to_string("reports/report_pdf.html", {"report": report, "footer": footer(report)})
+
+
+def render(report: Report, fetcher: Any = None) -> bytes:
+    """The PDF's bytes (`fetcher`: a `url_fetcher_class()` instance, to read what it refused)."""
+    CSS, HTML = _weasyprint()
 
     fetcher = fetcher or url_fetcher_class()()
     page = CSS(string=_page_css(report), url_fetcher=fetcher)

@@ -107,6 +107,15 @@ def test_it_says_a_cut_off_photo_is_damaged():
         process_photo(data[: len(data) // 2])
 
 
+def test_a_cut_off_photo_is_still_damaged_after_a_report_was_made():
+    from afterglow.reports import pdf
+
+    pdf._weasyprint()  # importing WeasyPrint loosens Pillow for the whole process
+    data = encoded(picture(600, 400), "JPEG")
+    with pytest.raises(PhotoError, match="damaged"):
+        process_photo(data[: len(data) // 2])
+
+
 def test_it_refuses_an_empty_file_and_one_over_200_mb():
     with pytest.raises(PhotoError, match="empty"):
         process_photo(b"")
