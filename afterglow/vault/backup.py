@@ -367,11 +367,4 @@ def _free_name(path: Path) -> Path:
 def _opens(path: Path, key: bytes) -> bool:
     if not path.is_file() or path.stat().st_size < 1024:  # SQLite would take a near-empty file for a new database
         return False
-    conn = store.connect(path, key)
-    try:
-        conn.execute("SELECT count(*) FROM sqlite_master").fetchone()
-        return True
-    except Exception:
-        return False
-    finally:
-        conn.close()
+    return store.opens(path, key)

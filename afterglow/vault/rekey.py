@@ -105,16 +105,6 @@ def by_recovery(recovery_text: str) -> Callable[[keyfile.KeyFile], bytes | None]
 # --- the journal's own key ------------------------------------------------------
 
 
-def opens(path: Path, key: bytes) -> bool:
-    conn = store.connect(path, key)
-    try:
-        conn.execute("SELECT count(*) FROM sqlite_master").fetchone()
-        return True
-    except Exception:
-        return False
-    finally:
-        conn.close()
-
 
 def settle(keys: keyfile.KeyFile, opened: keyfile.Opened) -> tuple[keyfile.KeyFile, bytes]:
     """Finish a re-key that stopped half-way; the keys file and data key to go on with."""
@@ -122,8 +112,8 @@ def settle(keys: keyfile.KeyFile, opened: keyfile.Opened) -> tuple[keyfile.KeyFi
         return keys, opened.data_key
     journal = store.journal_path()
     with store.friendly_io():
-        if journal.exists() and not opens(journal, opened.data_key):
-            if opened.previous_key is None or not opens(journal, opened.previous_key):
+        if journal.exists() and not store.opens(journal, opened.data_key):
+            if opened.previous_key is None or not store.opens(journal, opened.previous_key):
                 raise KeysMissing("keys.json does not belong to this journal.db. Nothing was changed.")
             _rekey_file(journal, opened.previous_key, opened.data_key)
         settled = replace(keys, previous=None)
@@ -139,7 +129,7 @@ def _rekey_file(path: Path, old: bytes, new: bytes) -> None:
         conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
     finally:
         conn.close()
-    if not opens(path, new):
+    if not store.opens(path, new):
         raise KeysMissing("The journal did not open with its new key after re-keying; please run the re-key again.")
 
 

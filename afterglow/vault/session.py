@@ -149,7 +149,7 @@ def lock_if_rekeyed() -> bool:
     if stamp == _unlocked_keys:
         return False
     journal = store.journal_path()
-    if not journal.exists() or rekey.opens(journal, key):
+    if not journal.exists() or store.opens(journal, key):
         _unlocked_keys = stamp
         return False
     lock()

@@ -131,6 +131,18 @@ def connect(path: Path, key: bytes | None) -> Any:
     return conn
 
 
+def opens(path: Path, key: bytes) -> bool:
+    """Whether `key` opens the database at `path` (a quick read of its schema, no integrity check)."""
+    conn = connect(path, key)
+    try:
+        conn.execute("SELECT count(*) FROM sqlite_master").fetchone()
+        return True
+    except Exception:
+        return False
+    finally:
+        conn.close()
+
+
 def check(path: Path, key: bytes) -> None:
     """Raise BadBackup unless `path` opens with `key`, passes integrity_check and is a journal."""
     if not path.is_file():

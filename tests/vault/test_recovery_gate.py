@@ -131,7 +131,7 @@ def test_settings_rekey_needs_the_current_passphrase_and_shows_the_new_recovery_
     assert client.get("/recovery-key").status_code == 200  # this browser stays unlocked, at the new key's step
     csrf_post(client, "/recovery-key", {"kept": "on"})
     assert client.get("/privacy").status_code == 200
-    assert rekey.opens(store.journal_path(), new_key) and not rekey.opens(store.journal_path(), old_key)
+    assert store.opens(store.journal_path(), new_key) and not store.opens(store.journal_path(), old_key)
     journal = store.connect(store.journal_path(), new_key)
     assert journal.execute("SELECT text FROM words").fetchall() == [("still here",)]
     journal.close()

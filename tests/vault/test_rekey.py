@@ -32,15 +32,6 @@ def kdf(home: Path) -> tuple[int, int, int]:
     return doc["time_cost"], doc["memory_kib"], doc["parallelism"]
 
 
-def opens(db: Path, key: bytes) -> bool:
-    conn = store.connect(db, key)
-    try:
-        conn.execute("SELECT count(*) FROM sqlite_master").fetchone()
-        return True
-    except Exception:
-        return False
-    finally:
-        conn.close()
 
 
 def data_key(keys_path: Path, passphrase: str = PASSPHRASE) -> bytes:
@@ -119,7 +110,7 @@ def test_rekey_encrypts_the_journal_under_a_new_key_and_only_the_new_secrets_ope
     new_recovery = recovery_from(out)
     new_key = data_key(home / "keys.json", NEW)
     assert new_key != old_key and new_recovery != old_recovery
-    assert not opens(home / "journal.db", old_key) and opens(home / "journal.db", new_key)
+    assert not store.opens(home / "journal.db", old_key) and store.opens(home / "journal.db", new_key)
     assert "previous" not in json.loads((home / "keys.json").read_text())
     assert run(home, "list").returncode == 2  # the old passphrase
     assert "written before the re-key" in ok(run(home, "list", AFTERGLOW_PASSPHRASE=NEW))
@@ -160,4 +151,4 @@ def test_a_rekey_stopped_half_way_is_finished_by_the_next_unlock(home: Path, whe
 
     assert "the colours were warm and slow" in ok(run(home, "list", AFTERGLOW_PASSPHRASE=NEW))
     assert "previous" not in json.loads((home / "keys.json").read_text())
-    assert opens(home / "journal.db", data_key(home / "keys.json", NEW))
+    assert store.opens(home / "journal.db", data_key(home / "keys.json", NEW))
