@@ -6,7 +6,8 @@ patient's own rows and the filters, and merges the answers best first. Every res
 is, where it sits in the course ("Day 2 after session 3") and carries a snippet whose matches sit
 between `marks`; `highlight` turns such a snippet into safe HTML.
 
-Rows in the Trash must never be found: `live()` is the one place that says which rows count.
+Rows in the Trash are never found: deleting takes them out of their tables (and so out of every
+index), see afterglow/trash.
 """
 
 from __future__ import annotations
@@ -57,15 +58,6 @@ FILTERED_CANDIDATES = 500
 
 class BadQuery(ValueError):
     """A query or filter that cannot be searched; the message says why, kindly."""
-
-
-def live(kind: str, alias: str) -> str:
-    """The SQL condition a source's row must meet to be found (`alias` is its table's alias).
-
-    Every row counts today. When deleted rows wait in a Trash, this is where search learns to
-    skip them (e.g. `f"{alias}.deleted_at IS NULL"`); every source's query goes through here.
-    """
-    return "1 = 1"
 
 
 @dataclass(frozen=True)
@@ -234,7 +226,7 @@ def _entry_conditions(owner_id: int, filters: Filters, params: list[Any]) -> str
     if filters.tag:
         sql += " AND e.id IN (SELECT entry_id FROM tags_tag WHERE owner_id = %s AND name = %s AND entry_id IS NOT NULL)"
         params += [owner_id, filters.tag]
-    return sql + f" AND {live('entry', 'e')}"
+    return sql
 
 
 def _entry_kind(mode: str) -> str:
@@ -252,7 +244,7 @@ def _entries(owner_id: int, expression: str, filters: Filters, limit: int, marks
         ids = list(ranked)
         sql = (
             "SELECT e.id, e.created_at, e.session_id, e.mode, e.title, e.prompt_text, e.private, e.uid FROM journal_entry AS e "
-            f"WHERE e.id IN ({', '.join(['%s'] * len(ids))}) AND e.owner_id = %s AND {live('entry', 'e')}"
+            f"WHERE e.id IN ({', '.join(['%s'] * len(ids))}) AND e.owner_id = %s"
         )
         with connection.cursor() as cur:
             cur.execute(sql, [*ids, owner_id])
@@ -309,7 +301,7 @@ def _pictures(owner_id: int, kind: str, expression: str, filters: Filters, limit
     sql = (
         f"SELECT p.id, p.created_at, e.session_id, e.title, e.private, bm25({t}) AS score, {_snippet(t, marks)} "
         f"FROM {t} JOIN media_picture AS p ON p.id = {t}.rowid JOIN journal_entry AS e ON e.id = p.entry_id "
-        f"WHERE {t} MATCH %s AND p.owner_id = %s AND p.kind = %s AND {live(kind, 'p')}{conditions} "
+        f"WHERE {t} MATCH %s AND p.owner_id = %s AND p.kind = %s{conditions} "
         "ORDER BY score, p.id DESC LIMIT %s"
     )
     with connection.cursor() as cur:
@@ -345,11 +337,9 @@ def _captures(owner_id: int, expression: str, filters: Filters, limit: int, mark
     query = (
         f"SELECT c.id, c.created_at, c.session_id, bm25({t}) AS score, {_snippet(t, marks)} "
         f"FROM {t} JOIN journal_capture AS c ON c.id = {t}.rowid "
-        f"WHERE {t} MATCH %s AND c.owner_id = %s AND {live('capture', 'c')}{sql} ORDER BY score, c.id DESC LIMIT %s"
+        f"WHERE {t} MATCH %s AND c.owner_id = %s{sql} ORDER BY score, c.id DESC LIMIT %s"
     )
-    with connection.cursor() as cur:
-        cur.execute(query, [expression, owner_id, *params, limit])
-        rows = cur.fetchall()
+    rows = _ranked(query, [expression, owner_id, *params, limit])
     return [
         Result(
             kind="capture",
@@ -376,11 +366,9 @@ def _intentions(owner_id: int, expression: str, filters: Filters, limit: int, ma
         f"SELECT i.id, i.created_at, i.session_id, i.prompt_text, bm25({t}) AS score, {_snippet(t, marks)}, "
         f"i.revisit_note != '' OR i.evolution_note != '' "
         f"FROM {t} JOIN journal_intention AS i ON i.id = {t}.rowid "
-        f"WHERE {t} MATCH %s AND i.owner_id = %s AND {live('intention', 'i')}{sql} ORDER BY score, i.id DESC LIMIT %s"
+        f"WHERE {t} MATCH %s AND i.owner_id = %s{sql} ORDER BY score, i.id DESC LIMIT %s"
     )
-    with connection.cursor() as cur:
-        cur.execute(query, [expression, owner_id, *params, limit])
-        rows = cur.fetchall()
+    rows = _ranked(query, [expression, owner_id, *params, limit])
     results = []
     for pk, at, session_id, prompt_text, score, snip, revisited in rows:
         snippet = " ".join((snip or "").split())
@@ -400,6 +388,12 @@ def _intentions(owner_id: int, expression: str, filters: Filters, limit: int, ma
     return results
 
 
+def _ranked(query: str, params: list[Any]) -> list[tuple[Any, ...]]:
+    with connection.cursor() as cur:
+        cur.execute(query, params)
+        return cur.fetchall()
+
+
 def _in_column(expression: str, rowid: int, column: str) -> bool:
     t = fts.INTENTIONS.table
     with connection.cursor() as cur:
@@ -416,11 +410,9 @@ def _checkins(owner_id: int, expression: str, filters: Filters, limit: int, mark
     query = (
         f"SELECT k.id, k.at, bm25({t}) AS score, {_snippet(t, marks)} "
         f"FROM {t} JOIN journal_checkin AS k ON k.id = {t}.rowid "
-        f"WHERE {t} MATCH %s AND k.owner_id = %s AND {live('checkin', 'k')}{sql} ORDER BY score, k.id DESC LIMIT %s"
+        f"WHERE {t} MATCH %s AND k.owner_id = %s{sql} ORDER BY score, k.id DESC LIMIT %s"
     )
-    with connection.cursor() as cur:
-        cur.execute(query, [expression, owner_id, *params, limit])
-        rows = cur.fetchall()
+    rows = _ranked(query, [expression, owner_id, *params, limit])
     return [
         Result(
             kind="checkin",
