@@ -65,17 +65,6 @@
     return inFlight;
   }
 
-  // Advice beside a side effect shows at once from the level the data sets for it
-  // (warning signs from "mild"; expected effects only when strong; pleasant never).
-  function clinicianNote(event) {
-    var input = event.target;
-    var item = input && input.closest ? input.closest(".capture-item[data-advise-from]") : null;
-    var note = item ? item.querySelector(".capture-advice") : null;
-    if (!note || input.type !== "radio") return;
-    var level = parseInt(input.value, 10);
-    note.hidden = !(level >= parseInt(item.getAttribute("data-advise-from"), 10));
-  }
-
   // --- Side effects as chips: a tap marks one, the next tap makes it stronger, then off ----------------
 
   var chips = form.querySelector("[data-chips]");
@@ -134,7 +123,6 @@
   }
 
   form.addEventListener("click", tapChip);
-  form.addEventListener("change", clinicianNote);
   form.addEventListener("change", save);
   form.addEventListener("input", function (event) {
     if (event.target && (event.target.type === "text" || event.target.tagName === "TEXTAREA")) {
