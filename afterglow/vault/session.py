@@ -434,12 +434,9 @@ _confirmed_seen: tuple[tuple[str, int, int, int], bool] | None = None
 def recovery_confirmed() -> bool:
     """Whether the person has said they kept the current recovery key (read from keys.json, cached by its stat)."""
     global _confirmed_seen
-    path = store.keys_path()
-    try:
-        info = path.stat()
-    except OSError:
+    stamp = _keys_stamp()
+    if stamp is None:
         return True  # no keys.json: the unlock pages explain that, not this gate
-    stamp = (str(path), info.st_mtime_ns, info.st_size, info.st_ino)
     if _confirmed_seen is None or _confirmed_seen[0] != stamp:
         try:
             confirmed = keyfile.load().recovery_confirmed
