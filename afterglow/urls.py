@@ -21,7 +21,7 @@ urlpatterns = [
     path("", include("afterglow.tags.urls")),
 ]
 
-handler400 = "afterglow.lib.views.bad_request"
-handler403 = "afterglow.lib.views.forbidden"
-handler404 = "afterglow.lib.views.not_found"
-handler500 = "afterglow.lib.views.server_error"
+handler400 = "afterglow.web.views.bad_request"
+handler403 = "afterglow.web.views.forbidden"
+handler404 = "afterglow.web.views.not_found"
+handler500 = "afterglow.web.views.server_error"

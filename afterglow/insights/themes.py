@@ -41,8 +41,8 @@ from django.urls import reverse
 from django.utils import timezone
 
 from afterglow.journal.models import Capture, Course, Entry, Session
-from afterglow.lib import unchanged
 from afterglow.media.visual import Picture
+from afterglow.web import unchanged
 
 DATA = Path(__file__).parent / "data"
 MIN_PIECES = 3  # a course theme is held by at least this many pieces of writing

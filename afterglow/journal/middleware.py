@@ -4,7 +4,7 @@ from django.http import HttpRequest, HttpResponse
 from django.utils.functional import SimpleLazyObject
 
 from afterglow.journal.access import current_patient
-from afterglow.lib.middleware import Handler
+from afterglow.web.middleware import Handler
 
 
 def patient_middleware(get_response: Handler) -> Handler:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import logging
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
@@ -17,6 +18,7 @@ from afterglow.journal.models import CheckIn, Course, Entry, Session, renumber_s
 from afterglow.trash.models import TrashItem
 
 KEEP_DAYS = 30
+log = logging.getLogger("afterglow.trash")
 
 
 class CannotRestore(Exception):
@@ -219,3 +221,10 @@ def scrub() -> None:
     if not connection.in_atomic_block:
         with connection.cursor() as cur:
             cur.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+
+
+def purge_old() -> None:
+    """Erase what has waited 30 days in the Trash: `serve`'s background thread runs it at start, then daily."""
+    done = purge()
+    if done.items:
+        log.info("trash purged: %d item(s) older than 30 days", done.items)

@@ -6,7 +6,7 @@ and exits 2; web views show the same message on the page with `status`.
 
 from __future__ import annotations
 
-from afterglow.lib.cli import UserError
+from afterglow.lib.errors import UserError
 
 
 class VaultError(UserError):

@@ -9,8 +9,8 @@ from django.conf import settings
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import render
 
-from afterglow.lib.middleware import Handler
 from afterglow.vault import session
+from afterglow.web.middleware import Handler
 
 # Reachable while locked: health checks, crisis help, assets, and the vault's own pages.
 OPEN_PREFIXES = ("/static/", "/healthz", "/help")

@@ -24,9 +24,9 @@ from typing import Any
 from django.conf import settings
 from django.core.management import call_command
 
-from afterglow.lib import messages, unchanged
-from afterglow.vault import backup, claim, crypto, keyfile, keyring, rekey, store, tidy
+from afterglow.vault import backup, claim, crypto, keyfile, keyring, rekey, signals, store, tidy
 from afterglow.vault.errors import JournalMissing, KeysMissing, Locked, NotSetUp, VaultError
+from afterglow.web import messages, unchanged
 
 log = logging.getLogger("afterglow.vault")
 PASSPHRASE_ENV = "AFTERGLOW_PASSPHRASE"
@@ -366,9 +366,7 @@ def create_journal(passphrase: str) -> str:
             os.replace(fresh, store.journal_path())
             store.fsync_dir(store.home())
     open_journal(data_key)
-    from afterglow.journal.access import local_patient
-
-    local_patient()
+    signals.journal_created.send(sender=create_journal)
     return recovery
 
 

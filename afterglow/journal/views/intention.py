@@ -10,9 +10,9 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import path
 
+from afterglow.journal.answers import intentions_for, save_intentions, save_revisit, split_intentions
 from afterglow.journal.models import Intention, Session
 from afterglow.journal.views import background
-from afterglow.prompts.answers import intentions_for, save_intentions, save_revisit, split_intentions
 from afterglow.prompts.models import OwnPrompt
 from afterglow.prompts.selection import PromptSet, intention_prompts, with_own
 

@@ -17,11 +17,11 @@ from django.views.decorators.http import require_POST
 
 from afterglow.journal import actions as rules
 from afterglow.journal import autosave as saving
+from afterglow.journal.answers import answer_prompt, answers_for
 from afterglow.journal.models import Entry, IntegrationAction, Session
 from afterglow.journal.views.actions import ActionForm, first_error
 from afterglow.journal.views.intention import owned_session
 from afterglow.journal.views.write import saved_json
-from afterglow.prompts.answers import answer_prompt, answers_for
 from afterglow.prompts.library import Prompt
 from afterglow.prompts.models import OwnPrompt
 from afterglow.prompts.selection import PromptSet, prompts_for_session, with_own

@@ -19,8 +19,8 @@ from afterglow.journal import cli_format as fmt
 from afterglow.journal.access import local_patient
 from afterglow.journal.entries import create_entry
 from afterglow.journal.models import Entry
-from afterglow.lib.cli import Command as BaseCommand
-from afterglow.lib.cli import UserError
+from afterglow.lib.errors import UserError
+from afterglow.vault.verbs import Command as BaseCommand
 
 # RAM-backed where the system has it, so the draft never touches the disk.
 SHARED_MEMORY = Path("/dev/shm")
