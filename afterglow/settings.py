@@ -54,6 +54,7 @@ INSTALLED_APPS = [
     "afterglow.trash",
     "afterglow.moments",
     "afterglow.tags",
+    "afterglow.pages",
 ]
 
 MIDDLEWARE = [

@@ -11,6 +11,7 @@ urlpatterns = [
     path("", include("afterglow.safety.urls")),
     path("", include("afterglow.vault.urls")),
     path("", include("afterglow.prompts.urls")),
+    path("", include("afterglow.pages.urls")),
     path("", include("afterglow.journal.urls")),
     path("", include("afterglow.media.urls")),
     path("", include("afterglow.measures.urls")),

@@ -118,7 +118,7 @@ CAPTURE_COLUMNS = (
 CAPTURES = FtsIndex("journal_capture_fts", "journal_capture", CAPTURE_COLUMNS)
 INTENTIONS = FtsIndex("journal_intention_fts", "journal_intention", ("text", "revisit_note", "evolution_note"))
 CHECKINS = FtsIndex("journal_checkin_fts", "journal_checkin", ("note",))
-# Every index post_migrate repairs; the sources `afterglow.journal.everywhere` searches.
+# Every index post_migrate repairs; the sources `afterglow.pages.everywhere` searches.
 ALL_INDEXES = (ENTRIES, CAPTIONS, CAPTURES, INTENTIONS, CHECKINS)
 
 FTS_TABLE, FTS_COLUMNS, FTS_CREATE, FTS_TRIGGERS = ENTRIES.table, ENTRIES.columns, ENTRIES.create, ENTRIES.triggers

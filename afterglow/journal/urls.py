@@ -6,16 +6,12 @@ from afterglow.journal.views import (
     capture,
     checkin,
     course,
-    home,
     intention,
     reflect,
-    search,
-    timeline,
     write,
 )
 
 urlpatterns = [
-    *home.urlpatterns,
     *course.urlpatterns,
     *intention.urlpatterns,
     *capture.urlpatterns,
@@ -23,7 +19,5 @@ urlpatterns = [
     *write.urlpatterns,
     *checkin.urlpatterns,
     *actions.urlpatterns,
-    *timeline.urlpatterns,
     *calendar.urlpatterns,
-    *search.urlpatterns,
 ]

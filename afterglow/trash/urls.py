@@ -1,3 +1,3 @@
-from afterglow.trash import corrections, versions, views
+from afterglow.trash import versions, views
 
-urlpatterns = [*views.urlpatterns, *corrections.urlpatterns, *versions.urlpatterns]
+urlpatterns = [*views.urlpatterns, *versions.urlpatterns]

@@ -8,8 +8,10 @@ from django.db import models
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import path, reverse
+from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from afterglow.journal.views.checkin import _own_checkin
 from afterglow.trash import bin
 from afterglow.trash.bin import KEEP_DAYS
 
@@ -108,9 +110,22 @@ def empty(request: HttpRequest) -> HttpResponse:
     return redirect("trash")
 
 
+def checkin_delete(request: HttpRequest, pk: int) -> HttpResponse:
+    """With several a day, a check-in made by mistake can go; the page asks first."""
+    existing = _own_checkin(request, pk)  # the check-in pages' own rule: another patient's is a 404
+    if request.method != "POST":
+        return render(request, "journal/checkin/delete.html", {"checkin": existing})
+    when = timezone.localtime(existing.at)
+    bin.put(existing)
+    messages.success(request, f"The check-in of {when:%A %-d %B, %H:%M} is in the Trash; you can restore it there for 30 days.")
+    return redirect("checkin")
+
+
 urlpatterns = [
     path("trash", trash, name="trash"),
     path("trash/empty", empty, name="trash_empty"),
     path("trash/<int:item_id>/restore", restore, name="trash_restore"),
     path("delete/<str:kind>/<int:pk>", delete, name="trash_delete"),
+    # A check-in has its own confirm page (with several a day, one made by mistake can go).
+    path("checkin/<int:pk>/delete", checkin_delete, name="checkin_delete"),
 ]

@@ -14,8 +14,8 @@ from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from afterglow.journal import autosave as saving
+from afterglow.journal import timeline
 from afterglow.journal.models import Entry, Session
-from afterglow.media.pictures import thumbnails_for
 from afterglow.prompts.library import Prompt
 from afterglow.safety.notes import offer_after_save
 
@@ -189,9 +189,11 @@ def saved_json(saved: saving.Saved) -> dict[str, Any]:
 @require_GET
 def entry(request: HttpRequest, entry_id: int) -> HttpResponse:
     found = get_object_or_404(Entry.objects.select_related("session"), pk=entry_id, owner=request.patient)  # type: ignore[attr-defined]
+    item = timeline.Item(timeline.ENTRY, found.created_at, found)
+    timeline.attach_pictures([item])
     context = {
         "entry": found, "revisions": found.revisions.count(), "digest": saving.digest(found.text),
-        "pictures": thumbnails_for([found.pk]).get(found.pk, []),
+        "pictures": item.pictures,
     }  # fmt: skip
     return render(request, "journal/write/entry.html", context)
 

@@ -6,7 +6,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.urls import path
 
-from afterglow.journal.today import today
+from afterglow.pages.today import today
 
 
 def home(request: HttpRequest) -> HttpResponse:
