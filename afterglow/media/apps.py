@@ -7,7 +7,10 @@ class Config(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
 
     def ready(self) -> None:
-        from afterglow.journal import timeline
+        from afterglow.journal import search, timeline
         from afterglow.media.pictures import attach_thumbnails
+        from afterglow.media.search import CAPTIONS, caption_matches
 
+        # The journal's lists and search show pictures without importing media.
         timeline.find_pictures_with(attach_thumbnails)
+        search.add_index(CAPTIONS, caption_matches)
