@@ -27,10 +27,9 @@ from afterglow.journal import actions as rules
 from afterglow.journal.answers import save_evolution
 from afterglow.journal.courses import current_course
 from afterglow.journal.models import Course, IntegrationAction, Intention, Session
-from afterglow.journal.views import background
 from afterglow.measures import responses
 from afterglow.measures.instruments import instruments
-from afterglow.web import unchanged
+from afterglow.web import background, unchanged
 
 ACTIONS_LISTED = 5
 

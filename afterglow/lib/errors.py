@@ -18,7 +18,7 @@ class UserError(Exception):
     status = 400
     default_message = "That did not work; please check what you gave and try again."
 
-    def __init__(self, message: str = "", *, status: int | None = None) -> None:
+    def __init__(self, message: str = "", status: int | None = None) -> None:
         super().__init__(message or self.default_message)
         if status is not None:
             self.status = status

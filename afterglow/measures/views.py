@@ -17,6 +17,7 @@ from afterglow.measures.instruments import Instrument, get, instruments
 from afterglow.measures.models import MeasureResponse
 from afterglow.measures.scoring import AnswerError, clean_answers
 from afterglow.safety.plan import has_plan
+from afterglow.web.background import refused
 
 FIELD = "item-"
 
@@ -109,14 +110,14 @@ def answer(request: HttpRequest, instrument_id: str) -> JsonResponse:
     instrument = _instrument(instrument_id)
     uid = _uid(request.POST.get("uid", ""))
     if uid is None:
-        return JsonResponse({"ok": False, "message": "This page lost track of its questionnaire. Please reload it."}, status=400)
+        return refused("This page lost track of its questionnaire. Please reload it.")
     try:
         answers = clean_answers(instrument, _posted_answers(request.POST))
         saved = responses.save_answers(request.patient, instrument, uid, answers)  # type: ignore[attr-defined]
     except AnswerError as error:
-        return JsonResponse({"ok": False, "message": str(error)}, status=400)
+        return refused(str(error))
     except responses.NotYours:
-        return JsonResponse({"ok": False, "message": "There is no such questionnaire."}, status=404)
+        return refused("There is no such questionnaire.", 404)
     score = responses.scoring.score(instrument, saved.answer_map())
     return JsonResponse(
         {"ok": True, "saved_label": f"Saved {timezone.localtime():%H:%M}", "answered": score.answered, "crisis": score.crisis}

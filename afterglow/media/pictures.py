@@ -16,6 +16,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from afterglow.journal.models import Entry, Session
+from afterglow.lib.errors import UserError
 from afterglow.media import drawings
 from afterglow.media.photos import Photo
 from afterglow.media.visual import Picture
@@ -32,7 +33,7 @@ class NotYours(LookupError):
     """A drawing uid that belongs to someone else's journal."""
 
 
-class CaptionError(ValueError):
+class CaptionError(UserError, ValueError):
     pass
 
 

@@ -17,6 +17,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from afterglow.media import drawings, pictures
 from afterglow.media.photos import KINDS_WE_TAKE, PhotoError, check_size, process_photo
 from afterglow.media.visual import Picture
+from afterglow.web.background import refused
 
 NO_PLACE = "That session or entry is not in your journal, so nothing could be linked to it."
 
@@ -122,7 +123,7 @@ def _read(upload: UploadedFile, limit: int) -> bytes:
 
 
 def _refuse(message: str, status: int = 400) -> JsonResponse:
-    return JsonResponse({"ok": False, "message": message}, status=status)
+    return refused(message, status)
 
 
 # --- Photos ----------------------------------------------------------------------------------------
@@ -140,8 +141,7 @@ def photo_new(request: HttpRequest) -> HttpResponse:
         caption = pictures.clean_caption(caption)
         photo = process_photo(data)
     except (PhotoError, pictures.CaptionError) as error:
-        status = error.status if isinstance(error, PhotoError) else 400
-        return _photo_form(request, place, caption=caption, error=str(error), status=status)
+        return _photo_form(request, place, caption=caption, error=str(error), status=error.status)
     picture = pictures.add_photo(request.patient, photo, place, caption)  # type: ignore[attr-defined]
     messages.success(request, "Photo added. Its location and camera details were removed.")
     return redirect("picture", picture_id=picture.pk)

@@ -28,6 +28,7 @@ from django.utils.safestring import SafeString, mark_safe
 from afterglow.journal import search as fts
 from afterglow.journal.rules import day_after, day_label
 from afterglow.journal.timeline import Mark, Sessions
+from afterglow.lib.errors import UserError
 from afterglow.media.search import CAPTIONS
 
 # What a result can be, as the filter and the CLI's --kind name it, with the words shown.
@@ -57,7 +58,7 @@ DEFAULT_LIMIT = 20
 FILTERED_CANDIDATES = 500
 
 
-class BadQuery(ValueError):
+class BadQuery(UserError, ValueError):
     """A query or filter that cannot be searched; the message says why, kindly."""
 
 

@@ -14,6 +14,7 @@ from django.db import connection, transaction
 from django.db.models import QuerySet
 from django.db.models.signals import post_save
 
+from afterglow.lib.errors import UserError
 from afterglow.tags.models import NAME_MAX, Tag
 
 # `#word` at the start of the text or after a space or an opening bracket or quote: never in
@@ -23,7 +24,7 @@ _NAME = re.compile(r"^[^\W_][\w-]*$")
 _LETTER = re.compile(r"[^\W\d_]")
 
 
-class TagError(ValueError):
+class TagError(UserError, ValueError):
     """A tag name that cannot be kept; the message says why, in plain words."""
 
 

@@ -15,14 +15,17 @@ from django.db.models.deletion import Collector
 from django.utils import timezone
 
 from afterglow.journal.models import CheckIn, Course, Entry, Session, renumber_sessions
+from afterglow.lib.errors import UserError
 from afterglow.trash.models import TrashItem
 
 KEEP_DAYS = 30
 log = logging.getLogger("afterglow.trash")
 
 
-class CannotRestore(Exception):
+class CannotRestore(UserError):
     """Restoring would clash with something made since; the message is for the person."""
+
+    status = 409
 
 
 class _KeepEverything(Collector):

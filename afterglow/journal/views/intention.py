@@ -12,9 +12,9 @@ from django.urls import path
 
 from afterglow.journal.answers import intentions_for, save_intentions, save_revisit, split_intentions
 from afterglow.journal.models import Intention, Session
-from afterglow.journal.views import background
 from afterglow.prompts.models import OwnPrompt
 from afterglow.prompts.selection import PromptSet, intention_prompts, with_own
+from afterglow.web import background
 
 
 def owned_session(request: HttpRequest, session_id: int) -> Session:

@@ -18,6 +18,7 @@ from afterglow.journal import timeline
 from afterglow.journal.models import Entry, Session
 from afterglow.prompts.library import Prompt
 from afterglow.safety.notes import offer_after_save
+from afterglow.web.background import refused
 
 # The entry being written, so /write picks it up again after a closed tab.
 OPEN_KEY = "writing_uid"
@@ -166,7 +167,7 @@ def autosave(request: HttpRequest) -> JsonResponse:
 
 
 def _refuse(message: str, status: int = 400) -> JsonResponse:
-    return JsonResponse({"ok": False, "message": message}, status=status)
+    return refused(message, status)
 
 
 def saved_json(saved: saving.Saved) -> dict[str, Any]:
