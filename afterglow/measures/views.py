@@ -8,7 +8,6 @@ from typing import Any
 from django.contrib import messages
 from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
-from django.urls import path
 from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
@@ -145,12 +144,3 @@ def chart(request: HttpRequest, instrument_id: str) -> HttpResponse:
     instrument = _instrument(instrument_id)
     svg = course.chart(request.patient, instrument)  # type: ignore[attr-defined]
     return HttpResponse(svg, content_type="image/svg+xml")
-
-
-urlpatterns = [
-    path("measures", overview, name="measures"),
-    path("measures/r/<int:response_id>", result, name="measure_result"),
-    path("measures/<slug:instrument_id>/take", take, name="measure_take"),
-    path("measures/<slug:instrument_id>/answer", answer, name="measure_answer"),
-    path("measures/<slug:instrument_id>/chart.svg", chart, name="measure_chart"),
-]

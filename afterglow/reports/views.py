@@ -6,7 +6,6 @@ from django.conf import settings
 from django.contrib import messages
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseBase, HttpResponseRedirect, StreamingHttpResponse
 from django.shortcuts import render
-from django.urls import path
 from django.views.decorators.http import require_http_methods
 
 from afterglow.journal.access import current_patient
@@ -120,10 +119,3 @@ def report_page(request: HttpRequest) -> HttpResponseBase:
         response["Cache-Control"] = "no-store"
         return response
     return render(request, "reports/report_preview.html", {"report": report, "footer": pdf.footer(report)})
-
-
-urlpatterns = [
-    path("report", report_page, name="report"),
-    path("export", export_page, name="export"),
-    path("import", import_page, name="import"),
-]

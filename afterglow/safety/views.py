@@ -6,7 +6,6 @@ from django.conf import settings
 from django.contrib import messages
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
-from django.urls import path
 from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods
 
@@ -94,11 +93,3 @@ def _plan_page(
 def safety_plan_print(request: HttpRequest) -> HttpResponse:
     found = plans.plan_of(request.patient)  # type: ignore[attr-defined]
     return render(request, "safety/plan_print.html", {"parts": plans.filled(found), "saved": found})
-
-
-urlpatterns = [
-    path("help", help_page, name="help"),
-    path("settings/safety", safety_settings, name="safety_settings"),
-    path("safety-plan", safety_plan, name="safety_plan"),
-    path("safety-plan/print", safety_plan_print, name="safety_plan_print"),
-]

@@ -7,7 +7,7 @@ from typing import Any
 from django.contrib import messages
 from django.http import HttpRequest, HttpResponse, HttpResponseNotAllowed
 from django.shortcuts import get_object_or_404, redirect, render
-from django.urls import path, reverse
+from django.urls import reverse
 
 from afterglow.journal.models import Capture, Entry
 from afterglow.tags.store import TagError, counts, parse_field, set_tags
@@ -42,10 +42,3 @@ def _save(request: HttpRequest, obj: Any, back: str, action: str) -> HttpRespons
         return render(request, "tags/edit.html", context, status=400)
     messages.success(request, "Tags saved." if names else "Tags cleared.")
     return redirect(back)
-
-
-urlpatterns = [
-    path("tags", tag_list, name="tags"),
-    path("entries/<int:entry_id>/tags", entry_tags, name="entry_tags"),
-    path("sessions/<int:session_id>/capture/tags", capture_tags, name="capture_tags"),
-]

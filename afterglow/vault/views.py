@@ -11,7 +11,6 @@ from django import forms
 from django.contrib import messages
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect, JsonResponse
 from django.shortcuts import render
-from django.urls import path
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_POST
 
@@ -261,21 +260,3 @@ def change_passphrase(request: HttpRequest) -> HttpResponse:
         return HttpResponseRedirect("/privacy")
     context = {"form": form, "wait": guesses.wait_for(request)}
     return render(request, "vault/passphrase.html", context, status=400 if form.errors else 200)
-
-
-urlpatterns = [
-    path("setup", setup, name="vault-setup"),
-    path("setup/kept", recovery_key, name="vault-setup-kept"),  # the form's address before the gate existed
-    path("recovery-key", recovery_key, name="recovery-key"),
-    path("recovery-key/new", recovery_key_new, name="recovery-key-new"),
-    path("unlock", unlock, name="unlock"),
-    path("recover", recover, name="recover"),
-    path("start/<str:secret>", start, name="vault-start"),
-    path("lock", lock, name="lock"),
-    path("lock/status", lock_status, name="lock-status"),
-    path("privacy", privacy, name="privacy"),
-    path("privacy/backup", backup_now, name="backup-now"),
-    path("privacy/passphrase", change_passphrase, name="change-passphrase"),
-    path("privacy/recovery-key", replace_recovery_key, name="replace-recovery-key"),
-    path("privacy/rekey", rekey_view, name="rekey"),
-]

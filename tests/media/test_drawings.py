@@ -12,9 +12,9 @@ from django.middleware.csrf import _get_new_csrf_string
 from PIL import Image
 
 from afterglow.journal.models import Entry
-from afterglow.media import drawings
-from afterglow.media.drawings import DrawingDataError, DrawingError, clean_png, clean_strokes, parse_palette
-from afterglow.media.visual import Picture
+from afterglow.media.visual import drawings
+from afterglow.media.visual.drawings import DrawingDataError, DrawingError, clean_png, clean_strokes, parse_palette
+from afterglow.media.visual.models import Picture
 from tests.journal.course_factories import course, days_ago, entry, session, stranger
 from tests.media.images import canvas_png, encoded, jpeg_with_gps, strokes
 

@@ -6,7 +6,6 @@ from datetime import date, timedelta
 
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
-from django.urls import path
 from django.utils import timezone
 
 from afterglow.journal import calendar, timeline
@@ -52,10 +51,3 @@ def day(request: HttpRequest, year: int, month: int, day: int) -> HttpResponse:
 
 def _not_there(request: HttpRequest, message: str) -> HttpResponse:
     return render(request, "error.html", {"title": "Not in the calendar", "message": message}, status=404)
-
-
-urlpatterns = [
-    path("calendar", this_month, name="calendar"),
-    path("calendar/<int:year>/<int:month>", month, name="calendar_month"),
-    path("calendar/<int:year>/<int:month>/<int:day>", day, name="calendar_day"),
-]

@@ -7,7 +7,7 @@ from typing import Any
 from django.contrib import messages
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
-from django.urls import path, reverse
+from django.urls import reverse
 from django.utils import timezone
 
 from afterglow.journal import capture, timeline
@@ -117,14 +117,3 @@ def _own_session(request: HttpRequest, pk: int) -> Session:
 def _capture_summary(s: Session) -> list[capture.Answer]:
     saved = Capture.objects.filter(session=s).first()
     return [answer for answer in capture.summary(saved) if answer.answered] if saved else []
-
-
-urlpatterns = [
-    path("course", course, name="course"),
-    path("course/edit", course_edit, name="course_edit"),
-    path("course/new", course_new, name="course_new"),
-    path("sessions/new", session_new, name="session_new"),
-    path("sessions/<int:pk>", session, name="session"),
-    path("sessions/<int:pk>/edit", session_edit, name="session_edit"),
-    path("sessions/<int:pk>/readings", session_readings, name="session_readings"),
-]

@@ -6,7 +6,6 @@ from urllib.parse import urlencode
 
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, render
-from django.urls import path
 
 from afterglow.journal import timeline as stream
 from afterglow.journal.models import Session
@@ -46,6 +45,3 @@ def _session_filter(request: HttpRequest, owner: object) -> Session | None:
     # Not a number, or not this patient's session: the same kind 404 either way.
     pk = int(raw) if raw.isdigit() and len(raw) < 12 else 0
     return get_object_or_404(Session.objects.select_related("course"), pk=pk, owner=owner)
-
-
-urlpatterns = [path("timeline", timeline, name="timeline")]
