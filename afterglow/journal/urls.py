@@ -1,4 +1,4 @@
-from django.urls import path
+from django.urls import path, register_converter
 
 from afterglow.journal.views import (
     actions,
@@ -13,6 +13,8 @@ from afterglow.journal.views import (
     timeline,
     write,
 )
+
+register_converter(calendar.TwoDigits, "two")
 
 urlpatterns = [
     path("", home.home, name="home"),
@@ -48,7 +50,7 @@ urlpatterns = [
     path("actions/<int:action_id>/undo", actions.undo, name="action_undo"),
     path("timeline", timeline.timeline, name="timeline"),
     path("calendar", calendar.this_month, name="calendar"),
-    path("calendar/<int:year>/<int:month>", calendar.month, name="calendar_month"),
-    path("calendar/<int:year>/<int:month>/<int:day>", calendar.day, name="calendar_day"),
+    path("calendar/<int:year>/<two:month>", calendar.month, name="calendar_month"),
+    path("calendar/<int:year>/<two:month>/<two:day>", calendar.day, name="calendar_day"),
     path("search", search.search_page, name="search"),
 ]

@@ -6,6 +6,7 @@ from django.conf import settings
 from django.contrib import messages
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseBase, HttpResponseRedirect, StreamingHttpResponse
 from django.shortcuts import render
+from django.urls import reverse
 from django.views.decorators.http import require_http_methods
 
 from afterglow.journal.access import current_patient
@@ -59,7 +60,7 @@ def import_page(request: HttpRequest) -> HttpResponse:
             status = 413 if "larger than" in str(exc) and "MB" in str(exc) else 400
             return render(request, "reports/import.html", {**context, "error": str(exc)}, status=status)
         messages.success(request, result.words())
-        return HttpResponseRedirect("/import")
+        return HttpResponseRedirect(reverse("import"))
     return render(request, "reports/import.html", context)
 
 

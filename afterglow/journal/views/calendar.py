@@ -51,3 +51,15 @@ def day(request: HttpRequest, year: int, month: int, day: int) -> HttpResponse:
 
 def _not_there(request: HttpRequest, message: str) -> HttpResponse:
     return render(request, "error.html", {"title": "Not in the calendar", "message": message}, status=404)
+
+
+class TwoDigits:
+    """A month or day written as two digits (/calendar/2025/03/07), read back as a number."""
+
+    regex = "[0-9]+"
+
+    def to_python(self, value: str) -> int:
+        return int(value)
+
+    def to_url(self, value: int) -> str:
+        return f"{value:02d}"

@@ -32,13 +32,13 @@ def course_edit(request: HttpRequest) -> HttpResponse:
     current = current_course(request.patient)  # type: ignore[attr-defined]
     if current is None:
         return redirect("course")
-    return _course_form(request, current, template="journal/course/edit.html", cancel="/course")
+    return _course_form(request, current, template="journal/course/edit.html", cancel=reverse("course"))
 
 
 def course_new(request: HttpRequest) -> HttpResponse:
     """A further course (a booster series, a new clinic) becomes the current one."""
     owner = request.patient  # type: ignore[attr-defined]
-    cancel = "/course" if current_course(owner) else ""
+    cancel = reverse("course") if current_course(owner) else ""
     return _course_form(request, Course(owner=owner), template="journal/course/new.html", cancel=cancel)
 
 
