@@ -112,6 +112,7 @@ def draw_save(request: HttpRequest) -> JsonResponse:
         "strokes": drawings.stroke_count(picture.strokes),
         "saved_label": f"Saved {timezone.localtime(picture.updated_at):%H:%M}",
         "url": reverse("drawing", args=[picture.pk]), "picture_url": reverse("picture", args=[picture.pk]),
+        "delete_url": reverse("picture_delete", args=[picture.pk]),
     })  # fmt: skip
 
 

@@ -330,7 +330,7 @@
       if (!existing) {
         existing = true;
         if (window.history.replaceState) window.history.replaceState(null, "", result.data.url);
-        addDeleteLink(result.data.picture_url);
+        addDeleteLink(result.data.delete_url);
       }
       var stored = readLocal(uid);
       if (stored && stored.rev <= savedRev) forgetLocal(uid);
@@ -346,13 +346,13 @@
     }
   }
 
-  function addDeleteLink(pictureUrl) {
-    if (document.getElementById("draw-delete") || !pictureUrl) return;
+  function addDeleteLink(deleteUrl) {
+    if (document.getElementById("draw-delete") || !deleteUrl) return;
     var done = document.getElementById("draw-done");
     var link = document.createElement("a");
     link.className = "button button-quiet";
     link.id = "draw-delete";
-    link.href = pictureUrl + "/delete";
+    link.href = deleteUrl;
     link.textContent = "Delete…";
     done.parentNode.insertBefore(link, done);
   }
