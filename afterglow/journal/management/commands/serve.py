@@ -109,7 +109,9 @@ class Command(BaseCommand):
         if start_secret:
             # Unlocked from the environment: only a browser that opens this link gets in, so another
             # account on this computer cannot read the journal by visiting the port.
-            url = f"http://{_local_address(options['host'])}:{port}/start/{start_secret}"
+            from django.urls import reverse
+
+            url = f"http://{_local_address(options['host'])}:{port}{reverse('vault_start', args=[start_secret])}"
             self.stdout.write(f"The journal is unlocked. Open it with this one-time link: {url}")
             self.stdout.write("(Any other browser needs the passphrase.)")
         self.stdout.flush()
