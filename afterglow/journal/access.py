@@ -1,22 +1,15 @@
-"""Whose journal a request or a CLI command works on."""
+"""Whose journal a request or a CLI command works on (the mode answers; see afterglow/modes.py)."""
 
 from __future__ import annotations
 
-from django.conf import settings
-from django.contrib.auth import get_user_model
-from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
+from django.contrib.auth.models import AbstractBaseUser
 from django.http import HttpRequest
 
-LOCAL_USERNAME = "me"
+from afterglow import modes
+from afterglow.modes import LOCAL_USERNAME, local_patient
+
+__all__ = ["LOCAL_USERNAME", "current_patient", "local_patient"]
 
 
-def local_patient() -> AbstractBaseUser:
-    """Local mode has exactly one patient, created on first use (or at `init`)."""
-    user, _ = get_user_model().objects.get_or_create(username=LOCAL_USERNAME)
-    return user
-
-
-def current_patient(request: HttpRequest) -> AbstractBaseUser | AnonymousUser:
-    if settings.CLINIC:
-        return request.user
-    return local_patient()
+def current_patient(request: HttpRequest) -> AbstractBaseUser:
+    return modes.current().patient(request)

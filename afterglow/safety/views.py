@@ -2,7 +2,6 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.conf import settings
 from django.contrib import messages
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
@@ -10,18 +9,10 @@ from django.urls import path
 from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods
 
+from afterglow import modes
 from afterglow.safety import plan as plans
 from afterglow.safety import preferences
 from afterglow.safety.crisis import choices, region_for, regions
-
-
-def journal_open(request: HttpRequest) -> bool:
-    """Whether this request may read the journal (the help page itself never needs that)."""
-    if settings.CLINIC:
-        return bool(request.user.is_authenticated)
-    from afterglow.vault import session
-
-    return session.open_to(request)
 
 
 @require_GET
@@ -32,7 +23,7 @@ def help_page(request: HttpRequest) -> HttpResponse:
     context: dict[str, Any] = {"regions": choices(), "asked_region": asked in regions()}
     if asked in regions():
         context["crisis_region"] = regions()[asked]
-    if journal_open(request):
+    if modes.current().journal_open(request):  # the help page itself never needs the journal
         context["unlocked"] = True
         context["has_plan"] = plans.has_plan(request.patient)  # type: ignore[attr-defined]
     return render(request, "safety/help.html", context)
