@@ -21,7 +21,7 @@ from typing import TYPE_CHECKING, Any, ClassVar, Protocol
 from afterglow.lib.env import database_from_url
 
 if TYPE_CHECKING:
-    from django.contrib.auth.models import AbstractBaseUser
+    from django.contrib.auth.models import User
     from django.http import HttpRequest
 
 LOCAL = "local"
@@ -76,7 +76,7 @@ class Mode:
     def database(self, home: Path, url: str) -> dict[str, object]:
         raise NotImplementedError
 
-    def patient(self, request: HttpRequest) -> AbstractBaseUser:
+    def patient(self, request: HttpRequest) -> User:
         """Whose journal this request reads and writes."""
         raise NotImplementedError
 
@@ -105,7 +105,7 @@ class Local(Mode):
             "TEST": {"NAME": ":memory:"},
         }
 
-    def patient(self, request: HttpRequest) -> AbstractBaseUser:
+    def patient(self, request: HttpRequest) -> User:
         return local_patient()
 
     def journal_open(self, request: HttpRequest | None = None) -> bool:
@@ -124,7 +124,7 @@ class Clinic(Mode):
     def database(self, home: Path, url: str) -> dict[str, object]:
         return database_from_url(url)
 
-    def patient(self, request: HttpRequest) -> AbstractBaseUser:
+    def patient(self, request: HttpRequest) -> User:
         from django.core.exceptions import PermissionDenied
 
         user = request.user
@@ -155,7 +155,7 @@ def current() -> Mode:
     return CLINIC_MODE if settings.CLINIC else LOCAL_MODE
 
 
-def local_patient() -> AbstractBaseUser:
+def local_patient() -> User:
     """Local mode has exactly one patient, created on first use (or at `init`)."""
     from django.contrib.auth import get_user_model
 

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from django.contrib.auth.models import AbstractBaseUser
+from django.contrib.auth.models import User
 from django.http import HttpRequest
 
 from afterglow import modes
@@ -11,5 +11,5 @@ from afterglow.modes import LOCAL_USERNAME, local_patient
 __all__ = ["LOCAL_USERNAME", "current_patient", "local_patient"]
 
 
-def current_patient(request: HttpRequest) -> AbstractBaseUser:
+def current_patient(request: HttpRequest) -> User:
     return modes.current().patient(request)

@@ -8,13 +8,14 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, render
 from django.urls import path
 
+from afterglow.access import PatientRequest
 from afterglow.journal import timeline as stream
 from afterglow.journal.models import Session
 from afterglow.tags.store import TagError, clean_name
 
 
-def timeline(request: HttpRequest) -> HttpResponse:
-    owner = request.patient  # type: ignore[attr-defined]
+def timeline(request: PatientRequest) -> HttpResponse:
+    owner = request.patient
     only = _session_filter(request, owner)
     try:
         tag = _tag_filter(request)
