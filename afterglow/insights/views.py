@@ -11,7 +11,7 @@ from django.core.exceptions import ValidationError
 from django.db.models import Count, F, Q, Window
 from django.db.models.functions import RowNumber
 from django.http import Http404, HttpRequest, HttpResponse
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import redirect, render
 from django.template.loader import render_to_string
 from django.urls import path
 from django.utils import timezone
@@ -20,7 +20,7 @@ from django.utils.html import format_html_join
 from django.utils.safestring import SafeString, mark_safe
 from django.views.decorators.http import require_GET
 
-from afterglow.access import PatientRequest
+from afterglow.access import PatientRequest, owned_or_404
 from afterglow.insights import charts, compare, grid, themes
 from afterglow.insights import course as course_data
 from afterglow.insights.days import MEASURES, optional_measures
@@ -59,7 +59,7 @@ def intention_threads(sessions: list[Session]) -> list[Thread]:
 def _course(request: PatientRequest) -> Course | None:
     course_id = request.GET.get("course", "")
     if course_id.isdigit() and len(course_id) < 12:
-        return get_object_or_404(Course, pk=int(course_id), owner=request.patient)
+        return owned_or_404(Course, request, pk=int(course_id))
     if course_id:
         raise Http404("No such course")
     return current_course(request.patient)

@@ -7,12 +7,12 @@ from typing import Any
 
 from django.contrib import messages
 from django.http import Http404, HttpResponse, JsonResponse
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import redirect, render
 from django.urls import path
 from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from afterglow.access import PatientRequest
+from afterglow.access import NotYours, PatientRequest, owned, owned_or_404
 from afterglow.measures import course, meaning, responses
 from afterglow.measures.instruments import Instrument, get, instruments
 from afterglow.measures.models import MeasureResponse
@@ -65,12 +65,12 @@ def _take_post(request: PatientRequest, instrument: Instrument) -> HttpResponse:
         answers = clean_answers(instrument, posted)
     except AnswerError as error:
         return _form(request, instrument, uid=uid, given=posted, error=str(error), status=400)
-    existing = MeasureResponse.objects.filter(uid=uid, owner=request.patient).first()
+    existing = owned(MeasureResponse, request.patient).filter(uid=uid).first()
     if not answers and not (existing and existing.answers):
         return _form(request, instrument, uid=uid, given=posted, error="Please answer at least one question first.", status=400)
     try:
         saved = responses.save_answers(request.patient, instrument, uid, answers)
-    except responses.NotYours:
+    except NotYours:
         raise Http404("no such questionnaire") from None
     if request.POST.get("go") == "later":
         messages.success(request, f"Saved. Your {instrument.name} waits for you here, just as you left it.")
@@ -116,7 +116,7 @@ def answer(request: PatientRequest, instrument_id: str) -> JsonResponse:
         saved = responses.save_answers(request.patient, instrument, uid, answers)
     except AnswerError as error:
         return JsonResponse({"ok": False, "message": str(error)}, status=400)
-    except responses.NotYours:
+    except NotYours:
         return JsonResponse({"ok": False, "message": "There is no such questionnaire."}, status=404)
     score = responses.scoring.score(instrument, saved.answer_map())
     return JsonResponse(
@@ -126,7 +126,7 @@ def answer(request: PatientRequest, instrument_id: str) -> JsonResponse:
 
 @require_GET
 def result(request: PatientRequest, response_id: int) -> HttpResponse:
-    found = get_object_or_404(MeasureResponse, pk=response_id, owner=request.patient, finished_at__isnull=False)
+    found = owned_or_404(MeasureResponse, request, pk=response_id, finished_at__isnull=False)
     instrument = _instrument(found.instrument)
     outcome = responses.result(instrument, found)
     context = {

@@ -14,7 +14,7 @@ from django.urls import path, reverse
 from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from afterglow.access import PatientRequest
+from afterglow.access import NotYours, PatientRequest, owned_or_404
 from afterglow.media import drawings, pictures
 from afterglow.media.photos import KINDS_WE_TAKE, PhotoError, check_size, process_photo
 from afterglow.media.visual import Picture
@@ -30,10 +30,7 @@ def _place_or_404(request: PatientRequest, data: Any) -> pictures.Place:
 
 
 def _picture_or_404(request: PatientRequest, picture_id: int, *, with_bytes: bool = False) -> Picture:
-    found = pictures.owned(request.patient, picture_id, with_bytes=with_bytes)
-    if found is None:
-        raise Http404("no such picture")
-    return found
+    return owned_or_404(pictures.shown(with_bytes=with_bytes), request, pk=picture_id)
 
 
 def _back(place: pictures.Place) -> tuple[str, str]:
@@ -103,7 +100,7 @@ def draw_save(request: PatientRequest) -> JsonResponse:
         saved = pictures.save_drawing(owner, uid, png_bytes, strokes_bytes, place)
     except pictures.NoSuchPlace:
         return _refuse(NO_PLACE)
-    except pictures.NotYours:
+    except NotYours:
         return _refuse("There is no such drawing.", status=404)
     except drawings.DrawingError as error:
         return _refuse(str(error), status=413 if str(error) == drawings.TOO_BIG else 400)

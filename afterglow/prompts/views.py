@@ -4,10 +4,10 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.http import HttpResponse
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
 
-from afterglow.access import PatientRequest
+from afterglow.access import PatientRequest, owned_or_404
 from afterglow.prompts.forms import OwnPromptForm
 from afterglow.prompts.library import library, pack_dirs
 from afterglow.prompts.models import OwnPrompt
@@ -43,6 +43,6 @@ def _render(request: PatientRequest, form: OwnPromptForm, status: int = 200) -> 
 @require_POST
 def delete(request: PatientRequest, prompt_id: int) -> HttpResponse:
     # Answers already written keep their copy of the prompt's text, so nothing is lost.
-    get_object_or_404(OwnPrompt, pk=prompt_id, owner=request.patient).delete()
+    owned_or_404(OwnPrompt, request, pk=prompt_id).delete()
     messages.success(request, "Prompt removed. Anything you wrote in answer to it is still in your journal.")
     return redirect("prompts")

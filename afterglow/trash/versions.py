@@ -8,13 +8,13 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import path
 from django.views.decorators.http import require_GET, require_POST
 
-from afterglow.access import PatientRequest
+from afterglow.access import PatientRequest, owned_or_404
 from afterglow.journal.entries import save_text
 from afterglow.journal.models import Entry, EntryRevision
 
 
 def _own_entry(request: PatientRequest, entry_id: int) -> Entry:
-    return get_object_or_404(Entry, pk=entry_id, owner=request.patient)
+    return owned_or_404(Entry, request, pk=entry_id)
 
 
 def earlier_versions(entry: Entry) -> list[EntryRevision]:

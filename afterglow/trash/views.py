@@ -10,9 +10,10 @@ from django.shortcuts import redirect, render
 from django.urls import path, reverse
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from afterglow.access import PatientRequest
+from afterglow.access import PatientRequest, owned
 from afterglow.trash import bin
 from afterglow.trash.bin import KEEP_DAYS
+from afterglow.trash.models import TrashItem
 
 # What can be deleted from a generic confirm page, by the word in its URL.
 KINDS: dict[str, str] = {
@@ -37,7 +38,7 @@ def delete(request: PatientRequest, kind: str, pk: int) -> HttpResponse:
     if label is None:
         return _not_here(request, "There is nothing of that kind to delete.")
     model: type[models.Model] = apps.get_model(label)
-    found = model._default_manager.filter(pk=pk, owner=owner).first()
+    found = owned(model, owner).filter(pk=pk).first()
     if found is None:
         if bin.in_trash(owner, model, pk) is not None:
             # Deleting twice (a double tap, a page from before): it is where it was sent.
@@ -67,7 +68,7 @@ def trash(request: PatientRequest) -> HttpResponse:
 
 @require_POST
 def restore(request: PatientRequest, item_id: int) -> HttpResponse:
-    item = bin.owned(request.patient, item_id)
+    item = owned(TrashItem, request.patient).filter(pk=item_id).first()
     if item is None:
         return _not_here(request, "That is not in your Trash.")
     already = item.restored_at is not None

@@ -8,12 +8,12 @@ from typing import Any
 from django import forms
 from django.contrib import messages
 from django.http import HttpResponse
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import redirect, render
 from django.urls import path
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
-from afterglow.access import PatientRequest
+from afterglow.access import PatientRequest, owned_or_404
 from afterglow.journal import actions as rules
 from afterglow.journal.models import IntegrationAction
 from afterglow.prompts.library import Prompt
@@ -103,7 +103,7 @@ def add_practice(request: PatientRequest) -> HttpResponse:
 
 
 def _owned(request: PatientRequest, action_id: int) -> IntegrationAction:
-    return get_object_or_404(IntegrationAction, pk=action_id, owner=request.patient)
+    return owned_or_404(IntegrationAction, request, pk=action_id)
 
 
 @require_POST

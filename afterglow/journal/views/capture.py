@@ -6,12 +6,12 @@ from typing import Any
 
 from django.contrib import messages
 from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import redirect, render
 from django.urls import path, reverse
 from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods
 
-from afterglow.access import PatientRequest
+from afterglow.access import PatientRequest, owned_or_404
 from afterglow.journal import capture as rules
 from afterglow.journal.models import Capture, Session
 from afterglow.safety.crisis import region_for
@@ -19,7 +19,7 @@ from afterglow.safety.preferences import chosen_region
 
 
 def _session(request: PatientRequest, session_id: int) -> Session:
-    return get_object_or_404(Session, pk=session_id, owner=request.patient)
+    return owned_or_404(Session, request, pk=session_id)
 
 
 def _capture(session: Session) -> Capture | None:

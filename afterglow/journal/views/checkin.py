@@ -6,11 +6,11 @@ from datetime import date, datetime
 
 from django.contrib import messages
 from django.http import HttpResponse, JsonResponse
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import redirect, render
 from django.urls import path
 from django.utils import timezone
 
-from afterglow.access import PatientRequest
+from afterglow.access import PatientRequest, owned_or_404
 from afterglow.journal import checkin_drafts
 from afterglow.journal.checkins import save_checkin
 from afterglow.journal.forms import CheckInForm
@@ -70,7 +70,7 @@ def checkin_delete(request: PatientRequest, pk: int) -> HttpResponse:
 
 def _own_checkin(request: PatientRequest, pk: int) -> CheckIn:
     # Another patient's check-in is simply not there: 404.
-    return get_object_or_404(CheckIn, pk=pk, owner=request.patient)
+    return owned_or_404(CheckIn, request, pk=pk)
 
 
 def _save(request: PatientRequest, form: CheckInForm, existing: CheckIn | None) -> HttpResponse:

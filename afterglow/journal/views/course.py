@@ -6,11 +6,11 @@ from typing import Any
 
 from django.contrib import messages
 from django.http import HttpRequest, HttpResponse
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import redirect, render
 from django.urls import path, reverse
 from django.utils import timezone
 
-from afterglow.access import PatientRequest
+from afterglow.access import PatientRequest, owned_or_404
 from afterglow.journal import capture, timeline
 from afterglow.journal.courses import current_course
 from afterglow.journal.forms import CourseForm, ReadingsForm, SessionForm
@@ -112,7 +112,7 @@ def _session_context(s: Session, readings_form: ReadingsForm) -> dict[str, Any]:
 
 def _own_session(request: PatientRequest, pk: int) -> Session:
     # Another patient's session is simply not there: 404, never 403.
-    return get_object_or_404(Session.objects.select_related("course"), pk=pk, owner=request.patient)
+    return owned_or_404(Session.objects.select_related("course"), request, pk=pk)
 
 
 def _capture_summary(s: Session) -> list[capture.Answer]:

@@ -7,10 +7,10 @@ from typing import Any
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import redirect, render
 from django.urls import path
 
-from afterglow.access import PatientRequest
+from afterglow.access import PatientRequest, owned_or_404
 from afterglow.journal.models import Intention, Session
 from afterglow.journal.views import background
 from afterglow.prompts.answers import intentions_for, save_intentions, save_revisit, split_intentions
@@ -20,7 +20,7 @@ from afterglow.prompts.selection import PromptSet, intention_prompts, with_own
 
 def owned_session(request: PatientRequest, session_id: int) -> Session:
     # Someone else's session is simply "not here": a 404, like one that does not exist.
-    return get_object_or_404(Session.objects.select_related("course"), pk=session_id, owner=request.patient)
+    return owned_or_404(Session.objects.select_related("course"), request, pk=session_id)
 
 
 def _prompt_set(request: PatientRequest) -> PromptSet:

@@ -15,7 +15,7 @@ from django.urls import path, reverse
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
-from afterglow.access import PatientRequest
+from afterglow.access import NotYours, PatientRequest
 from afterglow.journal import actions as rules
 from afterglow.journal import autosave as saving
 from afterglow.journal.models import Entry, IntegrationAction, Session
@@ -132,7 +132,7 @@ def autosave(request: PatientRequest, session_id: int) -> JsonResponse:
             if existing is not None and saving.entry_for(owner, uid) is None:
                 uid = existing.uid  # answered meanwhile (a plain Save, another tab): one entry per prompt
             saved = saving.autosave(owner, uid, request.POST.get("text", ""), session=session, prompt=prompt)
-    except saving.NotYours:
+    except NotYours:
         return JsonResponse({"ok": False, "message": "There is no such answer."}, status=404)
     except saving.AutosaveError as error:
         return JsonResponse({"ok": False, "message": str(error)}, status=error.status)

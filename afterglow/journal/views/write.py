@@ -8,12 +8,12 @@ from typing import Any
 from django.conf import settings
 from django.contrib import messages
 from django.http import Http404, HttpRequest, HttpResponse, JsonResponse, QueryDict
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import redirect, render
 from django.urls import path, reverse
 from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from afterglow.access import PatientRequest
+from afterglow.access import NotYours, PatientRequest, owned_or_404
 from afterglow.journal import autosave as saving
 from afterglow.journal.models import Entry, Session
 from afterglow.media.pictures import thumbnails_for
@@ -76,7 +76,7 @@ def _same_place(entry: Entry, session: Session | None, prompt: Prompt | None) ->
 
 @require_http_methods(["GET", "POST"])
 def entry_edit(request: PatientRequest, entry_id: int) -> HttpResponse:
-    entry = get_object_or_404(Entry, pk=entry_id, owner=request.patient)
+    entry = owned_or_404(Entry, request, pk=entry_id)
     if request.method == "POST":
         return _save_form(request, entry, session=entry.session, prompt=None)
     return _page(request, entry=entry)
@@ -90,7 +90,7 @@ def _save_form(request: PatientRequest, entry: Entry | None, *, session: Session
     try:
         saved = saving.autosave(request.patient, uid, text, session=session, prompt=prompt, private=private,
                                 editing=request.POST.get("editing", ""))  # fmt: skip
-    except saving.NotYours:
+    except NotYours:
         raise Http404("no such entry") from None
     except saving.AutosaveError as error:
         return _page(
@@ -158,7 +158,7 @@ def autosave(request: PatientRequest) -> JsonResponse:
                                 editing=request.POST.get("editing", ""))  # fmt: skip
     except NoSuchPlace:
         return _refuse(NO_PLACE)
-    except saving.NotYours:
+    except NotYours:
         return _refuse("There is no such entry.", status=404)
     except saving.AutosaveError as error:
         return _refuse(str(error), status=error.status)
@@ -189,7 +189,7 @@ def saved_json(saved: saving.Saved) -> dict[str, Any]:
 
 @require_GET
 def entry(request: PatientRequest, entry_id: int) -> HttpResponse:
-    found = get_object_or_404(Entry.objects.select_related("session"), pk=entry_id, owner=request.patient)
+    found = owned_or_404(Entry.objects.select_related("session"), request, pk=entry_id)
     context = {
         "entry": found, "revisions": found.revisions.count(), "digest": saving.digest(found.text),
         "pictures": thumbnails_for([found.pk]).get(found.pk, []),

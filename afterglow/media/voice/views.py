@@ -9,11 +9,11 @@ from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse, JsonResponse
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import redirect, render
 from django.urls import path, reverse
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from afterglow.access import PatientRequest
+from afterglow.access import NotYours, PatientRequest, owned_or_404
 from afterglow.journal import autosave as saving
 from afterglow.journal.models import Session
 from afterglow.media.voice import audio, jobs, notes
@@ -34,7 +34,7 @@ class Refused(ValueError):
 
 def _note(request: PatientRequest, note_id: int) -> VoiceNote:
     notes_of = VoiceNote.objects.defer("audio").select_related("entry", "entry__session")
-    return get_object_or_404(notes_of, pk=note_id, owner=request.patient)
+    return owned_or_404(notes_of, request, pk=note_id)
 
 
 def _received(request: PatientRequest) -> tuple[bytes, Session | None]:
@@ -68,7 +68,7 @@ def _add(request: PatientRequest) -> tuple[VoiceNote, bool]:
         return notes.add(request.patient, data, session=session, uid=uid, answer_field=answer)
     except audio.AudioError as error:
         raise Refused(str(error)) from None
-    except notes.NotYours:
+    except NotYours:
         raise Refused("There is no such recording.", 404) from None
 
 
