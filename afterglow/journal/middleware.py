@@ -6,8 +6,8 @@ from django.contrib.auth.models import User
 from django.http import HttpRequest, HttpResponse
 from django.utils.functional import SimpleLazyObject
 
+from afterglow import modes
 from afterglow.access import PatientRequest
-from afterglow.journal.access import current_patient
 from afterglow.lib.middleware import Handler
 
 
@@ -16,7 +16,7 @@ def patient_middleware(get_response: Handler) -> Handler:
 
     def middleware(request: HttpRequest) -> HttpResponse:
         # The one place the attribute is set: from here on the request is a PatientRequest.
-        cast(PatientRequest, request).patient = cast(User, SimpleLazyObject(lambda: current_patient(request)))
+        cast(PatientRequest, request).patient = cast(User, SimpleLazyObject(lambda: modes.current().patient(request)))
         return get_response(request)
 
     return middleware

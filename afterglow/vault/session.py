@@ -371,9 +371,7 @@ def create_journal(passphrase: str) -> str:
             os.replace(fresh, store.journal_path())
             store.fsync_dir(store.home())
     open_journal(data_key)
-    from afterglow.journal.access import local_patient
-
-    local_patient()
+    modes.local_patient()
     return recovery
 
 
