@@ -11,6 +11,7 @@ from collections.abc import Callable
 from typing import Any
 
 import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db.models import Model
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 from django.utils import timezone
@@ -168,7 +169,8 @@ def test_another_patients_row_is_not_found(client, patient, name: str, case: Cas
     assert _same_row(row) == before
 
 
-# Pages that take a row's id from their query string instead of their path.
+# Pages that take a row's id from their query string instead of their path. (The report form's lists of
+# ids: tests/reports/test_clinician_report.py.)
 QUERY_CASES: list[tuple[str, Callable[[Theirs], str]]] = [
     ("timeline", lambda t: f"session={t.session.pk}"),
     ("write", lambda t: f"session={t.session.pk}"),
@@ -184,3 +186,27 @@ QUERY_CASES: list[tuple[str, Callable[[Theirs], str]]] = [
 @pytest.mark.parametrize(("name", "query"), QUERY_CASES, ids=[f"{n}-{i}" for i, (n, _) in enumerate(QUERY_CASES)])
 def test_another_patients_row_named_in_the_query_is_not_found(client, patient, name: str, query: Callable[[Theirs], str]):
     assert client.get(f"{reverse(name)}?{query(Theirs())}").status_code == 404
+
+
+
+# Saves that name their row by a uid the page made: another patient's uid is refused, never taken over.
+# (Writing and drawing autosaves: tests/journal/test_write_views.py, tests/media/test_drawings.py.)
+def _measure(name: str, **extra: str) -> Callable[[Theirs], tuple[Model, str, dict[str, Any]]]:
+    return lambda t: (r := t.response(), reverse(name, args=["phq9"]), {"uid": str(r.uid), "item-1": "0", **extra})
+
+
+def _voice_upload(t: Theirs) -> tuple[Model, str, dict[str, Any]]:
+    note = t.voice()
+    return note, reverse("voice_upload"), {"uid": str(note.uid), "audio": SimpleUploadedFile("a.ogg", b"OggS")}
+
+
+UID_CASES = [("measure answer", _measure("measure_answer")), ("measure take", _measure("measure_take", go="later")),
+             ("voice upload", _voice_upload)]  # fmt: skip
+
+
+@pytest.mark.parametrize(("what", "case"), UID_CASES, ids=[what for what, _ in UID_CASES])
+def test_another_patients_uid_is_not_found(client, patient, what: str, case: Any):
+    row, url, data = case(Theirs())
+    before = _same_row(row)
+    assert csrf_post(client, url, data).status_code == 404
+    assert _same_row(row) == before
