@@ -8,17 +8,18 @@ Clinic mode (`AFTERGLOW_MODE=clinic`): one server, many patients who sign in, Po
 `DATABASE_URL`, behind the clinic's TLS proxy, background work in worker processes of its own.
 
 Code outside settings.py never tests the mode's name: it asks `current()` a question, so clinic
-mode is finished in one place (the `Clinic` class). This module sits at the bottom of the layers
-and imports only Django (inside functions) and `lib`; the vault, which sits above it, tells it
-how to ask whether the journal is unlocked (`use_vault`, from the vault app's `ready()`).
+mode is finished in one place (the `Clinic` class). This module sits at the bottom of the layers,
+below `lib`: it imports nothing of Afterglow's and Django only inside functions. The vault, which
+sits above it, tells it how to ask whether the journal is unlocked (`use_vault`, from the vault
+app's `ready()`).
 """
 
 from __future__ import annotations
 
+from abc import ABC, abstractmethod
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, ClassVar, Protocol
-
-from afterglow.lib.env import database_from_url
+from urllib.parse import unquote, urlsplit
 
 if TYPE_CHECKING:
     from django.contrib.auth.models import User
@@ -56,7 +57,7 @@ def use_vault(vault: Vault) -> None:
     _vault = vault
 
 
-class Mode:
+class Mode(ABC):
     name: ClassVar[str]
     clinic: ClassVar[bool]
     # The data key lives in this process's memory, put there by a passphrase: the vault's pages, the
@@ -73,20 +74,21 @@ class Mode:
         """Whether the web app refuses every peer that is not this computer (a clinic's proxy decides there)."""
         return not self.clinic
 
+    @abstractmethod
     def database(self, home: Path, url: str) -> dict[str, object]:
-        raise NotImplementedError
+        """The Django DATABASES entry (settings.py reads the environment and asks once)."""
 
+    @abstractmethod
     def patient(self, request: HttpRequest) -> User:
         """Whose journal this request reads and writes."""
-        raise NotImplementedError
 
+    @abstractmethod
     def journal_open(self, request: HttpRequest | None = None) -> bool:
         """Whether the journal can be read now: by this request when one is given, else by this process."""
-        raise NotImplementedError
 
+    @abstractmethod
     def unlocked_with(self) -> object | None:
         """What the journal is open with in this process (None while locked); a new object after each unlock."""
-        raise NotImplementedError
 
 
 class Local(Mode):
@@ -122,7 +124,18 @@ class Clinic(Mode):
     unlocks_in_process = False
 
     def database(self, home: Path, url: str) -> dict[str, object]:
-        return database_from_url(url)
+        parts = urlsplit(url)
+        if parts.scheme not in {"postgres", "postgresql"}:
+            raise ValueError("DATABASE_URL must be a postgres:// URL in clinic mode")
+        return {
+            "ENGINE": "django.db.backends.postgresql",
+            "NAME": unquote(parts.path.lstrip("/")),
+            "USER": unquote(parts.username or ""),
+            "PASSWORD": unquote(parts.password or ""),
+            "HOST": parts.hostname or "",
+            "PORT": str(parts.port or ""),
+            "CONN_MAX_AGE": 60,
+        }
 
     def patient(self, request: HttpRequest) -> User:
         from django.core.exceptions import PermissionDenied
