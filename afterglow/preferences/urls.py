@@ -1,1 +1,3 @@
-urlpatterns: list = []
+from afterglow.preferences.views import urlpatterns
+
+__all__ = ["urlpatterns"]

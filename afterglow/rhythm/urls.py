@@ -1,1 +1,3 @@
-urlpatterns: list = []
+from afterglow.rhythm.views import urlpatterns
+
+__all__ = ["urlpatterns"]

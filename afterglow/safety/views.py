@@ -8,6 +8,7 @@ from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
 from django.urls import path
 from django.utils import timezone
+from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_GET, require_http_methods
 
 from afterglow.safety import plan as plans
@@ -36,6 +37,14 @@ def help_page(request: HttpRequest) -> HttpResponse:
         context["unlocked"] = True
         context["has_plan"] = plans.has_plan(request.patient)  # type: ignore[attr-defined]
     return render(request, "safety/help.html", context)
+
+
+@require_GET
+def grounding(request: HttpRequest) -> HttpResponse:
+    # Under /help, so it opens while the journal is locked: breathing needs no passphrase.
+    back = request.GET.get("back", "")
+    safe_back = back if url_has_allowed_host_and_scheme(back, allowed_hosts=None) and back.startswith("/") else ""
+    return render(request, "safety/grounding.html", {"back": safe_back, "unlocked": journal_open(request)})
 
 
 @require_http_methods(["GET", "POST"])
@@ -98,6 +107,7 @@ def safety_plan_print(request: HttpRequest) -> HttpResponse:
 
 urlpatterns = [
     path("help", help_page, name="help"),
+    path("help/grounding", grounding, name="grounding"),
     path("settings/safety", safety_settings, name="safety_settings"),
     path("safety-plan", safety_plan, name="safety_plan"),
     path("safety-plan/print", safety_plan_print, name="safety_plan_print"),

@@ -1,4 +1,4 @@
-"""How pages look: light, dark or as the system says, and the text size. Kept in `config.toml` ([display]).
+"""How pages and charts look: light, dark or as the system says, and the text size. In `config.toml` ([display]).
 
 Read without unlocking, so the unlock page and /help are dark too when that was chosen.
 """
