@@ -53,6 +53,7 @@ def test_dark_chosen_in_settings_wins_over_a_light_system(page: Page, server: Se
     page.emulate_media(color_scheme="light")
     page.goto(server.url + "settings")
     assert background(page) != DARK_BG
+    assert serious_violations(page) == []  # the new page, in the light look too
     page.get_by_label("Dark (low light)").check()
     page.get_by_label("Larger").check()
     page.get_by_role("button", name="Save the look").click()
@@ -77,6 +78,7 @@ def test_the_breathing_guide_works_without_javascript(browser, server: Server) -
 def test_the_breathing_guide_paces_with_javascript_and_keeps_still_for_reduced_motion(page: Page, server: Server) -> None:
     page.emulate_media(reduced_motion="reduce")
     page.goto(server.url + "help/grounding")
+    assert serious_violations(page) == []
     circle = page.locator(".pacer-circle")
     assert circle.evaluate("el => getComputedStyle(el).animationName") == "none"
     page.get_by_role("button", name="Start").click()
