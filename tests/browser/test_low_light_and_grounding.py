@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from datetime import UTC, datetime, timedelta
 
 import pytest
 from playwright.sync_api import Page, expect
@@ -92,3 +93,35 @@ def test_the_breathing_guide_paces_with_javascript_and_keeps_still_for_reduced_m
     page.goto(server.url + "help")
     page.get_by_role("link", name=re.compile("Breathe slowly")).click()
     expect(page).to_have_url(re.compile(r"/help/grounding$"))
+
+
+SHOWN = """
+window.__shown = [];
+if (window.Notification) {
+  const Real = window.Notification;
+  window.Notification = class extends Real {
+    constructor(title, options) { super(title, options); window.__shown.push(title); }
+  };
+}
+"""
+
+
+def test_a_chosen_reminder_shows_as_a_notification_while_afterglow_is_open(context, page: Page, server: Server) -> None:
+    soon = datetime.now(UTC) + timedelta(minutes=2)
+    if soon.date() != datetime.now(UTC).date():
+        pytest.skip("the reminder would fall tomorrow")
+    context.grant_permissions(["notifications"], origin=server.url.rstrip("/"))
+    page.add_init_script(SHOWN)
+    page.clock.install()
+    page.goto(server.url + "settings")
+    page.get_by_role("checkbox", name="Daily check-in").check()
+    page.get_by_label("Time for daily check-in").fill(f"{soon:%H:%M}")
+    page.get_by_role("button", name="Save reminders").click()
+    expect(page.get_by_role("status")).to_contain_text("Saved")
+    page.get_by_role("button", name="Show notifications in this browser").click()
+    expect(page.locator("[data-notify-status]")).to_have_text("Notifications are on in this browser.")
+    with page.expect_response(re.compile(r"/reminders/today\.json$")):
+        page.goto(server.url + "timeline")
+    assert page.evaluate("window.__shown") == []
+    page.clock.fast_forward("03:00")
+    assert page.evaluate("window.__shown") == ["Afterglow: a few minutes for yourself"]
