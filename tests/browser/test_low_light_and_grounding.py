@@ -48,6 +48,10 @@ def test_every_main_page_passes_axe_in_the_dark_and_charts_follow(page: Page, se
     assert {name: v for name, v in found.items() if v} == {}
     page.goto(server.url + "course/review")
     assert max(chart_corner(page)[:3]) < 60  # the chart's own background went dark too
+    page.get_by_role("button", name="Lock").click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("Your journal is locked")
+    assert background(page) == DARK_BG and serious_violations(page) == []
+    shot(page, "dark-unlock-1280")
 
 
 def test_dark_chosen_in_settings_wins_over_a_light_system(page: Page, server: Server) -> None:
