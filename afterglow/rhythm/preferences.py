@@ -30,6 +30,7 @@ class Preferences:
     times: dict[str, time] = field(default_factory=dict)  # only the reminders that are on
     zone: ZoneInfo = field(default_factory=lambda: ZoneInfo("UTC"))
     detailed: bool = False  # calendar titles and notifications say what each one is for
+    zone_chosen: bool = False  # False: the computer's zone, followed if it changes
 
     def is_on(self, kind: str) -> bool:
         return kind in self.times
@@ -42,10 +43,12 @@ def _path() -> Path:
 def load() -> Preferences:
     raw = config.read(_path()).get(SECTION, {})
     times = {kind: _clock(raw.get(kind)) for kind in IDS}
+    chosen = _zone(raw.get("time_zone"))
     return Preferences(
         times={kind: at for kind, at in times.items() if at is not None},
-        zone=_zone(raw.get("time_zone")) or default_zone(),
+        zone=chosen or default_zone(),
         detailed=raw.get("detailed") is True,
+        zone_chosen=chosen is not None,
     )
 
 

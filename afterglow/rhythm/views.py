@@ -24,7 +24,8 @@ def form_context(prefs: preferences.Preferences | None = None, typed: dict[str, 
         at = prefs.times.get(kind.id)
         shown = (typed or {}).get(kind.id, at.strftime("%H:%M") if at else kind.default_time)
         rows.append({"kind": kind, "on": at is not None if typed is None else kind.id in typed, "time": shown})
-    return {"reminder_rows": rows, "reminder_prefs": prefs, "zones": sorted(available_timezones())}
+    zones = sorted(available_timezones())
+    return {"reminder_rows": rows, "reminder_prefs": prefs, "zones": zones, "computer_zone": preferences.default_zone().key}
 
 
 @require_GET

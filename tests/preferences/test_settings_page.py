@@ -89,3 +89,12 @@ def test_a_chart_follows_the_chosen_look(client, patient):
     display.save("dark", "normal")
     chart = client.get("/measures/phq9/chart.svg").content.decode()
     assert '[style*="fill: #2b2f3a"]{fill: #e3e0d9 !important}' in chart and "prefers-color-scheme" not in chart
+
+
+def test_it_follows_the_computers_zone_until_one_is_chosen(client, patient):
+    page = client.get("/settings").content.decode()
+    assert '<option value="" selected>This computer' in page
+    csrf_post(client, "/settings/reminders", {"checkin_on": "on", "checkin_time": "20:00", "time_zone": ""})
+    assert not preferences.load().zone_chosen
+    csrf_post(client, "/settings/reminders", {"checkin_on": "on", "checkin_time": "20:00", "time_zone": "Asia/Tokyo"})
+    assert '<option value="Asia/Tokyo" selected>' in client.get("/settings").content.decode()
