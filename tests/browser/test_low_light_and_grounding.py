@@ -9,7 +9,7 @@ import pytest
 from playwright.sync_api import Page, expect
 
 from tests.browser.conftest import Server, shot
-from tests.browser.test_accessibility import seed, serious_violations
+from tests.browser.test_accessibility import PHONE, overflow, seed, serious_violations
 
 pytestmark = pytest.mark.browser
 
@@ -129,3 +129,22 @@ def test_a_chosen_reminder_shows_as_a_notification_while_afterglow_is_open(conte
     assert page.evaluate("window.__shown") == []
     page.clock.fast_forward("03:00")
     assert page.evaluate("window.__shown") == ["Afterglow: a few minutes for yourself"]
+
+
+def test_the_largest_text_still_fits_a_phone(page: Page, server: Server) -> None:
+    paths = seed(server, page)
+    page.goto(server.url + "settings")
+    page.get_by_label("Largest").check()
+    page.get_by_role("button", name="Save the look").click()
+    expect(page.get_by_role("status")).to_contain_text("Saved")
+    page.set_viewport_size(PHONE)
+    wide: dict[str, int] = {}
+    for name in ("home", "capture-step", "checkin", "write", "timeline", "calendar", "measure-take", "help", "safety-plan"):
+        page.goto(server.url + paths[name])
+        wide[name] = overflow(page)
+        shot(page, f"largest-{name}-375")
+    for path in ("settings", "help/grounding"):
+        page.goto(server.url + path)
+        wide[path] = overflow(page)
+        shot(page, f"largest-{path.replace('/', '-')}-375")
+    assert {name: px for name, px in wide.items() if px > 1} == {}
