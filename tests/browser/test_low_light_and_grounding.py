@@ -48,6 +48,13 @@ def test_every_main_page_passes_axe_in_the_dark_and_charts_follow(page: Page, se
     assert {name: v for name, v in found.items() if v} == {}
     page.goto(server.url + "course/review")
     assert max(chart_corner(page)[:3]) < 60  # the chart's own background went dark too
+    # The report preview pictures the paper PDF: it stays light, readable, on the dark page.
+    page.goto(server.url + "report")
+    page.get_by_role("button", name="Preview the report").click()
+    paper = page.locator(".report-paper")
+    assert paper.evaluate("el => getComputedStyle(el).backgroundColor") == "rgb(255, 255, 255)"
+    assert serious_violations(page) == []
+    shot(page, "dark-report-preview-1280")
     page.get_by_role("button", name="Lock").click()
     expect(page.get_by_role("heading", level=1)).to_have_text("Your journal is locked")
     assert background(page) == DARK_BG and serious_violations(page) == []
