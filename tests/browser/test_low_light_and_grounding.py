@@ -108,10 +108,12 @@ def test_the_breathing_guide_paces_with_javascript_and_keeps_still_for_reduced_m
 
 SHOWN = """
 window.__shown = [];
+window.__asked = 0;
 if (window.Notification) {
   const Real = window.Notification;
   window.Notification = class extends Real {
     constructor(title, options) { super(title, options); window.__shown.push(title); }
+    static requestPermission() { window.__asked += 1; return Real.requestPermission(); }
   };
 }
 """
@@ -129,8 +131,10 @@ def test_a_chosen_reminder_shows_as_a_notification_while_afterglow_is_open(conte
     page.get_by_label("Time for daily check-in").fill(f"{soon:%H:%M}")
     page.get_by_role("button", name="Save reminders").click()
     expect(page.get_by_role("status")).to_contain_text("Saved")
+    assert page.evaluate("window.__asked") == 0  # never asked on its own, only on the button
     page.get_by_role("button", name="Show notifications in this browser").click()
     expect(page.locator("[data-notify-status]")).to_have_text("Notifications are on in this browser.")
+    assert page.evaluate("window.__asked") == 1
     with page.expect_response(re.compile(r"/reminders/today\.json$")):
         page.goto(server.url + "timeline")
     assert page.evaluate("window.__shown") == []
