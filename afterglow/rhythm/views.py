@@ -5,11 +5,12 @@ from __future__ import annotations
 from datetime import timedelta
 from zoneinfo import available_timezones
 
-from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.http import HttpResponse, JsonResponse
 from django.urls import path
 from django.utils import timezone
 from django.views.decorators.http import require_GET
 
+from afterglow.access import PatientRequest
 from afterglow.rhythm import facts, ics, preferences, rules
 from afterglow.rhythm.kinds import wording
 
@@ -29,22 +30,22 @@ def form_context(prefs: preferences.Preferences | None = None, typed: dict[str, 
 
 
 @require_GET
-def calendar_file(request: HttpRequest) -> HttpResponse:
+def calendar_file(request: PatientRequest) -> HttpResponse:
     prefs = preferences.load()
     today = timezone.now().astimezone(prefs.zone).date()
     # Sessions booked far ahead flow in too: a course can be planned months in advance.
-    known = facts.gather(request.patient, today, today + BOOKED_AHEAD, prefs.zone)  # type: ignore[attr-defined]
+    known = facts.gather(request.patient, today, today + BOOKED_AHEAD, prefs.zone)
     response = HttpResponse(ics.calendar(prefs, known, today, timezone.now()), content_type="text/calendar; charset=utf-8")
     response["Content-Disposition"] = 'attachment; filename="afterglow-reminders.ics"'
     return response
 
 
 @require_GET
-def today_json(request: HttpRequest) -> JsonResponse:
+def today_json(request: PatientRequest) -> JsonResponse:
     """The rest of today's reminders, for notifications while Afterglow is open (notify.js)."""
     prefs = preferences.load()
     now = timezone.now().astimezone(prefs.zone)
-    known = facts.gather(request.patient, now.date(), now.date(), prefs.zone)  # type: ignore[attr-defined]
+    known = facts.gather(request.patient, now.date(), now.date(), prefs.zone)
     upcoming = [r for r in rules.schedule(prefs, known, now.date(), now.date()) if r.at > now and not rules.answered(r, known)]
     words = wording()
     # Notifications show on a locked screen too: neutral words unless the person chose detailed ones.
