@@ -82,3 +82,9 @@ def test_it_reads_the_clock_in_the_persons_zone():
     berlin = Preferences(times={"checkin": time(20, 0)}, zone=ZoneInfo("Europe/Berlin"))
     now = datetime(2027, 3, 9, 19, 0, tzinfo=ZoneInfo("UTC"))
     assert kinds(due(berlin, Facts(), now, timedelta(minutes=15))) == [("checkin", "03-09 20:00")]
+
+
+def test_a_time_the_clocks_skip_moves_on_with_them():
+    # 28 March 2027: at 01:00 GMT London's clocks jump to 02:00 BST, so 01:30 never happens that day.
+    found = schedule(prefs(checkin=time(1, 30)), Facts(), date(2027, 3, 28), date(2027, 3, 28))
+    assert [f"{r.at:%H:%M %Z}" for r in found] == ["02:30 BST"]
