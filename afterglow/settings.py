@@ -55,6 +55,8 @@ INSTALLED_APPS = [
     "afterglow.trash",
     "afterglow.moments",
     "afterglow.tags",
+    "afterglow.rhythm",
+    "afterglow.preferences",
 ]
 
 MIDDLEWARE = [
@@ -88,6 +90,7 @@ TEMPLATES = [
                 "django.template.context_processors.request",
                 "django.contrib.messages.context_processors.messages",
                 "afterglow.safety.context.crisis",
+                "afterglow.preferences.context.display",
             ],
         },
     }

@@ -27,7 +27,7 @@ from afterglow.journal import actions as rules
 from afterglow.journal.courses import current_course
 from afterglow.journal.models import Course, IntegrationAction, Intention, Session
 from afterglow.journal.views import background
-from afterglow.lib import unchanged
+from afterglow.lib import chart_theme, display, unchanged
 from afterglow.measures import responses
 from afterglow.measures.instruments import instruments
 from afterglow.prompts.answers import save_evolution
@@ -234,7 +234,7 @@ def mood_chart(request: PatientRequest) -> HttpResponse:
     shape = request.GET.get("size", "wide")
     key = ("insights.mood_svg", course.pk, shape, timezone.get_current_timezone_name(), timezone.localdate())
     svg = unchanged.kept(key, lambda: _mood_svg(course, shape))
-    return HttpResponse(svg, content_type="image/svg+xml")
+    return HttpResponse(chart_theme.themed(svg, display.load().theme), content_type="image/svg+xml")
 
 
 def _mood_svg(course: Course, shape: str) -> str:
@@ -251,7 +251,7 @@ def curve_chart(request: PatientRequest) -> HttpResponse:
     shape = request.GET.get("size", "wide")
     key = ("insights.curve_svg", course.pk, shape, timezone.get_current_timezone_name(), timezone.localdate())
     svg = unchanged.kept(key, lambda: charts.curve_svg(course_data.mood(course).curves, shape))
-    return HttpResponse(svg, content_type="image/svg+xml")
+    return HttpResponse(chart_theme.themed(svg, display.load().theme), content_type="image/svg+xml")
 
 
 @require_GET

@@ -12,6 +12,7 @@ from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from afterglow.access import NotYours, PatientRequest, owned, owned_or_404
+from afterglow.lib import chart_theme, display
 from afterglow.measures import course, meaning, responses
 from afterglow.measures.instruments import Instrument, get, instruments
 from afterglow.measures.models import MeasureResponse
@@ -144,4 +145,4 @@ def result(request: PatientRequest, response_id: int) -> HttpResponse:
 def chart(request: PatientRequest, instrument_id: str) -> HttpResponse:
     instrument = _instrument(instrument_id)
     svg = course.chart(request.patient, instrument)
-    return HttpResponse(svg, content_type="image/svg+xml")
+    return HttpResponse(chart_theme.themed(svg, display.load().theme), content_type="image/svg+xml")

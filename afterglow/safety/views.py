@@ -6,6 +6,7 @@ from django.contrib import messages
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
+from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_GET, require_http_methods
 
 from afterglow import modes
@@ -27,6 +28,14 @@ def help_page(request: PatientRequest) -> HttpResponse:
         context["unlocked"] = True
         context["has_plan"] = plans.has_plan(request.patient)
     return render(request, "safety/help.html", context)
+
+
+@require_GET
+def grounding(request: HttpRequest) -> HttpResponse:
+    # Under /help, so it opens while the journal is locked: breathing needs no passphrase.
+    back = request.GET.get("back", "")
+    safe_back = back if url_has_allowed_host_and_scheme(back, allowed_hosts=None) and back.startswith("/") else ""
+    return render(request, "safety/grounding.html", {"back": safe_back, "unlocked": modes.current().journal_open(request)})
 
 
 @require_http_methods(["GET", "POST"])

@@ -220,19 +220,18 @@ def lock(request: HttpRequest) -> HttpResponse:
 
 def lock_status(request: HttpRequest) -> JsonResponse:
     """Whether this browser may still see the journal, and the seconds until the idle lock."""
-    from django.conf import settings
 
     is_open = modes.current().journal_open(request)
     idle_left = None
-    if is_open and settings.VAULT_IDLE_MINUTES > 0:
-        idle_left = max(0, math.ceil(settings.VAULT_IDLE_MINUTES * 60 - session.idle_seconds()))
+    if is_open and session.idle_minutes() > 0:
+        idle_left = max(0, math.ceil(session.idle_minutes() * 60 - session.idle_seconds()))
     return JsonResponse({"open": is_open, "idle_left": idle_left})
 
 
 def privacy(request: HttpRequest) -> HttpResponse:
     from django.conf import settings
 
-    context = {"backups": backup.listing()[:10], "idle_minutes": settings.VAULT_IDLE_MINUTES, "keep": settings.VAULT_BACKUPS_KEEP}
+    context = {"backups": backup.listing()[:10], "idle_minutes": session.idle_minutes(), "keep": settings.VAULT_BACKUPS_KEEP}
     return render(request, "vault/privacy.html", context)
 
 
