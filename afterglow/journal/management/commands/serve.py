@@ -126,6 +126,10 @@ class Command(BaseCommand):
     def _start_background(self) -> None:
         """Hook for background workers (task queue, daily backup) started alongside the server."""
         if not settings.CLINIC:
+            # `list`, `search` and `write` in a terminal ask this server over a private socket.
+            from afterglow import cli_server
+
+            cli_server.start(settings.HOME)
             start_vault_background()
             # The data key lives only in this process, so the job queue's worker runs here too.
             from afterglow.media.voice.worker import start_thread
