@@ -237,3 +237,35 @@ def test_a_stale_socket_file_is_removed_before_listening(tmp_path):
     with socket.socket(socket.AF_UNIX) as dead:
         dead.bind(str(path))  # bound, never listening, then closed: what a killed server leaves
     assert cli_server._clear_stale(path) and not path.exists()
+
+
+# --- the direct way's quick exit ------------------------------------------------------------
+
+
+def test_a_direct_write_ended_with_os_exit_is_saved_while_a_server_holds_the_journal(home):
+    process = start_server(home)
+    cli_socket.folder_for(home).chmod(0o755)  # the client will not use it: the direct way, beside the server
+    try:
+        assert ok(run(home, "write", "written beside a running server")) == "Saved entry 4.\n"
+        assert ok(run(home, "list", "-n", "1", "--json")).count('"text"') == 1  # output flushed before the exit
+    finally:
+        process.send_signal(signal.SIGKILL)  # the server never closes the journal or checkpoints it
+        process.wait(10)
+    assert "written beside a running server" in ok(run(home, "list", "-n", "1"))
+
+
+def test_a_cli_connection_fsyncs_every_commit(tmp_path):
+    import sqlite3
+
+    from afterglow.cli_durable import every_commit_synced
+
+    class Wrapper:
+        vendor = "sqlite"
+        connection = sqlite3.connect(tmp_path / "j.db")
+
+        def is_in_memory_db(self) -> bool:
+            return False
+
+    Wrapper.connection.execute("PRAGMA synchronous = NORMAL")
+    every_commit_synced(None, Wrapper())
+    assert Wrapper.connection.execute("PRAGMA synchronous").fetchone() == (2,)  # FULL
