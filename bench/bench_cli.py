@@ -20,15 +20,19 @@ import shutil
 import socket
 import subprocess
 import sys
+import tempfile
 import time
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from common import AFTERGLOW, BENCH, BENCH_PASSPHRASE, OUT, PYTHON, afterglow_env, ms, run_once, save_results, summary
+from common import AFTERGLOW, BENCH, BENCH_PASSPHRASE, OUT, PYTHON, ROOT, afterglow_env, save_results, summary
 from jrnl_compare import JRNL, JRNL_CONFIG, JRNL_VENV, ensure_jrnl
 
+# The last commit before this work on the CLI: its entry point is the "before" contender.
+BEFORE_COMMIT = "ce010da"
 SIZE = "1k"
 ENTRIES = 1_000
 COLD = OUT / "cli-1k-cold"
@@ -63,6 +67,37 @@ e = Jrnlv3Encryption("default", {})
 e.password = sys.argv[3]
 open(sys.argv[2], "wb").write(e.encrypt(open(sys.argv[1], encoding="utf-8").read()))
 """
+
+
+@dataclass
+class Run:
+    seconds: float
+    cpu_seconds: float
+    max_rss_kb: int
+    returncode: int
+    stderr: bytes
+
+
+def run_once(cmd: list[str], env: dict[str, str]) -> Run:
+    """Wall time, CPU time (user + system, every thread) and peak RSS of one whole process."""
+    with tempfile.TemporaryFile() as out, tempfile.TemporaryFile() as err:
+        started = time.perf_counter()
+        proc = subprocess.Popen(cmd, env=env, stdin=subprocess.DEVNULL, stdout=out, stderr=err)
+        _, status, usage = os.wait4(proc.pid, 0)
+        elapsed = time.perf_counter() - started
+        proc.returncode = os.waitstatus_to_exitcode(status)
+        err.seek(0)
+        return Run(elapsed, usage.ru_utime + usage.ru_stime, usage.ru_maxrss, proc.returncode, err.read())
+
+
+def before_entry_point() -> Path:
+    """main's `afterglow/__main__.py` before issue 21 (git show), to run as "afterglow before" for comparison."""
+    path = OUT / "afterglow_before_i21.py"
+    source = subprocess.run(
+        ["git", "-C", str(ROOT), "show", f"{BEFORE_COMMIT}:afterglow/__main__.py"], capture_output=True, text=True, check=True
+    ).stdout
+    path.write_text(source)
+    return path
 
 
 def prepare() -> None:
@@ -141,23 +176,25 @@ Contender = tuple[list[str], dict[str, str]]
 
 def measure(contenders: dict[str, Contender], task: tuple[list[str], list[str]], repeat: int) -> dict[str, Any]:
     samples: dict[str, list[float]] = {name: [] for name in contenders}
+    cpu: dict[str, list[float]] = {name: [] for name in contenders}
     rss: dict[str, int] = dict.fromkeys(contenders, 0)
     errors: dict[str, str] = {}
     loads = [os.getloadavg()[0]]
     for n in range(repeat + 1):  # run 0 warms the page cache and is not counted
         for name, (prefix, env) in contenders.items():
             args = task[1] if name.startswith("jrnl") else task[0]
-            run = run_once([*prefix, *(a.replace("{n}", str(n)) for a in args)], env, stdin=b"")
+            run = run_once([*prefix, *(a.replace("{n}", str(n)) for a in args)], env)
             if run.returncode != 0:
                 errors[name] = (run.stderr.decode(errors="replace").strip().splitlines() or ["?"])[-1]
             elif n:
                 samples[name].append(run.seconds)
+                cpu[name].append(run.cpu_seconds)
                 rss[name] = max(rss[name], run.max_rss_kb)
     loads.append(os.getloadavg()[0])
     out: dict[str, Any] = {"load_average": loads, "errors": errors}
     for name, values in samples.items():
         if values:
-            out[name] = summary(values) | {"peak_rss_mib": rss[name] / 1024}
+            out[name] = summary(values) | {"cpu_median": summary(cpu[name])["median"], "peak_rss_mib": rss[name] / 1024}
     return out
 
 
@@ -170,7 +207,9 @@ def main(argv: list[str]) -> dict[str, Any]:
     prepare()
     server = start_server()
     try:
+        before = afterglow_setup(COLD, passphrase=True)
         contenders = {
+            "afterglow before": ([str(PYTHON), str(before_entry_point())], before[1]),
             "afterglow cold": afterglow_setup(COLD, passphrase=True),
             "afterglow thin": afterglow_setup(SERVED, passphrase=False),
             "jrnl plain": jrnl_setup("plain", PLAIN, encrypted=False),
@@ -189,16 +228,21 @@ def main(argv: list[str]) -> dict[str, Any]:
 
 def print_results(results: dict[str, Any]) -> None:
     print(f"\nCLI at {results['entries']:,} entries, {results['repeat']} runs each, alternated ({results['jrnl_version']})")
-    names = ["afterglow cold", "afterglow thin", "jrnl plain", "jrnl encrypted"]
-    print(f"  {'task':22}" + "".join(f"{name:>26}" for name in names) + "   load before→after")
+    names = ["afterglow before", "afterglow cold", "afterglow thin", "jrnl plain", "jrnl encrypted"]
+    print("  wall median / p95 (CPU median)")
+    print(f"  {'task':18}" + "".join(f"{name:>31}" for name in names) + "   load before→after")
     for label, r in results["tasks"].items():
-        cells = [f"{ms(r[n]['median'])} / {ms(r[n]['p95'])}" if n in r else r["errors"].get(n, "—")[:24] for n in names]
-        print(f"  {label:22}" + "".join(f"{c:>26}" for c in cells) + f"   {r['load_average'][0]:.2f}→{r['load_average'][1]:.2f}")
+        cells = [_cell(r[n]) if n in r else r["errors"].get(n, "—")[:29] for n in names]
+        print(f"  {label:18}" + "".join(f"{c:>31}" for c in cells) + f"   {r['load_average'][0]:.2f}→{r['load_average'][1]:.2f}")
     rss = {n: max((r[n]["peak_rss_mib"] for r in results["tasks"].values() if n in r), default=0.0) for n in names}
     print("  peak RSS (MiB): " + ", ".join(f"{n} {v:.1f}" for n, v in rss.items()))
     for label, r in results["tasks"].items():
         for name, error in r["errors"].items():
             print(f"  error: {label} / {name}: {error}")
+
+
+def _cell(r: dict[str, float]) -> str:
+    return f"{r['median'] * 1000:,.0f} / {r['p95'] * 1000:,.0f} ms ({r['cpu_median'] * 1000:,.0f})"
 
 
 if __name__ == "__main__":

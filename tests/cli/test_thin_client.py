@@ -269,3 +269,42 @@ def test_a_cli_connection_fsyncs_every_commit(tmp_path):
     Wrapper.connection.execute("PRAGMA synchronous = NORMAL")
     every_commit_synced(None, Wrapper())
     assert Wrapper.connection.execute("PRAGMA synchronous").fetchone() == (2,)  # FULL
+
+
+def _on_a_terminal(home: Path, *args: str, passphrase: str) -> bytes:
+    """What a command prints to a terminal (a pty) that is 60 columns wide."""
+    import pty
+
+    leader, follower = pty.openpty()
+    env = cli_env(home, AFTERGLOW_PASSPHRASE=passphrase, COLUMNS="60")
+    env.pop("NO_COLOR", None)
+    env.pop("TERM", None)
+    process = subprocess.Popen([sys.executable, "-m", "afterglow", *args], env=env, stdout=follower, stderr=subprocess.PIPE)
+    os.close(follower)
+    printed = b""
+    while True:
+        try:
+            chunk = os.read(leader, 65536)
+        except OSError:  # the terminal's far end closed
+            break
+        if not chunk:
+            break
+        printed += chunk
+    os.close(leader)
+    assert process.wait(30) == 0, process.stderr.read() if process.stderr else b""
+    return printed
+
+
+def test_on_a_terminal_it_prints_the_width_and_colour_the_direct_way_does(home):
+    from tests.vault.conftest import PASSPHRASE
+
+    direct = [_on_a_terminal(home, *args, passphrase=PASSPHRASE) for args in (("list",), ("search", "heron"))]
+    process = start_server(home)
+    try:
+        answered = [_on_a_terminal(home, *args, passphrase="") for args in (("list",), ("search", "heron"))]
+    finally:
+        process.terminate()
+        process.wait(10)
+    assert answered == direct
+    assert b"\x1b[1m" in direct[1]  # bold matches: it was a terminal
+    assert max(len(line) for line in direct[0].decode().splitlines()) <= 60
