@@ -23,6 +23,11 @@ def main(argv: list[str] | None = None) -> None:
     if len(argv) == 1:
         argv.append("serve")
     argv[0] = "afterglow"
+    if argv[1:] in (["--help"], ["-h"]):
+        from afterglow.cli_help import usage
+
+        sys.stdout.write(usage())
+        sys.exit(0)
     quick = argv[1] in QUICK_EXIT
     if quick:
         # A process this short frees its memory by ending: the collector's passes over the six
