@@ -28,11 +28,13 @@ from afterglow.cli_durable import make_durable
 from afterglow.cli_thin import VERBS
 
 log = logging.getLogger("afterglow.cli")
-# Requests are answered one at a time; a client that sends nothing for this long is dropped.
+# A client that sends nothing for this long (its request, not its stdin) is dropped.
 REQUEST_SECONDS = 30.0
 # Options Django reads to change the process itself (settings module, sys.path, tracebacks).
 PROCESS_OPTIONS = ("--settings", "--pythonpath", "--traceback")
 
+# At most this many CLI requests at once; each runs in its own thread with its own database connection.
+_slots = threading.BoundedSemaphore(4)
 _route = threading.local()
 _started: dict[Path, tuple[socket.socket, int]] = {}
 
@@ -92,7 +94,12 @@ class RemoteStdin(io.RawIOBase):
         if self._ended:
             return 0
         cli_socket.send(self._conn, {"status": "stdin", "size": len(buffer)})
-        _, data = cli_socket.receive(self._conn, max_body=len(buffer))
+        waited = self._conn.gettimeout()
+        self._conn.settimeout(None)  # `cat | afterglow write` may wait for its person as long as they type
+        try:
+            _, data = cli_socket.receive(self._conn, max_body=len(buffer))
+        finally:
+            self._conn.settimeout(waited)
         self._ended = not data
         buffer[: len(data)] = data
         return len(data)
@@ -192,6 +199,11 @@ def answer(conn: socket.socket) -> None:
         cli_socket.send(conn, {"status": "locked"})
         return
     cli_socket.send(conn, {"status": "accepted"})
+    # The client confirms it is still there and will wait for this answer rather than go the direct
+    # way: a client that gave up waiting for "accepted" sends nothing, and nothing is done twice.
+    confirmed, _ = cli_socket.receive(conn, max_body=0)
+    if confirmed.get("status") != "go":
+        return
     code, out, err = run_verb(header, conn)
     printed = out.encode("utf-8", "surrogatepass")
     body = printed + err.encode("utf-8", "surrogatepass")
@@ -317,11 +329,21 @@ def _accept_loop(listener: socket.socket) -> None:
             conn, _ = listener.accept()
         except OSError:
             return  # closed by stop()
+        # A thread each: a command waiting for its person to finish typing into stdin holds up no other.
+        if not _slots.acquire(timeout=REQUEST_SECONDS):
+            conn.close()  # the client finds nobody answering and goes the direct way
+            continue
+        threading.Thread(target=_answer_then_close, args=(conn,), name="afterglow-cli-request", daemon=True).start()
+
+
+def _answer_then_close(conn: socket.socket) -> None:
+    try:
         with conn:
-            try:
-                answer(conn)
-            except Exception as exc:  # a client that went away; never the request's text in the log
-                log.warning("a CLI request was not answered: %s", type(exc).__name__)
+            answer(conn)
+    except Exception as exc:  # a client that went away; never the request's text in the log
+        log.warning("a CLI request was not answered: %s", type(exc).__name__)
+    finally:
+        _slots.release()
 
 
 def stop(path: Path) -> None:

@@ -21,7 +21,8 @@ from afterglow import cli_socket
 from afterglow.lib.env import BadEnvironment, data_home, time_zone_name
 
 VERBS = frozenset({"list", "search", "write"})
-CONNECT_SECONDS = 2.0
+# How long to wait for a server to connect and say whether it will answer; then the direct way.
+CONNECT_SECONDS = 3.0
 # A search over a very large journal may take a while; a server that says nothing for this
 # long is stuck, and the person gets a line saying so rather than a hang.
 ANSWER_SECONDS = 600.0
@@ -103,6 +104,8 @@ def converse(sock: socket.socket, header: dict[str, object]) -> int:
         raise _Declined(str(exc)) from None  # nothing was done: the server hung up before accepting
     if answer.get("status") != "accepted":  # locked, another environment, or not ours to answer
         raise _Declined(str(answer.get("status")))
+    # From here on the server may act (a write may be saved): never the direct way after this.
+    cli_socket.send(sock, {"status": "go"})
     sock.settimeout(ANSWER_SECONDS)
     while True:
         answer, body = cli_socket.receive(sock)

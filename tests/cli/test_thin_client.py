@@ -5,6 +5,7 @@ Real processes for what a person sees; the server's checks (another user, locked
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
 import signal
@@ -170,7 +171,7 @@ def test_it_does_not_use_a_socket_in_a_folder_others_can_enter(home, server):
 # --- the server's checks, in process --------------------------------------------------------
 
 
-def _ask(header: dict, monkeypatch, *, uid: int | None = None, unlocked: bool = True) -> dict:
+def _ask(header: dict, monkeypatch, *, uid: int | None = None, unlocked: bool = True, confirm: bool = True) -> dict:
     server_end, client_end = socket.socketpair(socket.AF_UNIX)
     ran: list[str] = []
     monkeypatch.setattr(cli_server, "journal_open", lambda: unlocked)
@@ -179,9 +180,16 @@ def _ask(header: dict, monkeypatch, *, uid: int | None = None, unlocked: bool = 
         monkeypatch.setattr(cli_socket, "peer_uid", lambda sock: uid)
     with server_end, client_end:
         cli_socket.send(client_end, header)
-        cli_server.answer(server_end)
+        if confirm:
+            cli_socket.send(client_end, {"status": "go"})  # read by the server only once it has accepted
+        client_end.shutdown(socket.SHUT_WR)
+        with contextlib.suppress(cli_socket.Unusable):
+            cli_server.answer(server_end)
+        server_end.shutdown(socket.SHUT_WR)
         answer, _ = cli_socket.receive(client_end)
-        following = cli_socket.receive(client_end)[0] if answer["status"] == "accepted" else None
+        following = None
+        with contextlib.suppress(cli_socket.Unusable):
+            following = cli_socket.receive(client_end)[0]
     return {"answer": answer["status"], "ran": bool(ran), "then": following and following["status"]}
 
 
@@ -196,6 +204,10 @@ def test_the_server_refuses_another_user(monkeypatch):
 
 def test_the_server_answers_its_own_user(monkeypatch):
     assert _ask(_header("list"), monkeypatch) == {"answer": "accepted", "ran": True, "then": "done"}
+
+
+def test_the_server_does_nothing_for_a_client_that_gave_up_before_it_accepted(monkeypatch):
+    assert _ask(_header("write", "said once"), monkeypatch, confirm=False) == {"answer": "accepted", "ran": False, "then": None}
 
 
 def test_the_server_refuses_while_locked(monkeypatch):
