@@ -266,21 +266,41 @@ def test_a_direct_write_ended_with_os_exit_is_saved_while_a_server_holds_the_jou
     assert "written beside a running server" in ok(run(home, "list", "-n", "1"))
 
 
-def test_a_cli_connection_fsyncs_every_commit(tmp_path):
+def _wrapper(path: Path):
     import sqlite3
-
-    from afterglow.cli_durable import every_commit_synced
 
     class Wrapper:
         vendor = "sqlite"
-        connection = sqlite3.connect(tmp_path / "j.db")
+        connection = sqlite3.connect(path)
 
         def is_in_memory_db(self) -> bool:
             return False
 
     Wrapper.connection.execute("PRAGMA synchronous = NORMAL")
-    every_commit_synced(None, Wrapper())
-    assert Wrapper.connection.execute("PRAGMA synchronous").fetchone() == (2,)  # FULL
+    return Wrapper()
+
+
+def _synchronous(wrapper) -> int:
+    return wrapper.connection.execute("PRAGMA synchronous").fetchone()[0]
+
+
+def test_a_cli_connection_fsyncs_every_commit(tmp_path):
+    from afterglow.cli_durable import every_commit_synced
+
+    wrapper = _wrapper(tmp_path / "j.db")
+    every_commit_synced(None, wrapper)
+    assert _synchronous(wrapper) == 2  # FULL
+
+
+def test_in_the_server_only_a_cli_requests_connections_fsync_every_commit(tmp_path):
+    web, cli = _wrapper(tmp_path / "a.db"), _wrapper(tmp_path / "b.db")
+    cli_server.sync_every_commit(None, web)
+    cli_server._route.durable = True
+    try:
+        cli_server.sync_every_commit(None, cli)
+    finally:
+        cli_server._route.durable = False
+    assert (_synchronous(web), _synchronous(cli)) == (1, 2)  # NORMAL for pages, FULL for the CLI
 
 
 def _on_a_terminal(home: Path, *args: str, passphrase: str) -> bytes:
