@@ -98,7 +98,13 @@ def _quick_exit(code: int) -> None:
         sys.stdout.flush()
     except BrokenPipeError:
         os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
-    with contextlib.suppress(BrokenPipeError):
+    except OSError as exc:  # a full disk under `> file`: say so, and fail as the interpreter would (120)
+        with contextlib.suppress(OSError, ValueError):
+            sys.stderr.write(f"afterglow: the output could not be written ({exc.strerror})\n")
+        code = code or 120
+    except (AttributeError, ValueError):  # no stdout at all (closed before start)
+        pass
+    with contextlib.suppress(OSError, AttributeError, ValueError):
         sys.stderr.flush()
     if "django.db" in sys.modules:
         from django.db import connections

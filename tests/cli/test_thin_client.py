@@ -340,3 +340,20 @@ def test_on_a_terminal_it_prints_the_width_and_colour_the_direct_way_does(home):
     assert answered == direct
     assert b"\x1b[1m" in direct[1]  # bold matches: it was a terminal
     assert max(len(line) for line in direct[0].decode().splitlines()) <= 60
+
+
+@pytest.mark.skipif(not Path("/dev/full").exists(), reason="needs /dev/full")
+@pytest.mark.parametrize("passphrase", ["direct", "thin"])
+def test_output_that_cannot_be_written_is_a_failure_either_way(home, passphrase):
+    from tests.vault.conftest import PASSPHRASE
+
+    process = start_server(home) if passphrase == "thin" else None
+    try:
+        env = cli_env(home, AFTERGLOW_PASSPHRASE="" if process else PASSPHRASE)
+        with open("/dev/full", "wb") as full:
+            done = subprocess.run([sys.executable, "-m", "afterglow", "list"], env=env, stdout=full, stderr=subprocess.PIPE)
+    finally:
+        if process:
+            process.terminate()
+            process.wait(10)
+    assert done.returncode != 0 and done.stderr.count(b"\n") == 1 and b"Traceback" not in done.stderr
