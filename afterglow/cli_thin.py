@@ -45,12 +45,13 @@ def run(args: list[str]) -> int | None:
         return None
     with sock:
         try:
-            return converse(sock, header)
+            answer, body = converse(sock, header)
         except _Declined:
             return None
         except (OSError, cli_socket.Unusable, ValueError):
             sys.stderr.write(BROKEN + "\n")
             return 1
+    return _print(answer, body)  # outside: a reader that hung up (`| head`) is no broken server
 
 
 def request_header(args: list[str]) -> dict[str, object]:
@@ -96,7 +97,8 @@ class _Declined(Exception):
     pass
 
 
-def converse(sock: socket.socket, header: dict[str, object]) -> int:
+def converse(sock: socket.socket, header: dict[str, object]) -> tuple[dict[str, object], bytes]:
+    """The server's final answer and its body (stdout then stderr), sending stdin as it asks."""
     try:
         cli_socket.send(sock, header)
         answer, _ = cli_socket.receive(sock)
@@ -112,7 +114,7 @@ def converse(sock: socket.socket, header: dict[str, object]) -> int:
         if answer.get("status") == "stdin":
             cli_socket.send(sock, {"status": "stdin"}, _read_stdin(int(answer.get("size", 0))))
         elif answer.get("status") == "done":
-            return _print(answer, body)
+            return answer, body
         else:
             raise cli_socket.Unusable(f"unexpected answer {answer.get('status')!r}")
 

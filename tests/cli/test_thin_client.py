@@ -357,3 +357,16 @@ def test_output_that_cannot_be_written_is_a_failure_either_way(home, passphrase)
             process.terminate()
             process.wait(10)
     assert done.returncode != 0 and done.stderr.count(b"\n") == 1 and b"Traceback" not in done.stderr
+
+
+def test_a_reader_that_stops_early_is_no_broken_server(home, server):
+    ok(thin(home, "write", input="a long entry " * 40_000))  # half a megabyte: more than a pipe holds
+    env = cli_env(home, AFTERGLOW_PASSPHRASE="")
+    process = subprocess.Popen(
+        [sys.executable, "-m", "afterglow", "list", "--json"], env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE
+    )
+    assert process.stdout is not None and process.stderr is not None
+    assert process.stdout.read(10)  # `| head -c 10`
+    process.stdout.close()
+    assert process.wait(30) == 0
+    assert process.stderr.read() == b""
