@@ -16,6 +16,7 @@ import json
 import os
 from pathlib import Path
 
+from afterglow import modes
 from afterglow.vault import crypto, keyshape
 
 KEYS = "keys.json"
@@ -26,7 +27,7 @@ FORMAT, VERSION = "afterglow-keys", 1  # as vault/keyfile.py writes it
 def prepare(home: Path) -> bool:
     """Derive the key keys.json's passphrase lock will ask for; True when one is ready."""
     passphrase = os.environ.get("AFTERGLOW_PASSPHRASE")
-    if not passphrase or os.environ.get("AFTERGLOW_MODE", "local") == "clinic":
+    if not passphrase or not modes.named(os.environ.get("AFTERGLOW_MODE", modes.LOCAL)).unlocks_in_process:
         return False
     try:
         with open(home / KEYS, "rb") as keys:

@@ -17,7 +17,7 @@ import socket
 import sys
 from pathlib import Path
 
-from afterglow import cli_socket
+from afterglow import cli_socket, modes
 from afterglow.lib.env import BadEnvironment, data_home, time_zone_name
 
 VERBS = frozenset({"list", "search", "write"})
@@ -33,8 +33,8 @@ def run(args: list[str]) -> int | None:
     """The exit status of `afterglow <args>` answered by the server, or None to go the direct way."""
     if not args or args[0] not in VERBS or not cli_socket.supported():
         return None
-    if os.environ.get("AFTERGLOW_MODE", "local") == "clinic":
-        return None
+    if not modes.named(os.environ.get("AFTERGLOW_MODE", modes.LOCAL)).unlocks_in_process:
+        return None  # a clinic's server has no unlocked journal of yours to ask
     try:
         header = request_header(args)
         home = data_home()
