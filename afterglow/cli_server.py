@@ -15,6 +15,7 @@ import io
 import logging
 import os
 import socket
+import stat
 import sys
 import threading
 from collections.abc import Iterator
@@ -292,6 +293,9 @@ def _listen(path: Path) -> socket.socket | None:
     folder = path.parent
     with contextlib.suppress(FileExistsError):
         folder.mkdir(mode=0o700)
+    info = os.lstat(folder)
+    if stat.S_ISDIR(info.st_mode) and info.st_uid == os.getuid() and info.st_mode & 0o077:
+        os.chmod(folder, 0o700)  # ours, but opened up (by hand, or a copy): close it again before listening
     cli_socket.check_private_folder(folder)
     if not _clear_stale(path):
         log.warning("another Afterglow server answers the CLI for this journal; this one will not")

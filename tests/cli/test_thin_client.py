@@ -370,3 +370,16 @@ def test_a_reader_that_stops_early_is_no_broken_server(home, server):
     process.stdout.close()
     assert process.wait(30) == 0
     assert process.stderr.read() == b""
+
+
+def test_the_server_closes_its_socket_folder_again_before_listening(home):
+    folder = cli_socket.folder_for(home)
+    folder.mkdir(mode=0o700)
+    folder.chmod(0o755)
+    process = start_server(home)
+    try:
+        assert folder.stat().st_mode & 0o777 == 0o700
+        assert "tea with my sister" in ok(thin(home, "list"))
+    finally:
+        process.terminate()
+        process.wait(10)
