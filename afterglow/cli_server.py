@@ -186,20 +186,10 @@ def journal_open() -> bool:
 
 def answer(conn: socket.socket) -> None:
     conn.settimeout(REQUEST_SECONDS)
-    uid = cli_socket.peer_uid(conn)
-    if not cli_socket.peer_allowed(uid):
-        log.warning("refused a CLI connection from another user (uid %s)", uid)
-        cli_socket.send(conn, {"status": "refused"})
+    verdict, header = _verdict(conn)
+    cli_socket.send(conn, verdict)
+    if verdict["status"] != "accepted":
         return
-    header, _ = cli_socket.receive(conn, max_body=0)
-    reason = why_not(header) or ("the editor runs in the client" if needs_terminal(header) else "")
-    if reason:
-        cli_socket.send(conn, {"status": "direct", "reason": reason})
-        return
-    if not journal_open():
-        cli_socket.send(conn, {"status": "locked"})
-        return
-    cli_socket.send(conn, {"status": "accepted"})
     # The client confirms it is still there and will wait for this answer rather than go the direct
     # way: a client that gave up waiting for "accepted" sends nothing, and nothing is done twice.
     confirmed, _ = cli_socket.receive(conn, max_body=0)
@@ -209,6 +199,21 @@ def answer(conn: socket.socket) -> None:
     printed = out.encode("utf-8", "surrogatepass")
     body = printed + err.encode("utf-8", "surrogatepass")
     cli_socket.send(conn, {"status": "done", "code": code, "stdout_bytes": len(printed)}, body)
+
+
+def _verdict(conn: socket.socket) -> tuple[dict[str, str], dict[str, Any]]:
+    """Whether to answer this caller's request: refused (another user), direct, locked, or accepted."""
+    uid = cli_socket.peer_uid(conn)
+    if not cli_socket.peer_allowed(uid):
+        log.warning("refused a CLI connection from another user (uid %s)", uid)
+        return {"status": "refused"}, {}
+    header, _ = cli_socket.receive(conn, max_body=0)
+    reason = why_not(header) or ("the editor runs in the client" if needs_terminal(header) else "")
+    if reason:
+        return {"status": "direct", "reason": reason}, header
+    if not journal_open():
+        return {"status": "locked"}, header
+    return {"status": "accepted"}, header
 
 
 def run_verb(header: dict[str, Any], conn: socket.socket) -> tuple[int, str, str]:
