@@ -131,6 +131,10 @@ class Command(BaseCommand):
         """Hook for background workers (task queue, daily backup) started alongside the server."""
         mode = modes.current()
         if mode.unlocks_in_process:
+            # `list`, `search` and `write` in a terminal ask this server over a private socket.
+            from afterglow import cli_server
+
+            cli_server.start(settings.HOME)
             start_vault_background()
         if mode.runs_worker_in_process:
             # The data key lives only in this process, so the job queue's worker runs here too.
