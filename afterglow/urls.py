@@ -19,6 +19,7 @@ urlpatterns = [
     path("", include("afterglow.trash.urls")),
     path("", include("afterglow.moments.urls")),
     path("", include("afterglow.tags.urls")),
+    path("", include("afterglow.phones.urls")),
 ]
 
 handler400 = "afterglow.lib.views.bad_request"

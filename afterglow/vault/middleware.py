@@ -12,8 +12,9 @@ from django.shortcuts import render
 from afterglow.lib.middleware import Handler
 from afterglow.vault import session
 
-# Reachable while locked: health checks, crisis help, assets, and the vault's own pages.
-OPEN_PREFIXES = ("/static/", "/healthz", "/help")
+# Reachable while locked: health checks, crisis help, assets, and the vault's own pages; and for
+# phones (afterglow/phones) the pairing page and the installable app's shell, which hold no journal.
+OPEN_PREFIXES = ("/static/", "/healthz", "/help", "/pair", "/manifest.webmanifest", "/sw.js", "/offline")
 VAULT_PAGES = ("/unlock", "/recover", "/setup", "/start/")
 # Reachable while the recovery key waits for its "I have kept it" (besides OPEN_PREFIXES).
 RECOVERY_GATE_OPEN = ("/recovery-key", "/setup/kept", "/lock")
