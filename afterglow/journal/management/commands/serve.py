@@ -160,7 +160,9 @@ class Command(BaseCommand):
             self.stdout.flush()
 
         if not certificate_ready(lan):
-            self.stdout.write("The phone address starts once the journal is unlocked on this computer (its certificate needs the key).")
+            self.stdout.write(
+                "The phone address starts once the journal is unlocked on this computer (its certificate needs the key)."
+            )
         start(application, lan, threads, ready)
 
     def _start_background(self) -> None:
