@@ -61,6 +61,13 @@ def folder() -> Path:
     return store.home() / "phones"
 
 
+def made_folder() -> Path:
+    """The phones folder, owner-only like the rest of the data directory."""
+    path = folder()
+    path.mkdir(mode=0o700, parents=True, exist_ok=True)
+    return path
+
+
 def ca_path() -> Path:
     return folder() / "ca.json"
 
@@ -179,6 +186,7 @@ def ensure_authority(data_key: bytes, label: str) -> Authority:
         if found is not None:
             return found
     authority = new_authority(label)
+    made_folder()
     store.atomic_write(path, seal(authority, data_key))
     return authority
 
@@ -212,6 +220,7 @@ def issue_server(authority: Authority, address: str, local_name: str) -> tuple[x
 def write_server(authority: Authority, cert: x509.Certificate, key: ec.EllipticCurvePrivateKey) -> None:
     chain = cert.public_bytes(serialization.Encoding.PEM) + authority.certificate.public_bytes(serialization.Encoding.PEM)
     pem_key = key.private_bytes(serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8, serialization.NoEncryption())
+    made_folder()
     store.atomic_write(server_key_path(), pem_key)  # 0600, like every atomic write
     store.atomic_write(server_cert_path(), chain)
 

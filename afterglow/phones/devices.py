@@ -24,7 +24,7 @@ from dataclasses import asdict, dataclass, replace
 from datetime import UTC, datetime
 from pathlib import Path
 
-from afterglow.phones.ca import folder
+from afterglow.phones.ca import folder, made_folder
 from afterglow.vault import store
 from afterglow.vault.throttle import Throttle
 
@@ -105,6 +105,7 @@ class Registry:
 
     def _write(self, devices: list[Device]) -> None:
         doc = {"format": FORMAT, "version": VERSION, "devices": [asdict(d) for d in devices]}
+        made_folder()
         store.atomic_write(_path(), (json.dumps(doc, indent=2) + "\n").encode())
         self._devices, self._seen = devices, None
 

@@ -10,6 +10,12 @@
   const nav = document.getElementById("site-nav");
   if (!header || !toggle || !nav) return;
   header.classList.add("has-menu");
+  // The header's own links (Privacy) have no room in the phone's one row: the menu holds a copy.
+  header.querySelectorAll(".header-tools a.button-quiet").forEach(function (link) {
+    const copy = link.cloneNode(true);
+    copy.className = "menu-only";
+    nav.append(copy);
+  });
   toggle.hidden = false;
   toggle.addEventListener("click", function () {
     const open = toggle.getAttribute("aria-expanded") !== "true";
