@@ -39,7 +39,7 @@ def listening_port(server: Any, asked: int) -> int:
 
 _NOT_LOOPBACK = (
     "Warning: listening on {host}, but the journal opens only on this computer: other devices get a "
-    "page that says so (phones can join once pairing over HTTPS exists). {reach}"
+    "page that says so (for phones, use --lan instead: HTTPS, paired phones only). {reach}"
 )
 _WILDCARDS = ("0.0.0.0", "::", "[::]", "")
 
