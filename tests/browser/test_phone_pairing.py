@@ -1,5 +1,6 @@
-"""A phone on the Wi-Fi: pair it with the code from the computer, unlock, check in, keep a note
-while the computer is out of reach and see it arrive when it is back; then the computer revokes it.
+"""A phone on the Wi-Fi: pair it with the code from the computer, unlock, check in, keep a note and
+a voice note (fake microphone) while the computer is out of reach and see them arrive when it is
+back; then the computer revokes it.
 
 Against the real `serve --lan` HTTPS listener (cheroot). Chromium trusts the journal's root the
 honest way: `--ignore-certificate-errors-spki-list` with the SHA-256 of our CA's public key, which
@@ -89,11 +90,11 @@ def _pairing_link(computer: Page, server: Server) -> str:
     return computer.locator("[data-pair-link]").inner_text().strip()
 
 
-def test_a_phone_pairs_checks_in_and_sends_what_it_kept_while_the_computer_was_away(browser, lan_server) -> None:
+def test_a_phone_pairs_checks_in_and_sends_the_note_and_recording_it_kept_while_the_computer_was_away(browser, lan_server) -> None:
     server, lan_url = lan_server
-    trusting = browser.browser_type.launch(
-        executable_path=CHROMIUM, args=[*CHROMIUM_ARGS, f"--ignore-certificate-errors-spki-list={_spki_of_root(server.home)}"]
-    )
+    pinned = f"--ignore-certificate-errors-spki-list={_spki_of_root(server.home)}"
+    fake_mic = ["--use-fake-device-for-media-stream", "--use-fake-ui-for-media-stream"]
+    trusting = browser.browser_type.launch(executable_path=CHROMIUM, args=[*CHROMIUM_ARGS, pinned, *fake_mic])
     try:
         desk = trusting.new_context(viewport={"width": 1280, "height": 860})
         server.let_in(desk)
@@ -140,6 +141,12 @@ def test_a_phone_pairs_checks_in_and_sends_what_it_kept_while_the_computer_was_a
         phone.get_by_label("What is here right now?").fill("Kept on the phone while the Wi-Fi was gone")
         phone.get_by_role("button", name="Keep for the journal").tap()
         expect(phone.locator("[data-outbox-list]")).to_contain_text("Waiting to send to your journal (1)")
+        phone.get_by_role("button", name="Record").tap()
+        expect(phone.get_by_text("Recording…")).to_be_visible()
+        phone.wait_for_timeout(1500)
+        phone.get_by_role("button", name="Stop and keep").tap()
+        expect(phone.locator("[data-outbox-list]")).to_contain_text("Waiting to send to your journal (2)")
+        expect(phone.locator("[data-outbox-list]")).to_contain_text("A voice note")
         shot(phone, "phones-03-offline-waiting")
 
         phone_context.set_offline(False)
