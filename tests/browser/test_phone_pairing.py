@@ -10,6 +10,7 @@ pins exactly this journal's CA and nothing else.
 from __future__ import annotations
 
 import json
+import os
 import re
 import subprocess
 import time
@@ -37,6 +38,13 @@ from tests.settings_test import program_env
 
 pytestmark = pytest.mark.browser
 PHONE = {"width": 390, "height": 844}
+KEPT_ON_PHONE = """new Promise(done => {
+  const opened = indexedDB.open('afterglow-outbox', 1);
+  opened.onsuccess = () => {
+    const all = opened.result.transaction('items').objectStore('items').getAll();
+    all.onsuccess = () => done(all.result.length);
+  };
+})"""
 
 
 def _wait_for(log: Path, pattern: bytes, seconds: float = 20) -> bytes:
@@ -59,15 +67,14 @@ def patient_expect() -> Iterator[None]:
 
 @pytest.fixture
 def lan_server(tmp_path: Path) -> Iterator[tuple[Server, str]]:
-    import os
-
     home = tmp_path / "home"
     outside = {k: v for k, v in os.environ.items() if not k.startswith("AFTERGLOW_")}
-    env = program_env({**outside, "AFTERGLOW_HOME": str(home), "AFTERGLOW_PASSPHRASE": PASSPHRASE, "AFTERGLOW_CRISIS_REGION": "US"})
+    env = program_env({**outside, "AFTERGLOW_HOME": str(home), "AFTERGLOW_PASSPHRASE": PASSPHRASE})
     assert subprocess.run([AFTERGLOW, "init"], env=env, capture_output=True, timeout=60).returncode == 0
     port, lan_port = _free_port(), _free_port()
     log = tmp_path / "serve.log"
-    command = [AFTERGLOW, "serve", "--no-browser", "--port", str(port), "--lan", "--lan-address", "127.0.0.1", "--lan-port", str(lan_port)]
+    lan = ["--lan", "--lan-address", "127.0.0.1", "--lan-port", str(lan_port)]
+    command = [AFTERGLOW, "serve", "--no-browser", "--port", str(port), *lan]
     with log.open("ab") as out:
         process = subprocess.Popen(command, env=env, stdout=out, stderr=out)
     srv = Server(f"http://127.0.0.1:{port}/", home, env, process, log)
@@ -90,7 +97,9 @@ def _pairing_link(computer: Page, server: Server) -> str:
     return computer.locator("[data-pair-link]").inner_text().strip()
 
 
-def test_a_phone_pairs_checks_in_and_sends_the_note_and_recording_it_kept_while_the_computer_was_away(browser, lan_server) -> None:
+def test_a_phone_pairs_checks_in_and_sends_the_note_and_recording_it_kept_while_the_computer_was_away(
+    browser, lan_server
+) -> None:
     server, lan_url = lan_server
     pinned = f"--ignore-certificate-errors-spki-list={_spki_of_root(server.home)}"
     fake_mic = ["--use-fake-device-for-media-stream", "--use-fake-ui-for-media-stream"]
@@ -151,10 +160,7 @@ def test_a_phone_pairs_checks_in_and_sends_the_note_and_recording_it_kept_while_
 
         phone_context.set_offline(False)
         expect(phone.locator("[data-outbox-list]")).to_be_hidden(timeout=30_000)
-        assert phone.evaluate(
-            "new Promise(r => { const q = indexedDB.open('afterglow-outbox', 1); q.onsuccess = () => {"
-            " const all = q.result.transaction('items').objectStore('items').getAll(); all.onsuccess = () => r(all.result.length); }; })"
-        ) == 0
+        assert phone.evaluate(KEPT_ON_PHONE) == 0
         phone.goto(lan_url + "timeline")
         expect(phone.get_by_text("Kept on the phone while the Wi-Fi was gone")).to_be_visible()
 
