@@ -44,8 +44,9 @@ class Lan:
         return f"https://{host}:{self.port}/"
 
 
-# What `serve --lan` set up in this process (None: no LAN listener asked for).
+# What `serve --lan` set up in this process (None: no LAN listener asked for), and its server.
 current: Lan | None = None
+_server: Any = None
 
 
 def guess_address() -> str | None:
@@ -136,10 +137,19 @@ def start(app: WsgiApp, lan: Lan, threads: int, on_ready: Callable[[Lan], None],
             lan.problem = f"cannot listen on {lan.url} ({exc.strerror or exc})"
             log.warning("The phone address could not start: %s", lan.problem)
             return
-        lan.running = True
+        global _server
+        _server, lan.running = server, True
         on_ready(lan)
         server.serve()
 
     thread = threading.Thread(target=run, name="afterglow-lan", daemon=True)
     thread.start()
     return thread
+
+
+def stop() -> None:
+    """Stop the LAN listener (the process ending stops it too)."""
+    global _server
+    if _server is not None:
+        _server.stop()
+        _server = None

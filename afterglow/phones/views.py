@@ -122,7 +122,11 @@ def manifest(request: HttpRequest) -> JsonResponse:
         "display": "standalone",
         "background_color": "#faf7f2",
         "theme_color": "#faf7f2",
-        "icons": [{"src": "/static/img/icon.svg", "sizes": "any", "type": "image/svg+xml", "purpose": "any"}],
+        "icons": [
+            {"src": "/static/img/icon.svg", "sizes": "any", "type": "image/svg+xml"},
+            {"src": "/static/img/icon-192.png", "sizes": "192x192", "type": "image/png"},
+            {"src": "/static/img/icon-512.png", "sizes": "512x512", "type": "image/png"},
+        ],
     }
     response = JsonResponse(doc)
     response["Content-Type"] = "application/manifest+json"

@@ -173,3 +173,17 @@ def test_it_never_serves_the_ca_key(client, db):
         assert b"PRIVATE KEY" not in body and secret not in body
     served = x509.load_der_x509_certificate(pages[1].content)
     assert served == authority.certificate
+
+
+def test_it_refuses_a_host_that_is_not_this_computer_over_the_lan(client):
+    response = client.get("/pair", secure=True, **{**OVER_LAN, "HTTP_HOST": "elsewhere.example"})
+    assert response.status_code == 400
+
+
+def test_it_describes_an_installable_app_for_the_whole_site(client):
+    paired(client)
+    manifest = lan_get(client, "/manifest.webmanifest").json()
+    assert manifest["scope"] == "/" and manifest["start_url"] == "/" and manifest["display"] == "standalone"
+    assert any(icon["sizes"] == "512x512" for icon in manifest["icons"])
+    worker = lan_get(client, "/sw.js")
+    assert worker["Content-Type"].startswith("text/javascript") and worker["Cache-Control"] == "no-cache"

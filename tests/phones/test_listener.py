@@ -83,3 +83,26 @@ def test_it_refuses_a_lan_listener_it_should_not_start(tmp_path, args, says):
     done = subprocess.run([AFTERGLOW, "serve", "--no-browser", *args], env=env, capture_output=True, text=True, timeout=60)
     assert done.returncode == 2
     assert says in done.stderr and "Traceback" not in done.stderr
+
+
+@pytest.mark.vault_locked
+def test_it_starts_the_phone_address_once_the_journal_is_unlocked_here(db):
+    from afterglow.vault import keyring
+
+    here = lan.Lan("127.0.0.1", free_port(), "studio.local")
+    started: list[lan.Lan] = []
+    lan.start(application, here, 2, started.append, poll=0.05)
+    threading.Event().wait(0.3)
+    assert not started and not ca.server_key_path().exists()  # no key in memory: no certificate yet
+    keyring.remember(os.urandom(32))
+    for _ in range(100):
+        if started:
+            break
+        threading.Event().wait(0.05)
+    assert started == [here] and here.running
+    try:
+        connection = http.client.HTTPSConnection(here.address, here.port, context=_trusting_our_root(), timeout=10)
+        connection.request("GET", "/healthz")
+        assert connection.getresponse().read() == b"ok"
+    finally:
+        lan.stop()
