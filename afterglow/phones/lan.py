@@ -68,11 +68,13 @@ def local_name() -> str:
 
 
 def journal_label() -> str:
-    from afterglow.vault import keyfile
+    """Names the CA for people ("Afterglow journal 3f2a…"), so two journals' roots are told apart."""
+    from afterglow.vault import keyfile, keyshape
+    from afterglow.vault.errors import VaultError
 
     try:
         return keyfile.load().journal_id
-    except Exception:  # no keys yet: the label only names the CA for people
+    except (VaultError, keyshape.Damaged):
         return "journal"
 
 

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from cryptography import x509
+from cryptography.hazmat.primitives import serialization
 from django.conf import settings
 from django.http import FileResponse, HttpRequest, HttpResponse, HttpResponseRedirect, JsonResponse
 from django.shortcuts import render
@@ -23,7 +25,7 @@ def _computer_only(request: HttpRequest) -> HttpResponse | None:
     return None
 
 
-def _root() -> ca.x509.Certificate | None:
+def _root() -> x509.Certificate | None:
     key = keyring.current_key()
     if key is not None:
         return ca.ensure_authority(key, lan.journal_label()).certificate
@@ -81,7 +83,7 @@ def root_certificate(request: HttpRequest) -> HttpResponse:
     root = _root()
     if root is None:
         return render(request, "phones/no_root.html", status=404)
-    der = root.public_bytes(ca.serialization.Encoding.DER)
+    der = root.public_bytes(serialization.Encoding.DER)
     response = HttpResponse(der, content_type="application/x-x509-ca-cert")
     response["Content-Disposition"] = f'attachment; filename="{ROOT_NAME}"'
     return response

@@ -120,6 +120,10 @@ def test_a_phone_pairs_checks_in_and_sends_the_note_and_recording_it_kept_while_
         phone.get_by_label("A name for this phone").fill("Sam's phone")
         phone.get_by_role("button", name="Pair this phone").tap()
 
+        # The computer's page shows the new phone by itself (it looks again while a code is on screen).
+        expect(computer.get_by_text("Sam's phone")).to_be_visible()
+        expect(computer.get_by_role("button", name="Show a pairing code")).to_be_visible()
+
         # Paired, but the journal opens to a new browser only with the passphrase.
         expect(phone.get_by_label("Passphrase")).to_be_visible()
         phone.get_by_label("Passphrase").fill(PASSPHRASE)

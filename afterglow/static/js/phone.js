@@ -2,7 +2,8 @@
 // the header's navigation into one Menu button on narrow screens.
 (function () {
   "use strict";
-  if ("serviceWorker" in navigator && location.protocol === "https:" && window.isSecureContext) {
+  const pairing = location.pathname === "/pair" || location.pathname.indexOf("/pair/") === 0;
+  if ("serviceWorker" in navigator && location.protocol === "https:" && window.isSecureContext && !pairing) {
     navigator.serviceWorker.register("/sw.js", { scope: "/" }).catch(function () { /* no offline page then */ });
   }
   const header = document.querySelector(".site-header");

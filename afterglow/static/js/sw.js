@@ -7,7 +7,9 @@ const KEEP = ["/offline", "/static/css/app.css", "/static/css/phones.css", "/sta
   "/static/js/offline.js", "/static/img/icon.svg"];
 
 self.addEventListener("install", function (event) {
-  event.waitUntil(caches.open(SHELL).then(function (c) { return c.addAll(KEEP); }).then(function () { return self.skipWaiting(); }));
+  // redirect "error": a device that is not paired (sent to /pair) keeps nothing.
+  const requests = KEEP.map(function (path) { return new Request(path, { redirect: "error", credentials: "same-origin" }); });
+  event.waitUntil(caches.open(SHELL).then(function (c) { return c.addAll(requests); }).then(function () { return self.skipWaiting(); }));
 });
 
 self.addEventListener("activate", function (event) {
