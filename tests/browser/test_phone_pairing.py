@@ -18,6 +18,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from axe_playwright_python.sync_playwright import Axe
 from cryptography import x509
 from playwright.sync_api import Page, expect
 
@@ -45,6 +46,10 @@ KEPT_ON_PHONE = """new Promise(done => {
     all.onsuccess = () => done(all.result.length);
   };
 })"""
+
+
+def axe_violations(page: Page) -> list[str]:
+    return [f"{v['id']} ({v['impact']}): {[n['target'] for n in v['nodes']][:3]}" for v in Axe().run(page).response["violations"]]
 
 
 def _wait_for(log: Path, pattern: bytes, seconds: float = 20) -> bytes:
@@ -108,8 +113,10 @@ def test_a_phone_pairs_checks_in_and_sends_the_note_and_recording_it_kept_while_
         desk = trusting.new_context(viewport={"width": 1280, "height": 860})
         server.let_in(desk)
         computer = desk.new_page()
+        desk_watch = _watch(computer, server.url.rstrip("/"))
         link = _pairing_link(computer, server)
         assert link.startswith(lan_url + "pair?code=")
+        assert axe_violations(computer) == []
 
         phone_context = trusting.new_context(viewport=PHONE, is_mobile=True, has_touch=True)
         phone = phone_context.new_page()
@@ -117,6 +124,7 @@ def test_a_phone_pairs_checks_in_and_sends_the_note_and_recording_it_kept_while_
         phone.watch = watch = _watch(phone, lan_url.rstrip("/"))  # type: ignore[attr-defined]
         phone.goto(link)
         assert phone.evaluate("window.isSecureContext")
+        assert axe_violations(phone) == []
         phone.get_by_label("A name for this phone").fill("Sam's phone")
         phone.get_by_role("button", name="Pair this phone").tap()
 
@@ -161,6 +169,7 @@ def test_a_phone_pairs_checks_in_and_sends_the_note_and_recording_it_kept_while_
         expect(phone.locator("[data-outbox-list]")).to_contain_text("Waiting to send to your journal (2)")
         expect(phone.locator("[data-outbox-list]")).to_contain_text("A voice note")
         shot(phone, "phones-03-offline-waiting")
+        assert axe_violations(phone) == []
 
         phone_context.set_offline(False)
         expect(phone.locator("[data-outbox-list]")).to_be_hidden(timeout=30_000)
@@ -175,6 +184,7 @@ def test_a_phone_pairs_checks_in_and_sends_the_note_and_recording_it_kept_while_
         expect(computer.get_by_text("No phone is paired.")).to_be_visible()
         phone.goto(lan_url + "timeline")
         expect(phone.get_by_role("heading", name="Pair this phone")).to_be_visible()
-        assert watch.foreign == [] and watch.csp == [] and watch.errors == [], watch
+        watch.assert_clean()
+        desk_watch.assert_clean()
     finally:
         trusting.close()
