@@ -78,6 +78,19 @@ def journal_label() -> str:
         return "journal"
 
 
+def cannot_listen(lan: Lan) -> str:
+    """Why the LAN listener could not bind (an address not on this computer, a port in use), or ''.
+    Checked before `serve` starts, so the person reads it at once rather than in a log later."""
+    family = socket.AF_INET6 if ":" in lan.address else socket.AF_INET
+    with socket.socket(family, socket.SOCK_STREAM) as probe:
+        probe.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        try:
+            probe.bind((lan.address, lan.port))
+        except OSError as exc:
+            return f"cannot listen on {lan.url} ({exc.strerror or exc})"
+    return ""
+
+
 def marked(app: WsgiApp) -> WsgiApp:
     def lan_app(environ: dict[str, Any], start_response: Callable[..., Any]) -> Iterable[bytes]:
         environ[LAN_ENVIRON_KEY] = True

@@ -75,6 +75,7 @@ def test_it_refuses_a_connection_that_does_not_trust_the_root(listener):
     [
         (["--lan", "--host", "0.0.0.0"], "leave out --host"),
         (["--lan", "--lan-address", "8.8.8.8"], "not a home-network address"),
+        (["--lan", "--lan-address", "192.168.254.253"], "cannot listen on https://192.168.254.253"),  # not this computer's
     ],
 )
 def test_it_refuses_a_lan_listener_it_should_not_start(tmp_path, args, says):

@@ -143,14 +143,17 @@ class Command(BaseCommand):
             fail("--lan keeps the plain address on this computer and adds HTTPS for phones; leave out --host (or use 127.0.0.1)")
         # The LAN listener lives in the phones app; serve only starts it (afterglow.phones.lan is its contract).
         from afterglow.phones import ca
-        from afterglow.phones.lan import Lan, guess_address, local_name
+        from afterglow.phones.lan import Lan, cannot_listen, guess_address, local_name
 
         address = options["lan_address"].strip().strip("[]") or guess_address()
         if not address:
             fail("--lan found no home-network address: join a Wi-Fi network, or give one with --lan-address")
         if not ca.is_home_address(address):
             fail(f"--lan-address {address} is not a home-network address (like 192.168.1.20); Afterglow serves phones only there")
-        return Lan(address, options["lan_port"] or options["port"], local_name())
+        lan = Lan(address, options["lan_port"] or options["port"], local_name())
+        if problem := cannot_listen(lan):
+            fail(f"--lan {problem}; is this computer's address {address}, and is the port free?")
+        return lan
 
     def _start_lan(self, application: Any, lan: Any, threads: int) -> None:
         from afterglow.phones.lan import certificate_ready, start
