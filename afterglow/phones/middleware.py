@@ -26,7 +26,6 @@ def device_gate_middleware(get_response: Handler) -> Handler:
         if not from_lan(request):
             return get_response(request)
         device = registry.find(request.COOKIES.get(COOKIE))
-        request.phone = device  # type: ignore[attr-defined]
         if device is None and not request.path.startswith(UNPAIRED_OPEN):
             response = _to_pairing(request)
         else:

@@ -121,7 +121,7 @@ def test_a_phone_pairs_checks_in_and_sends_the_note_and_recording_it_kept_while_
         phone_context = trusting.new_context(viewport=PHONE, is_mobile=True, has_touch=True)
         phone = phone_context.new_page()
         phone.set_default_timeout(15_000)
-        phone.watch = watch = _watch(phone, lan_url.rstrip("/"))  # type: ignore[attr-defined]
+        watch = _watch(phone, lan_url.rstrip("/"))
         phone.goto(link)
         assert phone.evaluate("window.isSecureContext")
         assert axe_violations(phone) == []
