@@ -110,7 +110,13 @@ def _tls_adapter() -> Any:
 def build_server(app: WsgiApp, lan: Lan, threads: int) -> Any:
     from cheroot import wsgi
 
-    server = wsgi.Server((lan.address, lan.port), marked(app), numthreads=threads, server_name=lan.name)
+    class Server(wsgi.Server):
+        def error_log(self, msg: str = "", level: int = 20, traceback: bool = False) -> None:
+            # cheroot prints a traceback to stderr when a phone drops a connection mid-answer (Wi-Fi,
+            # a closed tab): one quiet log line instead. Its messages name addresses, never content.
+            log.log(logging.DEBUG if level < logging.ERROR else logging.WARNING, "phone listener: %s", msg)
+
+    server = Server((lan.address, lan.port), marked(app), numthreads=threads, server_name=lan.name)
     server.ssl_adapter = _tls_adapter()
     # Bodies stay in memory on their way to the encrypted database, as with waitress.
     server.max_request_body_size = settings.MEDIA_MAX_UPLOAD_BYTES + 16 * 1024 * 1024
