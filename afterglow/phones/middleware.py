@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import render
+from django.urls import reverse
 
 from afterglow.lib.middleware import Handler
 from afterglow.lib.net import LAN_ENVIRON_KEY
@@ -41,7 +42,7 @@ def device_gate_middleware(get_response: Handler) -> Handler:
 
 def _to_pairing(request: HttpRequest) -> HttpResponse:
     if request.method in ("GET", "HEAD"):
-        return HttpResponseRedirect("/pair")
+        return HttpResponseRedirect(reverse("pair"))
     response = render(request, "phones/not_paired.html", status=403)
-    response["HX-Redirect"] = "/pair"
+    response["HX-Redirect"] = reverse("pair")
     return response

@@ -15,7 +15,7 @@ from typing import Any
 from django.core.exceptions import ValidationError
 from django.http import HttpRequest, JsonResponse
 from django.middleware.csrf import get_token
-from django.urls import path
+from django.urls import path, reverse
 from django.utils import timezone
 from django.views.decorators.http import require_GET, require_POST
 
@@ -85,9 +85,10 @@ def store(owner: Any, item: dict[str, Any]) -> str:
         raise Unusable("This item holds nothing to store.")
     made = _made_at(item.get("made_at"))
     if kind == "words":
-        return f"/entries/{store_words(owner, _uid(item.get('id')), made, fields).pk}"
+        return reverse("entry", args=[store_words(owner, _uid(item.get("id")), made, fields).pk])
     if kind == "checkin":
-        return f"/calendar/{store_checkin(owner, made, fields).day:%Y/%m/%d}"
+        day = store_checkin(owner, made, fields).day
+        return reverse("calendar_day", args=[day.year, day.month, day.day])
     raise Unusable("Afterglow does not know this kind of item.")
 
 

@@ -6,8 +6,9 @@ from cryptography import x509
 from cryptography.hazmat.primitives import serialization
 from django.conf import settings
 from django.http import FileResponse, HttpRequest, HttpResponse, HttpResponseRedirect, JsonResponse
-from django.shortcuts import render
-from django.urls import path
+from django.shortcuts import redirect, render
+from django.templatetags.static import static
+from django.urls import path, reverse
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from afterglow.phones import ca, lan, outbox, qr
@@ -38,7 +39,7 @@ def phones_settings(request: HttpRequest) -> HttpResponse:
         return refused
     here = lan.current
     code = pairing.live()
-    link = f"{here.url}pair?code={code.value}" if here and code else ""
+    link = f"{here.url.rstrip('/')}{reverse('pair')}?code={code.value}" if here and code else ""
     root = _root()
     context = {
         "lan": here,
@@ -58,7 +59,7 @@ def new_code(request: HttpRequest) -> HttpResponse:
         return refused
     if lan.current is not None:
         pairing.new_code()
-    return HttpResponseRedirect("/settings/phones#pair")
+    return HttpResponseRedirect(reverse("phones_settings") + "#pair")
 
 
 @require_POST
@@ -66,7 +67,7 @@ def end_code(request: HttpRequest) -> HttpResponse:
     if refused := _computer_only(request):
         return refused
     pairing.end()
-    return HttpResponseRedirect("/settings/phones")
+    return redirect("phones_settings")
 
 
 @require_POST
@@ -74,7 +75,7 @@ def revoke(request: HttpRequest, device_id: str) -> HttpResponse:
     if refused := _computer_only(request):
         return refused
     registry.revoke(device_id)
-    return HttpResponseRedirect("/settings/phones")
+    return redirect("phones_settings")
 
 
 @require_GET
@@ -94,7 +95,7 @@ def pair(request: HttpRequest) -> HttpResponse:
     if not from_lan(request):
         return render(request, "phones/pair_here.html")
     if registry.find(request.COOKIES.get(COOKIE)) is not None:
-        return HttpResponseRedirect("/")
+        return redirect("home")
     typed_code = request.POST.get("code", "") if request.method == "POST" else request.GET.get("code", "")
     context = {"code": typed_code[:40], "name": request.POST.get("name", "")[:80], "error": ""}
     if request.method == "GET":
@@ -106,7 +107,7 @@ def pair(request: HttpRequest) -> HttpResponse:
         context["error"] = str(refused)
         return render(request, "phones/pair.html", context, status=refused.status)
     _device, token = registry.add(name)
-    response = HttpResponseRedirect("/")
+    response = redirect("home")
     response.set_cookie(COOKIE, token, max_age=COOKIE_DAYS * 86400, secure=True, httponly=True, samesite="Strict")
     return response
 
@@ -119,15 +120,15 @@ def manifest(request: HttpRequest) -> JsonResponse:
     doc = {
         "name": "Afterglow",
         "short_name": "Afterglow",
-        "start_url": "/",
+        "start_url": reverse("home"),
         "scope": "/",
         "display": "standalone",
         "background_color": "#faf7f2",
         "theme_color": "#faf7f2",
         "icons": [
-            {"src": "/static/img/icon.svg", "sizes": "any", "type": "image/svg+xml"},
-            {"src": "/static/img/icon-192.png", "sizes": "192x192", "type": "image/png"},
-            {"src": "/static/img/icon-512.png", "sizes": "512x512", "type": "image/png"},
+            {"src": static("img/icon.svg"), "sizes": "any", "type": "image/svg+xml"},
+            {"src": static("img/icon-192.png"), "sizes": "192x192", "type": "image/png"},
+            {"src": static("img/icon-512.png"), "sizes": "512x512", "type": "image/png"},
         ],
     }
     response = JsonResponse(doc)
