@@ -5,7 +5,7 @@ from __future__ import annotations
 from cryptography import x509
 from cryptography.hazmat.primitives import serialization
 from django.conf import settings
-from django.http import FileResponse, HttpRequest, HttpResponse, HttpResponseRedirect, JsonResponse
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse, HttpResponseRedirect, JsonResponse
 from django.shortcuts import redirect, render
 from django.templatetags.static import static
 from django.urls import path, reverse
@@ -20,7 +20,10 @@ ROOT_NAME = "afterglow-root.crt"
 
 
 def _computer_only(request: HttpRequest) -> HttpResponse | None:
-    """Phones are paired and revoked on the computer: a paired phone cannot pair others or undo a revoke."""
+    """Phones are paired and revoked on the computer: a paired phone cannot pair others or undo a revoke.
+    A clinic server has no phones of its own (its patients reach it through the clinic's HTTPS)."""
+    if settings.CLINIC:
+        raise Http404("Phones are paired with a journal on a person's own computer.")
     if from_lan(request):
         return render(request, "phones/computer_only.html", status=403)
     return None

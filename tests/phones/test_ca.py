@@ -48,9 +48,10 @@ def test_it_issues_a_server_certificate_that_verifies_for_the_address_and_the_lo
     assert chain[0].not_valid_after_utc - datetime.now(UTC) < timedelta(days=398)
 
 
-def test_it_keeps_the_server_key_owner_only():
+def test_it_keeps_the_server_key_and_its_folder_owner_only():
     ca.ensure_server(os.urandom(32), "test", "10.0.0.5", "studio.local")
     assert stat.S_IMODE(ca.server_key_path().stat().st_mode) == 0o600
+    assert stat.S_IMODE(ca.folder().stat().st_mode) == 0o700
 
 
 def test_it_issues_a_new_server_certificate_when_the_address_changes():

@@ -187,3 +187,8 @@ def test_it_describes_an_installable_app_for_the_whole_site(client):
     assert any(icon["sizes"] == "512x512" for icon in manifest["icons"])
     worker = lan_get(client, "/sw.js")
     assert worker["Content-Type"].startswith("text/javascript") and worker["Cache-Control"] == "no-cache"
+
+
+def test_it_has_no_phones_page_on_a_clinic_server(client, db, settings):
+    settings.CLINIC = True
+    assert client.get("/settings/phones").status_code == 404
