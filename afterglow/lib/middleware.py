@@ -4,9 +4,10 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from django.conf import settings
+from django.apps import apps
 from django.http import HttpRequest, HttpResponse
 
+from afterglow import modes
 from afterglow.lib.net import LAN_ENVIRON_KEY, is_loopback_address
 
 Handler = Callable[[HttpRequest], HttpResponse]
@@ -60,10 +61,11 @@ def loopback_only_middleware(get_response: Handler) -> Handler:
     """
 
     def middleware(request: HttpRequest) -> HttpResponse:
+        peer = request.META.get("REMOTE_ADDR")
         if request.META.get(LAN_ENVIRON_KEY):
-            if request.is_secure() and "afterglow.phones" in settings.INSTALLED_APPS:
+            if request.is_secure() and apps.is_installed("afterglow.phones"):
                 return get_response(request)
-        elif settings.CLINIC or request.path == "/healthz" or is_loopback_address(request.META.get("REMOTE_ADDR")):
+        elif not modes.current().serves_this_computer_only or request.path == "/healthz" or is_loopback_address(peer):
             return get_response(request)
         response = HttpResponse(REFUSED_PAGE, status=403, content_type="text/html; charset=utf-8")
         response["Content-Security-Policy"] = "default-src 'none'; frame-ancestors 'none'; base-uri 'none'; form-action 'none'"

@@ -19,8 +19,8 @@ from django.urls import path, reverse
 from django.utils import timezone
 from django.views.decorators.http import require_GET, require_POST
 
+from afterglow.access import PatientRequest
 from afterglow.journal import checkins, entries
-from afterglow.journal.access import current_patient
 from afterglow.journal.models import Entry
 
 MAX_ITEM_BYTES = 2 * 1024 * 1024
@@ -99,14 +99,14 @@ def ready(request: HttpRequest) -> JsonResponse:
 
 
 @require_POST
-def arrive(request: HttpRequest) -> JsonResponse:
+def arrive(request: PatientRequest) -> JsonResponse:
     if len(request.body) > MAX_ITEM_BYTES:
         return JsonResponse({"stored": False, "message": "This item is too large to send."}, status=413)
     try:
         item = json.loads(request.body)
         if not isinstance(item, dict):
             raise Unusable("This item is not readable.")
-        url = store(current_patient(request), item)
+        url = store(request.patient, item)
     except (ValueError, Unusable) as problem:
         message = str(problem) if isinstance(problem, Unusable) else "This item is not readable."
         return JsonResponse({"stored": False, "message": message}, status=400)

@@ -11,6 +11,7 @@ from django.templatetags.static import static
 from django.urls import path, reverse
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from afterglow import modes
 from afterglow.phones import ca, lan, outbox, qr
 from afterglow.phones.devices import COOKIE, COOKIE_DAYS, PairingRefused, clean_name, pairing, registry
 from afterglow.phones.middleware import from_lan
@@ -22,7 +23,7 @@ ROOT_NAME = "afterglow-root.crt"
 def _computer_only(request: HttpRequest) -> HttpResponse | None:
     """Phones are paired and revoked on the computer: a paired phone cannot pair others or undo a revoke.
     A clinic server has no phones of its own (its patients reach it through the clinic's HTTPS)."""
-    if settings.CLINIC:
+    if modes.current().clinic:
         raise Http404("Phones are paired with a journal on a person's own computer.")
     if from_lan(request):
         return render(request, "phones/computer_only.html", status=403)
