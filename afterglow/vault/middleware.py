@@ -17,8 +17,9 @@ from afterglow.vault import session
 
 # Path prefixes, literal because they match families of addresses (assets, /start/<secret>); a test keeps
 # them in step with the URL names (tests/vault/test_web.py).
-# Reachable while locked: health checks, crisis help, assets, and the vault's own pages.
-OPEN_PREFIXES = ("/static/", "/healthz", "/help")
+# Reachable while locked: health checks, crisis help, assets, and the vault's own pages; and for
+# phones (afterglow/phones) the pairing page and the installable app's shell, which hold no journal.
+OPEN_PREFIXES = ("/static/", "/healthz", "/help", "/pair", "/manifest.webmanifest", "/sw.js", "/offline")
 VAULT_PAGES = ("/unlock", "/recover", "/setup", "/start/")
 # Reachable while the recovery key waits for its "I have kept it" (besides OPEN_PREFIXES).
 RECOVERY_GATE_OPEN = ("/recovery-key", "/setup/kept", "/lock")

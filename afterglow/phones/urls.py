@@ -1,0 +1,3 @@
+from afterglow.phones.views import urlpatterns
+
+__all__ = ["urlpatterns"]
