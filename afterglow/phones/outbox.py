@@ -15,7 +15,7 @@ from typing import Any
 from django.core.exceptions import ValidationError
 from django.http import HttpRequest, JsonResponse
 from django.middleware.csrf import get_token
-from django.urls import path, reverse
+from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_GET, require_POST
 
@@ -113,9 +113,3 @@ def arrive(request: PatientRequest) -> JsonResponse:
     except ValidationError as problem:
         return JsonResponse({"stored": False, "message": " ".join(problem.messages)}, status=400)
     return JsonResponse({"stored": True, "url": url}, status=201)
-
-
-urlpatterns = [
-    path("outbox/ready", ready, name="outbox_ready"),
-    path("outbox", arrive, name="outbox_arrive"),
-]

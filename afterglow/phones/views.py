@@ -8,11 +8,11 @@ from django.conf import settings
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse, HttpResponseRedirect, JsonResponse
 from django.shortcuts import redirect, render
 from django.templatetags.static import static
-from django.urls import path, reverse
+from django.urls import reverse
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from afterglow import modes
-from afterglow.phones import ca, lan, outbox, qr
+from afterglow.phones import ca, lan, qr
 from afterglow.phones.devices import COOKIE, COOKIE_DAYS, PairingRefused, clean_name, pairing, registry
 from afterglow.phones.middleware import from_lan
 from afterglow.vault import keyring
@@ -152,18 +152,3 @@ def service_worker(request: HttpRequest) -> FileResponse:
 def offline(request: HttpRequest) -> HttpResponse:
     """Kept by the service worker for when the computer is out of reach: holds nothing of the journal."""
     return render(request, "phones/offline.html")
-
-
-urlpatterns = [
-    path("settings/phones", phones_settings, name="phones_settings"),
-    path("settings/phones/code", new_code, name="phones_new_code"),
-    path("settings/phones/code/end", end_code, name="phones_end_code"),
-    path("settings/phones/<str:device_id>/revoke", revoke, name="phones_revoke"),
-    path(f"settings/phones/{ROOT_NAME}", root_certificate, name="phones_root"),
-    path("pair", pair, name="pair"),
-    path(f"pair/{ROOT_NAME}", root_certificate, name="pair_root"),
-    path("manifest.webmanifest", manifest, name="manifest"),
-    path("sw.js", service_worker, name="service_worker"),
-    path("offline", offline, name="offline"),
-    *outbox.urlpatterns,
-]
