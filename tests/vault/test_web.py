@@ -56,7 +56,10 @@ def test_its_path_prefixes_follow_the_url_names(settings):
     from afterglow.vault import middleware
 
     families = {
-        middleware.OPEN_PREFIXES: [settings.STATIC_URL, reverse("healthz"), reverse("help")],
+        middleware.OPEN_PREFIXES: [
+            settings.STATIC_URL, reverse("healthz"), reverse("help"), reverse("pair"), reverse("manifest"),
+            reverse("service_worker"), reverse("offline"),
+        ],
         middleware.VAULT_PAGES: [
             reverse("unlock"), reverse("recover"), reverse("vault_setup"), reverse("vault_start", args=["s"])
         ],
