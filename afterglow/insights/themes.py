@@ -42,7 +42,7 @@ from django.utils import timezone
 
 from afterglow.journal.models import Capture, Course, Entry, Session
 from afterglow.lib.datafiles import DataFileError, load_toml
-from afterglow.media.visual import Picture
+from afterglow.media.visual.models import Picture
 from afterglow.web import unchanged
 
 DATA = Path(__file__).parent / "data"

@@ -10,16 +10,7 @@ class Config(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
 
     def ready(self) -> None:
-        from afterglow.vault.signals import journal_created
-
         post_migrate.connect(_repair_search_index, sender=self)
-        journal_created.connect(_make_local_patient)
-
-
-def _make_local_patient(sender: Any, **kwargs: Any) -> None:
-    from afterglow.journal.access import local_patient
-
-    local_patient()
 
 
 def _repair_search_index(sender: AppConfig, using: str = "default", **kwargs: Any) -> None:

@@ -8,8 +8,8 @@ class Config(AppConfig):
 
     def ready(self) -> None:
         from afterglow.journal import search, timeline
-        from afterglow.media.pictures import attach_thumbnails
         from afterglow.media.search import CAPTIONS, caption_matches
+        from afterglow.media.visual.pictures import attach_thumbnails
 
         # The journal's lists and search show pictures without importing media.
         timeline.find_pictures_with(attach_thumbnails)

@@ -1,11 +1,12 @@
-"""Each view module owns its routes; this file only gathers them."""
+from django.urls import path
 
 from afterglow.pages import corrections
 from afterglow.pages.views import home, search, timeline
 
 urlpatterns = [
-    *home.urlpatterns,
-    *timeline.urlpatterns,
-    *search.urlpatterns,
-    *corrections.urlpatterns,
+    path("", home.home, name="home"),
+    path("timeline", timeline.timeline, name="timeline"),
+    path("search", search.search_page, name="search"),
+    path("sessions/<int:pk>/move", corrections.session_move, name="session_move"),
+    path("courses/<int:pk>/merge", corrections.course_merge, name="course_merge"),
 ]

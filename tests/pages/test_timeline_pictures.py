@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 from afterglow.journal import timeline
-from afterglow.media.pictures import attach_thumbnails
-from afterglow.media.visual import Picture
+from afterglow.media.visual.models import Picture
+from afterglow.media.visual.pictures import attach_thumbnails
 from tests.journal.course_factories import entry
 from tests.media.images import encoded, picture
 from tests.media.test_photo_views import upload

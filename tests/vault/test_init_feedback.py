@@ -29,8 +29,7 @@ def test_the_setup_form_says_it_is_creating_the_journal_on_submit(client, settin
     assert re.search(r'<script src="/static/js/busy[^"]*\.js" defer></script>', page)
 
 
-def test_init_makes_the_local_patient_though_the_vault_imports_no_journal(tmp_path: Path):
-    # The vault sends `journal_created`; the journal app makes its one patient on it.
+def test_init_makes_the_local_patient(tmp_path: Path):
     home = tmp_path / "home"
     ok(run(home, "init"))
     code = (

@@ -26,7 +26,7 @@ from PIL import Image, UnidentifiedImageError
 
 from afterglow.lib.datafiles import DataFileError, load_toml
 from afterglow.lib.errors import UserError
-from afterglow.media.photos import THUMB_SIDE, Encoded, encode
+from afterglow.media.visual.photos import THUMB_SIDE, Encoded, encode
 
 DATA = Path(__file__).parent / "data" / "drawing.toml"
 HEX = re.compile(r"^#[0-9a-f]{6}$")
