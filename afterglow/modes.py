@@ -9,9 +9,9 @@ Clinic mode (`AFTERGLOW_MODE=clinic`): one server, many patients who sign in, Po
 
 Code outside settings.py never tests the mode's name: it asks `current()` a question, so clinic
 mode is finished in one place (the `Clinic` class). This module sits at the bottom of the layers,
-just above `lib`: it imports nothing else of Afterglow's, and Django only inside functions. The
-vault, which sits above it, tells it how to ask whether the journal is unlocked (`use_vault`, from
-the vault app's `ready()`).
+below `lib`: it imports nothing of Afterglow's and Django only inside functions. The vault, which
+sits above it, tells it how to ask whether the journal is unlocked (`use_vault`, from the vault
+app's `ready()`).
 """
 
 from __future__ import annotations
@@ -19,8 +19,7 @@ from __future__ import annotations
 from abc import ABC, abstractmethod
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, ClassVar, Protocol
-
-from afterglow.lib.env import database_from_url
+from urllib.parse import unquote, urlsplit
 
 if TYPE_CHECKING:
     from django.contrib.auth.models import User
@@ -125,7 +124,18 @@ class Clinic(Mode):
     unlocks_in_process = False
 
     def database(self, home: Path, url: str) -> dict[str, object]:
-        return database_from_url(url)
+        parts = urlsplit(url)
+        if parts.scheme not in {"postgres", "postgresql"}:
+            raise ValueError("DATABASE_URL must be a postgres:// URL in clinic mode")
+        return {
+            "ENGINE": "django.db.backends.postgresql",
+            "NAME": unquote(parts.path.lstrip("/")),
+            "USER": unquote(parts.username or ""),
+            "PASSWORD": unquote(parts.password or ""),
+            "HOST": parts.hostname or "",
+            "PORT": str(parts.port or ""),
+            "CONN_MAX_AGE": 60,
+        }
 
     def patient(self, request: HttpRequest) -> User:
         from django.core.exceptions import PermissionDenied

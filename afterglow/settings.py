@@ -6,7 +6,7 @@ import secrets
 from pathlib import Path
 
 from afterglow import modes
-from afterglow.lib.env import data_home, envbool, envint, envstr, time_zone_name
+from afterglow.lib.env import BadEnvironment, data_home, envbool, envint, envstr, time_zone_name
 
 BASE_DIR = Path(__file__).resolve().parent
 HOME = data_home()
@@ -100,7 +100,10 @@ TEMPLATES = [
 ]
 
 # Which database (the encrypted journal file, or the clinic's PostgreSQL) is the mode's answer.
-DATABASES = {"default": modes.named(MODE).database(HOME, envstr("DATABASE_URL"))}
+try:
+    DATABASES = {"default": modes.named(MODE).database(HOME, envstr("DATABASE_URL"))}
+except ValueError as exc:  # a URL of another kind: one line naming the variable (never the URL: it holds a password)
+    raise BadEnvironment(str(exc)) from None
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import os
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -12,6 +15,9 @@ from django.test import RequestFactory
 
 from afterglow import modes
 from afterglow.vault import keyring, session
+from tests.settings_test import program_env
+
+AFTERGLOW = Path(sys.executable).with_name("afterglow")
 
 
 def test_it_takes_the_mode_from_the_setting(settings):
@@ -102,3 +108,11 @@ def test_clinic_mode_refuses_a_journal_page_to_someone_not_signed_in(client, set
     settings.CLINIC = True
     assert client.get("/timeline").status_code == 403
     assert client.get("/help").status_code == 200
+
+
+def test_a_clinic_database_url_of_another_kind_stops_the_program_in_one_line(tmp_path: Path):
+    env = dict(os.environ, AFTERGLOW_HOME=str(tmp_path), AFTERGLOW_MODE="clinic", DATABASE_URL="mysql://ana:hunter2@db/x")
+    result = subprocess.run([AFTERGLOW, "list"], env=program_env(env), capture_output=True, timeout=60)
+    err = result.stderr.decode()
+    assert result.returncode == 2 and err.count("\n") == 1 and "DATABASE_URL must be a postgres:// URL" in err
+    assert "hunter2" not in err and "Traceback" not in err
