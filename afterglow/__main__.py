@@ -107,9 +107,11 @@ def _quick_exit(code: int) -> None:
     with contextlib.suppress(OSError, AttributeError, ValueError):
         sys.stderr.flush()
     if "django.db" in sys.modules:
+        from django.conf import settings
         from django.db import connections
 
-        connections.close_all()  # every save is already committed (and synced); this ends the file's use
+        if settings.configured:  # not when the settings themselves were refused (already said in one line)
+            connections.close_all()  # every save is already committed (and synced); this ends the file's use
     os._exit(code)
 
 
