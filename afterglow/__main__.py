@@ -106,13 +106,18 @@ def _quick_exit(code: int) -> None:
         pass
     with contextlib.suppress(OSError, AttributeError, ValueError):
         sys.stderr.flush()
-    if "django.db" in sys.modules:
-        from django.conf import settings
+    if "django.db" in sys.modules and _settings_loaded():
         from django.db import connections
 
-        if settings.configured:  # not when the settings themselves were refused (already said in one line)
-            connections.close_all()  # every save is already committed (and synced); this ends the file's use
+        connections.close_all()  # every save is already committed (and synced); this ends the file's use
     os._exit(code)
+
+
+def _settings_loaded() -> bool:
+    """False when the settings never loaded (a variable set wrong): then no connection was ever opened."""
+    from django.conf import settings
+
+    return settings.configured
 
 
 if __name__ == "__main__":
