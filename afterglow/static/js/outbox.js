@@ -138,9 +138,11 @@
 
   window.AfterglowOutbox = { keep: keep, send: send, show: show };
   if (!("indexedDB" in window)) return;
+  show();
+  send();
+  // Only a phone (the HTTPS address) keeps things while away; this computer's pages just look once.
+  if (location.protocol !== "https:") return;
   window.addEventListener("online", send);
   document.addEventListener("visibilitychange", function () { if (!document.hidden) send(); });
   setInterval(send, 15000);
-  show();
-  send();
 })();
