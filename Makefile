@@ -25,8 +25,10 @@ lint: $(STAMP)
 system-packages:
 	@scripts/ensure-system-packages
 
+# Then the clinic run: AFTERGLOW_MODE=clinic on a throwaway PostgreSQL cluster the run starts and stops.
 test: system-packages $(STAMP) lint
 	$(BIN)/python -m pytest
+	$(BIN)/python -m pytest --ds tests.settings_clinic
 
 bench: $(STAMP)
 	$(BIN)/python bench/run.py

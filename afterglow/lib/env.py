@@ -73,18 +73,37 @@ def data_home() -> Path:
 
 
 def database_from_url(url: str) -> dict[str, object]:
-    """A Django DATABASES entry from a postgres:// URL (clinic mode)."""
-    from urllib.parse import unquote, urlsplit
+    """A Django DATABASES entry from a postgres:// URL (clinic mode).
 
-    parts = urlsplit(url)
+    The host may be a Unix socket folder, percent-encoded (`postgres://me@%2Frun%2Fpostgresql/db`)
+    or given as `?host=/run/postgresql`, as libpq reads it.
+    """
+    from urllib.parse import parse_qs, unquote, urlsplit
+
+    if not url.strip():
+        raise BadEnvironment("DATABASE_URL is not set: clinic mode needs postgres://USER:PASSWORD@HOST:PORT/NAME")
+    parts = urlsplit(url.strip())
     if parts.scheme not in {"postgres", "postgresql"}:
-        raise ValueError("DATABASE_URL must be a postgres:// URL in clinic mode")
+        shown = f"{parts.scheme}://…" if parts.scheme else "a value that is not a URL"
+        raise BadEnvironment(f"DATABASE_URL should be a postgres:// URL in clinic mode, not {shown}")
+    name = unquote(parts.path.lstrip("/"))
+    if not name:
+        raise BadEnvironment("DATABASE_URL names no database: end it with /DATABASE_NAME")
+    host = unquote(parts.netloc.rpartition("@")[2])
+    port = ""
+    if not host.startswith("/") and ":" in host.rpartition("]")[2]:
+        host, _, port = host.rpartition(":")
+    query = parse_qs(parts.query)
+    host = query.get("host", [host])[0].strip("[]")
     return {
         "ENGINE": "django.db.backends.postgresql",
-        "NAME": unquote(parts.path.lstrip("/")),
+        "NAME": name,
         "USER": unquote(parts.username or ""),
         "PASSWORD": unquote(parts.password or ""),
-        "HOST": parts.hostname or "",
-        "PORT": str(parts.port or ""),
+        "HOST": host,
+        "PORT": port,
         "CONN_MAX_AGE": 60,
+        # A stale kept connection (PostgreSQL restarted) is noticed before a request uses it.
+        "CONN_HEALTH_CHECKS": True,
+        "OPTIONS": {"connect_timeout": 5},
     }

@@ -1,0 +1,56 @@
+"""Clinic mode: nothing but the open pages before signing in, and each role only where it belongs."""
+
+from __future__ import annotations
+
+from urllib.parse import urlencode
+
+from django.conf import settings
+from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
+
+from afterglow.clinic.models import Role
+from afterglow.clinic.roles import needs_second_factor_now, role_of
+from afterglow.lib.middleware import Handler
+
+# Reachable without signing in: assets, the health check, crisis help, and the ways in.
+OPEN_PREFIXES = ("/static/", "/healthz", "/help", "/login", "/invite/")
+# Reachable after the password, before the second factor.
+SECOND_FACTOR_PAGES = ("/login/verify", "/account/authenticator", "/logout")
+# The clinic's own pages (accounts, invites); the journal is everything else, and only for patients.
+CLINIC_PREFIXES = ("/clinic/", "/account/", "/logout")
+
+
+def sign_in_middleware(get_response: Handler) -> Handler:
+    def middleware(request: HttpRequest) -> HttpResponse:
+        if not settings.CLINIC or request.path.startswith(OPEN_PREFIXES):
+            return get_response(request)
+        user = request.user
+        if not user.is_authenticated:
+            return _to_login(request)
+        if needs_second_factor_now(user) and not request.path.startswith(SECOND_FACTOR_PAGES):
+            return HttpResponseRedirect("/login/verify")
+        role = role_of(user)
+        if role is None:
+            return _refuse(request)
+        if request.path.startswith(CLINIC_PREFIXES) or role == Role.PATIENT:
+            return get_response(request)
+        if request.path == "/":
+            return HttpResponseRedirect("/clinic/")
+        return _refuse(request)  # a clinician or admin has no journal of their own to open
+
+    return middleware
+
+
+def _to_login(request: HttpRequest) -> HttpResponse:
+    where = f"/login?{urlencode({'next': request.get_full_path()})}" if request.method == "GET" else "/login"
+    if request.method != "GET":
+        message = "Please sign in again; what you typed is still on the page."
+        response = HttpResponse(message, status=401, content_type="text/plain")
+        response["HX-Redirect"] = where
+        return response
+    return HttpResponseRedirect(where)
+
+
+def _refuse(request: HttpRequest) -> HttpResponse:
+    from afterglow.lib.views import _page
+
+    return _page(403, "Not for this account", "This page belongs to a patient's own journal.", request)
