@@ -21,6 +21,7 @@ def pytest_configure(config) -> None:
     config.addinivalue_line("markers", "vault_locked: start the test with the journal locked (no data key in memory)")
     config.addinivalue_line("markers", "postgres: also run in the clinic run, on PostgreSQL (pytest --ds tests.settings_clinic)")
     config.addinivalue_line("markers", "clinic: runs only in the clinic run (AFTERGLOW_MODE=clinic on PostgreSQL)")
+    config.addinivalue_line("markers", "sqlite_only: left out of the clinic run (tests FTS5 or SQLCipher internals)")
     from django.conf import settings
 
     if settings.CLINIC:
@@ -45,7 +46,8 @@ def pytest_collection_modifyitems(config, items) -> None:
         if wanted is None:
             (drop if item.get_closest_marker("clinic") else keep).append(item)
         else:
-            (keep if any(item.get_closest_marker(m) for m in wanted) else drop).append(item)
+            wants = any(item.get_closest_marker(m) for m in wanted) and not item.get_closest_marker("sqlite_only")
+            (keep if wants else drop).append(item)
     if drop:
         config.hook.pytest_deselected(items=drop)
         items[:] = keep

@@ -1,6 +1,7 @@
 """Full-text search over a patient's entries: ranked hits with a marked snippet.
 
-On SQLite/SQLCipher the index is an FTS5 external-content table over
+On PostgreSQL (clinic mode) each searched table has a tsvector column with a GIN index
+instead, behind the same functions: see `search_pg`. On SQLite/SQLCipher the index is an FTS5 external-content table over
 `journal_entry` (title, prompt text, text), kept in step by triggers that the
 `0002_search` migration creates, and a second one over the captions of drawings
 and photos (`media/0003_caption_search`). The indexes store tokens, not a
@@ -18,6 +19,7 @@ from typing import Any
 from django.db import connection
 from django.db.backends.base.base import BaseDatabaseWrapper
 
+from afterglow.journal import search_pg
 from afterglow.journal.models import Entry
 
 SNIPPET_TOKENS = 14
@@ -160,6 +162,18 @@ _QUERY_PARTS = re.compile(r'"([^"]*)"?|(\S+)')
 _HAS_WORD = re.compile(r"[^\W_]")
 
 
+def terms(query: str) -> list[tuple[str, bool]]:
+    """What to look for in `query`: each "quoted phrase" or word, and whether it ends in * (a beginning)."""
+    found: list[tuple[str, bool]] = []
+    for phrase, word in _QUERY_PARTS.findall(query):
+        text = phrase or word
+        prefix = bool(word) and word.endswith("*")
+        text = text.rstrip("*") if prefix else text
+        if _HAS_WORD.search(text):
+            found.append((text, prefix))
+    return found
+
+
 def match_expression(query: str) -> str:
     """Any text a person types, as a safe FTS5 MATCH expression ('' if nothing to look for).
 
@@ -167,24 +181,23 @@ def match_expression(query: str) -> str:
     parentheses) is just text. What is kept: "quoted phrases" and a trailing *
     for a prefix. Words are all required, like most search boxes.
     """
-    terms: list[str] = []
-    for phrase, word in _QUERY_PARTS.findall(query):
-        text = phrase or word
-        prefix = bool(word) and word.endswith("*")
-        text = text.rstrip("*") if prefix else text
-        if not _HAS_WORD.search(text):
-            continue
-        terms.append('"' + text.replace('"', '""') + '"' + ("*" if prefix else ""))
-    return " ".join(terms)
+    return " ".join('"' + text.replace('"', '""') + '"' + ("*" if prefix else "") for text, prefix in terms(query))
+
+
+def expression_for(query: str) -> str:
+    """The query in the language of this database's index: FTS5 MATCH, or tsquery on PostgreSQL."""
+    if connection.vendor == "postgresql":
+        return search_pg.tsquery(terms(query))
+    if connection.vendor != "sqlite":
+        raise SearchUnavailable(f"full-text search is not available on {connection.vendor}")
+    return match_expression(query)
 
 
 def search(owner: Any, query: str, limit: int = 20, *, marks: tuple[str, str] = PLAIN_MARKS) -> list[Hit]:
     """The owner's entries that match `query`, best first, each with a snippet whose matches sit inside `marks`."""
-    expression = match_expression(query)
+    expression = expression_for(query)
     if not expression or limit <= 0:
         return []
-    if connection.vendor != "sqlite":
-        raise SearchUnavailable("full-text search is not available on this database yet")
     # An entry found both by its words and by a picture's caption keeps its better score and
     # the snippet of its own words.
     found = _caption_matches(owner, expression, limit, marks)
@@ -210,6 +223,8 @@ def _ranked(owner: Any, expression: str, limit: int, marks: tuple[str, str]) -> 
     time a search takes.
     """
     owner_id = getattr(owner, "pk", owner)
+    if connection.vendor == "postgresql":
+        return _ranked_pg(owner_id, expression, limit, marks)
     weights = ", ".join(str(w) for w in BM25_WEIGHTS)
     columns = f"bm25({FTS_TABLE}, {weights}) AS score, snippet({FTS_TABLE}, -1, %s, %s, '…', {SNIPPET_TOKENS})"
     with connection.cursor() as cur:
@@ -235,6 +250,18 @@ def _ranked(owner: Any, expression: str, limit: int, marks: tuple[str, str]) -> 
         return {int(row[0]): (float(row[1]), row[2] or "") for row in cur.fetchall()}
 
 
+def _ranked_pg(owner_id: int, expression: str, limit: int, marks: tuple[str, str]) -> dict[int, tuple[float, str]]:
+    # The GIN index finds the owner's matches; ts_rank weighs title over text over prompt, as bm25 does.
+    sql = (
+        f"SELECT e.id, -ts_rank(e.{search_pg.COLUMN}, q) AS score, {search_pg.ENTRIES.headline('e', marks, SNIPPET_TOKENS)} "
+        f"FROM journal_entry AS e CROSS JOIN to_tsquery('{search_pg.CONFIG}', %s) AS q "
+        f"WHERE e.{search_pg.COLUMN} @@ q AND e.owner_id = %s ORDER BY score, e.id DESC LIMIT %s"
+    )
+    with connection.cursor() as cur:
+        cur.execute(sql, [expression, owner_id, limit])
+        return {int(row[0]): (float(row[1]), row[2] or "") for row in cur.fetchall()}
+
+
 def _sole_owner(cur: Any, owner_id: int) -> bool:
     # Two seeks on the (owner, created_at) index, whatever the journal's size.
     cur.execute(
@@ -253,9 +280,18 @@ def _caption_matches(owner: Any, expression: str, limit: int, marks: tuple[str, 
         f"FROM {t} JOIN media_picture AS p ON p.id = {t}.rowid "
         f"WHERE {t} MATCH %s AND p.owner_id = %s ORDER BY score, p.entry_id DESC LIMIT %s"
     )
+    params = [marks[0], marks[1], expression, getattr(owner, "pk", owner), limit]
+    if connection.vendor == "postgresql":
+        sql = (
+            f"SELECT p.entry_id, p.kind, -ts_rank(p.{search_pg.COLUMN}, q) AS score, "
+            f"{search_pg.CAPTIONS.headline('p', marks, SNIPPET_TOKENS)} "
+            f"FROM media_picture AS p CROSS JOIN to_tsquery('{search_pg.CONFIG}', %s) AS q "
+            f"WHERE p.{search_pg.COLUMN} @@ q AND p.owner_id = %s ORDER BY score, p.entry_id DESC LIMIT %s"
+        )
+        params = params[2:]
     found: dict[int, tuple[float, str]] = {}
     with connection.cursor() as cur:
-        cur.execute(sql, [marks[0], marks[1], expression, getattr(owner, "pk", owner), limit])
+        cur.execute(sql, params)
         for entry_id, kind, score, snippet in cur.fetchall():
             found.setdefault(int(entry_id), (float(score), f"{str(kind).capitalize()}: {snippet or ''}"))
     return found
