@@ -174,7 +174,8 @@ if CLINIC:
     SECURE_SSL_REDIRECT = True
     SECURE_REDIRECT_EXEMPT = [r"^healthz$"]  # the proxy's or orchestrator's plain-HTTP health check
     SECURE_HSTS_SECONDS = 365 * 24 * 3600
-    SECURE_HSTS_INCLUDE_SUBDOMAINS = False  # other services of the clinic's domain are not ours to decide
+    # Other services under the clinic's domain, and the browsers' preload list, are not ours to decide.
+    SILENCED_SYSTEM_CHECKS = ["security.W005", "security.W021"]
     # Server-side sessions: logging out, or an admin's new invite, ends a session everywhere.
     SESSION_ENGINE = "django.contrib.sessions.backends.db"
     # Idle sessions end, as local mode's auto-lock does: each request pushes the end further.

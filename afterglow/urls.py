@@ -1,8 +1,17 @@
+from django.conf import settings
 from django.http import HttpRequest, HttpResponse
 from django.urls import include, path
 
 
 def healthz(request: HttpRequest) -> HttpResponse:
+    # Local mode answers without opening the journal (it may be locked). A clinic's proxy or
+    # orchestrator asks whether this worker can reach PostgreSQL, to route around it when not.
+    if settings.CLINIC:
+        from afterglow.clinic.health import database_problem
+
+        problem = database_problem()
+        if problem:
+            return HttpResponse(f"database unavailable: {problem}", status=503, content_type="text/plain")
     return HttpResponse("ok", content_type="text/plain")
 
 

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import os
 import secrets
+from pathlib import Path
 
 os.environ["AFTERGLOW_MODE"] = "clinic"
 os.environ["DATABASE_URL"] = "postgres://afterglow@%2Fplaceholder-until-the-cluster-starts/afterglow"
@@ -19,3 +20,6 @@ os.environ["AFTERGLOW_PROXY_SSL_HEADER"] = "X-Forwarded-Proto"
 from tests.settings_test import *  # noqa: F403
 
 MODULE = "tests.settings_clinic"
+
+# Whitenoise serves collected files in clinic mode; the tests' data folder starts without them.
+Path(STATIC_ROOT).mkdir(parents=True, exist_ok=True)  # noqa: F405
