@@ -191,6 +191,8 @@ if CLINIC:
         {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
     ]
     OTP_TOTP_ISSUER = "Afterglow"
+    # The TLS proxy's addresses: only they may say, in X-Forwarded-For, where a sign-in came from.
+    CLINIC_PROXY_IPS = clinic_env.proxy_ips()
 
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "no-referrer"

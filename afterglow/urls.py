@@ -30,6 +30,9 @@ urlpatterns = [
     path("", include("afterglow.tags.urls")),
 ]
 
+if settings.CLINIC:
+    urlpatterns.insert(1, path("", include("afterglow.clinic.urls")))
+
 handler400 = "afterglow.lib.views.bad_request"
 handler403 = "afterglow.lib.views.forbidden"
 handler404 = "afterglow.lib.views.not_found"

@@ -61,3 +61,17 @@ def proxy_ssl_header() -> tuple[str, str]:
 def trusted_origins(hosts: list[str]) -> list[str]:
     """The HTTPS origins forms may come from: the allowed hosts ('.example.org' covers its subdomains)."""
     return [f"https://*{h}" if h.startswith(".") else f"https://{h}" for h in hosts]
+
+
+def proxy_ips() -> list[str]:
+    """AFTERGLOW_PROXY_IPS: the TLS proxy's addresses (127.0.0.1 and ::1 unless set), as gunicorn reads them too."""
+    import ipaddress
+
+    raw = os.environ.get("AFTERGLOW_PROXY_IPS", "127.0.0.1,::1")
+    found = []
+    for part in (p.strip() for p in raw.split(",") if p.strip()):
+        try:
+            found.append(str(ipaddress.ip_address(part)))
+        except ValueError:
+            raise BadEnvironment(f"AFTERGLOW_PROXY_IPS: {part!r} is not an IP address") from None
+    return found

@@ -6,6 +6,7 @@ from urllib.parse import urlencode
 
 from django.conf import settings
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
+from django_otp import user_has_device
 
 from afterglow.clinic.models import Role
 from afterglow.clinic.roles import needs_second_factor_now, role_of
@@ -26,9 +27,10 @@ def sign_in_middleware(get_response: Handler) -> Handler:
         user = request.user
         if not user.is_authenticated:
             return _to_login(request)
-        if needs_second_factor_now(user) and not request.path.startswith(SECOND_FACTOR_PAGES):
-            return HttpResponseRedirect("/login/verify")
         role = role_of(user)
+        request.__dict__["clinic_role"] = role  # for the header's Sign out button
+        if needs_second_factor_now(user) and not request.path.startswith(SECOND_FACTOR_PAGES):
+            return HttpResponseRedirect("/login/verify" if user_has_device(user, confirmed=True) else "/account/authenticator")
         if role is None:
             return _refuse(request)
         if request.path.startswith(CLINIC_PREFIXES) or role == Role.PATIENT:

@@ -65,3 +65,18 @@ class Invite(models.Model):
         if invite is None or invite.used_at is not None or invite.expires_at <= timezone.now():
             return None
         return invite
+
+
+class SignInFailure(models.Model):
+    """One failed sign-in, counted against the account name tried and the address it came from."""
+
+    class Scope(models.TextChoices):
+        ACCOUNT = "account"
+        ADDRESS = "address"
+
+    scope = models.CharField(max_length=8, choices=Scope.choices)
+    key = models.CharField(max_length=150)
+    at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        indexes = [models.Index(fields=["scope", "key", "at"])]

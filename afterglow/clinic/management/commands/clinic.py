@@ -1,0 +1,38 @@
+"""`afterglow clinic createadmin USERNAME`: the first clinic admin (clinic mode), by an invite link."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.conf import settings
+from django.core.management.base import CommandParser
+
+from afterglow.lib.cli import Command as BaseCommand
+from afterglow.lib.cli import UserError
+
+
+class Command(BaseCommand):
+    help = "Clinic mode: make the first clinic admin (prints a one-time link to choose a password)."
+    needs_unlock = False  # no vault in clinic mode
+
+    def add_arguments(self, parser: CommandParser) -> None:
+        sub = parser.add_subparsers(dest="action", required=True)
+        create = sub.add_parser("createadmin", help="a clinic admin account, or a new invite for one")
+        create.add_argument("username")
+
+    def handle(self, *args: Any, **options: Any) -> None:
+        if not settings.CLINIC:
+            raise UserError("clinic accounts exist only in clinic mode (AFTERGLOW_MODE=clinic)")
+        from afterglow.clinic import accounts
+        from afterglow.clinic.forms import InviteForm
+
+        form = InviteForm({"username": options["username"], "role": "admin"})
+        if not form.is_valid():
+            raise UserError(" ".join(str(e) for e in form.errors["username"]))
+        try:
+            member, token = accounts.create_admin(form.cleaned_data["username"])
+        except accounts.AccountProblem as e:
+            raise UserError(str(e)) from None
+        host = settings.ALLOWED_HOSTS[0].lstrip(".")
+        self.stdout.write(f"Clinic admin {member.user.username}: open this link once, within 7 days, to choose a password")
+        self.stdout.write(f"and add an authenticator app: https://{host}/invite/{token}")
