@@ -31,7 +31,8 @@ urlpatterns = [
 ]
 
 if settings.CLINIC:
-    urlpatterns.insert(1, path("", include("afterglow.clinic.urls")))
+    # No vault in a clinic (no passphrase, lock, backup or re-key of a local file): its accounts instead.
+    urlpatterns[2] = path("", include("afterglow.clinic.urls"))
 
 handler400 = "afterglow.lib.views.bad_request"
 handler403 = "afterglow.lib.views.forbidden"
