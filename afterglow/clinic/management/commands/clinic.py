@@ -19,10 +19,24 @@ class Command(BaseCommand):
         sub = parser.add_subparsers(dest="action", required=True)
         create = sub.add_parser("createadmin", help="a clinic admin account, or a new invite for one")
         create.add_argument("username")
+        sub.add_parser("demo", help="a demo clinic in an empty throwaway database (make clinic-demo)")
+
+    def _demo(self) -> None:
+        from afterglow.clinic import demo
+        from afterglow.clinic.models import Member
+
+        if Member.objects.exists():
+            raise UserError("this database already has clinic accounts; the demo needs an empty one")
+        host = settings.ALLOWED_HOSTS[0].lstrip(".")
+        for username, role, way_in in demo.build():
+            shown = f"https://{host}{way_in}" if way_in.startswith("/") else way_in
+            self.stdout.write(f"  {role:<9} {username:<10} {shown}")
 
     def handle(self, *args: Any, **options: Any) -> None:
         if not settings.CLINIC:
             raise UserError("clinic accounts exist only in clinic mode (AFTERGLOW_MODE=clinic)")
+        if options["action"] == "demo":
+            return self._demo()
         from afterglow.clinic import accounts
         from afterglow.clinic.forms import InviteForm
 
