@@ -136,6 +136,35 @@ def fingerprint(owner: Any) -> str:
     return hashlib.sha256("".join(parts).encode()).hexdigest()
 
 
+def cross_links() -> list[str]:
+    """Rows that point at another person's row (an entry of B's in A's session, say): none may exist."""
+    from django.apps import apps
+    from django.db.models import F
+
+    found = []
+    for model in apps.get_models():
+        if not any(f.name == "owner" for f in model._meta.fields):
+            continue
+        for field in model._meta.fields:
+            target = field.related_model
+            if field.many_to_one and field.name != "owner" and target and any(f.name == "owner" for f in target._meta.fields):
+                crossed = model.objects.exclude(**{f"{field.name}__isnull": True}).exclude(**{f"{field.name}__owner": F("owner")})
+                found += [f"{model.__name__} {pk} -> {field.name}" for pk in crossed.values_list("pk", flat=True)]
+    return found
+
+
+def form_fields(w: dict[str, Any]) -> dict[str, Any]:
+    """What a form or JSON endpoint might take, every id being one of A's."""
+    ids = w["ids"]
+    return {
+        "text": "x", "note": "x", "what": "x", "caption": "x", "mood": "5", "date": "2026-01-01",
+        "session": ids["session_id"], "session_id": ids["session_id"], "entry": ids["entry_id"], "entry_id": ids["entry_id"],
+        "course": ids["pk@courses"], "into": ids["pk@courses"], "to": ids["pk@courses"], "prompt_id": ids["prompt_id"],
+        "capture": ids["capture_id"], "picture": ids["picture_id"], "action": ids["action_id"], "note_id": ids["note_id"],
+        "entries": str(ids["entry_id"]), "sessions": str(ids["session_id"]), "id": ids["entry_id"],
+    }  # fmt: skip
+
+
 def expected(actor: str, url: str, names_object: bool, status: int) -> str:
     """'' when `status` is right for this actor and URL, else what was wrong."""
     if status >= 500:
@@ -169,7 +198,7 @@ def test_nobody_but_a_reads_or_changes_as_journal(actor):
         if url == "/logout":
             continue  # would end this actor's session for the rest of the matrix
         for method in ("GET", "POST"):
-            response = client.get(url) if method == "GET" else post(client, url, {"text": "x", "note": "x"})
+            response = client.get(url) if method == "GET" else post(client, url, form_fields(w))
             problem = expected(actor, url, names_object, response.status_code)
             content = body(response)
             leaked = [c for c in w["canaries"] if c.encode() in content or c.lower().encode() in content.lower()]
@@ -182,6 +211,7 @@ def test_nobody_but_a_reads_or_changes_as_journal(actor):
         if SECOND.encode() in content or (CANARY.encode() in content and "search" not in url):
             wrong.append(f"GET {url}: leaked A's words")
     assert fingerprint(w["a"]) == before, "A's journal changed"
+    assert not cross_links(), cross_links()
     assert not wrong, "\n".join(wrong)
 
 
@@ -210,3 +240,10 @@ def test_an_old_session_expiry_does_not_open_anything(settings):
 
     Session.objects.update(expire_date=timezone.now() - timedelta(seconds=1))
     assert client.get(f"/entries/{w['ids']['entry_id']}").status_code == 302
+
+
+def test_the_cross_link_check_sees_a_row_pointing_into_anothers_journal():
+    w = world()
+    assert cross_links() == []
+    Entry.objects.create(owner=w["b"], session_id=w["ids"]["session_id"], text="slipped in")
+    assert [link for link in cross_links() if link.startswith("Entry ")]
