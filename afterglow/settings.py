@@ -5,12 +5,13 @@ from __future__ import annotations
 import secrets
 from pathlib import Path
 
-from afterglow.lib.env import data_home, database_from_url, envbool, envint, envstr, time_zone_name
+from afterglow import modes
+from afterglow.lib.env import BadEnvironment, data_home, envbool, envint, envstr, time_zone_name
 
 BASE_DIR = Path(__file__).resolve().parent
 HOME = data_home()
 MODE = envstr("AFTERGLOW_MODE", "local")
-CLINIC = MODE == "clinic"
+CLINIC = modes.named(MODE).clinic
 DEBUG = envbool("AFTERGLOW_DEBUG", False)
 
 
@@ -99,20 +100,11 @@ TEMPLATES = [
     }
 ]
 
-if CLINIC:
-    DATABASES = {"default": database_from_url(envstr("DATABASE_URL"))}
-else:
-    DATABASES = {
-        "default": {
-            "ENGINE": "afterglow.vault.backend",
-            "NAME": str(HOME / "journal.db"),
-            "OPTIONS": {"transaction_mode": "IMMEDIATE", "timeout": 20},
-            # Kept open between requests so each server thread keeps its decrypted
-            # page cache; the backend closes any connection opened under another key.
-            "CONN_MAX_AGE": 600,
-            "TEST": {"NAME": ":memory:"},
-        }
-    }
+# Which database (the encrypted journal file, or the clinic's PostgreSQL) is the mode's answer.
+try:
+    DATABASES = {"default": modes.named(MODE).database(HOME, envstr("DATABASE_URL"))}
+except ValueError as exc:  # a URL of another kind: one line naming the variable (never the URL: it holds a password)
+    raise BadEnvironment(str(exc)) from None
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 

@@ -1,12 +1,13 @@
-from django.conf import settings
 from django.http import HttpRequest, HttpResponse
 from django.urls import include, path
+
+from afterglow import modes
 
 
 def healthz(request: HttpRequest) -> HttpResponse:
     # Local mode answers without opening the journal (it may be locked). A clinic's proxy or
     # orchestrator asks whether this worker can reach PostgreSQL, to route around it when not.
-    if settings.CLINIC:
+    if modes.current().clinic:
         from afterglow.clinic.health import database_problem
 
         problem = database_problem()
@@ -30,7 +31,7 @@ urlpatterns = [
     path("", include("afterglow.tags.urls")),
 ]
 
-if settings.CLINIC:
+if modes.current().clinic:
     # No vault in a clinic (no passphrase, lock, backup or re-key of a local file): its accounts instead.
     urlpatterns[2] = path("", include("afterglow.clinic.urls"))
 

@@ -12,9 +12,9 @@ def _load():  # type: ignore[no-untyped-def]
 
     try:
         app = get_wsgi_application()
-        from django.conf import settings
+        from afterglow import modes
 
-        if settings.CLINIC:
+        if modes.current().clinic:
             from afterglow.clinic.health import startup_problem
 
             problem = startup_problem()

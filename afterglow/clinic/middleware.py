@@ -4,10 +4,10 @@ from __future__ import annotations
 
 from urllib.parse import urlencode
 
-from django.conf import settings
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django_otp import user_has_device
 
+from afterglow import modes
 from afterglow.clinic.models import Role
 from afterglow.clinic.roles import needs_second_factor_now, role_of
 from afterglow.lib.middleware import Handler
@@ -22,7 +22,7 @@ CLINIC_PREFIXES = ("/clinic/", "/account/", "/logout")
 
 def sign_in_middleware(get_response: Handler) -> Handler:
     def middleware(request: HttpRequest) -> HttpResponse:
-        if not settings.CLINIC or request.path.startswith(OPEN_PREFIXES):
+        if not modes.current().clinic or request.path.startswith(OPEN_PREFIXES):
             return get_response(request)
         user = request.user
         if not user.is_authenticated:

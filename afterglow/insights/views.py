@@ -11,7 +11,7 @@ from django.core.exceptions import ValidationError
 from django.db.models import Count, F, Q, Window
 from django.db.models.functions import RowNumber
 from django.http import Http404, HttpRequest, HttpResponse
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import redirect, render
 from django.template.loader import render_to_string
 from django.urls import path
 from django.utils import timezone
@@ -20,6 +20,7 @@ from django.utils.html import format_html_join
 from django.utils.safestring import SafeString, mark_safe
 from django.views.decorators.http import require_GET
 
+from afterglow.access import PatientRequest, owned_or_404
 from afterglow.insights import charts, compare, grid, themes
 from afterglow.insights import course as course_data
 from afterglow.insights.days import MEASURES, optional_measures
@@ -55,13 +56,13 @@ def intention_threads(sessions: list[Session]) -> list[Thread]:
     return list(threads.values())
 
 
-def _course(request: HttpRequest) -> Course | None:
+def _course(request: PatientRequest) -> Course | None:
     course_id = request.GET.get("course", "")
     if course_id.isdigit() and len(course_id) < 12:
-        return get_object_or_404(Course, pk=int(course_id), owner=request.patient)  # type: ignore[attr-defined]
+        return owned_or_404(Course, request, pk=int(course_id))
     if course_id:
         raise Http404("No such course")
-    return current_course(request.patient)  # type: ignore[attr-defined]
+    return current_course(request.patient)
 
 
 def _sessions(course: Course) -> list[Session]:
@@ -91,7 +92,7 @@ def _tallies(sessions: list[Session]) -> list[tuple[Session, rules.Tally, list[I
     return [(s, counts.get(s.pk, rules.Tally(0, 0)), listed.get(s.pk, [])) for s in sessions]
 
 
-def course_review(request: HttpRequest) -> HttpResponse:
+def course_review(request: PatientRequest) -> HttpResponse:
     course = _course(request)
     if course is None:
         return render(request, "insights/review.html", {"course": None})
@@ -227,7 +228,7 @@ def _number(value: float | None) -> str:
 
 
 @require_GET
-def mood_chart(request: HttpRequest) -> HttpResponse:
+def mood_chart(request: PatientRequest) -> HttpResponse:
     course = _course(request)
     if course is None:
         raise Http404("No course yet")
@@ -244,7 +245,7 @@ def _mood_svg(course: Course, shape: str) -> str:
 
 
 @require_GET
-def curve_chart(request: HttpRequest) -> HttpResponse:
+def curve_chart(request: PatientRequest) -> HttpResponse:
     course = _course(request)
     if course is None:
         raise Http404("No course yet")
@@ -255,8 +256,8 @@ def curve_chart(request: HttpRequest) -> HttpResponse:
 
 
 @require_GET
-def compare_sessions(request: HttpRequest) -> HttpResponse:
-    owner = request.patient  # type: ignore[attr-defined]
+def compare_sessions(request: PatientRequest) -> HttpResponse:
+    owner = request.patient
     raw = request.GET.getlist("s")
     course = current_course(owner)
     if not raw:

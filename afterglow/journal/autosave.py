@@ -19,6 +19,7 @@ from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
+from afterglow.access import NotYours, owned
 from afterglow.journal.entries import clean_text, create_entry, save_text
 from afterglow.journal.models import Entry, Session
 from afterglow.prompts.library import PackError, Prompt, library
@@ -35,10 +36,6 @@ class AutosaveError(ValueError):
     def __init__(self, message: str, status: int = 400) -> None:
         super().__init__(message)
         self.status = status
-
-
-class NotYours(LookupError):
-    """The uid belongs to another patient's entry; answered exactly like a missing one."""
 
 
 @dataclass(frozen=True)
@@ -118,7 +115,7 @@ def _new_entry_fields(session: Session | None, prompt: Prompt | None) -> dict[st
 
 
 def entry_for(owner: Any, uid: uuid.UUID) -> Entry | None:
-    return Entry.objects.filter(owner=owner, uid=uid).first()
+    return owned(Entry, owner).filter(uid=uid).first()
 
 
 def open_entry(owner: Any, uid: str | None, *, now: datetime | None = None) -> Entry | None:
@@ -146,7 +143,7 @@ def find_prompt(owner: Any, key: str) -> Prompt | None:
     if not prompt_id:
         return None
     if pack_id == OWN_PACK:
-        own = OwnPrompt.objects.filter(owner=owner, pk=prompt_id).first() if prompt_id.isdigit() else None
+        own = owned(OwnPrompt, owner).filter(pk=prompt_id).first() if prompt_id.isdigit() else None
         return own.as_prompt() if own else None
     try:
         pack = library().get(pack_id)
@@ -161,4 +158,4 @@ def session_for(owner: Any, raw: str | None) -> Session | None:
         return None
     if not str(raw).isdigit():
         raise Session.DoesNotExist(raw)
-    return Session.objects.get(owner=owner, pk=int(str(raw)))
+    return owned(Session, owner).get(pk=int(str(raw)))

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from django.conf import settings
 from django.http import HttpRequest, HttpResponse
 
+from afterglow import modes
 from afterglow.lib.net import is_loopback_address
 
 Handler = Callable[[HttpRequest], HttpResponse]
@@ -58,7 +58,8 @@ def loopback_only_middleware(get_response: Handler) -> Handler:
     """
 
     def middleware(request: HttpRequest) -> HttpResponse:
-        if settings.CLINIC or request.path == "/healthz" or is_loopback_address(request.META.get("REMOTE_ADDR")):
+        peer = request.META.get("REMOTE_ADDR")
+        if not modes.current().serves_this_computer_only or request.path == "/healthz" or is_loopback_address(peer):
             return get_response(request)
         response = HttpResponse(REFUSED_PAGE, status=403, content_type="text/html; charset=utf-8")
         response["Content-Security-Policy"] = "default-src 'none'; frame-ancestors 'none'; base-uri 'none'; form-action 'none'"

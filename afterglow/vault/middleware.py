@@ -3,12 +3,14 @@ nothing but the recovery key's page until the person says they have kept that ke
 
 from __future__ import annotations
 
+from typing import cast
 from urllib.parse import urlencode
 
-from django.conf import settings
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import render
 
+from afterglow import modes
+from afterglow.access import PatientRequest
 from afterglow.lib.middleware import Handler
 from afterglow.vault import session
 
@@ -24,16 +26,17 @@ QUIET_PAGES = ("/lock/status",)
 
 def vault_middleware(get_response: Handler) -> Handler:
     def middleware(request: HttpRequest) -> HttpResponse:
-        if settings.CLINIC or request.path.startswith(OPEN_PREFIXES):
+        mode = modes.current()
+        if not mode.unlocks_in_process or request.path.startswith(OPEN_PREFIXES):
             return get_response(request)
         session.lock_if_idle() or session.lock_if_moved() or session.lock_if_rekeyed()
-        request.vault_unlocked = session.open_to(request)  # type: ignore[attr-defined]
+        unlocked = cast(PatientRequest, request).vault_unlocked = mode.journal_open(request)
         if request.path.startswith(QUIET_PAGES):
             return get_response(request)
-        if request.vault_unlocked and not request.path.startswith(RECOVERY_GATE_OPEN) and not session.recovery_confirmed():  # type: ignore[attr-defined]
+        if unlocked and not request.path.startswith(RECOVERY_GATE_OPEN) and not session.recovery_confirmed():
             return _send_to_recovery_key(request)
-        if request.vault_unlocked or request.path.startswith(VAULT_PAGES):  # type: ignore[attr-defined]
-            if request.vault_unlocked:  # type: ignore[attr-defined]
+        if unlocked or request.path.startswith(VAULT_PAGES):
+            if unlocked:
                 session.touch()
             return get_response(request)
         return _send_to_unlock(request)

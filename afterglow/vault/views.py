@@ -15,6 +15,7 @@ from django.urls import path
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_POST
 
+from afterglow import modes
 from afterglow.vault import backup, guesses, rekey, session
 from afterglow.vault.errors import VaultError, WrongPassphrase
 from afterglow.vault.forms import (
@@ -66,7 +67,7 @@ def _remember_recovery(request: HttpRequest, recovery: str) -> None:
 
 def recovery_key(request: HttpRequest) -> HttpResponse:
     """The gate every page leads to until the person says they kept the recovery key."""
-    if not session.open_to(request):  # "/recovery-key" starts like "/recover", which is open while locked
+    if not modes.current().journal_open(request):  # "/recovery-key" starts like "/recover", which is open while locked
         return HttpResponseRedirect(f"/unlock?{urlencode({'next': '/recovery-key'})}")
     token = request.session.get(session.SESSION_KEY, "")
     pending = _pending_recovery.get(token)
@@ -97,7 +98,7 @@ def _confirm_kept(request: HttpRequest, token: str, pending: str | None) -> Http
 @require_POST
 def recovery_key_new(request: HttpRequest) -> HttpResponse:
     """A new recovery key in place of one that was never confirmed (a confirmed one needs the passphrase: Settings)."""
-    if not session.open_to(request):
+    if not modes.current().journal_open(request):
         return HttpResponseRedirect(f"/unlock?{urlencode({'next': '/recovery-key'})}")
     if session.recovery_confirmed():
         return HttpResponseRedirect("/privacy/recovery-key")
@@ -145,7 +146,7 @@ def _backups_sentence(backups: rekey.Rewrapped, *, rekeyed: bool) -> str:
 
 
 def unlock(request: HttpRequest) -> HttpResponse:
-    if session.open_to(request):
+    if modes.current().journal_open(request):
         return HttpResponseRedirect(_next(request))
     if not session.is_set_up():
         return HttpResponseRedirect("/setup")
@@ -164,7 +165,7 @@ def start(request: HttpRequest, secret: str) -> HttpResponse:
         # A page that moves on by itself, not a redirect: when the link came from outside (a terminal,
         # a file), the browser would leave the new SameSite=Strict cookie off a redirected request.
         return render(request, "vault/started.html")
-    if session.open_to(request):
+    if modes.current().journal_open(request):
         return HttpResponseRedirect("/")
     context = {**_gate_context(request, UnlockForm()), "link_spent": True}
     return render(request, "vault/unlock.html", context, status=403)
@@ -221,7 +222,7 @@ def lock_status(request: HttpRequest) -> JsonResponse:
     """Whether this browser may still see the journal, and the seconds until the idle lock."""
     from django.conf import settings
 
-    is_open = session.open_to(request)
+    is_open = modes.current().journal_open(request)
     idle_left = None
     if is_open and settings.VAULT_IDLE_MINUTES > 0:
         idle_left = max(0, math.ceil(settings.VAULT_IDLE_MINUTES * 60 - session.idle_seconds()))

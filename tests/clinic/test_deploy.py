@@ -29,7 +29,7 @@ def test_the_deploy_check_is_clean_in_clinic_mode(tmp_path):
     ("changes", "says"),
     [
         ({"DATABASE_URL": None}, "DATABASE_URL is not set"),
-        ({"DATABASE_URL": "mysql://me@db/afterglow"}, "DATABASE_URL should be a postgres:// URL"),
+        ({"DATABASE_URL": "mysql://me@db/afterglow"}, "DATABASE_URL must be a postgres:// URL"),
         ({"AFTERGLOW_SECRET_KEY": None}, "AFTERGLOW_SECRET_KEY is not set"),
         ({"AFTERGLOW_SECRET_KEY": "short"}, "AFTERGLOW_SECRET_KEY is too short"),
         ({"AFTERGLOW_ALLOWED_HOSTS": None}, "AFTERGLOW_ALLOWED_HOSTS is not set"),

@@ -247,3 +247,17 @@ def test_the_cross_link_check_sees_a_row_pointing_into_anothers_journal():
     assert cross_links() == []
     Entry.objects.create(owner=w["b"], session_id=w["ids"]["session_id"], text="slipped in")
     assert [link for link in cross_links() if link.startswith("Entry ")]
+
+
+def test_a_opens_every_page_of_her_journal_on_postgresql_without_a_server_error():
+    w = world()
+    client = signed_in(w["a"])
+    broken = []
+    for route, _name in sorted(set(routes())):
+        url, _ = concrete(route, w)
+        if url == "/logout":
+            continue
+        status = client.get(url).status_code
+        if status >= 500:
+            broken.append(f"GET {url} -> {status}")
+    assert not broken, "\n".join(broken)

@@ -14,6 +14,7 @@ from django.shortcuts import render
 from django.urls import path
 from django.utils import timezone
 
+from afterglow.access import PatientRequest
 from afterglow.journal.everywhere import KINDS, BadQuery, Filters, find, session_filter
 from afterglow.journal.search import SearchUnavailable
 from afterglow.journal.timeline import Sessions
@@ -24,8 +25,8 @@ PAGE_LIMIT = 50
 HEADER_LIMIT = 8
 
 
-def search_page(request: HttpRequest) -> HttpResponse:
-    owner = request.patient  # type: ignore[attr-defined]
+def search_page(request: PatientRequest) -> HttpResponse:
+    owner = request.patient
     sessions = Sessions.of(owner)
     query = request.GET.get("q", "")
     partial = request.headers.get("HX-Request") == "true"

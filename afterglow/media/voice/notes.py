@@ -8,15 +8,12 @@ from typing import Any
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
+from afterglow.access import NotYours
 from afterglow.journal import capture
 from afterglow.journal.entries import clean_text, save_text
 from afterglow.journal.models import Entry, Session
 from afterglow.media.voice import audio, jobs
 from afterglow.media.voice.models import VoiceNote
-
-
-class NotYours(LookupError):
-    """The uid belongs to another patient's note; answered like a missing one."""
 
 
 def add(

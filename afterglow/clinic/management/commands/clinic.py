@@ -7,6 +7,7 @@ from typing import Any
 from django.conf import settings
 from django.core.management.base import CommandParser
 
+from afterglow import modes
 from afterglow.lib.cli import Command as BaseCommand
 from afterglow.lib.cli import UserError
 
@@ -33,7 +34,7 @@ class Command(BaseCommand):
             self.stdout.write(f"  {role:<9} {username:<10} {shown}")
 
     def handle(self, *args: Any, **options: Any) -> None:
-        if not settings.CLINIC:
+        if not modes.current().clinic:
             raise UserError("clinic accounts exist only in clinic mode (AFTERGLOW_MODE=clinic)")
         if options["action"] == "demo":
             return self._demo()

@@ -12,6 +12,7 @@ from django.conf import settings
 from django.core.management import call_command
 from django.core.management.base import CommandParser
 
+from afterglow import modes
 from afterglow.lib.browser import open_privately, remove_leftovers
 from afterglow.lib.cli import Command as BaseCommand
 from afterglow.lib.cli import fail, number_between
@@ -87,11 +88,12 @@ class Command(BaseCommand):
         settings.HOME.mkdir(parents=True, exist_ok=True)
         remove_leftovers(settings.HOME)
         start_secret = None
-        if settings.CLINIC:
-            call_command("migrate", verbosity=0, interactive=False)
-        else:
+        mode = modes.current()
+        if mode.unlocks_in_process:
             # With AFTERGLOW_PASSPHRASE: start unlocked and migrate; otherwise the browser unlocks.
             start_secret = unlock_for_serve()
+        else:
+            call_command("migrate", verbosity=0, interactive=False)
         try:
             server = create_server(
                 application, host=options["host"], port=options["port"], threads=options["threads"], **_in_memory()
@@ -104,7 +106,7 @@ class Command(BaseCommand):
         port = listening_port(server, options["port"])
         url = f"http://{host}:{port}/"
         self.stdout.write(f"Afterglow is running at {url}  (Ctrl+C to stop)")
-        if not settings.CLINIC and not is_loopback_host(options["host"]):
+        if mode.serves_this_computer_only and not is_loopback_host(options["host"]):
             self.stderr.write(_not_loopback_warning(options["host"], port))
         if start_secret:
             # Unlocked from the environment: only a browser that opens this link gets in, so another
@@ -125,8 +127,10 @@ class Command(BaseCommand):
 
     def _start_background(self) -> None:
         """Hook for background workers (task queue, daily backup) started alongside the server."""
-        if not settings.CLINIC:
+        mode = modes.current()
+        if mode.unlocks_in_process:
             start_vault_background()
+        if mode.runs_worker_in_process:
             # The data key lives only in this process, so the job queue's worker runs here too.
             from afterglow.media.voice.worker import start_thread
 

@@ -2,9 +2,15 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
 
-from afterglow.lib.env import BadEnvironment, database_from_url
+from afterglow.modes import CLINIC_MODE
+
+
+def database_from_url(url: str) -> dict[str, object]:
+    return CLINIC_MODE.database(Path("unused"), url)
 
 
 def test_it_reads_user_password_host_port_and_name():
@@ -25,9 +31,14 @@ def test_it_keeps_an_ipv6_host_apart_from_its_port():
 
 @pytest.mark.parametrize(
     ("url", "says"),
-    [("", "is not set"), ("mysql://me@host/db", "postgres://"), ("postgres://me@host", "names no database"), ("nonsense", "postgres://")],
+    [
+        ("", "is not set"),
+        ("mysql://me@host/db", "must be a postgres:// URL"),
+        ("postgres://me@host", "names no database"),
+        ("nonsense", "must be a postgres:// URL"),
+    ],
 )
 def test_it_refuses_what_it_cannot_use_in_one_line(url, says):
-    with pytest.raises(BadEnvironment, match=says) as caught:
+    with pytest.raises(ValueError, match=says) as caught:
         database_from_url(url)
-    assert "\n" not in str(caught.value)
+    assert "\n" not in str(caught.value) and "me@" not in str(caught.value)
