@@ -29,7 +29,8 @@ def server_bin() -> Path | None:
     found = shutil.which("initdb")
     if found and shutil.which("pg_ctl"):
         return Path(found).resolve().parent
-    for folder in sorted(glob.glob("/usr/lib/postgresql/*/bin"), key=lambda p: int(Path(p).parent.name), reverse=True):
+    debian = os.environ.get("AFTERGLOW_PG_LIB", "/usr/lib/postgresql")  # where Debian puts each version
+    for folder in sorted(glob.glob(f"{debian}/*/bin"), key=lambda p: Path(p).parent.name.zfill(4), reverse=True):
         if (Path(folder) / "initdb").exists():
             return Path(folder)
     return None
