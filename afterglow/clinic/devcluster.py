@@ -7,6 +7,7 @@ or network can reach it), and skips fsync for speed. It is gone when stopped.
 
 from __future__ import annotations
 
+import contextlib
 import glob
 import os
 import pwd
@@ -96,11 +97,14 @@ class DevCluster:
         log = str(self.folder / "server.log")
         self._run(_as_server_user(), "pg_ctl", "-D", str(self.data), "-o", options, "-l", log, "-w", "start")
         self.started = True
+        (self.folder / "owner.pid").write_text(str(os.getpid()))
         self._run([], "createdb", "-h", self.socket_dir, "-U", USER, DATABASE)
 
     def stop(self) -> None:
         if self.started:
-            self._run(_as_server_user(), "pg_ctl", "-D", str(self.data), "-m", "immediate", "-w", "stop")
+            # Already stopped (its owner's machine rebooted, say): the folder goes all the same.
+            with contextlib.suppress(ClusterUnavailable):
+                self._run(_as_server_user(), "pg_ctl", "-D", str(self.data), "-m", "immediate", "-w", "stop")
             self.started = False
         shutil.rmtree(self.folder, ignore_errors=True)
 
@@ -111,7 +115,35 @@ class DevCluster:
             raise ClusterUnavailable(f"{program} failed: {lines[-1] if lines else f'status {done.returncode}'}")
 
 
+def reap_orphans(parent: str | None = None) -> int:
+    """Stop and delete clusters whose owning process is gone (a test run killed before it could stop its own)."""
+    reaped = 0
+    bin_folder = server_bin()
+    for folder in glob.glob(os.path.join(parent or tempfile.gettempdir(), "afterglow-pg-*")):
+        owner = Path(folder) / "owner.pid"
+        try:
+            pid = int(owner.read_text())
+        except (OSError, ValueError):
+            continue  # still being made, or not ours
+        if _alive(pid) or bin_folder is None:
+            continue
+        DevCluster(Path(folder), bin_folder, started=(Path(folder) / "data" / "postmaster.pid").exists()).stop()
+        reaped += 1
+    return reaped
+
+
+def _alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True
+    return True
+
+
 def start_cluster(parent: str | None = None) -> DevCluster:
+    reap_orphans(parent)
     cluster = DevCluster.create(parent)
     try:
         cluster.start()
