@@ -57,6 +57,9 @@ INSTALLED_APPS = [
     "afterglow.trash",
     "afterglow.moments",
     "afterglow.tags",
+    "afterglow.rhythm",
+    "afterglow.preferences",
+    "afterglow.phones",
     "django_otp",
     "django_otp.plugins.otp_totp",
     "afterglow.clinic",
@@ -66,6 +69,8 @@ MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     # Before static files and sessions: a peer that is not this computer gets one refusal page.
     "afterglow.lib.middleware.loopback_only_middleware",
+    # Requests from the `serve --lan` HTTPS listener: paired phones only (the pairing page and /help otherwise).
+    "afterglow.phones.middleware.device_gate_middleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "csp.middleware.CSPMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
@@ -95,6 +100,7 @@ TEMPLATES = [
                 "django.template.context_processors.request",
                 "django.contrib.messages.context_processors.messages",
                 "afterglow.safety.context.crisis",
+                "afterglow.preferences.context.display",
             ],
         },
     }

@@ -29,11 +29,16 @@ urlpatterns = [
     path("", include("afterglow.trash.urls")),
     path("", include("afterglow.moments.urls")),
     path("", include("afterglow.tags.urls")),
+    path("", include("afterglow.rhythm.urls")),
+    path("", include("afterglow.preferences.urls")),
+    path("", include("afterglow.phones.urls")),
 ]
 
+# Clinic mode's accounts. (The vault's and phones' pages stay routed, so templates can name them,
+# but the clinic middleware answers them with a 404: a clinic has no passphrase, lock, local
+# backups or LAN pairing.)
 if modes.current().clinic:
-    # No vault in a clinic (no passphrase, lock, backup or re-key of a local file): its accounts instead.
-    urlpatterns[2] = path("", include("afterglow.clinic.urls"))
+    urlpatterns.insert(1, path("", include("afterglow.clinic.urls")))
 
 handler400 = "afterglow.lib.views.bad_request"
 handler403 = "afterglow.lib.views.forbidden"

@@ -7,6 +7,7 @@ or with GUNICORN_CMD_ARGS; the variables read here are Afterglow's own.
 
 import multiprocessing
 import os
+import sys
 
 wsgi_app = "afterglow.wsgi:application"
 raw_env = ["AFTERGLOW_MODE=clinic"]
@@ -24,8 +25,8 @@ keepalive = 5
 # A worker is replaced now and then, so a slow leak can never grow without bound.
 max_requests = 2000
 max_requests_jitter = 200
-# Load the app once in the master: a wrong variable, or a database that does not answer, stops
-# gunicorn at start with one line (afterglow/wsgi.py), not once per worker.
+# Load the app once in the master: a wrong variable stops gunicorn at start with one line
+# (afterglow/wsgi.py), and so does a database that does not answer (when_ready below).
 preload_app = True
 
 # Only the proxy may say a request came over HTTPS (X-Forwarded-* from anywhere else are ignored).
@@ -38,3 +39,17 @@ errorlog = "-"
 control_socket_disable = True
 loglevel = "info"
 
+
+
+def when_ready(server):
+    """Before any worker starts: the database must answer and be migrated, or one line says why and we stop."""
+    import django
+
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "afterglow.settings")
+    django.setup()
+    from afterglow.clinic.health import startup_problem
+
+    problem = startup_problem()
+    if problem:
+        sys.stderr.write(f"afterglow: {problem}\n")
+        sys.exit(2)

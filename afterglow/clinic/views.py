@@ -9,7 +9,8 @@ from django.contrib.auth import authenticate, login, logout
 from django.contrib.auth.password_validation import password_validators_help_texts, validate_password
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
-from django.shortcuts import render
+from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_http_methods, require_POST
 from django_otp import login as otp_login
@@ -29,9 +30,9 @@ def _next(request: HttpRequest) -> str:
 
 def _after_password(request: HttpRequest, target: str) -> HttpResponse:
     if role_of(request.user) in (Role.CLINICIAN, Role.ADMIN) and not user_has_device(request.user, confirmed=True):
-        return HttpResponseRedirect("/account/authenticator")
+        return redirect("clinic_authenticator")
     if must_use_second_factor(request.user):
-        return HttpResponseRedirect(f"/login/verify?next={quote(target)}")
+        return HttpResponseRedirect(f"{reverse('clinic_verify')}?next={quote(target)}")
     return HttpResponseRedirect(target)
 
 
@@ -62,7 +63,7 @@ def sign_in(request: HttpRequest) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def verify(request: HttpRequest) -> HttpResponse:
     if not request.user.is_authenticated:
-        return HttpResponseRedirect("/login")
+        return redirect("clinic_sign_in")
     form = TokenForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         devices = list(TOTPDevice.objects.filter(user=request.user, confirmed=True))
@@ -87,7 +88,7 @@ def authenticator(request: HttpRequest) -> HttpResponse:
     """Add a TOTP authenticator: the key to type into the app, then one code to confirm it."""
     user = request.user
     if user_has_device(user, confirmed=True) and not getattr(user, "is_verified", lambda: False)():
-        return HttpResponseRedirect("/login/verify")
+        return redirect("clinic_verify")
     device, _ = TOTPDevice.objects.get_or_create(user=user, confirmed=False, defaults={"name": "authenticator"})
     form = TokenForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
@@ -96,7 +97,7 @@ def authenticator(request: HttpRequest) -> HttpResponse:
             device.save(update_fields=["confirmed"])
             TOTPDevice.objects.filter(user=user).exclude(pk=device.pk).delete()
             otp_login(request, device)
-            return HttpResponseRedirect("/")
+            return redirect("home")
         form.add_error(None, _code_problem([device]))
     secret = b32encode(device.bin_key).decode()
     context = {"form": form, "secret": " ".join(secret[i : i + 4] for i in range(0, len(secret), 4)), "uri": device.config_url}
@@ -126,7 +127,7 @@ def accept_invite(request: HttpRequest, token: str) -> HttpResponse:
                 return render(request, "clinic/invite_spent.html", {"reason": str(e)}, status=410)
             logout(request)
             login(request, user, backend="django.contrib.auth.backends.ModelBackend")
-            return _after_password(request, "/")
+            return _after_password(request, reverse("home"))
     context = {"member": invite.member, "problems": problems, "help": password_validators_help_texts()}
     return render(request, "clinic/invite.html", context, status=400 if problems else 200)
 
@@ -134,14 +135,14 @@ def accept_invite(request: HttpRequest, token: str) -> HttpResponse:
 @require_POST
 def sign_out(request: HttpRequest) -> HttpResponse:
     logout(request)
-    return HttpResponseRedirect("/login")
+    return redirect("clinic_sign_in")
 
 
 def home(request: HttpRequest) -> HttpResponse:
     """The admin's page (members and invites), or the clinician's (what part 2 brings)."""
     role = role_of(request.user)
     if role == Role.PATIENT:
-        return HttpResponseRedirect("/")
+        return redirect("home")
     if role != Role.ADMIN:
         return render(request, "clinic/clinician.html")
     return _admin_page(request, InviteForm())
@@ -159,7 +160,7 @@ def new_invite(request: HttpRequest) -> HttpResponse:
         except accounts.AccountProblem as e:
             form.add_error("username", str(e))
         else:
-            link = request.build_absolute_uri(f"/invite/{token}")
+            link = request.build_absolute_uri(reverse("clinic_invite", args=[token]))
             return _admin_page(request, InviteForm(), link=link, invited=member)
     return _admin_page(request, form, status=400)
 

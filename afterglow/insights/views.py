@@ -13,7 +13,6 @@ from django.db.models.functions import RowNumber
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.template.loader import render_to_string
-from django.urls import path
 from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.html import format_html_join
@@ -28,7 +27,7 @@ from afterglow.journal import actions as rules
 from afterglow.journal.courses import current_course
 from afterglow.journal.models import Course, IntegrationAction, Intention, Session
 from afterglow.journal.views import background
-from afterglow.lib import unchanged
+from afterglow.lib import chart_theme, display, unchanged
 from afterglow.measures import responses
 from afterglow.measures.instruments import instruments
 from afterglow.prompts.answers import save_evolution
@@ -235,7 +234,7 @@ def mood_chart(request: PatientRequest) -> HttpResponse:
     shape = request.GET.get("size", "wide")
     key = ("insights.mood_svg", course.pk, shape, timezone.get_current_timezone_name(), timezone.localdate())
     svg = unchanged.kept(key, lambda: _mood_svg(course, shape))
-    return HttpResponse(svg, content_type="image/svg+xml")
+    return HttpResponse(chart_theme.themed(svg, display.load().theme), content_type="image/svg+xml")
 
 
 def _mood_svg(course: Course, shape: str) -> str:
@@ -252,7 +251,7 @@ def curve_chart(request: PatientRequest) -> HttpResponse:
     shape = request.GET.get("size", "wide")
     key = ("insights.curve_svg", course.pk, shape, timezone.get_current_timezone_name(), timezone.localdate())
     svg = unchanged.kept(key, lambda: charts.curve_svg(course_data.mood(course).curves, shape))
-    return HttpResponse(svg, content_type="image/svg+xml")
+    return HttpResponse(chart_theme.themed(svg, display.load().theme), content_type="image/svg+xml")
 
 
 @require_GET
@@ -288,11 +287,3 @@ def _compare_body(owner: Any, ids: list[int], picker: list[Session]) -> SafeStri
     found = {pk: themes.course_themes(c) for pk, c in courses.items()}
     context = {"picker": picker, "columns": compare.columns(sessions, mood, found), "chosen": ids, "offsets": list(range(-1, 8))}
     return mark_safe(render_to_string("insights/_compare_body.html", context))
-
-
-urlpatterns = [
-    path("course/review", course_review, name="course_review"),
-    path("course/review/mood.svg", mood_chart, name="review_mood_chart"),
-    path("course/review/curve.svg", curve_chart, name="review_curve_chart"),
-    path("course/compare", compare_sessions, name="compare_sessions"),
-]

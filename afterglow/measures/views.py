@@ -8,11 +8,11 @@ from typing import Any
 from django.contrib import messages
 from django.http import Http404, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
-from django.urls import path
 from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from afterglow.access import NotYours, PatientRequest, owned, owned_or_404
+from afterglow.lib import chart_theme, display
 from afterglow.measures import course, meaning, responses
 from afterglow.measures.instruments import Instrument, get, instruments
 from afterglow.measures.models import MeasureResponse
@@ -145,13 +145,4 @@ def result(request: PatientRequest, response_id: int) -> HttpResponse:
 def chart(request: PatientRequest, instrument_id: str) -> HttpResponse:
     instrument = _instrument(instrument_id)
     svg = course.chart(request.patient, instrument)
-    return HttpResponse(svg, content_type="image/svg+xml")
-
-
-urlpatterns = [
-    path("measures", overview, name="measures"),
-    path("measures/r/<int:response_id>", result, name="measure_result"),
-    path("measures/<slug:instrument_id>/take", take, name="measure_take"),
-    path("measures/<slug:instrument_id>/answer", answer, name="measure_answer"),
-    path("measures/<slug:instrument_id>/chart.svg", chart, name="measure_chart"),
-]
+    return HttpResponse(chart_theme.themed(svg, display.load().theme), content_type="image/svg+xml")

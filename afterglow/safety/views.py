@@ -5,8 +5,8 @@ from typing import Any
 from django.contrib import messages
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
-from django.urls import path
 from django.utils import timezone
+from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_GET, require_http_methods
 
 from afterglow import modes
@@ -28,6 +28,14 @@ def help_page(request: PatientRequest) -> HttpResponse:
         context["unlocked"] = True
         context["has_plan"] = plans.has_plan(request.patient)
     return render(request, "safety/help.html", context)
+
+
+@require_GET
+def grounding(request: HttpRequest) -> HttpResponse:
+    # Under /help, so it opens while the journal is locked: breathing needs no passphrase.
+    back = request.GET.get("back", "")
+    safe_back = back if url_has_allowed_host_and_scheme(back, allowed_hosts=None) and back.startswith("/") else ""
+    return render(request, "safety/grounding.html", {"back": safe_back, "unlocked": modes.current().journal_open(request)})
 
 
 @require_http_methods(["GET", "POST"])
@@ -86,11 +94,3 @@ def _plan_page(
 def safety_plan_print(request: PatientRequest) -> HttpResponse:
     found = plans.plan_of(request.patient)
     return render(request, "safety/plan_print.html", {"parts": plans.filled(found), "saved": found})
-
-
-urlpatterns = [
-    path("help", help_page, name="help"),
-    path("settings/safety", safety_settings, name="safety_settings"),
-    path("safety-plan", safety_plan, name="safety_plan"),
-    path("safety-plan/print", safety_plan_print, name="safety_plan_print"),
-]

@@ -25,7 +25,7 @@ from django.conf import settings
 from django.core.management import call_command
 
 from afterglow import modes
-from afterglow.lib import messages, unchanged
+from afterglow.lib import config, messages, unchanged
 from afterglow.vault import backup, claim, crypto, keyfile, keyring, rekey, store, tidy
 from afterglow.vault.errors import JournalMissing, KeysMissing, Locked, NotSetUp, VaultError
 
@@ -122,8 +122,24 @@ def idle_seconds() -> float:
     return time.monotonic() - _last_seen
 
 
+IDLE_CHOICES = (5, 10, 15, 30, 60, 120)
+
+
+def idle_minutes() -> int:
+    """Minutes before the idle lock: the choice made in Settings (config.toml), else AFTERGLOW_IDLE_MINUTES."""
+    chosen = config.get(Path(settings.HOME) / "config.toml", "privacy", "idle_minutes")
+    return chosen if chosen in IDLE_CHOICES and not isinstance(chosen, bool) else settings.VAULT_IDLE_MINUTES
+
+
+def set_idle_minutes(minutes: int) -> None:
+    if minutes not in IDLE_CHOICES:
+        raise VaultError("Please choose one of the listed times.")
+    config.update(Path(settings.HOME) / "config.toml", "privacy", {"idle_minutes": minutes})
+
+
 def lock_if_idle() -> bool:
-    if is_unlocked() and settings.VAULT_IDLE_MINUTES > 0 and idle_seconds() > settings.VAULT_IDLE_MINUTES * 60:
+    minutes = idle_minutes()
+    if is_unlocked() and minutes > 0 and idle_seconds() > minutes * 60:
         lock()
         return True
     return False
