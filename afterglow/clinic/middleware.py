@@ -12,8 +12,8 @@ from django_otp import user_has_device
 from afterglow import modes
 from afterglow.clinic.models import Role
 from afterglow.clinic.roles import needs_second_factor_now, role_of
-from afterglow.lib.middleware import Handler
-from afterglow.lib.views import not_found
+from afterglow.web.middleware import Handler
+from afterglow.web.views import not_found
 
 # Reachable without signing in: assets, the health check, crisis help, and the ways in. (Paths, not
 # names: they are matched as prefixes here, as the vault middleware matches its own.)
@@ -64,7 +64,7 @@ def _local_only_page(path: str) -> bool:
 
 
 def _to_login(request: HttpRequest) -> HttpResponse:
-    sign_in = reverse("clinic_sign_in")
+    sign_in = "/login"  # a path, as OPEN_PREFIXES: this middleware runs where clinic URLs may not be routed
     where = f"{sign_in}?{urlencode({'next': request.get_full_path()})}" if request.method == "GET" else sign_in
     if request.method != "GET":
         message = "Please sign in again; what you typed is still on the page."
@@ -75,6 +75,6 @@ def _to_login(request: HttpRequest) -> HttpResponse:
 
 
 def _refuse(request: HttpRequest) -> HttpResponse:
-    from afterglow.lib.views import _page
+    from afterglow.web.views import _page
 
     return _page(403, "Not for this account", "This page belongs to a patient's own journal.", request)

@@ -8,7 +8,7 @@ from django.db import connection
 from afterglow.journal import search as fts
 from afterglow.journal import search_pg
 from afterglow.journal.entries import create_entry
-from afterglow.journal.everywhere import find
+from afterglow.pages.everywhere import find
 from tests.search.sources import CANARIES, plant
 
 pytestmark = [pytest.mark.clinic, pytest.mark.django_db]

@@ -8,8 +8,8 @@ from django.conf import settings
 from django.core.management.base import CommandParser
 
 from afterglow import modes
-from afterglow.lib.cli import Command as BaseCommand
-from afterglow.lib.cli import UserError
+from afterglow.lib.errors import UserError
+from afterglow.web.cli import Command as BaseCommand
 
 
 class Command(BaseCommand):

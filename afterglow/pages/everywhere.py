@@ -29,6 +29,8 @@ from afterglow.journal import search as fts
 from afterglow.journal import search_pg
 from afterglow.journal.rules import day_after, day_label
 from afterglow.journal.timeline import Mark, Sessions
+from afterglow.lib.errors import UserError
+from afterglow.media.search import CAPTIONS
 
 # What a result can be, as the filter and the CLI's --kind name it, with the words shown.
 KINDS: dict[str, str] = {
@@ -57,7 +59,7 @@ DEFAULT_LIMIT = 20
 FILTERED_CANDIDATES = 500
 
 
-class BadQuery(ValueError):
+class BadQuery(UserError, ValueError):
     """A query or filter that cannot be searched; the message says why, kindly."""
 
 
@@ -218,7 +220,7 @@ def _snip(fts_index: fts.FtsIndex, alias: str, marks: tuple[str, str]) -> str:
 
 _PG_INDEXES = {
     fts.ENTRIES.table: search_pg.ENTRIES,
-    fts.CAPTIONS.table: search_pg.CAPTIONS,
+    CAPTIONS.table: search_pg.CAPTIONS,
     fts.CAPTURES.table: search_pg.CAPTURES,
     fts.INTENTIONS.table: search_pg.INTENTIONS,
     fts.CHECKINS.table: search_pg.CHECKINS,
@@ -357,7 +359,7 @@ def _pictures(owner_id: int, kind: str, expression: str, filters: Filters, limit
         ),
         params,
     )
-    index = fts.CAPTIONS
+    index = CAPTIONS
     sql = (
         f"SELECT p.id, p.created_at, e.session_id, e.title, e.private, {_score(index, 'p')} AS score, {_snip(index, 'p', marks)} "
         f"FROM {_source(index, 'media_picture', 'p')} JOIN journal_entry AS e ON e.id = p.entry_id "
