@@ -102,6 +102,8 @@ def ready(request: HttpRequest) -> JsonResponse:
 
 @require_POST
 def arrive(request: PatientRequest) -> JsonResponse:
+    if request.content_type != "application/json":  # a form's body was already read as fields (CSRF)
+        return JsonResponse({"stored": False, "message": "This item is not readable."}, status=415)
     if len(request.body) > MAX_ITEM_BYTES:
         return JsonResponse({"stored": False, "message": "This item is too large to send."}, status=413)
     try:
