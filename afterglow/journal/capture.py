@@ -178,6 +178,10 @@ def steps() -> tuple[Step, ...]:
     return load().steps
 
 
+def step_keyed(key: str) -> Step | None:
+    return next((step for step in steps() if step.key == key), None)
+
+
 def step_at(number: int) -> Step | None:
     all_steps = steps()
     return all_steps[number - 1] if 1 <= number <= len(all_steps) else None
@@ -307,12 +311,13 @@ def voice_fields() -> frozenset[str]:
 
 
 @transaction.atomic
-def add_transcript(session: Session, field: str, text: str) -> Capture | None:
+def add_transcript(session: Session, field: str, text: str, *, machine: bool = True) -> Capture | None:
     """Add a finished transcript after the words already in `field`, marked machine-made.
 
     Called when the transcription job finishes, so the words reach their answer even if the
     person has moved on or closed the page. What was typed is never replaced; the same
-    transcript twice (the page added it and saved first) is not added again.
+    transcript twice (the page added it and saved first) is not added again. `machine=False`:
+    the person's own words (kept on a phone while the computer was away), added the same way.
     """
     step = next((s for s in steps() if field in s.text_fields), None)
     text = text.strip()
@@ -327,7 +332,8 @@ def add_transcript(session: Session, field: str, text: str) -> Capture | None:
     if len(joined) > settings.ENTRY_MAX_CHARS:
         return capture  # the voice note keeps the words; the answer stays as the person left it
     setattr(capture, field, joined)
-    capture.machine_made = sorted({*(capture.machine_made or []), field})
+    if machine:
+        capture.machine_made = sorted({*(capture.machine_made or []), field})
     capture.save()
     return capture
 

@@ -1,8 +1,10 @@
-"""What a phone kept while the computer was out of reach arrives here: a few words or a check-in.
+"""What a phone kept while the computer was out of reach arrives here: a few words, a check-in, or
+an answer to a session's quick capture.
 
 Each item carries the id the phone gave it; sending it again (the answer was lost on the way) stores
 nothing new: words by the entry's uid, a check-in because the same answers at the same moment are
-one check-in. Voice notes go to the recorder's own upload (`/voice/upload`, same idea with its uid).
+one check-in, a capture answer because it sets its step's answer (or adds words already there once).
+Voice notes go to the recorder's own upload (`/voice/upload`, same idea with its uid).
 """
 
 from __future__ import annotations
@@ -13,15 +15,15 @@ from datetime import datetime
 from typing import Any
 
 from django.core.exceptions import ValidationError
-from django.http import HttpRequest, JsonResponse
+from django.http import HttpRequest, JsonResponse, QueryDict
 from django.middleware.csrf import get_token
 from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_GET, require_POST
 
 from afterglow.access import NotYours, PatientRequest
-from afterglow.journal import checkins, entries
-from afterglow.journal.models import Entry
+from afterglow.journal import capture, checkins, entries
+from afterglow.journal.models import Entry, Session
 
 MAX_ITEM_BYTES = 2 * 1024 * 1024
 
@@ -80,6 +82,48 @@ def store_checkin(owner: Any, made: datetime, fields: dict[str, Any]) -> Any:
     )
 
 
+def _form(answers: Any) -> QueryDict:
+    """The capture form's fields as the phone kept them (a value, or a list for repeated names)."""
+    if not isinstance(answers, dict):
+        raise Unusable("This answer holds nothing to store.")
+    data = QueryDict(mutable=True)
+    for name, value in answers.items():
+        for one in value if isinstance(value, list) else [value]:
+            data.appendlist(str(name), str(one))
+    return data
+
+
+def store_capture(owner: Any, fields: dict[str, Any]) -> Session:
+    """An answer to a session's quick capture, stored as the capture page would have: its session, its step.
+
+    `step` is "now" (how it was and one line) or a step's key. With `add`, the words are the person's
+    own, typed on the offline page: added after what the answer already holds, never instead of it.
+    """
+    try:
+        session = Session.objects.filter(owner=owner, pk=int(str(fields.get("session", "")))).first()
+    except ValueError:
+        session = None
+    if session is None:
+        raise Unusable("The session this answer belongs to is not in the journal.")
+    data, key = _form(fields.get("answers")), str(fields.get("step", ""))
+    step = None if key == "now" else capture.step_keyed(key)
+    if key != "now" and step is None:
+        raise Unusable("This answer belongs to a question the capture no longer asks.")
+    if fields.get("add"):
+        for name in step.text_fields if step else ("first_impression",):
+            text = str(data.get(name, "")).strip()
+            kept = capture.add_transcript(session, name, text, machine=False) if text else None
+            if text and (kept is None or text not in (getattr(kept, name) or "")):
+                raise Unusable("That answer is too long to add to the capture; the writing page has more room.")
+        return session
+    try:
+        values = capture.parse_now(data) if step is None else capture.parse_step(step, data)
+    except capture.CaptureError as problem:
+        raise Unusable(str(problem)) from None
+    capture.save_step(session, step, values, machine=capture.machine_marks(data))
+    return session
+
+
 def store(owner: Any, item: dict[str, Any]) -> str:
     """Store one item; returns the page where it now lives."""
     kind, fields = item.get("kind"), item.get("fields")
@@ -91,6 +135,8 @@ def store(owner: Any, item: dict[str, Any]) -> str:
     if kind == "checkin":
         day = store_checkin(owner, made, fields).day
         return reverse("calendar_day", args=[day.year, day.month, day.day])
+    if kind == "capture":
+        return reverse("capture_summary", args=[store_capture(owner, fields).pk])
     raise Unusable("Afterglow does not know this kind of item.")
 
 

@@ -6,7 +6,9 @@ import uuid
 import pytest
 from django.middleware.csrf import _get_new_csrf_string
 
-from afterglow.journal.models import Entry
+from afterglow.journal import capture as rules
+from afterglow.journal.models import Capture, Entry
+from tests.journal.course_factories import course, days_ago, session, stranger
 
 
 def send(client, item: dict):
@@ -72,3 +74,54 @@ def test_a_form_sent_to_the_outbox_is_refused_kindly_not_a_server_error(client, 
     response = csrf_post(client, "/outbox", {"text": "typed into a form"})
     assert response.status_code == 415 and response.json()["stored"] is False
     assert not Entry.objects.filter(owner=patient).exists()
+
+
+def capture_item(s, step: str, answers: dict, **more) -> dict:
+    fields = {"session": str(s.pk), "step": step, "answers": answers, **more}
+    return {"id": str(uuid.uuid4()), "kind": "capture", "fields": fields, "made_at": "2026-01-05T08:30:00Z"}
+
+
+def test_it_keeps_a_quick_capture_made_offline_as_the_sessions_answer_not_an_entry(client, patient):
+    s = session(patient, course(patient), days_ago(0))
+    item = capture_item(s, "now", {"overall": "4", "first_impression": "Like floating above the sofa"})
+    first, again = send(client, item), send(client, item)
+    assert first.status_code == again.status_code == 201
+    assert first.json()["url"] == f"/sessions/{s.pk}/capture/summary"
+    found = Capture.objects.get(session=s)
+    assert (found.overall, found.first_impression) == (4, "Like floating above the sofa")
+    assert not Entry.objects.exists()
+
+
+def test_it_keeps_an_offline_answer_for_its_own_step(client, patient):
+    s = session(patient, course(patient), days_ago(0))
+    step = next(step for step in rules.steps() if step.kind == "words")
+    assert send(client, capture_item(s, step.key, {"emotion": ["calm", "tender"]})).status_code == 201
+    assert Capture.objects.get(session=s).emotions == ["calm", "tender"]
+
+
+def test_words_typed_on_the_offline_page_are_added_to_the_line_already_there_once(client, patient):
+    s = session(patient, course(patient), days_ago(0))
+    rules.save_step(s, None, {"overall": 3, "first_impression": "Heavy at first"})
+    item = capture_item(s, "now", {"first_impression": "then lighter"}, add="1")
+    assert send(client, item).status_code == send(client, item).status_code == 201
+    found = Capture.objects.get(session=s)
+    assert (found.overall, found.first_impression) == (3, "Heavy at first\nthen lighter")
+    assert found.machine_made == []
+
+
+def test_it_refuses_a_capture_answer_for_a_session_that_is_not_there_or_not_theirs(client, patient):
+    other = stranger()
+    theirs = session(other, course(other), days_ago(0))
+    gone = capture_item(theirs, "now", {"first_impression": "x"})
+    gone["fields"]["session"] = "999999"
+    for item in (capture_item(theirs, "now", {"first_impression": "x"}), gone):
+        response = send(client, item)
+        assert response.status_code == 400 and "session" in response.json()["message"]
+    assert not Capture.objects.exists()
+
+
+def test_it_refuses_a_capture_answer_the_capture_would_refuse(client, patient):
+    s = session(patient, course(patient), days_ago(0))
+    response = send(client, capture_item(s, "now", {"overall": "9"}))
+    assert response.status_code == 400 and "five answers" in response.json()["message"]
+    assert send(client, capture_item(s, "no-such-step", {"x": "y"})).status_code == 400

@@ -56,6 +56,7 @@
         });
       })
       .catch(function () {
+        if (keepOnPhone(data)) return;
         show("Not saved yet — the answer is still here; press Next to save it.", true);
       })
       .then(function () {
@@ -63,6 +64,25 @@
         if (again) { again = false; save(); }
       });
     return inFlight;
+  }
+
+  // --- On a phone, the journal out of reach (or locked): keep this step's answer in the phone's outbox
+  // (outbox.js), as this session's answer to this step, sent when the computer can be reached again.
+  function keepOnPhone(data) {
+    var outbox = window.AfterglowOutbox;
+    var session = form.getAttribute("data-session"), step = form.getAttribute("data-step");
+    if (!outbox || location.protocol !== "https:" || !session || !step) return false;
+    var answers = {};
+    data.forEach(function (value, name) {
+      if (name === "csrfmiddlewaretoken" || name === "go" || typeof value !== "string") return;
+      if (name in answers) answers[name] = [].concat(answers[name], value);
+      else answers[name] = name === "emotion" ? [value] : value;
+    });
+    outbox.keep("capture", { session: session, step: step, answers: answers }, null, "capture:" + session + ":" + step)
+      .then(function () {
+        show("Kept on this phone — it goes to this session's capture when the computer can be reached.");
+      }, function () { show("Not saved yet — the answer is still here; press Next to save it.", true); });
+    return true;
   }
 
   // --- Side effects as chips: a tap marks one, the next tap makes it stronger, then off ----------------
@@ -184,6 +204,13 @@
   });
 
   // Done while a recording runs: stop it first, so the voice note is kept; then go on as asked.
+  // Next or Done with no network: the page cannot be sent, so keep the answer on the phone and stay.
+  form.addEventListener("submit", function (event) {
+    if (navigator.onLine !== false || !window.AfterglowOutbox || location.protocol !== "https:") return;
+    event.preventDefault();
+    keepOnPhone(body());
+  });
+
   form.addEventListener("submit", function (event) {
     var running = form.querySelector('[data-rec-toggle][aria-pressed="true"]');
     if (!running || form.getAttribute("data-sending") === "1") return;

@@ -7,13 +7,37 @@
 
   function kept(message) { if (said) said.textContent = message; }
 
+  // The worker shows this page at the address that could not be reached. A session's capture page
+  // (its address from the template: the capture of session 0) means the words are that session's.
+  function captureSession(form) {
+    const pattern = form.getAttribute("data-capture-url");
+    if (!pattern || pattern.indexOf("/0/") === -1) return null;
+    const parts = pattern.split("/0/").map(function (p) { return p.replace(/[.*+?^${}()|[\]\\]/g, "\\$&"); });
+    const found = location.pathname.match(new RegExp("^" + parts[0] + "/(\\d+)/" + parts[1] + "(/|$)"));
+    return found ? found[1] : null;
+  }
+
+  function asCapture(form) {
+    const heading = document.getElementById(form.parentNode.getAttribute("aria-labelledby") || "");
+    if (heading) heading.textContent = "A line for this session's capture";
+    const label = form.querySelector("label");
+    if (label) label.textContent = "How was it, in a line or two? (Added to this session's capture.)";
+  }
+
   document.querySelectorAll("form[data-offline]").forEach(function (form) {
+    const session = form.getAttribute("data-offline") === "words" ? captureSession(form) : null;
+    if (session) asCapture(form);
     form.addEventListener("submit", function (event) {
       event.preventDefault();
       if (!form.reportValidity()) return;
-      const fields = {};
+      let fields = {};
       new FormData(form).forEach(function (value, name) { fields[name] = String(value); });
-      outbox.keep(form.getAttribute("data-offline"), fields).then(function () {
+      let kind = form.getAttribute("data-offline");
+      if (session) {
+        kind = "capture";
+        fields = { session: session, step: "now", add: "1", answers: { first_impression: fields.text || "" } };
+      }
+      outbox.keep(kind, fields).then(function () {
         form.reset();
         kept("Kept on this phone. It will be sent when the journal can be reached.");
       }, function () { kept("This phone could not keep it; please copy your words somewhere safe."); });
