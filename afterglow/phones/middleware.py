@@ -7,7 +7,7 @@ while the journal is locked, auto-lock included. Every cookie set over the LAN i
 
 from __future__ import annotations
 
-from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
+from django.http import HttpRequest, HttpResponse, HttpResponseRedirect, JsonResponse
 from django.shortcuts import render
 from django.urls import reverse
 
@@ -42,7 +42,17 @@ def device_gate_middleware(get_response: Handler) -> Handler:
     return middleware
 
 
+# The phone's outbox asks these with fetch: it needs a plain answer it can read, not the pairing page.
+OUTBOX_URLS = ("outbox_ready", "outbox_arrive", "voice_upload")
+NOT_PAIRED = (
+    "This phone is no longer paired with the journal, so what it kept cannot be sent. "
+    "The words are still on this phone: copy them, or pair again to send them."
+)
+
+
 def _to_pairing(request: HttpRequest) -> HttpResponse:
+    if request.path in {reverse(name) for name in OUTBOX_URLS}:
+        return JsonResponse({"stored": False, "paired": False, "message": NOT_PAIRED}, status=403)
     if request.method in ("GET", "HEAD"):
         return HttpResponseRedirect(reverse("pair"))
     response = render(request, "phones/not_paired.html", status=403)

@@ -192,3 +192,15 @@ def test_it_describes_an_installable_app_for_the_whole_site(client):
 def test_it_has_no_phones_page_on_a_clinic_server(client, db, settings):
     settings.CLINIC = True
     assert client.get("/settings/phones").status_code == 404
+
+
+def test_it_tells_a_revoked_phones_outbox_plainly_that_it_is_not_paired(client, db):
+    device_id = paired(client)
+    registry.revoke(device_id)
+    ready = lan_get(client, "/outbox/ready")
+    sent = lan_post(client, "/outbox", {"text": "kept offline"})
+    for response in (ready, sent):
+        assert response.status_code == 403 and response["Content-Type"] == "application/json"
+        answer = response.json()
+        assert answer["paired"] is False and answer["stored"] is False
+        assert "no longer paired" in answer["message"] and "copy them" in answer["message"]

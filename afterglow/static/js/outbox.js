@@ -8,6 +8,8 @@
   if (!script) return;
   const URLS = { ready: script.dataset.readyUrl, outbox: script.dataset.outboxUrl, voice: script.dataset.voiceUrl };
   let sending = false;
+  // The computer said this phone is not paired (revoked): nothing can be sent until it is paired again.
+  let unpaired = "";
 
   function open() {
     return new Promise(function (resolve, reject) {
@@ -37,20 +39,40 @@
     return h.slice(0, 8) + "-" + h.slice(8, 12) + "-" + h.slice(12, 16) + "-" + h.slice(16, 20) + "-" + h.slice(20);
   }
 
-  function keep(kind, fields, blob) {
+  // `key`: an item that stands for one answer (a capture step): a newer one replaces the one kept before.
+  function keep(kind, fields, blob, key) {
     const item = { id: uid(), kind: kind, fields: fields, made_at: new Date().toISOString(), problem: "" };
     if (blob) item.blob = blob;
-    return run("readwrite", function (s) { s.put(item); }).then(function () { show(); send(); return item; });
+    if (key) item.key = key;
+    const earlier = key ? all().then(function (items) {
+      return items.filter(function (i) { return i.key === key; }).map(function (i) { return i.id; });
+    }) : Promise.resolve([]);
+    return earlier.then(function (ids) {
+      return run("readwrite", function (s) { ids.forEach(function (id) { s.delete(id); }); s.put(item); });
+    }).then(function () { show(); send(); return item; });
   }
 
   function all() { return run("readonly", function (s) { return s.getAll(); }); }
   function drop(id) { return run("readwrite", function (s) { s.delete(id); }); }
   function mark(item, problem) { item.problem = problem; return run("readwrite", function (s) { s.put(item); }); }
 
-  // Reachable and open: the token to send with each item. Locked or away: null.
+  // The computer's answer that this device is not paired (401/403 saying so): remember what it said.
+  function notPaired(r) {
+    if (r.status !== 401 && r.status !== 403) return Promise.resolve(false);
+    return r.json().then(function (d) {
+      if (!d || d.paired !== false) return false;
+      unpaired = d.message || "This phone is no longer paired with the journal.";
+      return true;
+    }, function () { return false; });
+  }
+
+  // Reachable and open: the token to send with each item. Locked, away or not paired: null.
   function ready() {
     return fetch(URLS.ready, { credentials: "same-origin", redirect: "manual", cache: "no-store" })
-      .then(function (r) { return r.ok ? r.json().then(function (d) { return d.csrf; }) : null; })
+      .then(function (r) {
+        if (r.ok) { unpaired = ""; return r.json().then(function (d) { return d.csrf; }); }
+        return notPaired(r).then(function () { return null; });
+      })
       .catch(function () { return null; });
   }
 
@@ -74,7 +96,7 @@
         return r.json().then(function (d) { return mark(item, d.message || "The journal could not store this."); },
           function () { return mark(item, "The journal could not store this."); });
       }
-      return null;  // locked, away, or busy: keep it and try again later
+      return notPaired(r).then(function () { return null; });  // locked, away, busy or unpaired: keep it
     }).catch(function () { return null; });
   }
 
@@ -86,7 +108,9 @@
       if (!waiting.length) return null;
       return ready().then(function (token) {
         if (!token) return null;
-        return waiting.reduce(function (p, item) { return p.then(function () { return sendOne(item, token); }); }, Promise.resolve());
+        return waiting.reduce(function (p, item) {
+          return p.then(function () { return unpaired ? null : sendOne(item, token); });
+        }, Promise.resolve());
       });
     }).catch(function () { return null; }).then(function () { sending = false; return show(); });
   }
@@ -94,8 +118,50 @@
   function describe(item) {
     if (item.kind === "checkin") return "A check-in (mood " + item.fields.mood + ")";
     if (item.kind === "voice") return "A voice note";
+    if (item.kind === "capture") {
+      const answers = item.fields.answers || {};
+      const line = String(answers.first_impression || answers.text || "");
+      return "An answer for a session's capture" + (line ? ": “" + (line.length > 40 ? line.slice(0, 40) + "…" : line) + "”" : "");
+    }
     const text = String(item.fields.text || "");
     return "A few words: “" + (text.length > 40 ? text.slice(0, 40) + "…" : text) + "”";
+  }
+
+  // All the words an item holds, in full, for someone who must copy them off this phone.
+  function words(item) {
+    const f = item.fields || {};
+    if (item.kind === "voice") return "A voice note (it stays on this phone until it can be sent).";
+    if (item.kind === "checkin") {
+      return "Check-in: mood " + f.mood + (f.anxiety ? ", anxiety " + f.anxiety : "") + (f.note ? ". " + f.note : "");
+    }
+    if (item.kind === "capture") {
+      const a = f.answers || {};
+      return Object.keys(a).filter(function (k) { return k !== "machine_made"; }).map(function (k) {
+        return [].concat(a[k]).join(", ");
+      }).filter(function (v) { return v.trim(); }).join("\n");
+    }
+    return String(f.text || "");
+  }
+
+  function renderUnpaired(box, items) {
+    const head = document.createElement("p");
+    head.className = "outbox-head outbox-unpaired";
+    head.setAttribute("role", "alert");
+    head.textContent = "This phone is no longer paired; the words below are still on this phone — copy them, or pair again to send them.";
+    const list = document.createElement("ul");
+    list.className = "list-plain outbox-list";
+    items.forEach(function (item) {
+      const li = document.createElement("li");
+      const kept = document.createElement("p");
+      kept.className = "outbox-words";
+      kept.textContent = words(item);
+      const when = document.createElement("p");
+      when.className = "small";
+      when.textContent = "Kept " + new Date(item.made_at).toLocaleString();
+      li.append(kept, when);
+      list.append(li);
+    });
+    box.append(head, list);
   }
 
   function show() {
@@ -112,6 +178,7 @@
     box.hidden = items.length === 0;
     box.replaceChildren();
     if (!items.length) return;
+    if (unpaired) { renderUnpaired(box, items); return; }
     const head = document.createElement("p");
     head.className = "outbox-head";
     head.textContent = "Waiting to send to your journal (" + items.length + "): kept on this phone until the computer has it.";
