@@ -1,6 +1,7 @@
-"""A phone on the Wi-Fi: pair it with the code from the computer, unlock, check in, keep a note and
-a voice note (fake microphone) while the computer is out of reach and see them arrive when it is
-back; then the computer revokes it.
+"""A phone on the Wi-Fi: pair it with the code from the computer, unlock, check in, take a photo with
+the camera input and draw with a finger, keep a note and a voice note (fake microphone) while the
+computer is out of reach and see them arrive when it is back; then the computer revokes it, and a
+note kept offline after that is shown to copy, never lost.
 
 Against the real `serve --lan` HTTPS listener (cheroot). Chromium trusts the journal's root the
 honest way: `--ignore-certificate-errors-spki-list` with the SHA-256 of our CA's public key, which
@@ -28,6 +29,7 @@ from tests.browser.conftest import (
     CHROMIUM,
     CHROMIUM_ARGS,
     PASSPHRASE,
+    SAVED,
     Server,
     _free_port,
     _start_link,
@@ -35,6 +37,7 @@ from tests.browser.conftest import (
     _watch,
     shot,
 )
+from tests.media.images import jpeg_with_gps
 from tests.settings_test import program_env
 
 pytestmark = pytest.mark.browser
@@ -102,6 +105,45 @@ def _pairing_link(computer: Page, server: Server) -> str:
     return computer.locator("[data-pair-link]").inner_text().strip()
 
 
+def _finger_stroke(phone: Page, points: list[tuple[float, float]]) -> None:
+    """A line drawn with one finger (real touch events, through the browser's input), in fractions of the canvas."""
+    box = phone.locator("#draw-canvas").bounding_box()
+    assert box is not None
+    at = [{"x": box["x"] + fx * box["width"], "y": box["y"] + fy * box["height"]} for fx, fy in points]
+    touch = phone.context.new_cdp_session(phone)
+    touch.send("Input.dispatchTouchEvent", {"type": "touchStart", "touchPoints": [at[0]]})
+    for point in at[1:]:
+        touch.send("Input.dispatchTouchEvent", {"type": "touchMove", "touchPoints": [point]})
+    touch.send("Input.dispatchTouchEvent", {"type": "touchEnd", "touchPoints": []})
+    touch.detach()
+
+
+def _photo_and_drawing(phone: Page, lan_url: str) -> None:
+    """The camera's photo (the file input a phone opens its camera for) and a drawing made with a finger, both stored."""
+    phone.goto(lan_url + "photos/new")
+    picker = phone.get_by_label("Photo", exact=True)
+    assert picker.get_attribute("capture") == "environment" and picker.get_attribute("accept") == "image/*"
+    picker.set_input_files({"name": "camera.jpg", "mimeType": "image/jpeg", "buffer": jpeg_with_gps(1200, 900)})
+    phone.get_by_label("Caption").fill("The window after the session")
+    phone.get_by_role("button", name="Add the photo").tap()
+    image = phone.get_by_role("img", name="The window after the session")
+    expect(image).to_be_visible()
+    expect(phone.get_by_role("status")).to_contain_text("location and camera details were removed")
+    assert image.evaluate("img => img.decode().then(() => img.naturalWidth)") > 0
+
+    phone.goto(lan_url + "draw")
+    canvas = phone.locator("#draw-canvas")
+    expect(canvas).to_have_attribute("data-strokes", "0")
+    canvas.evaluate("c => { window.kinds = []; c.addEventListener('pointerdown', e => window.kinds.push(e.pointerType)); }")
+    _finger_stroke(phone, [(0.2, 0.3), (0.35, 0.45), (0.5, 0.5), (0.7, 0.4)])
+    expect(canvas).to_have_attribute("data-strokes", "1")
+    assert phone.evaluate("window.kinds") == ["touch"]
+    expect(phone.locator("#draw-status")).to_contain_text("Saved", timeout=SAVED)
+    expect(phone).to_have_url(re.compile(r"/drawings/\d+$"))
+    phone.reload()
+    expect(phone.locator("#draw-canvas")).to_have_attribute("data-strokes", "1")
+
+
 def test_a_phone_pairs_checks_in_and_sends_the_note_and_recording_it_kept_while_the_computer_was_away(
     browser, lan_server
 ) -> None:
@@ -150,6 +192,8 @@ def test_a_phone_pairs_checks_in_and_sends_the_note_and_recording_it_kept_while_
         phone.get_by_role("button", name="Save check-in").tap()
         expect(phone.get_by_role("status")).to_contain_text("Check-in for today at")
 
+        _photo_and_drawing(phone, lan_url)
+
         # The app is installable: its service worker controls the page.
         phone.evaluate("navigator.serviceWorker.ready.then(() => true)")
         phone.reload()
@@ -184,6 +228,19 @@ def test_a_phone_pairs_checks_in_and_sends_the_note_and_recording_it_kept_while_
         expect(computer.get_by_text("No phone is paired.")).to_be_visible()
         phone.goto(lan_url + "timeline")
         expect(phone.get_by_role("heading", name="Pair this phone")).to_be_visible()
+
+        # Revoked, a note kept while away is not sent: the phone says why and shows the words to copy.
+        phone_context.set_offline(True)
+        phone.goto(lan_url + "timeline")
+        phone.get_by_label("What is here right now?").fill("Written after the phone was revoked")
+        phone.get_by_role("button", name="Keep for the journal").tap()
+        phone_context.set_offline(False)
+        phone.goto(lan_url + "timeline")
+        expect(phone.get_by_role("heading", name="Pair this phone")).to_be_visible()
+        expect(phone.get_by_text("This phone is no longer paired")).to_be_visible(timeout=30_000)
+        expect(phone.locator(".outbox-words")).to_have_text("Written after the phone was revoked")
+        assert phone.evaluate(KEPT_ON_PHONE) == 1
+        shot(phone, "phones-04-revoked-words-kept")
         watch.assert_clean()
         desk_watch.assert_clean()
     finally:
