@@ -35,6 +35,7 @@ from tests.browser.conftest import (
     _start_link,
     _wait_healthy,
     _watch,
+    local_today,
     shot,
 )
 from tests.media.images import jpeg_with_gps
@@ -199,6 +200,14 @@ def test_a_phone_pairs_checks_in_and_sends_the_note_and_recording_it_kept_while_
         phone.reload()
         assert phone.evaluate("!!navigator.serviceWorker.controller")
 
+        # Today's session, for a quick capture made while the computer is away.
+        added = server.cli("session", "add", "--date", local_today(server).isoformat(), "--time", "00:01")
+        assert added.returncode == 0, added.stderr
+        phone.goto(lan_url + "course")
+        phone.get_by_role("link", name=re.compile("Session 1")).first.tap()
+        expect(phone).to_have_url(re.compile(r"/sessions/\d+$"))
+        session_url = phone.url
+
         # The computer out of reach: the quiet offline page, and a note kept on the phone.
         phone_context.set_offline(True)
         phone.goto(lan_url + "timeline")
@@ -212,6 +221,13 @@ def test_a_phone_pairs_checks_in_and_sends_the_note_and_recording_it_kept_while_
         phone.get_by_role("button", name="Stop and keep").tap()
         expect(phone.locator("[data-outbox-list]")).to_contain_text("Waiting to send to your journal (2)")
         expect(phone.locator("[data-outbox-list]")).to_contain_text("A voice note")
+        # The offline page in place of the session's capture: the line is kept as that session's answer.
+        phone.goto(session_url + "/capture/now")
+        expect(phone.get_by_role("heading", name="A line for this session's capture")).to_be_visible()
+        phone.get_by_label("How was it, in a line or two?").fill("Drifting, then very still")
+        phone.get_by_role("button", name="Keep for the journal").tap()
+        expect(phone.locator("[data-outbox-list]")).to_contain_text("Waiting to send to your journal (3)")
+        expect(phone.locator("[data-outbox-list]")).to_contain_text("An answer for a session's capture")
         shot(phone, "phones-03-offline-waiting")
         assert axe_violations(phone) == []
 
@@ -220,6 +236,9 @@ def test_a_phone_pairs_checks_in_and_sends_the_note_and_recording_it_kept_while_
         assert phone.evaluate(KEPT_ON_PHONE) == 0
         phone.goto(lan_url + "timeline")
         expect(phone.get_by_text("Kept on the phone while the Wi-Fi was gone")).to_be_visible()
+        expect(phone.get_by_text("Drifting, then very still")).to_have_count(0)  # not a written entry
+        phone.goto(session_url + "/capture/summary")
+        expect(phone.get_by_text("Drifting, then very still")).to_be_visible()
 
         # Revoked on the computer: the phone's next request meets the pairing page.
         computer.goto(server.url + "settings/phones")
