@@ -240,6 +240,19 @@ def test_a_phone_pairs_checks_in_and_sends_the_note_and_recording_it_kept_while_
         phone.goto(session_url + "/capture/summary")
         expect(phone.get_by_text("Drifting, then very still")).to_be_visible()
 
+        # The capture page open when the Wi-Fi goes: its autosave keeps the answer on the phone for that step.
+        phone.goto(session_url + "/capture/now")
+        line = phone.get_by_label("One line, if you like")
+        expect(line).to_have_value("Drifting, then very still")
+        phone_context.set_offline(True)
+        line.fill("Drifting, then very still, then warm")
+        expect(phone.locator("#capture-status")).to_contain_text("Kept on this phone", timeout=SAVED)
+        assert phone.evaluate(KEPT_ON_PHONE) == 1
+        phone_context.set_offline(False)
+        expect(phone.locator("[data-outbox]")).to_be_hidden(timeout=30_000)
+        phone.goto(session_url + "/capture/summary")
+        expect(phone.get_by_text("Drifting, then very still, then warm")).to_be_visible()
+
         # Revoked on the computer: the phone's next request meets the pairing page.
         computer.goto(server.url + "settings/phones")
         expect(computer.get_by_text("Sam's phone")).to_be_visible()
