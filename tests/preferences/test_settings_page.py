@@ -98,3 +98,9 @@ def test_it_follows_the_computers_zone_until_one_is_chosen(client, patient):
     assert not preferences.load().zone_chosen
     csrf_post(client, "/settings/reminders", {"checkin_on": "on", "checkin_time": "20:00", "time_zone": "Asia/Tokyo"})
     assert '<option value="Asia/Tokyo" selected>' in client.get("/settings").content.decode()
+
+
+def test_it_asks_for_a_time_when_a_reminder_is_ticked_without_one(client, patient):
+    page = csrf_post(client, "/settings/reminders", {"reflect_on": "on", "reflect_time": "", "time_zone": ""})
+    assert page.status_code == 400 and "Please give “Reflection on days 1 and 2” a time" in page.content.decode()
+    assert preferences.load().times == {}
