@@ -27,7 +27,7 @@
     if (!wanted() || shownKeys().indexOf(item.key) !== -1) return;
     markShown(item.key);
     // No body and no journal words: a notification can be read over a shoulder.
-    var note = new Notification(item.text, { tag: item.key, silent: true, icon: "/static/img/icon.svg" });
+    var note = new Notification(item.text, { tag: item.key, silent: true });
     note.addEventListener("click", function () { window.focus(); note.close(); });
   }
 
