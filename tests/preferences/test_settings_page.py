@@ -28,7 +28,7 @@ def test_it_saves_the_look_and_every_page_follows_it(client, patient):
     assert csrf_post(client, "/settings/display", {"theme": "dark", "text": "large"}).status_code == 302
     assert display.load() == display.Display("dark", "large")
     home = client.get("/help").content.decode()
-    assert 'media="all"' in home and 'data-text="large"' in home
+    assert 'dark.css" media="screen"' in home and 'data-text="large"' in home
 
 
 def test_it_refuses_a_look_it_does_not_have(client, patient):
