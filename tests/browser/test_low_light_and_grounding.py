@@ -74,6 +74,8 @@ def test_dark_chosen_in_settings_wins_over_a_light_system(page: Page, server: Se
     assert page.evaluate("getComputedStyle(document.documentElement).fontSize") == "20px"
     assert serious_violations(page) == []
     shot(page, "dark-settings-chosen-1280")
+    page.emulate_media(media="print")  # paper stays light whatever the screen shows
+    assert background(page) != DARK_BG
 
 
 def test_the_breathing_guide_works_without_javascript(browser, server: Server) -> None:
