@@ -24,8 +24,8 @@ from afterglow.safety import preferences as safety
 from afterglow.safety.crisis import region_for
 from afterglow.vault import backup, session
 
-# Pages that other work may add (paired phones); linked only once they exist.
-MAYBE = {"phones": ("phones", "devices", "lan_devices")}
+# Pages that may not be in this build yet (paired phones, `serve --lan`): linked only once they exist.
+MAYBE = {"phones": ("phones_settings",)}
 
 
 @require_GET
