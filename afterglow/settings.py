@@ -57,12 +57,15 @@ INSTALLED_APPS = [
     "afterglow.tags",
     "afterglow.rhythm",
     "afterglow.preferences",
+    "afterglow.phones",
 ]
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     # Before static files and sessions: a peer that is not this computer gets one refusal page.
     "afterglow.lib.middleware.loopback_only_middleware",
+    # Requests from the `serve --lan` HTTPS listener: paired phones only (the pairing page and /help otherwise).
+    "afterglow.phones.middleware.device_gate_middleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "csp.middleware.CSPMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",

@@ -21,6 +21,7 @@ urlpatterns = [
     path("", include("afterglow.tags.urls")),
     path("", include("afterglow.rhythm.urls")),
     path("", include("afterglow.preferences.urls")),
+    path("", include("afterglow.phones.urls")),
 ]
 
 handler400 = "afterglow.lib.views.bad_request"

@@ -26,8 +26,8 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from PIL import Image, ImageDraw, ImageFilter
 
-from afterglow.media import drawings
-from afterglow.media.photos import process_photo
+from afterglow.media.visual import drawings
+from afterglow.media.visual.photos import process_photo
 
 WIDTH, HEIGHT = 4000, 3000  # 12 megapixels, a common phone camera
 

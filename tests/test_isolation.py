@@ -19,7 +19,7 @@ from django.utils import timezone
 from afterglow.journal import actions
 from afterglow.journal.models import Capture, CheckIn, Entry
 from afterglow.measures.models import MeasureResponse
-from afterglow.media.visual import Picture
+from afterglow.media.visual.models import Picture
 from afterglow.media.voice.models import VoiceNote
 from afterglow.prompts.models import OwnPrompt
 from afterglow.trash import bin

@@ -13,7 +13,6 @@ from django.db.models.functions import RowNumber
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.template.loader import render_to_string
-from django.urls import path
 from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.html import format_html_join
@@ -288,11 +287,3 @@ def _compare_body(owner: Any, ids: list[int], picker: list[Session]) -> SafeStri
     found = {pk: themes.course_themes(c) for pk, c in courses.items()}
     context = {"picker": picker, "columns": compare.columns(sessions, mood, found), "chosen": ids, "offsets": list(range(-1, 8))}
     return mark_safe(render_to_string("insights/_compare_body.html", context))
-
-
-urlpatterns = [
-    path("course/review", course_review, name="course_review"),
-    path("course/review/mood.svg", mood_chart, name="review_mood_chart"),
-    path("course/review/curve.svg", curve_chart, name="review_curve_chart"),
-    path("course/compare", compare_sessions, name="compare_sessions"),
-]

@@ -14,13 +14,12 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
 
-from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from afterglow.access import NotYours, owned
-from afterglow.journal.entries import clean_text, create_entry, save_text
+from afterglow.journal.entries import TOO_LONG, create_entry, normalise, save_text
 from afterglow.journal.models import Entry, Session
 from afterglow.prompts.library import PackError, Prompt, library
 from afterglow.prompts.models import OWN_PACK, OwnPrompt
@@ -45,21 +44,6 @@ class Saved:
     changed: bool
 
 
-def normalise(text: str) -> str:
-    # Browsers send CRLF from a plain form and LF from script; store one form so
-    # the same words always compare (and hash) the same.
-    return text.replace("\r\n", "\n").replace("\r", "\n")
-
-
-def checked_text(text: str) -> str:
-    text = normalise(text)
-    try:
-        return clean_text(text)
-    except ValidationError as error:
-        status = 413 if len(text) > settings.ENTRY_MAX_CHARS else 400
-        raise AutosaveError(error.messages[0], status) from error
-
-
 def digest(text: str) -> str:
     """What the browser compares before it forgets its local copy: proof the server has this exact text."""
     return hashlib.sha256(normalise(text).encode("utf-8")).hexdigest()
@@ -80,13 +64,15 @@ def autosave(
     The session and prompt are fixed when the entry is created; `private` can change.
     `editing` marks one visit to the writing page: its saves make one version (see `entries.save_text`).
     """
-    text = checked_text(text)
     try:
-        return _save(owner, uid, text, session=session, prompt=prompt, private=private, editing=editing)
-    except IntegrityError:
-        # Two saves of a brand-new entry raced (a beacon and a timer); the other one
-        # created it, so this one is an update.
-        return _save(owner, uid, text, session=session, prompt=prompt, private=private, editing=editing)
+        try:
+            return _save(owner, uid, text, session=session, prompt=prompt, private=private, editing=editing)
+        except IntegrityError:
+            # Two saves of a brand-new entry raced (a beacon and a timer); the other one
+            # created it, so this one is an update.
+            return _save(owner, uid, text, session=session, prompt=prompt, private=private, editing=editing)
+    except ValidationError as error:  # the text itself, checked once by entries.clean_text
+        raise AutosaveError(error.messages[0], 413 if error.code == TOO_LONG else 400) from error
 
 
 @transaction.atomic

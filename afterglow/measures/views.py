@@ -8,7 +8,6 @@ from typing import Any
 from django.contrib import messages
 from django.http import Http404, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
-from django.urls import path
 from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
@@ -147,12 +146,3 @@ def chart(request: PatientRequest, instrument_id: str) -> HttpResponse:
     instrument = _instrument(instrument_id)
     svg = course.chart(request.patient, instrument)
     return HttpResponse(chart_theme.themed(svg, display.load().theme), content_type="image/svg+xml")
-
-
-urlpatterns = [
-    path("measures", overview, name="measures"),
-    path("measures/r/<int:response_id>", result, name="measure_result"),
-    path("measures/<slug:instrument_id>/take", take, name="measure_take"),
-    path("measures/<slug:instrument_id>/answer", answer, name="measure_answer"),
-    path("measures/<slug:instrument_id>/chart.svg", chart, name="measure_chart"),
-]

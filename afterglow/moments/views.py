@@ -5,7 +5,7 @@ from __future__ import annotations
 from django.contrib import messages
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
-from django.urls import path, reverse
+from django.urls import reverse
 from django.views.decorators.http import require_GET, require_POST
 
 from afterglow.access import PatientRequest, owned_or_404
@@ -55,11 +55,3 @@ def preference(request: HttpRequest) -> HttpResponse:
         request, "Today will now and then bring back a key moment." if on else "Today will not bring back key moments."
     )
     return _back(request, reverse("key_moments"))
-
-
-urlpatterns = [
-    path("moments", key_moments, name="key_moments"),
-    path("moments/preference", preference, name="moments_preference"),
-    path("star/entry/<int:entry_id>", star_entry, name="star_entry"),
-    path("star/capture/<int:capture_id>/<str:answer>", star_answer, name="star_answer"),
-]

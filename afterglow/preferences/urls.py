@@ -1,3 +1,10 @@
-from afterglow.preferences.views import urlpatterns
+from django.urls import path
 
-__all__ = ["urlpatterns"]
+from afterglow.preferences import views
+
+urlpatterns = [
+    path("settings", views.settings_page, name="settings"),
+    path("settings/display", views.save_display, name="settings_display"),
+    path("settings/auto-lock", views.save_idle, name="settings_idle"),
+    path("settings/reminders", views.save_reminders, name="reminders_save"),
+]

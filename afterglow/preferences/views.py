@@ -12,7 +12,7 @@ from django.conf import settings
 from django.contrib import messages
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
-from django.urls import NoReverseMatch, path, reverse
+from django.urls import NoReverseMatch, reverse
 from django.views.decorators.http import require_GET, require_POST
 
 from afterglow.lib import display as looks
@@ -96,11 +96,3 @@ def save_reminders(request: HttpRequest) -> HttpResponse:
     else:
         messages.success(request, "Saved. All reminders are off.")
     return redirect(reverse("settings") + "#reminders")
-
-
-urlpatterns = [
-    path("settings", settings_page, name="settings"),
-    path("settings/display", save_display, name="settings_display"),
-    path("settings/auto-lock", save_idle, name="settings_idle"),
-    path("settings/reminders", save_reminders, name="reminders_save"),
-]

@@ -6,7 +6,7 @@ from django.conf import settings
 from django.contrib import messages
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseBase, HttpResponseRedirect, StreamingHttpResponse
 from django.shortcuts import render
-from django.urls import path
+from django.urls import reverse
 from django.views.decorators.http import require_http_methods
 
 from afterglow.access import PatientRequest
@@ -60,7 +60,7 @@ def import_page(request: PatientRequest) -> HttpResponse:
             status = 413 if "larger than" in str(exc) and "MB" in str(exc) else 400
             return render(request, "reports/import.html", {**context, "error": str(exc)}, status=status)
         messages.success(request, result.words())
-        return HttpResponseRedirect("/import")
+        return HttpResponseRedirect(reverse("import"))
     return render(request, "reports/import.html", context)
 
 
@@ -120,10 +120,3 @@ def report_page(request: PatientRequest) -> HttpResponseBase:
         response["Cache-Control"] = "no-store"
         return response
     return render(request, "reports/report_preview.html", {"report": report, "footer": pdf.footer(report)})
-
-
-urlpatterns = [
-    path("report", report_page, name="report"),
-    path("export", export_page, name="export"),
-    path("import", import_page, name="import"),
-]

@@ -1,3 +1,8 @@
-from afterglow.rhythm.views import urlpatterns
+from django.urls import path
 
-__all__ = ["urlpatterns"]
+from afterglow.rhythm import views
+
+urlpatterns = [
+    path("reminders.ics", views.calendar_file, name="reminders_ics"),
+    path("reminders/today.json", views.today_json, name="reminders_today"),
+]

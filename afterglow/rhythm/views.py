@@ -6,7 +6,6 @@ from datetime import timedelta
 from zoneinfo import available_timezones
 
 from django.http import HttpResponse, JsonResponse
-from django.urls import path
 from django.utils import timezone
 from django.views.decorators.http import require_GET
 
@@ -52,9 +51,3 @@ def today_json(request: PatientRequest) -> JsonResponse:
     text = {kind.id: kind.line if prefs.detailed else words.neutral for kind in words.kinds.values()}
     items = [{"key": f"{r.kind}-{r.at:%Y%m%d%H%M}", "at": r.at.isoformat(), "text": text[r.kind]} for r in upcoming]
     return JsonResponse({"reminders": items})
-
-
-urlpatterns = [
-    path("reminders.ics", calendar_file, name="reminders_ics"),
-    path("reminders/today.json", today_json, name="reminders_today"),
-]

@@ -5,7 +5,6 @@ from typing import Any
 from django.contrib import messages
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
-from django.urls import path
 from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_GET, require_http_methods
@@ -95,12 +94,3 @@ def _plan_page(
 def safety_plan_print(request: PatientRequest) -> HttpResponse:
     found = plans.plan_of(request.patient)
     return render(request, "safety/plan_print.html", {"parts": plans.filled(found), "saved": found})
-
-
-urlpatterns = [
-    path("help", help_page, name="help"),
-    path("help/grounding", grounding, name="grounding"),
-    path("settings/safety", safety_settings, name="safety_settings"),
-    path("safety-plan", safety_plan, name="safety_plan"),
-    path("safety-plan/print", safety_plan_print, name="safety_plan_print"),
-]

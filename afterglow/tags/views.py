@@ -7,7 +7,7 @@ from typing import Any
 from django.contrib import messages
 from django.http import HttpRequest, HttpResponse, HttpResponseNotAllowed
 from django.shortcuts import redirect, render
-from django.urls import path, reverse
+from django.urls import reverse
 
 from afterglow.access import PatientRequest, owned_or_404
 from afterglow.journal.models import Capture, Entry
@@ -43,10 +43,3 @@ def _save(request: HttpRequest, obj: Any, back: str, action: str) -> HttpRespons
         return render(request, "tags/edit.html", context, status=400)
     messages.success(request, "Tags saved." if names else "Tags cleared.")
     return redirect(back)
-
-
-urlpatterns = [
-    path("tags", tag_list, name="tags"),
-    path("entries/<int:entry_id>/tags", entry_tags, name="entry_tags"),
-    path("sessions/<int:session_id>/capture/tags", capture_tags, name="capture_tags"),
-]

@@ -12,7 +12,6 @@ from django.contrib import messages
 from django.db import transaction
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
-from django.urls import path
 from django.views.decorators.http import require_http_methods
 
 from afterglow.access import PatientRequest, owned_or_404
@@ -79,9 +78,3 @@ def merge(source: Course, target: Course) -> int:
         target.save(update_fields=["start_date"])
     bin.put(source)
     return len(sessions)
-
-
-urlpatterns = [
-    path("sessions/<int:pk>/move", session_move, name="session_move"),
-    path("courses/<int:pk>/merge", course_merge, name="course_merge"),
-]

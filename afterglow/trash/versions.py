@@ -5,7 +5,6 @@ from __future__ import annotations
 from django.contrib import messages
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
-from django.urls import path
 from django.views.decorators.http import require_GET, require_POST
 
 from afterglow.access import PatientRequest, owned_or_404
@@ -40,9 +39,3 @@ def restore_version(request: PatientRequest, entry_id: int, version_id: int) -> 
     else:
         messages.info(request, "That is the entry's text already.")
     return redirect("entry", entry_id=entry.pk)
-
-
-urlpatterns = [
-    path("entries/<int:entry_id>/versions", versions, name="entry_versions"),
-    path("entries/<int:entry_id>/versions/<int:version_id>/restore", restore_version, name="entry_version_restore"),
-]

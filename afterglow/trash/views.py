@@ -7,7 +7,7 @@ from django.contrib import messages
 from django.db import models
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
-from django.urls import path, reverse
+from django.urls import reverse
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from afterglow.access import PatientRequest, owned
@@ -108,11 +108,3 @@ def empty(request: PatientRequest) -> HttpResponse:
     else:
         messages.info(request, "The Trash was empty already.")
     return redirect("trash")
-
-
-urlpatterns = [
-    path("trash", trash, name="trash"),
-    path("trash/empty", empty, name="trash_empty"),
-    path("trash/<int:item_id>/restore", restore, name="trash_restore"),
-    path("delete/<str:kind>/<int:pk>", delete, name="trash_delete"),
-]

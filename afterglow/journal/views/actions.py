@@ -9,7 +9,6 @@ from django import forms
 from django.contrib import messages
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
-from django.urls import path
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
@@ -118,11 +117,3 @@ def done(request: PatientRequest, action_id: int) -> HttpResponse:
 def undo(request: PatientRequest, action_id: int) -> HttpResponse:
     rules.undo(_owned(request, action_id))
     return redirect("actions")
-
-
-urlpatterns = [
-    path("actions", actions, name="actions"),
-    path("actions/practice", add_practice, name="action_practice"),
-    path("actions/<int:action_id>/done", done, name="action_done"),
-    path("actions/<int:action_id>/undo", undo, name="action_undo"),
-]

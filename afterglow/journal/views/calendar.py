@@ -6,7 +6,6 @@ from datetime import date, timedelta
 
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
-from django.urls import path
 from django.utils import timezone
 
 from afterglow.access import PatientRequest
@@ -55,8 +54,13 @@ def _not_there(request: HttpRequest, message: str) -> HttpResponse:
     return render(request, "error.html", {"title": "Not in the calendar", "message": message}, status=404)
 
 
-urlpatterns = [
-    path("calendar", this_month, name="calendar"),
-    path("calendar/<int:year>/<int:month>", month, name="calendar_month"),
-    path("calendar/<int:year>/<int:month>/<int:day>", day, name="calendar_day"),
-]
+class TwoDigits:
+    """A month or day written as two digits (/calendar/2025/03/07), read back as a number."""
+
+    regex = "[0-9]+"
+
+    def to_python(self, value: str) -> int:
+        return int(value)
+
+    def to_url(self, value: int) -> str:
+        return f"{value:02d}"

@@ -7,7 +7,7 @@ from typing import Any
 from django.contrib import messages
 from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
-from django.urls import path, reverse
+from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods
 
@@ -216,12 +216,3 @@ def capture_summary(request: PatientRequest, session_id: int) -> HttpResponse:
         "has_intentions": session.intentions.exists(),
     }
     return render(request, "journal/capture/summary.html", context)
-
-
-urlpatterns = [
-    path("sessions/<int:session_id>/capture", capture, name="capture"),
-    path("sessions/<int:session_id>/capture/now", capture_now, name="capture_now"),
-    path("sessions/<int:session_id>/capture/more", capture_more, name="capture_more"),
-    path("sessions/<int:session_id>/capture/summary", capture_summary, name="capture_summary"),
-    path("sessions/<int:session_id>/capture/<int:number>", capture_step, name="capture_step"),
-]

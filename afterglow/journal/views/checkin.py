@@ -7,7 +7,6 @@ from datetime import date, datetime
 from django.contrib import messages
 from django.http import HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
-from django.urls import path
 from django.utils import timezone
 
 from afterglow.access import PatientRequest, owned_or_404
@@ -112,12 +111,3 @@ def _saved_message(at: datetime, *, created: bool) -> str:
     local = timezone.localtime(at)
     which = "today" if local.date() == timezone.localdate() else f"{local:%A %-d %B}"
     return f"Check-in for {which} at {local:%H:%M} {'saved' if created else 'updated'}."
-
-
-urlpatterns = [
-    path("checkin", checkin, name="checkin"),
-    path("checkin/draft", checkin_draft, name="checkin_draft"),
-    path("checkin/draft/discard", checkin_draft_discard, name="checkin_draft_discard"),
-    path("checkin/<int:pk>", checkin_edit, name="checkin_edit"),
-    path("checkin/<int:pk>/delete", checkin_delete, name="checkin_delete"),
-]

@@ -7,7 +7,7 @@ from typing import Any
 from django.contrib import messages
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
-from django.urls import path, reverse
+from django.urls import reverse
 from django.utils import timezone
 
 from afterglow.access import PatientRequest, owned_or_404
@@ -33,13 +33,13 @@ def course_edit(request: PatientRequest) -> HttpResponse:
     current = current_course(request.patient)
     if current is None:
         return redirect("course")
-    return _course_form(request, current, template="journal/course/edit.html", cancel="/course")
+    return _course_form(request, current, template="journal/course/edit.html", cancel=reverse("course"))
 
 
 def course_new(request: PatientRequest) -> HttpResponse:
     """A further course (a booster series, a new clinic) becomes the current one."""
     owner = request.patient
-    cancel = "/course" if current_course(owner) else ""
+    cancel = reverse("course") if current_course(owner) else ""
     return _course_form(request, Course(owner=owner), template="journal/course/new.html", cancel=cancel)
 
 
@@ -118,14 +118,3 @@ def _own_session(request: PatientRequest, pk: int) -> Session:
 def _capture_summary(s: Session) -> list[capture.Answer]:
     saved = Capture.objects.filter(session=s).first()
     return [answer for answer in capture.summary(saved) if answer.answered] if saved else []
-
-
-urlpatterns = [
-    path("course", course, name="course"),
-    path("course/edit", course_edit, name="course_edit"),
-    path("course/new", course_new, name="course_new"),
-    path("sessions/new", session_new, name="session_new"),
-    path("sessions/<int:pk>", session, name="session"),
-    path("sessions/<int:pk>/edit", session_edit, name="session_edit"),
-    path("sessions/<int:pk>/readings", session_readings, name="session_readings"),
-]

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from django.http import HttpResponse
 from django.shortcuts import render
-from django.urls import path
 
 from afterglow.access import PatientRequest
 from afterglow.journal.today import today
@@ -15,6 +14,3 @@ def home(request: PatientRequest) -> HttpResponse:
     if now.course is None:
         return render(request, "journal/welcome.html")
     return render(request, "journal/home.html", {"today": now})
-
-
-urlpatterns = [path("", home, name="home")]

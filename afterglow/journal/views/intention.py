@@ -8,7 +8,6 @@ from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
-from django.urls import path
 
 from afterglow.access import PatientRequest, owned_or_404
 from afterglow.journal.models import Intention, Session
@@ -96,9 +95,3 @@ def _render_revisit(
     fit_choices = [(str(value), label) for value, label in Intention.Fit.choices]
     context = {"session": session, "rows": rows, "fit_choices": fit_choices, "error": error}
     return render(request, "journal/intention/revisit.html", context, status=422 if error else 200)
-
-
-urlpatterns = [
-    path("sessions/<int:session_id>/intention", intention, name="intention"),
-    path("sessions/<int:session_id>/revisit", revisit, name="revisit"),
-]

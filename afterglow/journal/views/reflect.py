@@ -11,7 +11,7 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
-from django.urls import path, reverse
+from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
@@ -197,10 +197,3 @@ def _row(
         # A short answer is usually already the action; a long one is a starting point to shorten.
         row.action_form = {"what": entry.text.strip() if len(entry.text.strip()) <= rules.MAX_WHAT else "", "due": ""}
     return row
-
-
-urlpatterns = [
-    path("sessions/<int:session_id>/reflect", reflect, name="reflect"),
-    path("sessions/<int:session_id>/reflect/action", make_action, name="reflect_action"),
-    path("sessions/<int:session_id>/reflect/autosave", autosave, name="reflect_autosave"),
-]

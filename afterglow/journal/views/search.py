@@ -11,7 +11,6 @@ from typing import Any
 
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
-from django.urls import path
 from django.utils import timezone
 
 from afterglow.access import PatientRequest
@@ -112,6 +111,3 @@ def _day(request: HttpRequest, key: str, label: str) -> date | None:
         raise BadQuery(f"“{label}” should be a day on the calendar, like 2026-03-14.")
     # A far year is a slip of the keyboard; as a search bound it means "from the start" or "until now".
     return min(max(day, dates.EARLIEST), dates.latest_planned(timezone.localdate()))
-
-
-urlpatterns = [path("search", search_page, name="search")]

@@ -6,7 +6,6 @@ from urllib.parse import urlencode
 
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
-from django.urls import path
 
 from afterglow.access import PatientRequest, owned_or_404
 from afterglow.journal import timeline as stream
@@ -47,6 +46,3 @@ def _session_filter(request: PatientRequest) -> Session | None:
     # Not a number, or not this patient's session: the same kind 404 either way.
     pk = int(raw) if raw.isdigit() and len(raw) < 12 else 0
     return owned_or_404(Session.objects.select_related("course"), request, pk=pk)
-
-
-urlpatterns = [path("timeline", timeline, name="timeline")]

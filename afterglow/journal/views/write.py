@@ -9,14 +9,14 @@ from django.conf import settings
 from django.contrib import messages
 from django.http import Http404, HttpRequest, HttpResponse, JsonResponse, QueryDict
 from django.shortcuts import redirect, render
-from django.urls import path, reverse
+from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from afterglow.access import NotYours, PatientRequest, owned_or_404
 from afterglow.journal import autosave as saving
 from afterglow.journal.models import Entry, Session
-from afterglow.media.pictures import thumbnails_for
+from afterglow.media.visual.pictures import thumbnails_for
 from afterglow.prompts.library import Prompt
 from afterglow.safety.notes import offer_after_save
 
@@ -195,11 +195,3 @@ def entry(request: PatientRequest, entry_id: int) -> HttpResponse:
         "pictures": thumbnails_for([found.pk]).get(found.pk, []),
     }  # fmt: skip
     return render(request, "journal/write/entry.html", context)
-
-
-urlpatterns = [
-    path("write", write, name="write"),
-    path("write/autosave", autosave, name="autosave"),
-    path("entries/<int:entry_id>", entry, name="entry"),
-    path("entries/<int:entry_id>/edit", entry_edit, name="entry_edit"),
-]

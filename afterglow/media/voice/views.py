@@ -10,7 +10,7 @@ from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
-from django.urls import path, reverse
+from django.urls import reverse
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from afterglow.access import NotYours, PatientRequest, owned_or_404
@@ -210,15 +210,3 @@ def _byte_range(header: str, size: int) -> tuple[int, int, bool] | None:
     if start >= size or start > end:
         return None
     return start, end, True
-
-
-urlpatterns = [
-    path("voice/new", new, name="voice_new"),
-    path("voice/upload", upload, name="voice_upload"),
-    path("voice/<int:note_id>", note_page, name="voice_note"),
-    path("voice/<int:note_id>/audio", audio_file, name="voice_audio"),
-    path("voice/<int:note_id>/status", status, name="voice_status"),
-    path("voice/<int:note_id>/transcript", transcript, name="voice_transcript"),
-    path("voice/<int:note_id>/retry", retry, name="voice_retry"),
-    path("voice/<int:note_id>/delete", delete, name="voice_delete"),
-]

@@ -10,14 +10,14 @@ from django.contrib import messages
 from django.core.files.uploadedfile import UploadedFile
 from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
-from django.urls import path, reverse
+from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from afterglow.access import NotYours, PatientRequest, owned_or_404
-from afterglow.media import drawings, pictures
-from afterglow.media.photos import KINDS_WE_TAKE, PhotoError, check_size, process_photo
-from afterglow.media.visual import Picture
+from afterglow.media.visual import drawings, pictures
+from afterglow.media.visual.models import Picture
+from afterglow.media.visual.photos import KINDS_WE_TAKE, PhotoError, check_size, process_photo
 
 NO_PLACE = "That session or entry is not in your journal, so nothing could be linked to it."
 
@@ -110,6 +110,7 @@ def draw_save(request: PatientRequest) -> JsonResponse:
         "strokes": drawings.stroke_count(picture.strokes),
         "saved_label": f"Saved {timezone.localtime(picture.updated_at):%H:%M}",
         "url": reverse("drawing", args=[picture.pk]), "picture_url": reverse("picture", args=[picture.pk]),
+        "delete_url": reverse("picture_delete", args=[picture.pk]),
     })  # fmt: skip
 
 
@@ -212,15 +213,3 @@ def picture_delete(request: PatientRequest, picture_id: int) -> HttpResponse:
     if kept is not None:
         return redirect("entry", entry_id=kept.pk)
     return redirect("session", pk=session.pk) if session else redirect("timeline")
-
-
-urlpatterns = [
-    path("draw", draw, name="draw"),
-    path("draw/save", draw_save, name="draw_save"),
-    path("drawings/<int:picture_id>", drawing, name="drawing"),
-    path("photos/new", photo_new, name="photo_new"),
-    path("pictures/<int:picture_id>", picture, name="picture"),
-    path("pictures/<int:picture_id>/image", picture_image, name="picture_image"),
-    path("pictures/<int:picture_id>/thumb", picture_thumb, name="picture_thumb"),
-    path("pictures/<int:picture_id>/delete", picture_delete, name="picture_delete"),
-]

@@ -18,9 +18,9 @@ from django.utils import timezone
 
 from afterglow.access import NotYours, owned
 from afterglow.journal.models import Entry, Session
-from afterglow.media import drawings
-from afterglow.media.photos import Photo
-from afterglow.media.visual import Picture
+from afterglow.media.visual import drawings
+from afterglow.media.visual.models import Picture
+from afterglow.media.visual.photos import Photo
 
 CAPTION_MAX = 1000
 OWN_MODES: dict[str, str] = {Picture.Kind.DRAWING: Entry.Mode.DRAWING, Picture.Kind.PHOTO: Entry.Mode.IMAGE}
