@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: run test lint browser-test bench lock clean system-packages
+.PHONY: run test lint browser-test bench lock clean system-packages clinic-demo
 
 $(STAMP): requirements.lock pyproject.toml
 	test -x $(BIN)/python || $(PY) -m venv $(VENV)
@@ -26,8 +26,14 @@ lint: $(STAMP)
 system-packages:
 	@scripts/ensure-system-packages
 
+# Then the clinic run: AFTERGLOW_MODE=clinic on a throwaway PostgreSQL cluster the run starts and stops.
 test: system-packages $(STAMP) lint
 	$(BIN)/python -m pytest
+	$(BIN)/python -m pytest --ds tests.settings_clinic
+
+# Clinic mode in one command: a throwaway PostgreSQL cluster, a demo clinic, gunicorn (Ctrl+C ends it all).
+clinic-demo: $(STAMP)
+	$(BIN)/python scripts/clinic-demo
 
 bench: $(STAMP)
 	$(BIN)/python bench/run.py

@@ -27,8 +27,11 @@ from django.conf import settings
 from afterglow import cli_socket
 from afterglow.cli_durable import make_durable
 from afterglow.cli_thin import VERBS
+from afterglow.lib.env import envbool
 
 log = logging.getLogger("afterglow.cli")
+# Off: the command line always unlocks for itself, and no program of this user can ask `serve`.
+SWITCH = "AFTERGLOW_CLI_SOCKET"
 # A client that sends nothing for this long (its request, not its stdin) is dropped.
 REQUEST_SECONDS = 30.0
 # Options Django reads to change the process itself (settings module, sys.path, tracebacks).
@@ -275,7 +278,7 @@ def _durable_now() -> None:
 def start(home: Path) -> Path | None:
     """Listen on the data folder's private socket; None when this computer or folder cannot have one."""
     path = cli_socket.path_for(home)
-    if not cli_socket.supported() or len(os.fsencode(path)) > cli_socket.MAX_PATH:
+    if not envbool(SWITCH, True) or not cli_socket.supported() or len(os.fsencode(path)) > cli_socket.MAX_PATH:
         return None
     try:
         listener = _listen(path)

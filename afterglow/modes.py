@@ -19,7 +19,7 @@ from __future__ import annotations
 from abc import ABC, abstractmethod
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, ClassVar, Protocol
-from urllib.parse import unquote, urlsplit
+from urllib.parse import parse_qs, unquote, urlsplit
 
 if TYPE_CHECKING:
     from django.contrib.auth.models import User
@@ -124,17 +124,36 @@ class Clinic(Mode):
     unlocks_in_process = False
 
     def database(self, home: Path, url: str) -> dict[str, object]:
+        """The entry for a postgres:// URL, read as libpq reads it (ValueError, naming no part of it, otherwise).
+
+        The host may be a Unix socket folder, percent-encoded (`postgres://me@%2Frun%2Fpostgresql/db`)
+        or given as `?host=/run/postgresql`.
+        """
+        url = url.strip()
+        if not url:
+            raise ValueError("DATABASE_URL is not set: clinic mode needs postgres://USER:PASSWORD@HOST:PORT/NAME")
         parts = urlsplit(url)
         if parts.scheme not in {"postgres", "postgresql"}:
             raise ValueError("DATABASE_URL must be a postgres:// URL in clinic mode")
+        name = unquote(parts.path.lstrip("/"))
+        if not name:
+            raise ValueError("DATABASE_URL names no database: end it with /DATABASE_NAME")
+        host = unquote(parts.netloc.rpartition("@")[2])
+        port = ""
+        if not host.startswith("/") and ":" in host.rpartition("]")[2]:
+            host, _, port = host.rpartition(":")
+        host = parse_qs(parts.query).get("host", [host])[0].strip("[]")
         return {
             "ENGINE": "django.db.backends.postgresql",
-            "NAME": unquote(parts.path.lstrip("/")),
+            "NAME": name,
             "USER": unquote(parts.username or ""),
             "PASSWORD": unquote(parts.password or ""),
-            "HOST": parts.hostname or "",
-            "PORT": str(parts.port or ""),
+            "HOST": host,
+            "PORT": port,
             "CONN_MAX_AGE": 60,
+            # A kept connection that went stale (PostgreSQL restarted) is noticed before a request uses it.
+            "CONN_HEALTH_CHECKS": True,
+            "OPTIONS": {"connect_timeout": 5},
         }
 
     def patient(self, request: HttpRequest) -> User:

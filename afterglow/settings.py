@@ -32,13 +32,15 @@ def _local_secret_key() -> str:
     return key
 
 
-SECRET_KEY = envstr("AFTERGLOW_SECRET_KEY") or _local_secret_key()
+# Clinic mode reads and checks its own below (no file in a data folder).
+SECRET_KEY = "" if CLINIC else envstr("AFTERGLOW_SECRET_KEY") or _local_secret_key()
 
 ALLOWED_HOSTS = envstr("AFTERGLOW_ALLOWED_HOSTS", "127.0.0.1,localhost,[::1],testserver").split(",")
 
 INSTALLED_APPS = [
     "django.contrib.auth",
     "django.contrib.contenttypes",
+    "django.contrib.sessions",
     "django.contrib.messages",
     "django.contrib.staticfiles",
     "csp",
@@ -59,6 +61,9 @@ INSTALLED_APPS = [
     "afterglow.preferences",
     "afterglow.phones",
     "afterglow.pages",
+    "django_otp",
+    "django_otp.plugins.otp_totp",
+    "afterglow.clinic",
 ]
 
 MIDDLEWARE = [
@@ -74,9 +79,11 @@ MIDDLEWARE = [
     "afterglow.web.middleware.same_origin_form_middleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django_otp.middleware.OTPMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "afterglow.vault.middleware.vault_middleware",
+    "afterglow.clinic.middleware.sign_in_middleware",
     "afterglow.journal.middleware.patient_middleware",
     "afterglow.web.middleware.no_store_middleware",
 ]
@@ -154,6 +161,37 @@ TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
 VAULT_IDLE_MINUTES = envint("AFTERGLOW_IDLE_MINUTES", 15, low=0, high=7 * 24 * 60)
 VAULT_BACKUPS_KEEP = envint("AFTERGLOW_BACKUPS_KEEP", 10, low=1, high=100_000)
 VAULT_AUTO_BACKUP = envbool("AFTERGLOW_AUTO_BACKUP", True)
+
+# Clinic mode: every variable it needs is checked here, at start, with one line naming what is wrong.
+if CLINIC:
+    from afterglow.clinic import env as clinic_env
+
+    SECRET_KEY = clinic_env.secret_key()
+    ALLOWED_HOSTS = clinic_env.allowed_hosts()
+    CSRF_TRUSTED_ORIGINS = clinic_env.trusted_origins(ALLOWED_HOSTS)
+    SECURE_PROXY_SSL_HEADER = clinic_env.proxy_ssl_header()
+    SECURE_SSL_REDIRECT = True
+    SECURE_REDIRECT_EXEMPT = [r"^healthz$"]  # the proxy's or orchestrator's plain-HTTP health check
+    SECURE_HSTS_SECONDS = 365 * 24 * 3600
+    # Other services under the clinic's domain, and the browsers' preload list, are not ours to decide.
+    SILENCED_SYSTEM_CHECKS = ["security.W005", "security.W021"]
+    # Server-side sessions: logging out, or an admin's new invite, ends a session everywhere.
+    SESSION_ENGINE = "django.contrib.sessions.backends.db"
+    # Idle sessions end, as local mode's auto-lock does: each request pushes the end further.
+    SESSION_COOKIE_AGE = max(VAULT_IDLE_MINUTES, 1) * 60
+    SESSION_SAVE_EVERY_REQUEST = True
+    SESSION_EXPIRE_AT_BROWSER_CLOSE = True
+    LOGIN_URL = "/login"
+    PASSWORD_RESET_TIMEOUT = 7 * 24 * 3600  # an invite link lasts a week
+    AUTH_PASSWORD_VALIDATORS = [
+        {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
+        {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator", "OPTIONS": {"min_length": 10}},
+        {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
+        {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
+    ]
+    OTP_TOTP_ISSUER = "Afterglow"
+    # The TLS proxy's addresses: only they may say, in X-Forwarded-For, where a sign-in came from.
+    CLINIC_PROXY_IPS = clinic_env.proxy_ips()
 
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "no-referrer"

@@ -1,8 +1,18 @@
 from django.http import HttpRequest, HttpResponse
 from django.urls import include, path
 
+from afterglow import modes
+
 
 def healthz(request: HttpRequest) -> HttpResponse:
+    # Local mode answers without opening the journal (it may be locked). A clinic's proxy or
+    # orchestrator asks whether this worker can reach PostgreSQL, to route around it when not.
+    if modes.current().clinic:
+        from afterglow.clinic.health import database_problem
+
+        problem = database_problem()
+        if problem:
+            return HttpResponse(f"database unavailable: {problem}", status=503, content_type="text/plain")
     return HttpResponse("ok", content_type="text/plain")
 
 
@@ -24,6 +34,12 @@ urlpatterns = [
     path("", include("afterglow.preferences.urls")),
     path("", include("afterglow.phones.urls")),
 ]
+
+# Clinic mode's accounts. (The vault's and phones' pages stay routed, so templates can name them,
+# but the clinic middleware answers them with a 404: a clinic has no passphrase, lock, local
+# backups or LAN pairing.)
+if modes.current().clinic:
+    urlpatterns.insert(1, path("", include("afterglow.clinic.urls")))
 
 handler400 = "afterglow.web.views.bad_request"
 handler403 = "afterglow.web.views.forbidden"

@@ -19,6 +19,38 @@ from django.test import Client
 
 def pytest_configure(config) -> None:
     config.addinivalue_line("markers", "vault_locked: start the test with the journal locked (no data key in memory)")
+    config.addinivalue_line("markers", "postgres: also run in the clinic run, on PostgreSQL (pytest --ds tests.settings_clinic)")
+    config.addinivalue_line("markers", "clinic: runs only in the clinic run (AFTERGLOW_MODE=clinic on PostgreSQL)")
+    config.addinivalue_line("markers", "sqlite_only: left out of the clinic run (tests FTS5 or SQLCipher internals)")
+    from django.conf import settings
+
+    if settings.CLINIC:
+        from tests import postgres
+
+        postgres.start(config)
+
+
+def pytest_unconfigure(config) -> None:
+    from tests import postgres
+
+    postgres.stop()
+
+
+def pytest_collection_modifyitems(config, items) -> None:
+    """The SQLite run leaves out clinic-only tests; the clinic run keeps only `postgres` and `clinic` ones."""
+    from django.conf import settings
+
+    wanted = ("postgres", "clinic") if settings.CLINIC else None
+    keep, drop = [], []
+    for item in items:
+        if wanted is None:
+            (drop if item.get_closest_marker("clinic") else keep).append(item)
+        else:
+            wants = any(item.get_closest_marker(m) for m in wanted) and not item.get_closest_marker("sqlite_only")
+            (keep if wants else drop).append(item)
+    if drop:
+        config.hook.pytest_deselected(items=drop)
+        items[:] = keep
 
 
 @pytest.fixture(autouse=True)

@@ -61,3 +61,26 @@ def test_with_everything_there_it_says_nothing(tmp_path):
     fake(bin_dir, "dpkg", "exit 0")
     result = run(bin_dir)
     assert (result.returncode, result.stdout, result.stderr) == (0, "", "")
+
+
+def run_without_postgresql(bin_dir: Path, tmp_path: Path, **env: str) -> subprocess.CompletedProcess:
+    return subprocess.run(
+        ["/bin/bash", str(SCRIPT)],
+        env={"PATH": str(bin_dir), "AFTERGLOW_PG_LIB": str(tmp_path / "no-postgresql"), **env},
+        capture_output=True,
+        text=True,
+        timeout=30,
+    )
+
+
+def test_as_root_it_installs_postgresql_for_the_clinic_tests(tmp_path):
+    bin_dir = machine(tmp_path, uid=0, present=("chromium", "espeak-ng", "pdftoppm"))
+    result = run_without_postgresql(bin_dir, tmp_path)
+    assert result.returncode == 0, result.stderr
+    assert (tmp_path / "apt.log").read_text().splitlines()[1].endswith("libpangoft2-1.0-0 postgresql")
+
+
+def test_without_root_postgresql_is_not_required_except_on_ci(tmp_path):
+    bin_dir = machine(tmp_path, uid=1000, present=("chromium", "espeak-ng", "pdftoppm"))
+    assert "postgresql" not in run_without_postgresql(bin_dir, tmp_path).stderr
+    assert "postgresql" in run_without_postgresql(bin_dir, tmp_path, CI="1").stderr

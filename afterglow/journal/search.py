@@ -1,6 +1,7 @@
 """Full-text search over a patient's entries: ranked hits with a marked snippet.
 
-On SQLite/SQLCipher the index is an FTS5 external-content table over
+On PostgreSQL (clinic mode) each searched table has a tsvector column with a GIN index
+instead, behind the same functions: see `search_pg`. On SQLite/SQLCipher the index is an FTS5 external-content table over
 `journal_entry` (title, prompt text, text), kept in step by triggers that the
 `0002_search` migration creates. Domains above the journal add their own
 indexes that lead to entries (media: the captions of drawings and photos, see
@@ -21,6 +22,7 @@ from typing import Any
 from django.db import connection
 from django.db.backends.base.base import BaseDatabaseWrapper
 
+from afterglow.journal import search_pg
 from afterglow.journal.models import Entry
 
 SNIPPET_TOKENS = 14
@@ -174,6 +176,18 @@ _QUERY_PARTS = re.compile(r'"([^"]*)"?|(\S+)')
 _HAS_WORD = re.compile(r"[^\W_]")
 
 
+def terms(query: str) -> list[tuple[str, bool]]:
+    """What to look for in `query`: each "quoted phrase" or word, and whether it ends in * (a beginning)."""
+    found: list[tuple[str, bool]] = []
+    for phrase, word in _QUERY_PARTS.findall(query):
+        text = phrase or word
+        prefix = bool(word) and word.endswith("*")
+        text = text.rstrip("*") if prefix else text
+        if _HAS_WORD.search(text):
+            found.append((text, prefix))
+    return found
+
+
 def match_expression(query: str) -> str:
     """Any text a person types, as a safe FTS5 MATCH expression ('' if nothing to look for).
 
@@ -181,24 +195,23 @@ def match_expression(query: str) -> str:
     parentheses) is just text. What is kept: "quoted phrases" and a trailing *
     for a prefix. Words are all required, like most search boxes.
     """
-    terms: list[str] = []
-    for phrase, word in _QUERY_PARTS.findall(query):
-        text = phrase or word
-        prefix = bool(word) and word.endswith("*")
-        text = text.rstrip("*") if prefix else text
-        if not _HAS_WORD.search(text):
-            continue
-        terms.append('"' + text.replace('"', '""') + '"' + ("*" if prefix else ""))
-    return " ".join(terms)
+    return " ".join('"' + text.replace('"', '""') + '"' + ("*" if prefix else "") for text, prefix in terms(query))
+
+
+def expression_for(query: str) -> str:
+    """The query in the language of this database's index: FTS5 MATCH, or tsquery on PostgreSQL."""
+    if connection.vendor == "postgresql":
+        return search_pg.tsquery(terms(query))
+    if connection.vendor != "sqlite":
+        raise SearchUnavailable(f"full-text search is not available on {connection.vendor}")
+    return match_expression(query)
 
 
 def search(owner: Any, query: str, limit: int = 20, *, marks: tuple[str, str] = PLAIN_MARKS) -> list[Hit]:
     """The owner's entries that match `query`, best first, each with a snippet whose matches sit inside `marks`."""
-    expression = match_expression(query)
+    expression = expression_for(query)
     if not expression or limit <= 0:
         return []
-    if connection.vendor != "sqlite":
-        raise SearchUnavailable("full-text search is not available on this database yet")
     # An entry found both by its words and by a picture's caption keeps its better score and
     # the snippet of its own words.
     found = _added_matches(owner, expression, limit, marks)
@@ -224,6 +237,8 @@ def _ranked(owner: Any, expression: str, limit: int, marks: tuple[str, str]) -> 
     time a search takes.
     """
     owner_id = getattr(owner, "pk", owner)
+    if connection.vendor == "postgresql":
+        return _ranked_pg(owner_id, expression, limit, marks)
     weights = ", ".join(str(w) for w in BM25_WEIGHTS)
     columns = f"bm25({FTS_TABLE}, {weights}) AS score, snippet({FTS_TABLE}, -1, %s, %s, '…', {SNIPPET_TOKENS})"
     with connection.cursor() as cur:
@@ -246,6 +261,18 @@ def _ranked(owner: Any, expression: str, limit: int, marks: tuple[str, str]) -> 
                 f"WHERE {FTS_TABLE} MATCH %s AND e.owner_id = %s ORDER BY score, {FTS_TABLE}.rowid DESC LIMIT %s"
             )
             cur.execute(sql, [*marks, expression, owner_id, limit])
+        return {int(row[0]): (float(row[1]), row[2] or "") for row in cur.fetchall()}
+
+
+def _ranked_pg(owner_id: int, expression: str, limit: int, marks: tuple[str, str]) -> dict[int, tuple[float, str]]:
+    # The GIN index finds the owner's matches; ts_rank weighs title over text over prompt, as bm25 does.
+    sql = (
+        f"SELECT e.id, -ts_rank(e.{search_pg.COLUMN}, q) AS score, {search_pg.ENTRIES.headline('e', marks, SNIPPET_TOKENS)} "
+        f"FROM journal_entry AS e CROSS JOIN to_tsquery('{search_pg.CONFIG}', %s) AS q "
+        f"WHERE e.{search_pg.COLUMN} @@ q AND e.owner_id = %s ORDER BY score, e.id DESC LIMIT %s"
+    )
+    with connection.cursor() as cur:
+        cur.execute(sql, [expression, owner_id, limit])
         return {int(row[0]): (float(row[1]), row[2] or "") for row in cur.fetchall()}
 
 

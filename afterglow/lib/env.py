@@ -70,4 +70,3 @@ def data_home() -> Path:
     import platformdirs
 
     return Path(platformdirs.user_data_dir("Afterglow", appauthor=False))
-

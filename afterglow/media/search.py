@@ -10,6 +10,7 @@ from typing import Any
 
 from django.db import connection
 
+from afterglow.journal import search_pg
 from afterglow.journal.search import SNIPPET_TOKENS, FtsIndex
 
 CAPTIONS = FtsIndex("media_picture_fts", "media_picture", ("caption",))
@@ -23,9 +24,18 @@ def caption_matches(owner: Any, expression: str, limit: int, marks: tuple[str, s
         f"FROM {t} JOIN {CAPTIONS.content} AS p ON p.id = {t}.rowid "
         f"WHERE {t} MATCH %s AND p.owner_id = %s ORDER BY score, p.entry_id DESC LIMIT %s"
     )
+    params = [marks[0], marks[1], expression, getattr(owner, "pk", owner), limit]
+    if connection.vendor == "postgresql":  # clinic mode: the row's own tsvector (journal/search_pg.py)
+        sql = (
+            f"SELECT p.entry_id, p.kind, -ts_rank(p.{search_pg.COLUMN}, q) AS score, "
+            f"{search_pg.CAPTIONS.headline('p', marks, SNIPPET_TOKENS)} "
+            f"FROM {CAPTIONS.content} AS p CROSS JOIN to_tsquery('{search_pg.CONFIG}', %s) AS q "
+            f"WHERE p.{search_pg.COLUMN} @@ q AND p.owner_id = %s ORDER BY score, p.entry_id DESC LIMIT %s"
+        )
+        params = params[2:]
     found: dict[int, tuple[float, str]] = {}
     with connection.cursor() as cur:
-        cur.execute(sql, [marks[0], marks[1], expression, getattr(owner, "pk", owner), limit])
+        cur.execute(sql, params)
         for entry_id, kind, score, snippet in cur.fetchall():
             found.setdefault(int(entry_id), (float(score), f"{str(kind).capitalize()}: {snippet or ''}"))
     return found

@@ -26,6 +26,7 @@ from django.utils import timezone
 from django.utils.safestring import SafeString, mark_safe
 
 from afterglow.journal import search as fts
+from afterglow.journal import search_pg
 from afterglow.journal.rules import day_after, day_label
 from afterglow.journal.timeline import Mark, Sessions
 from afterglow.lib.errors import UserError
@@ -136,7 +137,7 @@ def check_query(query: str) -> str:
     """The FTS5 expression for `query`; raises BadQuery with a kind message when there is nothing to search."""
     if len(query) > MAX_QUERY:
         raise BadQuery(f"That search is {len(query):,} characters long; please use up to {MAX_QUERY}.")
-    expression = fts.match_expression(query)
+    expression = fts.expression_for(query)
     if not expression:
         if query.strip():
             raise BadQuery("That search has no words in it; give at least one word you remember writing.")
@@ -162,8 +163,6 @@ def find(
     filters = filters or Filters()
     if limit <= 0:
         return []
-    if connection.vendor != "sqlite":
-        raise fts.SearchUnavailable("full-text search is not available on this database yet")
     owner_id = getattr(owner, "pk", owner)
     found: list[Result] = []
     if any(filters.wants(k) for k in ENTRY_KINDS):
@@ -188,6 +187,44 @@ def find(
 
 def _snippet(table: str, marks: tuple[str, str]) -> str:
     return f"snippet({table}, -1, '{marks[0]}', '{marks[1]}', '…', {fts.SNIPPET_TOKENS})"
+
+
+# One source's index as SQL pieces, so each query below is written once for both databases:
+# FTS5 joins its index table by rowid and MATCHes; PostgreSQL tests the row's own tsvector.
+# In both, the one %s of the query's expression comes before every other parameter.
+
+
+def _pg() -> bool:
+    return connection.vendor == "postgresql"
+
+
+def _source(fts_index: fts.FtsIndex, table: str, alias: str) -> str:
+    if _pg():
+        return f"{table} AS {alias} CROSS JOIN to_tsquery('{search_pg.CONFIG}', %s) AS q"
+    return f"{fts_index.table} JOIN {table} AS {alias} ON {alias}.id = {fts_index.table}.rowid"
+
+
+def _match(fts_index: fts.FtsIndex, alias: str) -> str:
+    return f"{alias}.{search_pg.COLUMN} @@ q" if _pg() else f"{fts_index.table} MATCH %s"
+
+
+def _score(fts_index: fts.FtsIndex, alias: str) -> str:
+    return f"-ts_rank({alias}.{search_pg.COLUMN}, q)" if _pg() else f"bm25({fts_index.table})"
+
+
+def _snip(fts_index: fts.FtsIndex, alias: str, marks: tuple[str, str]) -> str:
+    if _pg():
+        return _PG_INDEXES[fts_index.table].headline(alias, marks, fts.SNIPPET_TOKENS)
+    return _snippet(fts_index.table, marks)
+
+
+_PG_INDEXES = {
+    fts.ENTRIES.table: search_pg.ENTRIES,
+    CAPTIONS.table: search_pg.CAPTIONS,
+    fts.CAPTURES.table: search_pg.CAPTURES,
+    fts.INTENTIONS.table: search_pg.INTENTIONS,
+    fts.CHECKINS.table: search_pg.CHECKINS,
+}
 
 
 def _stamp(value: datetime) -> str:
@@ -258,8 +295,10 @@ def _entries(owner_id: int, expression: str, filters: Filters, limit: int, marks
             cur.execute(sql, [*ids, owner_id])
             rows = cur.fetchall()
         return [_entry_result(row, *ranked[int(row[0])]) for row in rows]
-    weights = ", ".join(str(w) for w in fts.BM25_WEIGHTS)
     conditions = _entry_conditions(owner_id, filters, params)
+    if _pg():
+        return _entries_pg(owner_id, expression, conditions, params, limit, marks)
+    weights = ", ".join(str(w) for w in fts.BM25_WEIGHTS)
     # CROSS JOIN keeps the index as the outer loop: SQLite would otherwise walk every entry of the
     # owner and run the MATCH once for each.
     source = f"FROM {t} CROSS JOIN journal_entry AS e ON e.id = {t}.rowid WHERE {t} MATCH %s AND e.owner_id = %s{conditions}"
@@ -280,6 +319,21 @@ def _entries(owner_id: int, expression: str, filters: Filters, limit: int, marks
         return [_entry_result(row[:8], float(row[8]), row[9] or "") for row in cur.fetchall()]
 
 
+def _entries_pg(
+    owner_id: int, expression: str, conditions: str, params: list[Any], limit: int, marks: tuple[str, str]
+) -> list[Result]:
+    # The GIN index and the owner's rows narrow the matches; no candidate window is needed.
+    index = fts.ENTRIES
+    sql = (
+        f"SELECT e.id, e.created_at, e.session_id, e.mode, e.title, e.prompt_text, e.private, e.uid, "
+        f"{_score(index, 'e')} AS score, {_snip(index, 'e', marks)} FROM {_source(index, 'journal_entry', 'e')} "
+        f"WHERE {_match(index, 'e')} AND e.owner_id = %s{conditions} ORDER BY score, e.id DESC LIMIT %s"
+    )
+    with connection.cursor() as cur:
+        cur.execute(sql, [expression, owner_id, *params, limit])
+        return [_entry_result(row[:8], float(row[8]), row[9] or "") for row in cur.fetchall()]
+
+
 def _entry_result(row: tuple[Any, ...], score: float, snippet: str) -> Result:
     pk, created_at, session_id, mode, title, prompt_text, private, uid = row
     return Result(
@@ -297,7 +351,6 @@ def _entry_result(row: tuple[Any, ...], score: float, snippet: str) -> Result:
 
 
 def _pictures(owner_id: int, kind: str, expression: str, filters: Filters, limit: int, marks: tuple[str, str]) -> list[Result]:
-    t = CAPTIONS.table
     params: list[Any] = []
     conditions = _entry_conditions(
         owner_id,
@@ -306,10 +359,11 @@ def _pictures(owner_id: int, kind: str, expression: str, filters: Filters, limit
         ),
         params,
     )
+    index = CAPTIONS
     sql = (
-        f"SELECT p.id, p.created_at, e.session_id, e.title, e.private, bm25({t}) AS score, {_snippet(t, marks)} "
-        f"FROM {t} JOIN {CAPTIONS.content} AS p ON p.id = {t}.rowid JOIN journal_entry AS e ON e.id = p.entry_id "
-        f"WHERE {t} MATCH %s AND p.owner_id = %s AND p.kind = %s{conditions} "
+        f"SELECT p.id, p.created_at, e.session_id, e.title, e.private, {_score(index, 'p')} AS score, {_snip(index, 'p', marks)} "
+        f"FROM {_source(index, 'media_picture', 'p')} JOIN journal_entry AS e ON e.id = p.entry_id "
+        f"WHERE {_match(index, 'p')} AND p.owner_id = %s AND p.kind = %s{conditions} "
         "ORDER BY score, p.id DESC LIMIT %s"
     )
     with connection.cursor() as cur:
@@ -333,7 +387,7 @@ def _pictures(owner_id: int, kind: str, expression: str, filters: Filters, limit
 
 
 def _captures(owner_id: int, expression: str, filters: Filters, limit: int, marks: tuple[str, str]) -> list[Result]:
-    t = fts.CAPTURES.table
+    t = fts.CAPTURES
     params: list[Any] = []
     sql = _range("c.created_at", filters, params)
     if filters.session:
@@ -343,9 +397,9 @@ def _captures(owner_id: int, expression: str, filters: Filters, limit: int, mark
         sql += " AND c.id IN (SELECT capture_id FROM tags_tag WHERE owner_id = %s AND name = %s AND capture_id IS NOT NULL)"
         params += [owner_id, filters.tag]
     query = (
-        f"SELECT c.id, c.created_at, c.session_id, bm25({t}) AS score, {_snippet(t, marks)} "
-        f"FROM {t} JOIN journal_capture AS c ON c.id = {t}.rowid "
-        f"WHERE {t} MATCH %s AND c.owner_id = %s{sql} ORDER BY score, c.id DESC LIMIT %s"
+        f"SELECT c.id, c.created_at, c.session_id, {_score(t, 'c')} AS score, {_snip(t, 'c', marks)} "
+        f"FROM {_source(t, 'journal_capture', 'c')} "
+        f"WHERE {_match(t, 'c')} AND c.owner_id = %s{sql} ORDER BY score, c.id DESC LIMIT %s"
     )
     rows = _ranked(query, [expression, owner_id, *params, limit])
     return [
@@ -363,7 +417,7 @@ def _captures(owner_id: int, expression: str, filters: Filters, limit: int, mark
 
 
 def _intentions(owner_id: int, expression: str, filters: Filters, limit: int, marks: tuple[str, str]) -> list[Result]:
-    t = fts.INTENTIONS.table
+    t = fts.INTENTIONS
     params: list[Any] = []
     sql = _range("i.created_at", filters, params)
     if filters.session:
@@ -371,10 +425,10 @@ def _intentions(owner_id: int, expression: str, filters: Filters, limit: int, ma
         params.append(filters.session.pk)
     # The column that matched best picks the page: the intention itself, or its revisit.
     query = (
-        f"SELECT i.id, i.created_at, i.session_id, i.prompt_text, bm25({t}) AS score, {_snippet(t, marks)}, "
+        f"SELECT i.id, i.created_at, i.session_id, i.prompt_text, {_score(t, 'i')} AS score, {_snip(t, 'i', marks)}, "
         f"i.revisit_note != '' OR i.evolution_note != '' "
-        f"FROM {t} JOIN journal_intention AS i ON i.id = {t}.rowid "
-        f"WHERE {t} MATCH %s AND i.owner_id = %s{sql} ORDER BY score, i.id DESC LIMIT %s"
+        f"FROM {_source(t, 'journal_intention', 'i')} "
+        f"WHERE {_match(t, 'i')} AND i.owner_id = %s{sql} ORDER BY score, i.id DESC LIMIT %s"
     )
     rows = _ranked(query, [expression, owner_id, *params, limit])
     results = []
@@ -404,21 +458,27 @@ def _ranked(query: str, params: list[Any]) -> list[tuple[Any, ...]]:
 
 def _in_column(expression: str, rowid: int, column: str) -> bool:
     t = fts.INTENTIONS.table
+    if _pg():
+        config = search_pg.CONFIG
+        sql = f"SELECT 1 FROM journal_intention WHERE id = %s AND to_tsvector('{config}', {column}) @@ to_tsquery('{config}', %s)"
+        with connection.cursor() as cur:
+            cur.execute(sql, [rowid, expression])
+            return cur.fetchone() is not None
     with connection.cursor() as cur:
         cur.execute(f"SELECT 1 FROM {t} WHERE {t} MATCH %s AND rowid = %s", [f"{column} : ({expression})", rowid])
         return cur.fetchone() is not None
 
 
 def _checkins(owner_id: int, expression: str, filters: Filters, limit: int, marks: tuple[str, str]) -> list[Result]:
-    t = fts.CHECKINS.table
+    t = fts.CHECKINS
     params: list[Any] = []
     sql = _range("k.at", filters, params)
     if filters.session:
         sql += " AND " + _period("k.at", filters, params)
     query = (
-        f"SELECT k.id, k.at, bm25({t}) AS score, {_snippet(t, marks)} "
-        f"FROM {t} JOIN journal_checkin AS k ON k.id = {t}.rowid "
-        f"WHERE {t} MATCH %s AND k.owner_id = %s{sql} ORDER BY score, k.id DESC LIMIT %s"
+        f"SELECT k.id, k.at, {_score(t, 'k')} AS score, {_snip(t, 'k', marks)} "
+        f"FROM {_source(t, 'journal_checkin', 'k')} "
+        f"WHERE {_match(t, 'k')} AND k.owner_id = %s{sql} ORDER BY score, k.id DESC LIMIT %s"
     )
     rows = _ranked(query, [expression, owner_id, *params, limit])
     return [

@@ -15,6 +15,8 @@ from afterglow.lib.net import LAN_ENVIRON_KEY
 from afterglow.phones.devices import COOKIE, registry
 from afterglow.web.middleware import Handler
 
+# Path prefixes, literal because they match families of addresses; a test keeps them in step with
+# the URL names (tests/vault/test_web.py).
 UNPAIRED_OPEN = ("/pair", "/help", "/static/", "/healthz")
 
 

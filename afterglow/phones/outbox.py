@@ -19,7 +19,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_GET, require_POST
 
-from afterglow.access import PatientRequest
+from afterglow.access import NotYours, PatientRequest
 from afterglow.journal import checkins, entries
 from afterglow.journal.models import Entry
 
@@ -61,7 +61,9 @@ def _number(fields: dict[str, Any], name: str, *, required: bool = False) -> int
 
 
 def store_words(owner: Any, uid: uuid.UUID, made: datetime, fields: dict[str, Any]) -> Entry:
-    found = Entry.objects.filter(owner=owner, uid=uid).first()
+    found = Entry.objects.filter(uid=uid).first()
+    if found is not None and found.owner_id != owner.pk:
+        raise NotYours(uid)
     if found is not None:
         return found
     return entries.create_entry(owner, str(fields.get("text", "")), uid=uid, created_at=made, updated_at=made)
@@ -100,6 +102,8 @@ def ready(request: HttpRequest) -> JsonResponse:
 
 @require_POST
 def arrive(request: PatientRequest) -> JsonResponse:
+    if request.content_type != "application/json":  # a form's body was already read as fields (CSRF)
+        return JsonResponse({"stored": False, "message": "This item is not readable."}, status=415)
     if len(request.body) > MAX_ITEM_BYTES:
         return JsonResponse({"stored": False, "message": "This item is too large to send."}, status=413)
     try:
@@ -112,4 +116,6 @@ def arrive(request: PatientRequest) -> JsonResponse:
         return JsonResponse({"stored": False, "message": message}, status=400)
     except ValidationError as problem:
         return JsonResponse({"stored": False, "message": " ".join(problem.messages)}, status=400)
+    except NotYours:
+        return JsonResponse({"stored": False, "message": "There is no such entry."}, status=404)
     return JsonResponse({"stored": True, "url": url}, status=201)

@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 import re
-import tomllib
 from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
 from typing import Any
+
+from afterglow.lib.datafiles import DataFileError, load_toml
 
 DATA = Path(__file__).parent / "data" / "reminders.toml"
 IDS = ("checkin", "intention", "capture", "reflect", "measures")
@@ -15,7 +16,7 @@ FIELDS = ("label", "when", "default_time", "calendar", "line")
 CLOCK = re.compile(r"([01]\d|2[0-3]):[0-5]\d")
 
 
-class ReminderDataError(ValueError):
+class ReminderDataError(DataFileError):
     """reminders.toml does not have the shape the rules need (a packaging bug, not user input)."""
 
 
@@ -40,7 +41,7 @@ class Wording:
 
 @cache
 def wording() -> Wording:
-    return parse(tomllib.loads(DATA.read_text(encoding="utf-8")))
+    return load_toml(DATA, parse, error=ReminderDataError)
 
 
 def parse(raw: dict[str, Any]) -> Wording:

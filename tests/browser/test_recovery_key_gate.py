@@ -136,6 +136,9 @@ def test_a_new_encryption_key_from_settings_keeps_the_journal_open_and_readable(
     page.goto(server.url + "timeline")
     expect(page.get_by_text("Written before the new key.")).to_be_visible()
 
+    # The running server would answer the command line over its socket without any passphrase:
+    # ask the journal file itself whether the old passphrase still opens it.
+    cli["AFTERGLOW_CLI_SOCKET"] = "0"
     assert subprocess.run([AFTERGLOW, "list"], env=cli, capture_output=True).returncode == 2
     cli["AFTERGLOW_PASSPHRASE"] = "a brand new set of words"
     listed = subprocess.run([AFTERGLOW, "list"], env=cli, capture_output=True, text=True)

@@ -392,3 +392,11 @@ def test_the_server_closes_its_socket_folder_again_before_listening(home):
     finally:
         process.terminate()
         process.wait(10)
+
+
+def test_a_server_started_with_the_socket_off_answers_no_command(home):
+    from tests.webclient import serving
+
+    with serving(cli_env(home, AFTERGLOW_CLI_SOCKET="0"), let_in=False):
+        assert not cli_socket.path_for(home).exists()
+        assert LOCKED in thin(home, "list").stderr

@@ -14,7 +14,7 @@ from afterglow.media.visual.photos import process_photo
 from tests.journal.course_factories import stranger
 from tests.media.images import encoded, picture
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.postgres]
 
 
 @pytest.fixture(scope="module")
@@ -46,6 +46,8 @@ def test_the_index_follows_a_changed_and_a_deleted_caption(patient, photo):
     assert fts.search(patient, "heron") == [] and [h.entry_id for h in fts.search(patient, "swan")] == [pic.entry_id]
     pictures.delete_picture(Picture.objects.get(pk=pic.pk))
     assert fts.search(patient, "swan") == []
+    if connection.vendor != "sqlite":
+        return  # PostgreSQL's tsvector goes with its row
     with connection.cursor() as cur:  # the index itself agrees with the table
         cur.execute(f"INSERT INTO {CAPTIONS.table}({CAPTIONS.table}, rank) VALUES ('integrity-check', 1)")
 
@@ -55,6 +57,7 @@ def test_someone_elses_captions_are_not_searched(patient, photo):
     assert fts.search(patient, "garden") == []
 
 
+@pytest.mark.sqlite_only
 def test_lost_caption_triggers_are_put_back_after_a_migrate(patient, photo):
     with connection.cursor() as cur:
         for name in CAPTIONS.triggers:

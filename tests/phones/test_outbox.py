@@ -64,3 +64,11 @@ def test_it_keeps_the_outbox_waiting_while_the_journal_is_locked(client, db, pho
     item = {"id": str(uuid.uuid4()), "kind": "words", "fields": {"text": "later"}, "made_at": "2026-01-05T08:30:00Z"}
     assert send(client, item).status_code == 401
     assert client.get("/outbox/ready").status_code == 302
+
+
+def test_a_form_sent_to_the_outbox_is_refused_kindly_not_a_server_error(client, patient):
+    from tests.conftest import csrf_post
+
+    response = csrf_post(client, "/outbox", {"text": "typed into a form"})
+    assert response.status_code == 415 and response.json()["stored"] is False
+    assert not Entry.objects.filter(owner=patient).exists()

@@ -53,9 +53,11 @@ def test_its_path_prefixes_follow_the_url_names(settings):
     # The middleware matches families of addresses by prefix; moving a page in urls.py must move its prefix too.
     from django.urls import reverse
 
+    from afterglow.phones.middleware import UNPAIRED_OPEN
     from afterglow.vault import middleware
 
     families = {
+        UNPAIRED_OPEN: [reverse("pair"), reverse("pair_root"), reverse("help"), settings.STATIC_URL, reverse("healthz")],
         middleware.OPEN_PREFIXES: [
             settings.STATIC_URL, reverse("healthz"), reverse("help"), reverse("pair"), reverse("manifest"),
             reverse("service_worker"), reverse("offline"),

@@ -8,6 +8,11 @@
   var REFRESH_MS = 10 * 60 * 1000;
   var timers = [];
   var supported = "Notification" in window && "localStorage" in window;
+  // Addresses come from this script's own tag in base.html, rendered from URL names.
+  var script = document.currentScript;
+  if (!script) return;
+  var TODAY_URL = script.getAttribute("data-today-url");
+  var ICON = script.getAttribute("data-icon");
 
   function wanted() {
     return supported && localStorage.getItem(FLAG) === "on" && Notification.permission === "granted";
@@ -27,7 +32,7 @@
     if (!wanted() || shownKeys().indexOf(item.key) !== -1) return;
     markShown(item.key);
     // No body and no journal words: a notification can be read over a shoulder.
-    var note = new Notification(item.text, { tag: item.key, silent: true });
+    var note = new Notification(item.text, { tag: item.key, silent: true, icon: ICON });
     note.addEventListener("click", function () { window.focus(); note.close(); });
   }
 
@@ -42,7 +47,7 @@
 
   function refresh() {
     if (!wanted()) return;
-    fetch("/reminders/today.json", { credentials: "same-origin", headers: { Accept: "application/json" } })
+    fetch(TODAY_URL, { credentials: "same-origin", headers: { Accept: "application/json" } })
       .then(function (response) { return response.ok ? response.json() : { reminders: [] }; })
       .then(function (data) { plan(data.reminders || []); })
       .catch(function () { /* locked or stopped: try again at the next refresh */ });

@@ -3,6 +3,10 @@
 (function () {
   "use strict";
   const DB = "afterglow-outbox", STORE = "items";
+  // Addresses come from this script's own tag (base.html, offline.html), rendered from URL names.
+  const script = document.currentScript;
+  if (!script) return;
+  const URLS = { ready: script.dataset.readyUrl, outbox: script.dataset.outboxUrl, voice: script.dataset.voiceUrl };
   let sending = false;
 
   function open() {
@@ -45,7 +49,7 @@
 
   // Reachable and open: the token to send with each item. Locked or away: null.
   function ready() {
-    return fetch("/outbox/ready", { credentials: "same-origin", redirect: "manual", cache: "no-store" })
+    return fetch(URLS.ready, { credentials: "same-origin", redirect: "manual", cache: "no-store" })
       .then(function (r) { return r.ok ? r.json().then(function (d) { return d.csrf; }) : null; })
       .catch(function () { return null; });
   }
@@ -56,10 +60,10 @@
       form.append("audio", item.blob, "voice-note.webm");
       form.append("uid", item.id);
       form.append("csrfmiddlewaretoken", token);
-      return fetch("/voice/upload", { method: "POST", body: form, credentials: "same-origin", redirect: "manual" });
+      return fetch(URLS.voice, { method: "POST", body: form, credentials: "same-origin", redirect: "manual" });
     }
     const body = JSON.stringify({ id: item.id, kind: item.kind, fields: item.fields, made_at: item.made_at });
-    return fetch("/outbox", { method: "POST", body: body, credentials: "same-origin", redirect: "manual",
+    return fetch(URLS.outbox, { method: "POST", body: body, credentials: "same-origin", redirect: "manual",
       headers: { "Content-Type": "application/json", "X-CSRFToken": token } });
   }
 
@@ -134,9 +138,11 @@
 
   window.AfterglowOutbox = { keep: keep, send: send, show: show };
   if (!("indexedDB" in window)) return;
+  show();
+  send();
+  // Only a phone (the HTTPS address) keeps things while away; this computer's pages just look once.
+  if (location.protocol !== "https:") return;
   window.addEventListener("online", send);
   document.addEventListener("visibilitychange", function () { if (!document.hidden) send(); });
   setInterval(send, 15000);
-  show();
-  send();
 })();

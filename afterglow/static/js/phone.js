@@ -2,6 +2,8 @@
 // the header's navigation into one Menu button on narrow screens.
 (function () {
   "use strict";
+  // Literal on purpose: a service worker controls only pages under its own address, so it is served
+  // from the root (/sw.js, scope /), and the pairing pages it must stay off are matched by path.
   const pairing = location.pathname === "/pair" || location.pathname.indexOf("/pair/") === 0;
   if ("serviceWorker" in navigator && location.protocol === "https:" && window.isSecureContext && !pairing) {
     navigator.serviceWorker.register("/sw.js", { scope: "/" }).catch(function () { /* no offline page then */ });

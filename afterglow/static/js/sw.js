@@ -3,6 +3,7 @@
 // only the offline page and the files it needs are kept on the phone.
 "use strict";
 const SHELL = "afterglow-shell-v1";
+// Literal on purpose: a worker has no page to read addresses from; keep them in step with phones/urls.py.
 const KEEP = ["/offline", "/static/css/app.css", "/static/css/phones.css", "/static/js/outbox.js",
   "/static/js/offline.js", "/static/img/icon.svg"];
 

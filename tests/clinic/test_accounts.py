@@ -1,0 +1,223 @@
+"""Accounts: invites, passwords, signing in and out, throttling, the second factor, idle sessions."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+from io import StringIO
+
+import pytest
+from django.contrib.sessions.models import Session
+from django.core.management import call_command
+from django.utils import timezone
+from django_otp.plugins.otp_totp.models import TOTPDevice
+
+from afterglow.clinic import throttle
+from afterglow.clinic.models import Invite, Role
+from tests.clinic.people import PASSWORD, browser, code, invited, member, post, signed_in
+
+pytestmark = [pytest.mark.clinic, pytest.mark.django_db]
+
+
+def test_createadmin_prints_a_one_time_link_that_leads_to_a_password_and_an_authenticator():
+    out = StringIO()
+    call_command("clinic", "createadmin", "ada", stdout=out)
+    link = out.getvalue().split("https://testserver", 1)[1].split()[0]
+    client = browser()
+    assert client.get(link).status_code == 200
+    response = post(client, link, {"password": PASSWORD, "password_again": PASSWORD})
+    assert response["Location"] == "/account/authenticator"
+    assert client.get("/clinic/")["Location"] == "/account/authenticator"  # nothing else before the authenticator
+    page = client.get("/account/authenticator")
+    device = TOTPDevice.objects.get(user__username="ada", confirmed=False)
+    assert page.status_code == 200 and device.config_url in page.content.decode().replace("&amp;", "&")
+    assert post(client, "/account/authenticator", {"token": "000000"}).status_code == 400 or code_matches_zero(device)
+    from django_otp.oath import totp
+
+    TOTPDevice.objects.update(throttling_failure_count=0, throttling_failure_timestamp=None)  # as after a wait
+
+    assert post(client, "/account/authenticator", {"token": f"{totp(device.bin_key):06d}"}).status_code == 302
+    assert client.get("/clinic/").status_code == 200
+
+
+def code_matches_zero(device: TOTPDevice) -> bool:
+    from django_otp.oath import totp
+
+    return totp(device.bin_key) == 0
+
+
+def test_createadmin_refuses_a_username_of_another_role_in_one_line():
+    member("bo", Role.PATIENT)
+    with pytest.raises(Exception, match="already has an account with another role"):
+        call_command("clinic", "createadmin", "bo")
+
+
+@pytest.mark.parametrize("token", ["forged-token-that-was-never-issued", "x" * 500])
+def test_a_forged_invite_is_a_404_that_says_what_to_do(token):
+    invited("cy", Role.PATIENT)
+    response = browser().get(f"/invite/{token}")
+    assert response.status_code == 404 and b"Ask the clinic for a new invite" in response.content
+
+
+def test_an_invite_works_once():
+    user, token = invited("di", Role.PATIENT)
+    client = browser()
+    assert post(client, f"/invite/{token}", {"password": PASSWORD, "password_again": PASSWORD}).status_code == 302
+    again = post(browser(), f"/invite/{token}", {"password": "another long pass 99", "password_again": "another long pass 99"})
+    assert again.status_code == 404
+    user.refresh_from_db()
+    assert user.check_password(PASSWORD)
+
+
+def test_an_expired_invite_is_refused():
+    _, token = invited("ed", Role.PATIENT)
+    Invite.objects.update(expires_at=timezone.now() - timedelta(seconds=1))
+    assert browser().get(f"/invite/{token}").status_code == 404
+
+
+@pytest.mark.parametrize(
+    ("password", "says"),
+    [
+        ("short1", "too short"),
+        ("password123", "too common"),
+        ("12345678901234", "entirely numeric"),
+        ("fernando12", "too similar"),
+    ],
+)
+def test_a_password_the_validators_refuse_is_explained_and_the_invite_kept(password, says):
+    _, token = invited("fernando", Role.PATIENT)
+    response = post(browser(), f"/invite/{token}", {"password": password, "password_again": password})
+    assert response.status_code == 400 and says in response.content.decode()
+    assert Invite.find(token) is not None
+
+
+def test_the_password_is_stored_with_argon2_in_the_product_settings():
+    from afterglow import settings as product
+
+    assert product.PASSWORD_HASHERS[0].endswith("Argon2PasswordHasher")
+
+
+def test_signing_in_and_out():
+    patient = member("gil", Role.PATIENT)
+    client = browser()
+    assert client.get("/timeline")["Location"] == "/login?next=%2Ftimeline"
+    response = post(client, "/login", {"username": "gil", "password": PASSWORD, "next": "/timeline"})
+    assert response["Location"] == "/timeline"
+    assert client.get("/timeline").status_code == 200
+    assert b"Sign out" in client.get("/timeline").content
+    post(client, "/logout")
+    assert client.get("/timeline").status_code == 302
+    assert not Session.objects.filter(session_data__contains=str(patient.pk)).exists() or Session.objects.count() == 0
+
+
+def test_a_wrong_password_and_an_unknown_account_get_the_same_answer():
+    member("hal", Role.PATIENT)
+    wrong = post(browser(), "/login", {"username": "hal", "password": "not it at all"})
+    unknown = post(browser(), "/login", {"username": "nobody", "password": "not it at all"})
+    assert wrong.status_code == unknown.status_code == 400
+    assert b"do not match" in wrong.content and b"do not match" in unknown.content
+
+
+def test_an_account_is_throttled_after_a_few_failures_even_with_the_right_password_then():
+    member("ivy", Role.PATIENT)
+    for _ in range(throttle.PER_ACCOUNT):
+        post(browser(), "/login", {"username": "ivy", "password": "guess guess"})
+    right = post(browser(), "/login", {"username": "ivy", "password": PASSWORD})
+    assert right.status_code == 429 and b"Too many tries" in right.content
+
+
+def test_an_address_is_throttled_across_accounts_and_another_address_is_not():
+    member("jo", Role.PATIENT)
+    via_proxy = {"REMOTE_ADDR": "127.0.0.1", "HTTP_X_FORWARDED_FOR": "203.0.113.9"}
+    for n in range(throttle.PER_ADDRESS):
+        post(browser(), "/login", {"username": f"guess{n}", "password": "guess guess"}, **via_proxy)
+    blocked = post(browser(), "/login", {"username": "jo", "password": PASSWORD}, **via_proxy)
+    assert blocked.status_code == 429
+    via_proxy["HTTP_X_FORWARDED_FOR"] = "198.51.100.4"
+    elsewhere = post(browser(), "/login", {"username": "jo", "password": PASSWORD}, **via_proxy)
+    assert elsewhere.status_code == 302
+
+
+def test_only_a_trusted_proxy_may_name_the_address():
+    from django.test import RequestFactory
+
+    request = RequestFactory().get("/", REMOTE_ADDR="192.0.2.50", HTTP_X_FORWARDED_FOR="198.51.100.4")
+    assert throttle.client_address(request) == "192.0.2.50"
+
+
+def test_ten_thousand_attempts_leave_the_account_closed_and_the_table_small():
+    member("kay", Role.PATIENT)
+    for _ in range(throttle.PER_ACCOUNT):
+        throttle.failed("kay", "203.0.113.1")
+    statuses = {post(browser(), "/login", {"username": "kay", "password": f"try {n}"}).status_code for n in range(200)}
+    assert statuses == {429}
+    from afterglow.clinic.models import SignInFailure
+
+    assert SignInFailure.objects.count() <= 2 * throttle.PER_ACCOUNT + 2
+
+
+def test_a_clinician_must_add_and_then_use_an_authenticator():
+    user, token = invited("lee", Role.CLINICIAN)
+    client = browser()
+    post(client, f"/invite/{token}", {"password": PASSWORD, "password_again": PASSWORD})
+    assert client.get("/clinic/")["Location"] == "/account/authenticator"
+    TOTPDevice.objects.filter(user=user).delete()
+    TOTPDevice.objects.create(user=user, name="phone", confirmed=True)
+    client = browser()
+    assert post(client, "/login", {"username": "lee", "password": PASSWORD})["Location"].startswith("/login/verify")
+    assert client.get("/clinic/")["Location"] == "/login/verify"
+    assert post(client, "/login/verify", {"token": "12345x"}).status_code == 400
+    wrong = f"{(int(code(user)) + 1) % 1_000_000:06d}"
+    assert post(client, "/login/verify", {"token": wrong}).status_code == 400
+    assert b"wait" in post(client, "/login/verify", {"token": code(user)}).content  # django-otp's growing delay
+    TOTPDevice.objects.update(throttling_failure_count=0, throttling_failure_timestamp=None)  # as after the wait
+    assert post(client, "/login/verify", {"token": code(user)}).status_code == 302
+    assert client.get("/clinic/").status_code == 200
+
+
+def test_a_patient_may_add_an_authenticator_and_is_then_asked_for_it():
+    patient = member("mo", Role.PATIENT)
+    TOTPDevice.objects.create(user=patient, name="phone", confirmed=True)
+    client = browser()
+    post(client, "/login", {"username": "mo", "password": PASSWORD})
+    assert client.get("/timeline")["Location"] == "/login/verify"
+
+
+def test_an_idle_session_ends_and_each_request_pushes_the_end_further():
+    from django.conf import settings
+
+    client = signed_in(member("ned", Role.PATIENT))
+    client.get("/timeline")
+    session = Session.objects.get()
+    assert timedelta(minutes=settings.VAULT_IDLE_MINUTES - 1) < session.expire_date - timezone.now() <= timedelta(
+        minutes=settings.VAULT_IDLE_MINUTES
+    )
+    Session.objects.update(expire_date=timezone.now() - timedelta(seconds=1))
+    assert client.get("/timeline")["Location"].startswith("/login")
+
+
+def test_a_new_invite_resets_the_password_and_ends_the_sessions():
+    patient = member("ola", Role.PATIENT)
+    client = signed_in(patient)
+    admin = member("root", Role.ADMIN)
+    admin_client = signed_in(admin)
+    page = post(admin_client, "/clinic/invites", {"username": "ola", "role": "patient"})
+    assert page.status_code == 200 and b"/invite/" in page.content
+    assert client.get("/timeline").status_code == 302
+    assert post(browser(), "/login", {"username": "ola", "password": PASSWORD}).status_code == 400
+
+
+def test_only_the_admin_can_invite():
+    clinician = signed_in(member("pat", Role.CLINICIAN))
+    assert post(clinician, "/clinic/invites", {"username": "sneaky", "role": "admin"}).status_code == 403
+    patient = signed_in(member("quin", Role.PATIENT))
+    assert post(patient, "/clinic/invites", {"username": "sneaky", "role": "admin"}).status_code in (302, 403)
+    from django.contrib.auth import get_user_model
+
+    assert not get_user_model().objects.filter(username="sneaky").exists()
+
+
+def test_clinicians_and_admins_open_no_journal_pages():
+    for role in (Role.CLINICIAN, Role.ADMIN):
+        client = signed_in(member(f"staff-{role}", role))
+        assert client.get("/timeline").status_code == 403
+        assert client.get("/")["Location"] == "/clinic/"
