@@ -18,6 +18,7 @@ import uuid
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, time, timedelta
+from functools import cached_property
 from typing import Any
 
 from django.db import connection
@@ -26,6 +27,7 @@ from django.utils import timezone
 from django.utils.safestring import SafeString, mark_safe
 
 from afterglow.journal import search as fts
+from afterglow.journal.models import SEARCH_FACETS
 from afterglow.journal.rules import day_after, day_label
 from afterglow.journal.timeline import Mark, Sessions
 
@@ -89,8 +91,15 @@ class Result:
     session_id: int | None = None
     session_number: int | None = None
     day: int | None = None
-    url: str = ""
+    # The page's URL name and argument: reversed only for the results shown (`url`), as each
+    # source finds up to `limit` results and most are dropped in the merge.
+    route: tuple[str, int] = ("", 0)
     extra: dict[str, Any] = field(default_factory=dict)
+
+    @cached_property
+    def url(self) -> str:
+        name, arg = self.route
+        return reverse(name, args=[arg]) if name else ""
 
     @property
     def label(self) -> str:
@@ -234,27 +243,43 @@ def _entry_kind(mode: str) -> str:
 
 
 def _entries(owner_id: int, expression: str, filters: Filters, limit: int, marks: tuple[str, str]) -> list[Result]:
-    t = fts.ENTRIES.table
-    params: list[Any] = []
     if not filters.any:
         # The common case keeps the tuned path of `search.py` (ranked among the newest matches).
         ranked = fts._ranked(owner_id, expression, limit, marks)
-        if not ranked:
-            return []
-        ids = list(ranked)
-        sql = (
-            "SELECT e.id, e.created_at, e.session_id, e.mode, e.title, e.prompt_text, e.private, e.uid FROM journal_entry AS e "
-            f"WHERE e.id IN ({', '.join(['%s'] * len(ids))}) AND e.owner_id = %s"
-        )
-        with connection.cursor() as cur:
-            cur.execute(sql, [*ids, owner_id])
-            rows = cur.fetchall()
-        return [_entry_result(row, *ranked[int(row[0])]) for row in rows]
+    else:
+        ranked = _ranked_filtered(owner_id, expression, filters, limit, marks)
+    if not ranked:
+        return []
+    ids = list(ranked)
+    sql = (
+        "SELECT e.id, e.created_at, e.session_id, e.mode, e.title, e.prompt_text, e.private, e.uid FROM journal_entry AS e "
+        f"WHERE e.id IN ({', '.join(['%s'] * len(ids))}) AND e.owner_id = %s"
+    )
+    with connection.cursor() as cur:
+        cur.execute(sql, [*ids, owner_id])
+        rows = cur.fetchall()
+    return [_entry_result(row, *ranked[int(row[0])]) for row in rows]
+
+
+def _ranked_filtered(
+    owner_id: int, expression: str, filters: Filters, limit: int, marks: tuple[str, str]
+) -> dict[int, tuple[float, str]]:
+    """The best entries that pass the filters: entry id → (bm25 score, snippet).
+
+    The filters are tested on the search-facets index (id, owner, time, kind, session), which
+    `INDEXED BY` makes SQLite use instead of the entry's own row: the index's pages are few and
+    stay decrypted in the page cache, where each entry's row (with its text) is a page of its own
+    to read and decrypt. CROSS JOIN keeps the full-text index as the outer loop: SQLite would
+    otherwise walk every entry of the owner and run the MATCH once for each.
+    """
+    t = fts.ENTRIES.table
+    params: list[Any] = []
     weights = ", ".join(str(w) for w in fts.BM25_WEIGHTS)
     conditions = _entry_conditions(owner_id, filters, params)
-    # CROSS JOIN keeps the index as the outer loop: SQLite would otherwise walk every entry of the
-    # owner and run the MATCH once for each.
-    source = f"FROM {t} CROSS JOIN journal_entry AS e ON e.id = {t}.rowid WHERE {t} MATCH %s AND e.owner_id = %s{conditions}"
+    source = (
+        f"FROM {t} CROSS JOIN journal_entry AS e INDEXED BY {SEARCH_FACETS} ON e.id = {t}.rowid "
+        f"WHERE {t} MATCH %s AND e.owner_id = %s{conditions}"
+    )
     with connection.cursor() as cur:
         # As in `search._ranked`: a common word is ranked among its newest FILTERED_CANDIDATES
         # matches (those that pass the filters), so a filtered search stays quick too.
@@ -264,12 +289,11 @@ def _entries(owner_id: int, expression: str, filters: Filters, limit: int, marks
         )
         row = cur.fetchone()
         sql = (
-            f"SELECT e.id, e.created_at, e.session_id, e.mode, e.title, e.prompt_text, e.private, e.uid, "
-            f"bm25({t}, {weights}) AS score, {_snippet(t, marks)} {source} AND {t}.rowid >= %s "
-            "ORDER BY score, e.id DESC LIMIT %s"
+            f"SELECT {t}.rowid, bm25({t}, {weights}) AS score, {_snippet(t, marks)} {source} AND {t}.rowid >= %s "
+            f"ORDER BY score, {t}.rowid DESC LIMIT %s"
         )
         cur.execute(sql, [expression, owner_id, *params, row[0] if row else 0, limit])
-        return [_entry_result(row[:8], float(row[8]), row[9] or "") for row in cur.fetchall()]
+        return {int(pk): (float(score), snippet or "") for pk, score, snippet in cur.fetchall()}
 
 
 def _entry_result(row: tuple[Any, ...], score: float, snippet: str) -> Result:
@@ -283,7 +307,7 @@ def _entry_result(row: tuple[Any, ...], score: float, snippet: str) -> Result:
         title=title or prompt_text or "",
         private=bool(private),
         session_id=session_id,
-        url=reverse("entry", args=[pk]),
+        route=("entry", pk),
         extra={"uid": str(uuid.UUID(str(uid)))},
     )
 
@@ -318,7 +342,7 @@ def _pictures(owner_id: int, kind: str, expression: str, filters: Filters, limit
             title=title or "",
             private=bool(private),
             session_id=session_id,
-            url=reverse(name, args=[pk]),
+            route=(name, pk),
         )
         for pk, at, session_id, title, private, score, snip in rows
     ]
@@ -348,7 +372,7 @@ def _captures(owner_id: int, expression: str, filters: Filters, limit: int, mark
             snippet=" ".join((snip or "").split()),
             score=float(score),
             session_id=session_id,
-            url=reverse("capture_summary", args=[session_id]),
+            route=("capture_summary", session_id),
         )
         for pk, at, session_id, score, snip in rows
     ]
@@ -382,7 +406,7 @@ def _intentions(owner_id: int, expression: str, filters: Filters, limit: int, ma
                 score=float(score),
                 title=prompt_text or "",
                 session_id=session_id,
-                url=reverse(page, args=[session_id]),
+                route=(page, session_id),
             )
         )
     return results
@@ -420,7 +444,7 @@ def _checkins(owner_id: int, expression: str, filters: Filters, limit: int, mark
             at=_aware(at),
             snippet=" ".join((snip or "").split()),
             score=float(score),
-            url=reverse("checkin_edit", args=[pk]),
+            route=("checkin_edit", pk),
         )
         for pk, at, score, snip in rows
     ]
