@@ -5,12 +5,13 @@ from __future__ import annotations
 import secrets
 from pathlib import Path
 
-from afterglow.lib.env import data_home, database_from_url, envbool, envint, envstr, time_zone_name
+from afterglow import modes
+from afterglow.lib.env import BadEnvironment, data_home, envbool, envint, envstr, time_zone_name
 
 BASE_DIR = Path(__file__).resolve().parent
 HOME = data_home()
 MODE = envstr("AFTERGLOW_MODE", "local")
-CLINIC = MODE == "clinic"
+CLINIC = modes.named(MODE).clinic
 DEBUG = envbool("AFTERGLOW_DEBUG", False)
 
 
@@ -54,12 +55,17 @@ INSTALLED_APPS = [
     "afterglow.trash",
     "afterglow.moments",
     "afterglow.tags",
+    "afterglow.rhythm",
+    "afterglow.preferences",
+    "afterglow.phones",
 ]
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     # Before static files and sessions: a peer that is not this computer gets one refusal page.
     "afterglow.lib.middleware.loopback_only_middleware",
+    # Requests from the `serve --lan` HTTPS listener: paired phones only (the pairing page and /help otherwise).
+    "afterglow.phones.middleware.device_gate_middleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "csp.middleware.CSPMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
@@ -87,25 +93,17 @@ TEMPLATES = [
                 "django.template.context_processors.request",
                 "django.contrib.messages.context_processors.messages",
                 "afterglow.safety.context.crisis",
+                "afterglow.preferences.context.display",
             ],
         },
     }
 ]
 
-if CLINIC:
-    DATABASES = {"default": database_from_url(envstr("DATABASE_URL"))}
-else:
-    DATABASES = {
-        "default": {
-            "ENGINE": "afterglow.vault.backend",
-            "NAME": str(HOME / "journal.db"),
-            "OPTIONS": {"transaction_mode": "IMMEDIATE", "timeout": 20},
-            # Kept open between requests so each server thread keeps its decrypted
-            # page cache; the backend closes any connection opened under another key.
-            "CONN_MAX_AGE": 600,
-            "TEST": {"NAME": ":memory:"},
-        }
-    }
+# Which database (the encrypted journal file, or the clinic's PostgreSQL) is the mode's answer.
+try:
+    DATABASES = {"default": modes.named(MODE).database(HOME, envstr("DATABASE_URL"))}
+except ValueError as exc:  # a URL of another kind: one line naming the variable (never the URL: it holds a password)
+    raise BadEnvironment(str(exc)) from None
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 

@@ -19,6 +19,9 @@ urlpatterns = [
     path("", include("afterglow.trash.urls")),
     path("", include("afterglow.moments.urls")),
     path("", include("afterglow.tags.urls")),
+    path("", include("afterglow.rhythm.urls")),
+    path("", include("afterglow.preferences.urls")),
+    path("", include("afterglow.phones.urls")),
 ]
 
 handler400 = "afterglow.lib.views.bad_request"

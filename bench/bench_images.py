@@ -34,8 +34,8 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from PIL import Image, ImageDraw, ImageFilter, ImageOps
 
-from afterglow.media import drawings, photos
-from afterglow.media.photos import process_photo
+from afterglow.media.visual import drawings, photos
+from afterglow.media.visual.photos import process_photo
 
 WIDTH, HEIGHT = 4000, 3000  # 12 megapixels, a common phone camera
 
@@ -122,7 +122,7 @@ PEAK = """
 import sys
 sys.path.insert(0, {root!r}); sys.path.insert(0, {bench!r})
 from bench_images import pillow_floor
-from afterglow.media.photos import process_photo
+from afterglow.media.visual.photos import process_photo
 data = open({path!r}, "rb").read()
 {work}
 # VmHWM, not ru_maxrss: Linux carries ru_maxrss over from the parent across exec.

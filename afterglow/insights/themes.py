@@ -42,7 +42,7 @@ from django.utils import timezone
 
 from afterglow.journal.models import Capture, Course, Entry, Session
 from afterglow.lib import unchanged
-from afterglow.media.visual import Picture
+from afterglow.media.visual.models import Picture
 
 DATA = Path(__file__).parent / "data"
 MIN_PIECES = 3  # a course theme is held by at least this many pieces of writing

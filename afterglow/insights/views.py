@@ -11,15 +11,15 @@ from django.core.exceptions import ValidationError
 from django.db.models import Count, F, Q, Window
 from django.db.models.functions import RowNumber
 from django.http import Http404, HttpRequest, HttpResponse
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import redirect, render
 from django.template.loader import render_to_string
-from django.urls import path
 from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.html import format_html_join
 from django.utils.safestring import SafeString, mark_safe
 from django.views.decorators.http import require_GET
 
+from afterglow.access import PatientRequest, owned_or_404
 from afterglow.insights import charts, compare, grid, themes
 from afterglow.insights import course as course_data
 from afterglow.insights.days import MEASURES, optional_measures
@@ -27,7 +27,7 @@ from afterglow.journal import actions as rules
 from afterglow.journal.courses import current_course
 from afterglow.journal.models import Course, IntegrationAction, Intention, Session
 from afterglow.journal.views import background
-from afterglow.lib import unchanged
+from afterglow.lib import chart_theme, display, unchanged
 from afterglow.measures import responses
 from afterglow.measures.instruments import instruments
 from afterglow.prompts.answers import save_evolution
@@ -55,13 +55,13 @@ def intention_threads(sessions: list[Session]) -> list[Thread]:
     return list(threads.values())
 
 
-def _course(request: HttpRequest) -> Course | None:
+def _course(request: PatientRequest) -> Course | None:
     course_id = request.GET.get("course", "")
     if course_id.isdigit() and len(course_id) < 12:
-        return get_object_or_404(Course, pk=int(course_id), owner=request.patient)  # type: ignore[attr-defined]
+        return owned_or_404(Course, request, pk=int(course_id))
     if course_id:
         raise Http404("No such course")
-    return current_course(request.patient)  # type: ignore[attr-defined]
+    return current_course(request.patient)
 
 
 def _sessions(course: Course) -> list[Session]:
@@ -91,7 +91,7 @@ def _tallies(sessions: list[Session]) -> list[tuple[Session, rules.Tally, list[I
     return [(s, counts.get(s.pk, rules.Tally(0, 0)), listed.get(s.pk, [])) for s in sessions]
 
 
-def course_review(request: HttpRequest) -> HttpResponse:
+def course_review(request: PatientRequest) -> HttpResponse:
     course = _course(request)
     if course is None:
         return render(request, "insights/review.html", {"course": None})
@@ -227,14 +227,14 @@ def _number(value: float | None) -> str:
 
 
 @require_GET
-def mood_chart(request: HttpRequest) -> HttpResponse:
+def mood_chart(request: PatientRequest) -> HttpResponse:
     course = _course(request)
     if course is None:
         raise Http404("No course yet")
     shape = request.GET.get("size", "wide")
     key = ("insights.mood_svg", course.pk, shape, timezone.get_current_timezone_name(), timezone.localdate())
     svg = unchanged.kept(key, lambda: _mood_svg(course, shape))
-    return HttpResponse(svg, content_type="image/svg+xml")
+    return HttpResponse(chart_theme.themed(svg, display.load().theme), content_type="image/svg+xml")
 
 
 def _mood_svg(course: Course, shape: str) -> str:
@@ -244,19 +244,19 @@ def _mood_svg(course: Course, shape: str) -> str:
 
 
 @require_GET
-def curve_chart(request: HttpRequest) -> HttpResponse:
+def curve_chart(request: PatientRequest) -> HttpResponse:
     course = _course(request)
     if course is None:
         raise Http404("No course yet")
     shape = request.GET.get("size", "wide")
     key = ("insights.curve_svg", course.pk, shape, timezone.get_current_timezone_name(), timezone.localdate())
     svg = unchanged.kept(key, lambda: charts.curve_svg(course_data.mood(course).curves, shape))
-    return HttpResponse(svg, content_type="image/svg+xml")
+    return HttpResponse(chart_theme.themed(svg, display.load().theme), content_type="image/svg+xml")
 
 
 @require_GET
-def compare_sessions(request: HttpRequest) -> HttpResponse:
-    owner = request.patient  # type: ignore[attr-defined]
+def compare_sessions(request: PatientRequest) -> HttpResponse:
+    owner = request.patient
     raw = request.GET.getlist("s")
     course = current_course(owner)
     if not raw:
@@ -287,11 +287,3 @@ def _compare_body(owner: Any, ids: list[int], picker: list[Session]) -> SafeStri
     found = {pk: themes.course_themes(c) for pk, c in courses.items()}
     context = {"picker": picker, "columns": compare.columns(sessions, mood, found), "chosen": ids, "offsets": list(range(-1, 8))}
     return mark_safe(render_to_string("insights/_compare_body.html", context))
-
-
-urlpatterns = [
-    path("course/review", course_review, name="course_review"),
-    path("course/review/mood.svg", mood_chart, name="review_mood_chart"),
-    path("course/review/curve.svg", curve_chart, name="review_curve_chart"),
-    path("course/compare", compare_sessions, name="compare_sessions"),
-]

@@ -14,12 +14,12 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
 
-from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
-from afterglow.journal.entries import clean_text, create_entry, save_text
+from afterglow.access import NotYours, owned
+from afterglow.journal.entries import TOO_LONG, create_entry, normalise, save_text
 from afterglow.journal.models import Entry, Session
 from afterglow.prompts.library import PackError, Prompt, library
 from afterglow.prompts.models import OWN_PACK, OwnPrompt
@@ -37,30 +37,11 @@ class AutosaveError(ValueError):
         self.status = status
 
 
-class NotYours(LookupError):
-    """The uid belongs to another patient's entry; answered exactly like a missing one."""
-
-
 @dataclass(frozen=True)
 class Saved:
     entry: Entry
     created: bool
     changed: bool
-
-
-def normalise(text: str) -> str:
-    # Browsers send CRLF from a plain form and LF from script; store one form so
-    # the same words always compare (and hash) the same.
-    return text.replace("\r\n", "\n").replace("\r", "\n")
-
-
-def checked_text(text: str) -> str:
-    text = normalise(text)
-    try:
-        return clean_text(text)
-    except ValidationError as error:
-        status = 413 if len(text) > settings.ENTRY_MAX_CHARS else 400
-        raise AutosaveError(error.messages[0], status) from error
 
 
 def digest(text: str) -> str:
@@ -83,13 +64,15 @@ def autosave(
     The session and prompt are fixed when the entry is created; `private` can change.
     `editing` marks one visit to the writing page: its saves make one version (see `entries.save_text`).
     """
-    text = checked_text(text)
     try:
-        return _save(owner, uid, text, session=session, prompt=prompt, private=private, editing=editing)
-    except IntegrityError:
-        # Two saves of a brand-new entry raced (a beacon and a timer); the other one
-        # created it, so this one is an update.
-        return _save(owner, uid, text, session=session, prompt=prompt, private=private, editing=editing)
+        try:
+            return _save(owner, uid, text, session=session, prompt=prompt, private=private, editing=editing)
+        except IntegrityError:
+            # Two saves of a brand-new entry raced (a beacon and a timer); the other one
+            # created it, so this one is an update.
+            return _save(owner, uid, text, session=session, prompt=prompt, private=private, editing=editing)
+    except ValidationError as error:  # the text itself, checked once by entries.clean_text
+        raise AutosaveError(error.messages[0], 413 if error.code == TOO_LONG else 400) from error
 
 
 @transaction.atomic
@@ -118,7 +101,7 @@ def _new_entry_fields(session: Session | None, prompt: Prompt | None) -> dict[st
 
 
 def entry_for(owner: Any, uid: uuid.UUID) -> Entry | None:
-    return Entry.objects.filter(owner=owner, uid=uid).first()
+    return owned(Entry, owner).filter(uid=uid).first()
 
 
 def open_entry(owner: Any, uid: str | None, *, now: datetime | None = None) -> Entry | None:
@@ -146,7 +129,7 @@ def find_prompt(owner: Any, key: str) -> Prompt | None:
     if not prompt_id:
         return None
     if pack_id == OWN_PACK:
-        own = OwnPrompt.objects.filter(owner=owner, pk=prompt_id).first() if prompt_id.isdigit() else None
+        own = owned(OwnPrompt, owner).filter(pk=prompt_id).first() if prompt_id.isdigit() else None
         return own.as_prompt() if own else None
     try:
         pack = library().get(pack_id)
@@ -161,4 +144,4 @@ def session_for(owner: Any, raw: str | None) -> Session | None:
         return None
     if not str(raw).isdigit():
         raise Session.DoesNotExist(raw)
-    return Session.objects.get(owner=owner, pk=int(str(raw)))
+    return owned(Session, owner).get(pk=int(str(raw)))

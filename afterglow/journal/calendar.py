@@ -16,6 +16,7 @@ from typing import Any
 
 from django.db import connections
 from django.db.models import Q
+from django.urls import reverse
 from django.utils import timezone
 
 from afterglow.journal.checkins import daily_means
@@ -76,7 +77,7 @@ class Day:
 
     @property
     def href(self) -> str:
-        return f"/calendar/{self.date:%Y/%m/%d}"
+        return reverse("calendar_day", args=[self.date.year, self.date.month, self.date.day])
 
 
 @dataclass

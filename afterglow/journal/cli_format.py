@@ -52,7 +52,9 @@ def line_width(stream: TextOut) -> int:
     """The terminal's width, or a fixed width when piped so output does not depend on where it goes."""
     isatty = getattr(stream, "isatty", None)
     if isatty and isatty():
-        return max(40, shutil.get_terminal_size((PIPE_WIDTH, 24)).columns)
+        # A verb answered by `serve` for the thin client writes to a stream that carries the client's width.
+        columns = getattr(stream, "columns", None)
+        return max(40, columns if isinstance(columns, int) else shutil.get_terminal_size((PIPE_WIDTH, 24)).columns)
     return PIPE_WIDTH
 
 

@@ -12,13 +12,24 @@ from django.utils import timezone
 
 from afterglow.journal.models import Entry, EntryRevision
 
+TOO_LONG = "too_long"
+
+
+def normalise(text: str) -> str:
+    # Browsers send CRLF from a plain form and LF from script, files and pipes may bring CR: one form
+    # is stored, so the same words always compare (and hash) the same.
+    return text.replace("\r\n", "\n").replace("\r", "\n")
+
 
 def clean_text(text: str, *, allow_empty: bool = False) -> str:
-    """The rules every entry text meets, with messages meant for a person."""
+    """The one way text becomes an entry's (web, CLI, voice): line endings made one, then the rules every
+    entry text meets, with messages meant for a person. `create_entry` and `save_text` call it; callers don't."""
+    text = normalise(text)
     if len(text) > settings.ENTRY_MAX_CHARS:
         raise ValidationError(
             f"This entry is too long to save in one piece (over {settings.ENTRY_MAX_CHARS:,} characters). "
-            "Please split it into two entries."
+            "Please split it into two entries.",
+            code=TOO_LONG,
         )
     if not allow_empty and not text.strip():
         raise ValidationError("There is nothing to save yet — write a few words first.")
@@ -42,7 +53,7 @@ def save_text(entry: Entry, text: str, *, allow_empty: bool = False, editing: st
     `editing` marks one visit to the writing page: while it stays the same, the
     newest version is refined in place (autosave drafts are not versions of their own).
     """
-    clean_text(text, allow_empty=allow_empty)
+    text = clean_text(text, allow_empty=allow_empty)
     if text == entry.text:
         return False
     entry.text = text

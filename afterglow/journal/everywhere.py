@@ -18,7 +18,6 @@ import uuid
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, time, timedelta
-from functools import cached_property
 from typing import Any
 
 from django.db import connection
@@ -91,15 +90,14 @@ class Result:
     session_id: int | None = None
     session_number: int | None = None
     day: int | None = None
-    # The page's URL name and argument: reversed only for the results shown (`url`), as each
-    # source finds up to `limit` results and most are dropped in the merge.
-    route: tuple[str, int] = ("", 0)
+    # The page's URL name and arguments; `url` resolves them only when asked, since resolving loads
+    # every view module (PyAV, NumPy: ~0.4 s and 40 MB) and the CLI's `search` never shows a link.
+    route: tuple[str, int] | None = None
     extra: dict[str, Any] = field(default_factory=dict)
 
-    @cached_property
+    @property
     def url(self) -> str:
-        name, arg = self.route
-        return reverse(name, args=[arg]) if name else ""
+        return reverse(self.route[0], args=[self.route[1]]) if self.route else ""
 
     @property
     def label(self) -> str:

@@ -29,7 +29,7 @@ from django.utils import timezone
 from afterglow.journal.models import CheckIn, Entry, Session
 from afterglow.journal.rules import day_after, day_label
 from afterglow.lib import unchanged
-from afterglow.media.pictures import attach_thumbnails
+from afterglow.media.visual.pictures import attach_thumbnails
 
 PAGE_SIZE = 25
 EXCERPT_CHARS = 280

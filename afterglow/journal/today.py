@@ -12,6 +12,7 @@ from typing import Any
 
 from django.db.models import Count, Exists, IntegerField, OuterRef, Subquery
 from django.db.models.functions import Coalesce
+from django.urls import reverse
 from django.utils import timezone
 
 from afterglow.journal import capture as capture_rules
@@ -87,7 +88,7 @@ def today(owner: Any, on: date | None = None) -> Today:
     )
     links = [_link(n, current, upcoming) for n in nudges]
     if not in_course:
-        links.insert(0, Link("session", "Add your first session", "/sessions/new"))
+        links.insert(0, Link("session", "Add your first session", reverse("session_new")))
     recent = timeline.page(owner, size=RECENT_ITEMS, sessions=marks).items
     due = measure_due(owner, upcoming.day if upcoming else None, on)
     more = _say_more(current) if current is not None and pos.in_window and done.has_capture else None
@@ -112,15 +113,15 @@ def _say_more(current: timeline.Mark) -> Link | None:
     """After the right-now capture, the fuller steps stay on offer (quietly) through the integration window."""
     if capture_rules.said_more(Capture.objects.filter(session_id=current.pk).first()):
         return None
-    return Link("more", f"Say more about session {current.number}", f"/sessions/{current.pk}/capture/more")
+    return Link("more", f"Say more about session {current.number}", reverse("capture_more", args=[current.pk]))
 
 
 def _link(nudge: rules.Nudge, current: timeline.Mark | None, upcoming: timeline.Mark | None) -> Link:
     hrefs = {
-        "capture": f"/sessions/{current.pk}/capture" if current else "/timeline",
-        "reflect": f"/sessions/{current.pk}/reflect" if current else "/write",
-        "intention": f"/sessions/{upcoming.pk}/intention" if upcoming else "/course",
-        "checkin": "/checkin",
-        "actions": "/actions",
+        "capture": reverse("capture", args=[current.pk]) if current else reverse("timeline"),
+        "reflect": reverse("reflect", args=[current.pk]) if current else reverse("write"),
+        "intention": reverse("intention", args=[upcoming.pk]) if upcoming else reverse("course"),
+        "checkin": reverse("checkin"),
+        "actions": reverse("actions"),
     }
-    return Link(nudge.key, nudge.label, hrefs.get(nudge.key, "/"))
+    return Link(nudge.key, nudge.label, hrefs.get(nudge.key) or reverse("home"))

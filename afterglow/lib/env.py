@@ -71,20 +71,3 @@ def data_home() -> Path:
 
     return Path(platformdirs.user_data_dir("Afterglow", appauthor=False))
 
-
-def database_from_url(url: str) -> dict[str, object]:
-    """A Django DATABASES entry from a postgres:// URL (clinic mode)."""
-    from urllib.parse import unquote, urlsplit
-
-    parts = urlsplit(url)
-    if parts.scheme not in {"postgres", "postgresql"}:
-        raise ValueError("DATABASE_URL must be a postgres:// URL in clinic mode")
-    return {
-        "ENGINE": "django.db.backends.postgresql",
-        "NAME": unquote(parts.path.lstrip("/")),
-        "USER": unquote(parts.username or ""),
-        "PASSWORD": unquote(parts.password or ""),
-        "HOST": parts.hostname or "",
-        "PORT": str(parts.port or ""),
-        "CONN_MAX_AGE": 60,
-    }

@@ -4,10 +4,11 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from django.conf import settings
+from django.apps import apps
 from django.http import HttpRequest, HttpResponse
 
-from afterglow.lib.net import is_loopback_address
+from afterglow import modes
+from afterglow.lib.net import LAN_ENVIRON_KEY, is_loopback_address
 
 Handler = Callable[[HttpRequest], HttpResponse]
 
@@ -55,10 +56,16 @@ def loopback_only_middleware(get_response: Handler) -> Handler:
 
     The peer is the socket's (waitress sets REMOTE_ADDR from it; no proxy is trusted), so a
     client on the network cannot claim to be local. `/healthz` stays open: it holds nothing.
+    Requests from the `serve --lan` HTTPS listener go on to the paired-phone gate, the next
+    middleware (afterglow.phones.middleware), which lets in paired phones only.
     """
 
     def middleware(request: HttpRequest) -> HttpResponse:
-        if settings.CLINIC or request.path == "/healthz" or is_loopback_address(request.META.get("REMOTE_ADDR")):
+        peer = request.META.get("REMOTE_ADDR")
+        if request.META.get(LAN_ENVIRON_KEY):
+            if request.is_secure() and apps.is_installed("afterglow.phones"):
+                return get_response(request)
+        elif not modes.current().serves_this_computer_only or request.path == "/healthz" or is_loopback_address(peer):
             return get_response(request)
         response = HttpResponse(REFUSED_PAGE, status=403, content_type="text/html; charset=utf-8")
         response["Content-Security-Policy"] = "default-src 'none'; frame-ancestors 'none'; base-uri 'none'; form-action 'none'"

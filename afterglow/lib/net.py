@@ -31,3 +31,8 @@ def is_loopback_host(host: str) -> bool:
     """Whether `serve --host` names only this computer (0.0.0.0, a LAN address or a name do not)."""
     name = host.strip().lower().rstrip(".")
     return name in LOOPBACK_NAMES or is_loopback_address(name)
+
+
+# Set in the WSGI environ by the `serve --lan` HTTPS listener on every request it passes on. No
+# HTTP header can produce a key without the HTTP_ prefix, so a client cannot claim it.
+LAN_ENVIRON_KEY = "afterglow.lan_listener"

@@ -11,6 +11,7 @@ def _page(status: int, title: str, message: str, request: HttpRequest | None = N
     try:
         body = loader.render_to_string("error.html", {"title": title, "message": message}, request)
     except Exception:  # the error page itself must never fail
+        # Literal, not reverse(): this page must render even when the URLconf is what broke.
         body = f"<!doctype html><title>{title}</title><p>{message}</p><p><a href='/help'>Get help now</a></p>"
     return HttpResponse(body, status=status)
 

@@ -11,14 +11,11 @@ from typing import Any
 from django.db import transaction
 from django.utils import timezone
 
+from afterglow.access import NotYours
 from afterglow.journal.courses import current_course
 from afterglow.measures import scoring
 from afterglow.measures.instruments import Instrument
 from afterglow.measures.models import MeasureResponse
-
-
-class NotYours(LookupError):
-    pass
 
 
 def open_response(owner: Any, instrument: Instrument) -> MeasureResponse | None:

@@ -6,12 +6,13 @@ import uuid
 from typing import Any
 
 from django.contrib import messages
-from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
-from django.shortcuts import get_object_or_404, redirect, render
-from django.urls import path
+from django.http import Http404, HttpResponse, JsonResponse
+from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from afterglow.access import NotYours, PatientRequest, owned, owned_or_404
+from afterglow.lib import chart_theme, display
 from afterglow.measures import course, meaning, responses
 from afterglow.measures.instruments import Instrument, get, instruments
 from afterglow.measures.models import MeasureResponse
@@ -40,16 +41,16 @@ def _uid(raw: str) -> uuid.UUID | None:
 
 
 @require_GET
-def overview(request: HttpRequest) -> HttpResponse:
-    owner = request.patient  # type: ignore[attr-defined]
+def overview(request: PatientRequest) -> HttpResponse:
+    owner = request.patient
     cards = [course.card(owner, instrument) for instrument in instruments().values()]
     return render(request, "measures/overview.html", {"cards": cards, "due": course.suggestion(owner)})
 
 
 @require_http_methods(["GET", "POST"])
-def take(request: HttpRequest, instrument_id: str) -> HttpResponse:
+def take(request: PatientRequest, instrument_id: str) -> HttpResponse:
     instrument = _instrument(instrument_id)
-    owner = request.patient  # type: ignore[attr-defined]
+    owner = request.patient
     if request.method == "POST":
         return _take_post(request, instrument)
     found = responses.open_response(owner, instrument)
@@ -57,19 +58,19 @@ def take(request: HttpRequest, instrument_id: str) -> HttpResponse:
     return _form(request, instrument, uid=found.uid if found else uuid.uuid4(), given=given, resumed=found is not None)
 
 
-def _take_post(request: HttpRequest, instrument: Instrument) -> HttpResponse:
+def _take_post(request: PatientRequest, instrument: Instrument) -> HttpResponse:
     uid = _uid(request.POST.get("uid", "")) or uuid.uuid4()
     posted = _posted_answers(request.POST)
     try:
         answers = clean_answers(instrument, posted)
     except AnswerError as error:
         return _form(request, instrument, uid=uid, given=posted, error=str(error), status=400)
-    existing = MeasureResponse.objects.filter(uid=uid, owner=request.patient).first()  # type: ignore[attr-defined]
+    existing = owned(MeasureResponse, request.patient).filter(uid=uid).first()
     if not answers and not (existing and existing.answers):
         return _form(request, instrument, uid=uid, given=posted, error="Please answer at least one question first.", status=400)
     try:
-        saved = responses.save_answers(request.patient, instrument, uid, answers)  # type: ignore[attr-defined]
-    except responses.NotYours:
+        saved = responses.save_answers(request.patient, instrument, uid, answers)
+    except NotYours:
         raise Http404("no such questionnaire") from None
     if request.POST.get("go") == "later":
         messages.success(request, f"Saved. Your {instrument.name} waits for you here, just as you left it.")
@@ -79,7 +80,7 @@ def _take_post(request: HttpRequest, instrument: Instrument) -> HttpResponse:
 
 
 def _form(
-    request: HttpRequest,
+    request: PatientRequest,
     instrument: Instrument,
     *,
     uid: uuid.UUID,
@@ -88,7 +89,7 @@ def _form(
     error: str = "",
     status: int = 200,
 ) -> HttpResponse:
-    owner = request.patient  # type: ignore[attr-defined]
+    owner = request.patient
     items = [(item, given.get(str(item.number), "")) for item in instrument.items]
     context = {
         "instrument": instrument,
@@ -104,7 +105,7 @@ def _form(
 
 
 @require_POST
-def answer(request: HttpRequest, instrument_id: str) -> JsonResponse:
+def answer(request: PatientRequest, instrument_id: str) -> JsonResponse:
     """Autosave: one (or a few) answers at a time, so leaving half-way loses nothing."""
     instrument = _instrument(instrument_id)
     uid = _uid(request.POST.get("uid", ""))
@@ -112,10 +113,10 @@ def answer(request: HttpRequest, instrument_id: str) -> JsonResponse:
         return JsonResponse({"ok": False, "message": "This page lost track of its questionnaire. Please reload it."}, status=400)
     try:
         answers = clean_answers(instrument, _posted_answers(request.POST))
-        saved = responses.save_answers(request.patient, instrument, uid, answers)  # type: ignore[attr-defined]
+        saved = responses.save_answers(request.patient, instrument, uid, answers)
     except AnswerError as error:
         return JsonResponse({"ok": False, "message": str(error)}, status=400)
-    except responses.NotYours:
+    except NotYours:
         return JsonResponse({"ok": False, "message": "There is no such questionnaire."}, status=404)
     score = responses.scoring.score(instrument, saved.answer_map())
     return JsonResponse(
@@ -124,8 +125,8 @@ def answer(request: HttpRequest, instrument_id: str) -> JsonResponse:
 
 
 @require_GET
-def result(request: HttpRequest, response_id: int) -> HttpResponse:
-    found = get_object_or_404(MeasureResponse, pk=response_id, owner=request.patient, finished_at__isnull=False)  # type: ignore[attr-defined]
+def result(request: PatientRequest, response_id: int) -> HttpResponse:
+    found = owned_or_404(MeasureResponse, request, pk=response_id, finished_at__isnull=False)
     instrument = _instrument(found.instrument)
     outcome = responses.result(instrument, found)
     context = {
@@ -135,22 +136,13 @@ def result(request: HttpRequest, response_id: int) -> HttpResponse:
         "headline": meaning.headline(outcome),
         "notes": meaning.notes(outcome),
         "answers": [(item, outcome.score.answers.get(item.number)) for item in instrument.items],
-        "has_plan": has_plan(request.patient),  # type: ignore[attr-defined]
+        "has_plan": has_plan(request.patient),
     }
     return render(request, "measures/result.html", context)
 
 
 @require_GET
-def chart(request: HttpRequest, instrument_id: str) -> HttpResponse:
+def chart(request: PatientRequest, instrument_id: str) -> HttpResponse:
     instrument = _instrument(instrument_id)
-    svg = course.chart(request.patient, instrument)  # type: ignore[attr-defined]
-    return HttpResponse(svg, content_type="image/svg+xml")
-
-
-urlpatterns = [
-    path("measures", overview, name="measures"),
-    path("measures/r/<int:response_id>", result, name="measure_result"),
-    path("measures/<slug:instrument_id>/take", take, name="measure_take"),
-    path("measures/<slug:instrument_id>/answer", answer, name="measure_answer"),
-    path("measures/<slug:instrument_id>/chart.svg", chart, name="measure_chart"),
-]
+    svg = course.chart(request.patient, instrument)
+    return HttpResponse(chart_theme.themed(svg, display.load().theme), content_type="image/svg+xml")

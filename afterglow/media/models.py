@@ -3,7 +3,7 @@
 Each kind keeps its models in its own module; they are gathered here so Django finds them.
 """
 
-from afterglow.media.visual import Picture
+from afterglow.media.visual.models import Picture
 from afterglow.media.voice.models import VoiceNote
 
 __all__ = ["Picture", "VoiceNote"]

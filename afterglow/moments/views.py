@@ -4,10 +4,11 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.http import HttpRequest, HttpResponse
-from django.shortcuts import get_object_or_404, redirect, render
-from django.urls import path, reverse
+from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.views.decorators.http import require_GET, require_POST
 
+from afterglow.access import PatientRequest, owned_or_404
 from afterglow.journal.models import Capture, Entry
 from afterglow.moments import stars
 
@@ -23,26 +24,26 @@ def _on(request: HttpRequest) -> bool:
 
 
 @require_POST
-def star_entry(request: HttpRequest, entry_id: int) -> HttpResponse:
-    entry = get_object_or_404(Entry, pk=entry_id, owner=request.patient)  # type: ignore[attr-defined]
-    now = stars.set_star(request.patient, entry=entry, on=_on(request))  # type: ignore[attr-defined]
+def star_entry(request: PatientRequest, entry_id: int) -> HttpResponse:
+    entry = owned_or_404(Entry, request, pk=entry_id)
+    now = stars.set_star(request.patient, entry=entry, on=_on(request))
     messages.success(request, "Starred: it is among your key moments." if now else "No longer starred.")
     return _back(request, reverse("entry", args=[entry.pk]))
 
 
 @require_POST
-def star_answer(request: HttpRequest, capture_id: int, answer: str) -> HttpResponse:
-    capture = get_object_or_404(Capture, pk=capture_id, owner=request.patient)  # type: ignore[attr-defined]
+def star_answer(request: PatientRequest, capture_id: int, answer: str) -> HttpResponse:
+    capture = owned_or_404(Capture, request, pk=capture_id)
     if answer not in stars.answer_steps():
         return render(request, "trash/missing.html", {"message": "There is no such answer to star."}, status=404)
-    now = stars.set_star(request.patient, capture=capture, answer=answer, on=_on(request))  # type: ignore[attr-defined]
+    now = stars.set_star(request.patient, capture=capture, answer=answer, on=_on(request))
     messages.success(request, "Starred: it is among your key moments." if now else "No longer starred.")
     return _back(request, reverse("capture_summary", args=[capture.session_id]))
 
 
 @require_GET
-def key_moments(request: HttpRequest) -> HttpResponse:
-    groups = stars.by_session(request.patient)  # type: ignore[attr-defined]
+def key_moments(request: PatientRequest) -> HttpResponse:
+    groups = stars.by_session(request.patient)
     return render(request, "moments/moments.html", {"groups": groups, "bring_back": stars.bring_back()})
 
 
@@ -54,11 +55,3 @@ def preference(request: HttpRequest) -> HttpResponse:
         request, "Today will now and then bring back a key moment." if on else "Today will not bring back key moments."
     )
     return _back(request, reverse("key_moments"))
-
-
-urlpatterns = [
-    path("moments", key_moments, name="key_moments"),
-    path("moments/preference", preference, name="moments_preference"),
-    path("star/entry/<int:entry_id>", star_entry, name="star_entry"),
-    path("star/capture/<int:capture_id>/<str:answer>", star_answer, name="star_answer"),
-]

@@ -3,28 +3,29 @@
 from __future__ import annotations
 
 from django.contrib import messages
-from django.http import HttpRequest, HttpResponse
-from django.shortcuts import get_object_or_404, redirect, render
+from django.http import HttpResponse
+from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
 
+from afterglow.access import PatientRequest, owned_or_404
 from afterglow.prompts.forms import OwnPromptForm
 from afterglow.prompts.library import library, pack_dirs
 from afterglow.prompts.models import OwnPrompt
 
 
-def prompts(request: HttpRequest) -> HttpResponse:
+def prompts(request: PatientRequest) -> HttpResponse:
     form = OwnPromptForm(request.POST or None)
     if request.method == "POST":
         if form.is_valid():
-            OwnPrompt.objects.create(owner=request.patient, **form.cleaned_data)  # type: ignore[attr-defined]
+            OwnPrompt.objects.create(owner=request.patient, **form.cleaned_data)
             messages.success(request, "Your prompt is added. It will appear with the others.")
             return redirect("prompts")
         return _render(request, form, status=422)
     return _render(request, form)
 
 
-def _render(request: HttpRequest, form: OwnPromptForm, status: int = 200) -> HttpResponse:
-    own = OwnPrompt.objects.filter(owner=request.patient)  # type: ignore[attr-defined]
+def _render(request: PatientRequest, form: OwnPromptForm, status: int = 200) -> HttpResponse:
+    own = OwnPrompt.objects.filter(owner=request.patient)
     stages = [(label, [p for p in own if p.stage == value]) for value, label in OwnPrompt.Stage.choices]
     lib = library()
     context = {
@@ -40,8 +41,8 @@ def _render(request: HttpRequest, form: OwnPromptForm, status: int = 200) -> Htt
 
 
 @require_POST
-def delete(request: HttpRequest, prompt_id: int) -> HttpResponse:
+def delete(request: PatientRequest, prompt_id: int) -> HttpResponse:
     # Answers already written keep their copy of the prompt's text, so nothing is lost.
-    get_object_or_404(OwnPrompt, pk=prompt_id, owner=request.patient).delete()  # type: ignore[attr-defined]
+    owned_or_404(OwnPrompt, request, pk=prompt_id).delete()
     messages.success(request, "Prompt removed. Anything you wrote in answer to it is still in your journal.")
     return redirect("prompts")

@@ -1,3 +1,9 @@
-from afterglow.reports.views import urlpatterns
+from django.urls import path
 
-__all__ = ["urlpatterns"]
+from afterglow.reports import views
+
+urlpatterns = [
+    path("report", views.report_page, name="report"),
+    path("export", views.export_page, name="export"),
+    path("import", views.import_page, name="import"),
+]

@@ -6,10 +6,10 @@ from django.conf import settings
 from django.contrib import messages
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseBase, HttpResponseRedirect, StreamingHttpResponse
 from django.shortcuts import render
-from django.urls import path
+from django.urls import reverse
 from django.views.decorators.http import require_http_methods
 
-from afterglow.journal.access import current_patient
+from afterglow.access import PatientRequest
 from afterglow.journal.models import Session
 from afterglow.lib.cli import UserError
 from afterglow.reports import clinician, exporting, pdf
@@ -22,7 +22,7 @@ def _upload_limit() -> int:
 
 
 @require_http_methods(["GET", "POST"])
-def export_page(request: HttpRequest) -> HttpResponseBase:
+def export_page(request: PatientRequest) -> HttpResponseBase:
     export_names()
     if request.method == "POST":
         name = request.POST.get("format", "")
@@ -32,7 +32,7 @@ def export_page(request: HttpRequest) -> HttpResponseBase:
             exporting.check_options(fmt, options)
         except UserError as exc:
             return render(request, "reports/export.html", {"formats": EXPORTS.values(), "error": str(exc)}, status=400)
-        response = StreamingHttpResponse(exporting.stream(fmt, current_patient(request), options), content_type=fmt.content_type)
+        response = StreamingHttpResponse(exporting.stream(fmt, request.patient, options), content_type=fmt.content_type)
         response["Content-Disposition"] = f'attachment; filename="{exporting.default_name(fmt)}"'
         response["Cache-Control"] = "no-store"
         return response
@@ -40,7 +40,7 @@ def export_page(request: HttpRequest) -> HttpResponseBase:
 
 
 @require_http_methods(["GET", "POST"])
-def import_page(request: HttpRequest) -> HttpResponse:
+def import_page(request: PatientRequest) -> HttpResponse:
     import_names()
     context = {"formats": IMPORTS.values(), "limit_mb": _upload_limit() // 2**20}
     if request.method == "POST":
@@ -55,12 +55,12 @@ def import_page(request: HttpRequest) -> HttpResponse:
                 )
             if upload is None or upload.file is None:
                 raise UserError("please choose a file to import")
-            result = fmt.reader(current_patient(request), upload.file, quiet())
+            result = fmt.reader(request.patient, upload.file, quiet())
         except UserError as exc:
             status = 413 if "larger than" in str(exc) and "MB" in str(exc) else 400
             return render(request, "reports/import.html", {**context, "error": str(exc)}, status=status)
         messages.success(request, result.words())
-        return HttpResponseRedirect("/import")
+        return HttpResponseRedirect(reverse("import"))
     return render(request, "reports/import.html", context)
 
 
@@ -78,8 +78,8 @@ def _report_choice(request: HttpRequest) -> clinician.Choice:
     )  # fmt: skip
 
 
-def _report_form(request: HttpRequest, choice: clinician.Choice | None, error: str = "", status: int = 200) -> HttpResponse:
-    owner = current_patient(request)
+def _report_form(request: PatientRequest, choice: clinician.Choice | None, error: str = "", status: int = 200) -> HttpResponse:
+    owner = request.patient
     choice = choice or clinician.Choice(entry_ids=())
     try:
         _, start, end = clinician.sessions_for(owner, choice)
@@ -100,7 +100,7 @@ def _report_form(request: HttpRequest, choice: clinician.Choice | None, error: s
 
 
 @require_http_methods(["GET", "POST"])
-def report_page(request: HttpRequest) -> HttpResponseBase:
+def report_page(request: PatientRequest) -> HttpResponseBase:
     """Choose → preview in the browser → make the PDF (a download). Private entries are never offered nor taken."""
     if request.method == "GET":
         return _report_form(request, None)
@@ -109,7 +109,7 @@ def report_page(request: HttpRequest) -> HttpResponseBase:
         choice = _report_choice(request)
         if step == "choose":
             return _report_form(request, choice)
-        report = clinician.gather(current_patient(request), choice)
+        report = clinician.gather(request.patient, choice)
     except clinician.NotAllowed:
         raise Http404("That is not something this journal can put in a report") from None
     except UserError as exc:
@@ -120,10 +120,3 @@ def report_page(request: HttpRequest) -> HttpResponseBase:
         response["Cache-Control"] = "no-store"
         return response
     return render(request, "reports/report_preview.html", {"report": report, "footer": pdf.footer(report)})
-
-
-urlpatterns = [
-    path("report", report_page, name="report"),
-    path("export", export_page, name="export"),
-    path("import", import_page, name="import"),
-]

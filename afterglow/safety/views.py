@@ -2,40 +2,40 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.conf import settings
 from django.contrib import messages
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
-from django.urls import path
 from django.utils import timezone
+from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_GET, require_http_methods
 
+from afterglow import modes
+from afterglow.access import PatientRequest
 from afterglow.safety import plan as plans
 from afterglow.safety import preferences
 from afterglow.safety.crisis import choices, region_for, regions
 
 
-def journal_open(request: HttpRequest) -> bool:
-    """Whether this request may read the journal (the help page itself never needs that)."""
-    if settings.CLINIC:
-        return bool(request.user.is_authenticated)
-    from afterglow.vault import session
-
-    return session.open_to(request)
-
-
 @require_GET
-def help_page(request: HttpRequest) -> HttpResponse:
+def help_page(request: PatientRequest) -> HttpResponse:
     # Never behind the unlock: someone in crisis must not need a passphrase.
     # ?region=GB shows another region's numbers without changing the setting (travel, a friend abroad).
     asked = request.GET.get("region", "").upper()
     context: dict[str, Any] = {"regions": choices(), "asked_region": asked in regions()}
     if asked in regions():
         context["crisis_region"] = regions()[asked]
-    if journal_open(request):
+    if modes.current().journal_open(request):  # the help page itself never needs the journal
         context["unlocked"] = True
-        context["has_plan"] = plans.has_plan(request.patient)  # type: ignore[attr-defined]
+        context["has_plan"] = plans.has_plan(request.patient)
     return render(request, "safety/help.html", context)
+
+
+@require_GET
+def grounding(request: HttpRequest) -> HttpResponse:
+    # Under /help, so it opens while the journal is locked: breathing needs no passphrase.
+    back = request.GET.get("back", "")
+    safe_back = back if url_has_allowed_host_and_scheme(back, allowed_hosts=None) and back.startswith("/") else ""
+    return render(request, "safety/grounding.html", {"back": safe_back, "unlocked": modes.current().journal_open(request)})
 
 
 @require_http_methods(["GET", "POST"])
@@ -62,8 +62,8 @@ def _settings_page(request: HttpRequest, status: int = 200) -> HttpResponse:
 
 
 @require_http_methods(["GET", "POST"])
-def safety_plan(request: HttpRequest) -> HttpResponse:
-    owner = request.patient  # type: ignore[attr-defined]
+def safety_plan(request: PatientRequest) -> HttpResponse:
+    owner = request.patient
     if request.method == "POST":
         wants_json = "application/json" in request.headers.get("Accept", "")
         try:
@@ -91,14 +91,6 @@ def _plan_page(
 
 
 @require_GET
-def safety_plan_print(request: HttpRequest) -> HttpResponse:
-    found = plans.plan_of(request.patient)  # type: ignore[attr-defined]
+def safety_plan_print(request: PatientRequest) -> HttpResponse:
+    found = plans.plan_of(request.patient)
     return render(request, "safety/plan_print.html", {"parts": plans.filled(found), "saved": found})
-
-
-urlpatterns = [
-    path("help", help_page, name="help"),
-    path("settings/safety", safety_settings, name="safety_settings"),
-    path("safety-plan", safety_plan, name="safety_plan"),
-    path("safety-plan/print", safety_plan_print, name="safety_plan_print"),
-]

@@ -6,26 +6,27 @@ from typing import Any
 
 from django.contrib import messages
 from django.http import HttpRequest, HttpResponse, HttpResponseNotAllowed
-from django.shortcuts import get_object_or_404, redirect, render
-from django.urls import path, reverse
+from django.shortcuts import redirect, render
+from django.urls import reverse
 
+from afterglow.access import PatientRequest, owned_or_404
 from afterglow.journal.models import Capture, Entry
 from afterglow.tags.store import TagError, counts, parse_field, set_tags
 
 FIELD_MAX = 1000
 
 
-def tag_list(request: HttpRequest) -> HttpResponse:
-    return render(request, "tags/list.html", {"tags": counts(request.patient)})  # type: ignore[attr-defined]
+def tag_list(request: PatientRequest) -> HttpResponse:
+    return render(request, "tags/list.html", {"tags": counts(request.patient)})
 
 
-def entry_tags(request: HttpRequest, entry_id: int) -> HttpResponse:
-    entry = get_object_or_404(Entry, pk=entry_id, owner=request.patient)  # type: ignore[attr-defined]
+def entry_tags(request: PatientRequest, entry_id: int) -> HttpResponse:
+    entry = owned_or_404(Entry, request, pk=entry_id)
     return _save(request, entry, reverse("entry", args=[entry.pk]), reverse("entry_tags", args=[entry.pk]))
 
 
-def capture_tags(request: HttpRequest, session_id: int) -> HttpResponse:
-    capture = get_object_or_404(Capture, session_id=session_id, owner=request.patient)  # type: ignore[attr-defined]
+def capture_tags(request: PatientRequest, session_id: int) -> HttpResponse:
+    capture = owned_or_404(Capture, request, session_id=session_id)
     return _save(request, capture, reverse("capture_summary", args=[session_id]), reverse("capture_tags", args=[session_id]))
 
 
@@ -42,10 +43,3 @@ def _save(request: HttpRequest, obj: Any, back: str, action: str) -> HttpRespons
         return render(request, "tags/edit.html", context, status=400)
     messages.success(request, "Tags saved." if names else "Tags cleared.")
     return redirect(back)
-
-
-urlpatterns = [
-    path("tags", tag_list, name="tags"),
-    path("entries/<int:entry_id>/tags", entry_tags, name="entry_tags"),
-    path("sessions/<int:session_id>/capture/tags", capture_tags, name="capture_tags"),
-]

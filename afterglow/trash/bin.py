@@ -172,10 +172,6 @@ def _unlink_missing(obj: models.Model, coming_back: set[tuple[str, Any]]) -> Non
             raise CannotRestore(f"This belonged to a {what} that is in the Trash or gone; restore that first.")
 
 
-def owned(owner: Any, item_id: int) -> TrashItem | None:
-    return TrashItem.objects.filter(owner=owner, pk=item_id).first()
-
-
 def waiting(owner: Any) -> list[TrashItem]:
     """What is in the person's Trash now, newest first (without the payloads)."""
     return list(TrashItem.objects.filter(owner=owner, restored_at=None).defer("payload"))

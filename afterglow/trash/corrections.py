@@ -10,11 +10,11 @@ from typing import Any
 
 from django.contrib import messages
 from django.db import transaction
-from django.http import HttpRequest, HttpResponse
-from django.shortcuts import get_object_or_404, redirect, render
-from django.urls import path
+from django.http import HttpResponse
+from django.shortcuts import redirect, render
 from django.views.decorators.http import require_http_methods
 
+from afterglow.access import PatientRequest, owned_or_404
 from afterglow.journal.models import Course, Session
 from afterglow.measures.models import MeasureResponse
 from afterglow.trash import bin
@@ -27,9 +27,9 @@ def _chosen_course(owner: Any, raw: str, *, besides: int) -> Course | None:
 
 
 @require_http_methods(["GET", "POST"])
-def session_move(request: HttpRequest, pk: int) -> HttpResponse:
-    owner = request.patient  # type: ignore[attr-defined]
-    found = get_object_or_404(Session.objects.select_related("course"), pk=pk, owner=owner)
+def session_move(request: PatientRequest, pk: int) -> HttpResponse:
+    owner = request.patient
+    found = owned_or_404(Session.objects.select_related("course"), request, pk=pk)
     courses = Course.objects.filter(owner=owner).exclude(pk=found.course_id)
     error = ""
     if request.method == "POST":
@@ -45,9 +45,9 @@ def session_move(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @require_http_methods(["GET", "POST"])
-def course_merge(request: HttpRequest, pk: int) -> HttpResponse:
-    owner = request.patient  # type: ignore[attr-defined]
-    found = get_object_or_404(Course, pk=pk, owner=owner)
+def course_merge(request: PatientRequest, pk: int) -> HttpResponse:
+    owner = request.patient
+    found = owned_or_404(Course, request, pk=pk)
     courses = Course.objects.filter(owner=owner).exclude(pk=found.pk)
     error = ""
     if request.method == "POST":
@@ -78,9 +78,3 @@ def merge(source: Course, target: Course) -> int:
         target.save(update_fields=["start_date"])
     bin.put(source)
     return len(sessions)
-
-
-urlpatterns = [
-    path("sessions/<int:pk>/move", session_move, name="session_move"),
-    path("courses/<int:pk>/merge", course_merge, name="course_merge"),
-]

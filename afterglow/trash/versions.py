@@ -3,17 +3,17 @@
 from __future__ import annotations
 
 from django.contrib import messages
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
-from django.urls import path
 from django.views.decorators.http import require_GET, require_POST
 
+from afterglow.access import PatientRequest, owned_or_404
 from afterglow.journal.entries import save_text
 from afterglow.journal.models import Entry, EntryRevision
 
 
-def _own_entry(request: HttpRequest, entry_id: int) -> Entry:
-    return get_object_or_404(Entry, pk=entry_id, owner=request.patient)  # type: ignore[attr-defined]
+def _own_entry(request: PatientRequest, entry_id: int) -> Entry:
+    return owned_or_404(Entry, request, pk=entry_id)
 
 
 def earlier_versions(entry: Entry) -> list[EntryRevision]:
@@ -22,13 +22,13 @@ def earlier_versions(entry: Entry) -> list[EntryRevision]:
 
 
 @require_GET
-def versions(request: HttpRequest, entry_id: int) -> HttpResponse:
+def versions(request: PatientRequest, entry_id: int) -> HttpResponse:
     entry = _own_entry(request, entry_id)
     return render(request, "trash/versions.html", {"entry": entry, "versions": earlier_versions(entry)})
 
 
 @require_POST
-def restore_version(request: HttpRequest, entry_id: int, version_id: int) -> HttpResponse:
+def restore_version(request: PatientRequest, entry_id: int, version_id: int) -> HttpResponse:
     entry = _own_entry(request, entry_id)
     version = get_object_or_404(EntryRevision, pk=version_id, entry=entry)
     # A new version, so the text it replaces stays among the earlier ones.
@@ -39,9 +39,3 @@ def restore_version(request: HttpRequest, entry_id: int, version_id: int) -> Htt
     else:
         messages.info(request, "That is the entry's text already.")
     return redirect("entry", entry_id=entry.pk)
-
-
-urlpatterns = [
-    path("entries/<int:entry_id>/versions", versions, name="entry_versions"),
-    path("entries/<int:entry_id>/versions/<int:version_id>/restore", restore_version, name="entry_version_restore"),
-]

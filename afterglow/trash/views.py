@@ -7,11 +7,13 @@ from django.contrib import messages
 from django.db import models
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
-from django.urls import path, reverse
+from django.urls import reverse
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from afterglow.access import PatientRequest, owned
 from afterglow.trash import bin
 from afterglow.trash.bin import KEEP_DAYS
+from afterglow.trash.models import TrashItem
 
 # What can be deleted from a generic confirm page, by the word in its URL.
 KINDS: dict[str, str] = {
@@ -30,13 +32,13 @@ def _not_here(request: HttpRequest, message: str) -> HttpResponse:
 
 
 @require_http_methods(["GET", "POST"])
-def delete(request: HttpRequest, kind: str, pk: int) -> HttpResponse:
-    owner = request.patient  # type: ignore[attr-defined]
+def delete(request: PatientRequest, kind: str, pk: int) -> HttpResponse:
+    owner = request.patient
     label = KINDS.get(kind)
     if label is None:
         return _not_here(request, "There is nothing of that kind to delete.")
     model: type[models.Model] = apps.get_model(label)
-    found = model._default_manager.filter(pk=pk, owner=owner).first()
+    found = owned(model, owner).filter(pk=pk).first()
     if found is None:
         if bin.in_trash(owner, model, pk) is not None:
             # Deleting twice (a double tap, a page from before): it is where it was sent.
@@ -59,14 +61,14 @@ def _safe_next(request: HttpRequest) -> bool:
 
 
 @require_GET
-def trash(request: HttpRequest) -> HttpResponse:
-    owner = request.patient  # type: ignore[attr-defined]
+def trash(request: PatientRequest) -> HttpResponse:
+    owner = request.patient
     return render(request, "trash/trash.html", {"items": bin.waiting(owner), "days": KEEP_DAYS})
 
 
 @require_POST
-def restore(request: HttpRequest, item_id: int) -> HttpResponse:
-    item = bin.owned(request.patient, item_id)  # type: ignore[attr-defined]
+def restore(request: PatientRequest, item_id: int) -> HttpResponse:
+    item = owned(TrashItem, request.patient).filter(pk=item_id).first()
     if item is None:
         return _not_here(request, "That is not in your Trash.")
     already = item.restored_at is not None
@@ -99,18 +101,10 @@ def _where(obj: models.Model | None) -> str:
 
 
 @require_POST
-def empty(request: HttpRequest) -> HttpResponse:
-    done = bin.purge(owner=request.patient, everything=True)  # type: ignore[attr-defined]
+def empty(request: PatientRequest) -> HttpResponse:
+    done = bin.purge(owner=request.patient, everything=True)
     if done.items:
         messages.success(request, "The Trash is empty. What was in it is erased from this computer's journal.")
     else:
         messages.info(request, "The Trash was empty already.")
     return redirect("trash")
-
-
-urlpatterns = [
-    path("trash", trash, name="trash"),
-    path("trash/empty", empty, name="trash_empty"),
-    path("trash/<int:item_id>/restore", restore, name="trash_restore"),
-    path("delete/<str:kind>/<int:pk>", delete, name="trash_delete"),
-]

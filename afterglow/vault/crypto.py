@@ -65,7 +65,19 @@ def normalise(passphrase: str) -> str:
     return unicodedata.normalize("NFC", passphrase)
 
 
+# Keys derived ahead of need by `prepare` (a CLI process derives before it imports Django, so
+# Argon2id's memory and Django's are never held at once); each is handed out once, then forgotten.
+_prepared: dict[tuple[str, bytes, KdfParams], bytes] = {}
+
+
+def prepare(passphrase: str, salt: bytes, params: KdfParams) -> None:
+    _prepared[passphrase, salt, params] = derive(passphrase, salt, params)
+
+
 def derive(passphrase: str, salt: bytes, params: KdfParams) -> bytes:
+    ready = _prepared.pop((passphrase, salt, params), None)
+    if ready is not None:
+        return ready
     return hash_secret_raw(
         passphrase.encode("utf-8"),
         salt,

@@ -3,17 +3,23 @@ nothing but the recovery key's page until the person says they have kept that ke
 
 from __future__ import annotations
 
+from typing import cast
 from urllib.parse import urlencode
 
-from django.conf import settings
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import render
+from django.urls import reverse
 
+from afterglow import modes
+from afterglow.access import PatientRequest
 from afterglow.lib.middleware import Handler
 from afterglow.vault import session
 
-# Reachable while locked: health checks, crisis help, assets, and the vault's own pages.
-OPEN_PREFIXES = ("/static/", "/healthz", "/help")
+# Path prefixes, literal because they match families of addresses (assets, /start/<secret>); a test keeps
+# them in step with the URL names (tests/vault/test_web.py).
+# Reachable while locked: health checks, crisis help, assets, and the vault's own pages; and for
+# phones (afterglow/phones) the pairing page and the installable app's shell, which hold no journal.
+OPEN_PREFIXES = ("/static/", "/healthz", "/help", "/pair", "/manifest.webmanifest", "/sw.js", "/offline")
 VAULT_PAGES = ("/unlock", "/recover", "/setup", "/start/")
 # Reachable while the recovery key waits for its "I have kept it" (besides OPEN_PREFIXES).
 RECOVERY_GATE_OPEN = ("/recovery-key", "/setup/kept", "/lock")
@@ -24,16 +30,17 @@ QUIET_PAGES = ("/lock/status",)
 
 def vault_middleware(get_response: Handler) -> Handler:
     def middleware(request: HttpRequest) -> HttpResponse:
-        if settings.CLINIC or request.path.startswith(OPEN_PREFIXES):
+        mode = modes.current()
+        if not mode.unlocks_in_process or request.path.startswith(OPEN_PREFIXES):
             return get_response(request)
         session.lock_if_idle() or session.lock_if_moved() or session.lock_if_rekeyed()
-        request.vault_unlocked = session.open_to(request)  # type: ignore[attr-defined]
+        unlocked = cast(PatientRequest, request).vault_unlocked = mode.journal_open(request)
         if request.path.startswith(QUIET_PAGES):
             return get_response(request)
-        if request.vault_unlocked and not request.path.startswith(RECOVERY_GATE_OPEN) and not session.recovery_confirmed():  # type: ignore[attr-defined]
+        if unlocked and not request.path.startswith(RECOVERY_GATE_OPEN) and not session.recovery_confirmed():
             return _send_to_recovery_key(request)
-        if request.vault_unlocked or request.path.startswith(VAULT_PAGES):  # type: ignore[attr-defined]
-            if request.vault_unlocked:  # type: ignore[attr-defined]
+        if unlocked or request.path.startswith(VAULT_PAGES):
+            if unlocked:
                 session.touch()
             return get_response(request)
         return _send_to_unlock(request)
@@ -42,24 +49,29 @@ def vault_middleware(get_response: Handler) -> Handler:
 
 
 def _send_to_unlock(request: HttpRequest) -> HttpResponse:
-    target = "/unlock" if session.is_set_up() else "/setup"
+    set_up = session.is_set_up()
     if request.method != "GET":
         # A form or autosave sent while locked: its page keeps the draft; tell it where to go.
         back = request.headers.get("HX-Current-URL") or request.path
-        where = f"{target}?{urlencode({'next': back})}" if target == "/unlock" else target
+        where = unlock_url(back) if set_up else reverse("vault_setup")
         # A form sent by a person (not a script) lands on a page saying so, with the way to unlock.
         response = render(request, "vault/locked_post.html", {"unlock": where}, status=401)
         response["HX-Redirect"] = where
         return response
-    if target == "/unlock" and request.path != "/":
-        return HttpResponseRedirect(f"/unlock?{urlencode({'next': request.get_full_path()})}")
-    return HttpResponseRedirect(target)
+    if not set_up:
+        return HttpResponseRedirect(reverse("vault_setup"))
+    return HttpResponseRedirect(unlock_url("" if request.path == reverse("home") else request.get_full_path()))
+
+
+def unlock_url(back: str = "") -> str:
+    """The unlock page, which goes on to `back` (a path on this site) once the journal is open."""
+    return f"{reverse('unlock')}?{urlencode({'next': back})}" if back else reverse("unlock")
 
 
 def _send_to_recovery_key(request: HttpRequest) -> HttpResponse:
     if request.method != "GET":
         # Like a locked save: nothing is taken in, the page keeps what was typed, and it says where to go.
         response = render(request, "vault/recovery_first_post.html", status=409)
-        response["HX-Redirect"] = "/recovery-key"
+        response["HX-Redirect"] = reverse("recovery_key")
         return response
-    return HttpResponseRedirect("/recovery-key")
+    return HttpResponseRedirect(reverse("recovery_key"))

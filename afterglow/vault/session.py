@@ -24,7 +24,8 @@ from typing import Any
 from django.conf import settings
 from django.core.management import call_command
 
-from afterglow.lib import messages, unchanged
+from afterglow import modes
+from afterglow.lib import config, messages, unchanged
 from afterglow.vault import backup, claim, crypto, keyfile, keyring, rekey, store, tidy
 from afterglow.vault.errors import JournalMissing, KeysMissing, Locked, NotSetUp, VaultError
 
@@ -50,6 +51,10 @@ _opened_file: tuple[int, int] | None = None  # journal.db as it was when the key
 
 
 # --- state -----------------------------------------------------------------
+
+
+def current_key() -> bytes | None:
+    return keyring.current_key()
 
 
 def is_unlocked() -> bool:
@@ -117,8 +122,24 @@ def idle_seconds() -> float:
     return time.monotonic() - _last_seen
 
 
+IDLE_CHOICES = (5, 10, 15, 30, 60, 120)
+
+
+def idle_minutes() -> int:
+    """Minutes before the idle lock: the choice made in Settings (config.toml), else AFTERGLOW_IDLE_MINUTES."""
+    chosen = config.get(Path(settings.HOME) / "config.toml", "privacy", "idle_minutes")
+    return chosen if chosen in IDLE_CHOICES and not isinstance(chosen, bool) else settings.VAULT_IDLE_MINUTES
+
+
+def set_idle_minutes(minutes: int) -> None:
+    if minutes not in IDLE_CHOICES:
+        raise VaultError("Please choose one of the listed times.")
+    config.update(Path(settings.HOME) / "config.toml", "privacy", {"idle_minutes": minutes})
+
+
 def lock_if_idle() -> bool:
-    if is_unlocked() and settings.VAULT_IDLE_MINUTES > 0 and idle_seconds() > settings.VAULT_IDLE_MINUTES * 60:
+    minutes = idle_minutes()
+    if is_unlocked() and minutes > 0 and idle_seconds() > minutes * 60:
         lock()
         return True
     return False
@@ -143,7 +164,7 @@ def lock_if_rekeyed() -> bool:
     global _unlocked_keys
     key = keyring.current_key()
     # Nothing to compare with unless open_journal took the key into use and noted keys.json then.
-    if key is None or settings.CLINIC or _unlocked_keys is None:
+    if key is None or not modes.current().unlocks_in_process or _unlocked_keys is None:
         return False
     stamp = _keys_stamp()
     if stamp == _unlocked_keys:
@@ -298,7 +319,7 @@ def _check_key_fits(data_key: bytes) -> None:
 
 def unlock_for_cli(*, migrate: bool = False) -> None:
     """Every journal CLI verb calls this first: AFTERGLOW_PASSPHRASE, else a prompt on a terminal."""
-    if settings.CLINIC or is_unlocked():
+    if not modes.current().unlocks_in_process or is_unlocked():
         return
     if note := tidy.at_start():
         sys.stderr.write(f"afterglow: {note}\n")
@@ -366,9 +387,7 @@ def create_journal(passphrase: str) -> str:
             os.replace(fresh, store.journal_path())
             store.fsync_dir(store.home())
     open_journal(data_key)
-    from afterglow.journal.access import local_patient
-
-    local_patient()
+    modes.local_patient()
     return recovery
 
 

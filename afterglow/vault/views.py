@@ -5,16 +5,16 @@ from __future__ import annotations
 import math
 import threading
 from collections.abc import Callable
-from urllib.parse import urlencode
 
 from django import forms
 from django.contrib import messages
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect, JsonResponse
 from django.shortcuts import render
-from django.urls import path
+from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_POST
 
+from afterglow import modes
 from afterglow.vault import backup, guesses, rekey, session
 from afterglow.vault.errors import VaultError, WrongPassphrase
 from afterglow.vault.forms import (
@@ -26,7 +26,7 @@ from afterglow.vault.forms import (
     RekeyForm,
     UnlockForm,
 )
-from afterglow.vault.middleware import VAULT_PAGES
+from afterglow.vault.middleware import VAULT_PAGES, unlock_url
 
 # The recovery key stays in memory only until the person confirms they kept it.
 _pending_recovery: dict[str, str] = {}
@@ -34,14 +34,15 @@ _pending_lock = threading.Lock()
 
 
 def _next(request: HttpRequest) -> str:
-    target = request.POST.get("next") or request.GET.get("next") or "/"
+    home = reverse("home")
+    target = request.POST.get("next") or request.GET.get("next") or home
     safe = url_has_allowed_host_and_scheme(target, allowed_hosts={request.get_host()}) and target.startswith("/")
-    return target if safe and not target.startswith(VAULT_PAGES) else "/"
+    return target if safe and not target.startswith(VAULT_PAGES) else home
 
 
 def setup(request: HttpRequest) -> HttpResponse:
     if session.is_set_up():
-        return HttpResponseRedirect("/unlock")
+        return HttpResponseRedirect(reverse("unlock"))
     form = NewPassphraseForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
@@ -66,8 +67,8 @@ def _remember_recovery(request: HttpRequest, recovery: str) -> None:
 
 def recovery_key(request: HttpRequest) -> HttpResponse:
     """The gate every page leads to until the person says they kept the recovery key."""
-    if not session.open_to(request):  # "/recovery-key" starts like "/recover", which is open while locked
-        return HttpResponseRedirect(f"/unlock?{urlencode({'next': '/recovery-key'})}")
+    if not modes.current().journal_open(request):  # its path starts like the recover page's, which is open while locked
+        return HttpResponseRedirect(unlock_url(reverse("recovery_key")))
     token = request.session.get(session.SESSION_KEY, "")
     pending = _pending_recovery.get(token)
     if request.method == "POST":
@@ -75,7 +76,7 @@ def recovery_key(request: HttpRequest) -> HttpResponse:
     if pending is not None:
         return _recovery_page(request, pending, KeptForm())
     if session.recovery_confirmed():
-        return HttpResponseRedirect("/")
+        return HttpResponseRedirect(reverse("home"))
     # Shown once and never confirmed (Afterglow restarted, or another browser): it cannot be shown
     # again, since only a wrapped copy is kept. A new one replaces it.
     return render(request, "vault/recovery_missing.html")
@@ -83,7 +84,7 @@ def recovery_key(request: HttpRequest) -> HttpResponse:
 
 def _confirm_kept(request: HttpRequest, token: str, pending: str | None) -> HttpResponse:
     if pending is None:
-        return HttpResponseRedirect("/recovery-key")
+        return HttpResponseRedirect(reverse("recovery_key"))
     form = KeptForm(request.POST)
     if not form.is_valid():
         return _recovery_page(request, pending, form, status=400)
@@ -91,19 +92,19 @@ def _confirm_kept(request: HttpRequest, token: str, pending: str | None) -> Http
     with _pending_lock:
         _pending_recovery.pop(token, None)
     messages.success(request, "Thank you. Your journal is open, and only your passphrase or that recovery key opens it.")
-    return HttpResponseRedirect("/")
+    return HttpResponseRedirect(reverse("home"))
 
 
 @require_POST
 def recovery_key_new(request: HttpRequest) -> HttpResponse:
     """A new recovery key in place of one that was never confirmed (a confirmed one needs the passphrase: Settings)."""
-    if not session.open_to(request):
-        return HttpResponseRedirect(f"/unlock?{urlencode({'next': '/recovery-key'})}")
+    if not modes.current().journal_open(request):
+        return HttpResponseRedirect(unlock_url(reverse("recovery_key")))
     if session.recovery_confirmed():
-        return HttpResponseRedirect("/privacy/recovery-key")
+        return HttpResponseRedirect(reverse("replace_recovery_key"))
     recovery, _ = session.issue_recovery_key()
     _remember_recovery(request, recovery)
-    return HttpResponseRedirect("/recovery-key")
+    return HttpResponseRedirect(reverse("recovery_key"))
 
 
 def replace_recovery_key(request: HttpRequest) -> HttpResponse:
@@ -116,7 +117,7 @@ def replace_recovery_key(request: HttpRequest) -> HttpResponse:
         status = _try(request, form, lambda: outcome.setdefault("new", session.issue_recovery_key(passphrase)))
         if status == 302:
             _remember_recovery(request, outcome["new"][0])
-            return HttpResponseRedirect("/recovery-key")
+            return HttpResponseRedirect(reverse("recovery_key"))
     return render(request, "vault/recovery_new.html", {"form": form, "wait": guesses.wait_for(request)}, status=status)
 
 
@@ -132,7 +133,7 @@ def rekey_view(request: HttpRequest) -> HttpResponse:
             _remember_recovery(request, recovery)
             done = "Your journal has a new key and a new passphrase. " + _backups_sentence(backups, rekeyed=True)
             messages.success(request, done.strip())
-            return HttpResponseRedirect("/recovery-key")
+            return HttpResponseRedirect(reverse("recovery_key"))
     return render(request, "vault/rekey.html", {"form": form, "wait": guesses.wait_for(request)}, status=status)
 
 
@@ -145,10 +146,10 @@ def _backups_sentence(backups: rekey.Rewrapped, *, rekeyed: bool) -> str:
 
 
 def unlock(request: HttpRequest) -> HttpResponse:
-    if session.open_to(request):
+    if modes.current().journal_open(request):
         return HttpResponseRedirect(_next(request))
     if not session.is_set_up():
-        return HttpResponseRedirect("/setup")
+        return HttpResponseRedirect(reverse("vault_setup"))
     form = UnlockForm(request.POST or None)
     status = 200
     if request.method == "POST":
@@ -164,15 +165,15 @@ def start(request: HttpRequest, secret: str) -> HttpResponse:
         # A page that moves on by itself, not a redirect: when the link came from outside (a terminal,
         # a file), the browser would leave the new SameSite=Strict cookie off a redirected request.
         return render(request, "vault/started.html")
-    if session.open_to(request):
-        return HttpResponseRedirect("/")
+    if modes.current().journal_open(request):
+        return HttpResponseRedirect(reverse("home"))
     context = {**_gate_context(request, UnlockForm()), "link_spent": True}
     return render(request, "vault/unlock.html", context, status=403)
 
 
 def recover(request: HttpRequest) -> HttpResponse:
     if not session.is_set_up():
-        return HttpResponseRedirect("/setup")
+        return HttpResponseRedirect(reverse("vault_setup"))
     form = RecoverForm(request.POST or None)
     status = 200
     if request.method == "POST":
@@ -214,24 +215,23 @@ def lock(request: HttpRequest) -> HttpResponse:
     request.session.pop(session.SESSION_KEY, None)
     # Unlocking again opens the page the Lock button was pressed on.
     back = _next(request)
-    return HttpResponseRedirect("/unlock" if back == "/" else f"/unlock?{urlencode({'next': back})}")
+    return HttpResponseRedirect(unlock_url("" if back == reverse("home") else back))
 
 
 def lock_status(request: HttpRequest) -> JsonResponse:
     """Whether this browser may still see the journal, and the seconds until the idle lock."""
-    from django.conf import settings
 
-    is_open = session.open_to(request)
+    is_open = modes.current().journal_open(request)
     idle_left = None
-    if is_open and settings.VAULT_IDLE_MINUTES > 0:
-        idle_left = max(0, math.ceil(settings.VAULT_IDLE_MINUTES * 60 - session.idle_seconds()))
+    if is_open and session.idle_minutes() > 0:
+        idle_left = max(0, math.ceil(session.idle_minutes() * 60 - session.idle_seconds()))
     return JsonResponse({"open": is_open, "idle_left": idle_left})
 
 
 def privacy(request: HttpRequest) -> HttpResponse:
     from django.conf import settings
 
-    context = {"backups": backup.listing()[:10], "idle_minutes": settings.VAULT_IDLE_MINUTES, "keep": settings.VAULT_BACKUPS_KEEP}
+    context = {"backups": backup.listing()[:10], "idle_minutes": session.idle_minutes(), "keep": settings.VAULT_BACKUPS_KEEP}
     return render(request, "vault/privacy.html", context)
 
 
@@ -243,7 +243,7 @@ def backup_now(request: HttpRequest) -> HttpResponse:
         messages.error(request, str(exc))
     else:
         messages.success(request, f"Backup saved as {made.name}.")
-    return HttpResponseRedirect("/privacy")
+    return HttpResponseRedirect(reverse("privacy"))
 
 
 def change_passphrase(request: HttpRequest) -> HttpResponse:
@@ -258,24 +258,6 @@ def change_passphrase(request: HttpRequest) -> HttpResponse:
             return render(request, "vault/passphrase.html", context, status=exc.status)
         sentence = _backups_sentence(backups, rekeyed=False)
         messages.success(request, f"Your passphrase is changed. Use the new one next time you unlock. {sentence}".strip())
-        return HttpResponseRedirect("/privacy")
+        return HttpResponseRedirect(reverse("privacy"))
     context = {"form": form, "wait": guesses.wait_for(request)}
     return render(request, "vault/passphrase.html", context, status=400 if form.errors else 200)
-
-
-urlpatterns = [
-    path("setup", setup, name="vault-setup"),
-    path("setup/kept", recovery_key, name="vault-setup-kept"),  # the form's address before the gate existed
-    path("recovery-key", recovery_key, name="recovery-key"),
-    path("recovery-key/new", recovery_key_new, name="recovery-key-new"),
-    path("unlock", unlock, name="unlock"),
-    path("recover", recover, name="recover"),
-    path("start/<str:secret>", start, name="vault-start"),
-    path("lock", lock, name="lock"),
-    path("lock/status", lock_status, name="lock-status"),
-    path("privacy", privacy, name="privacy"),
-    path("privacy/backup", backup_now, name="backup-now"),
-    path("privacy/passphrase", change_passphrase, name="change-passphrase"),
-    path("privacy/recovery-key", replace_recovery_key, name="replace-recovery-key"),
-    path("privacy/rekey", rekey_view, name="rekey"),
-]

@@ -93,7 +93,8 @@ def test_a_day_of_several_check_ins_and_a_session_on_the_calendar(page: Page, se
     shot(page, "calendar-02-session-readings-phone")
     assert axe_violations(page) == []
 
-    # The calendar, from the navigation.
+    # The calendar, from the navigation (under Menu on a phone).
+    page.get_by_role("button", name="Menu").click()
     page.get_by_role("navigation", name="Main").get_by_role("link", name="Calendar").click()
     expect(page.get_by_role("table", name=today.strftime("%B %Y"))).to_be_visible()
     if yesterday.month != today.month:

@@ -2,16 +2,22 @@
 
 from __future__ import annotations
 
+import io
 import json
+import sys
+import uuid
 from datetime import timedelta
 from decimal import Decimal
 
 import pytest
+from django.urls import reverse
 from django.utils import timezone
 
 from afterglow.journal.entries import create_entry
 from afterglow.journal.models import CheckIn, Course, Entry, Intention, Session
+from afterglow.prompts.models import OwnPrompt
 from tests.cli.verbs import refused, run
+from tests.conftest import csrf_post
 
 # --- session ---
 
@@ -109,6 +115,24 @@ def test_it_links_an_entry_to_a_session_and_a_prompt(patient):
     assert entry.session.number == 1
     assert (entry.prompt_id, entry.mode, entry.private) == ("three-stage/first", "guided", True)
     assert entry.prompt_text
+
+
+def test_it_stores_crlf_from_stdin_as_lf_like_the_web(patient, monkeypatch):
+    monkeypatch.setattr(sys, "stdin", io.TextIOWrapper(io.BytesIO(b"first line\r\nsecond line\rthird\r\n"), encoding="utf-8"))
+    run("write")
+    entry = Entry.objects.get()
+    assert entry.text == entry.revisions.get().text == "first line\nsecond line\nthird"
+
+
+def test_a_prompt_id_from_the_cli_resolves_exactly_as_on_the_web(patient, client):
+    own = OwnPrompt.objects.create(owner=patient, stage=OwnPrompt.Stage.REFLECTION, text="What did the music do?")
+    key = f" own/0{own.pk}"  # spaces and a leading zero: the web reads them as own/<pk>
+    run("write", "From the terminal", "--prompt", key)
+    sent = csrf_post(client, reverse("autosave"), {"uid": str(uuid.uuid4()), "text": "From the browser", "prompt": key})
+    assert sent.status_code == 200
+    cli, web = Entry.objects.order_by("pk")
+    assert (cli.prompt_id, cli.prompt_text, cli.mode) == (web.prompt_id, web.prompt_text, web.mode)
+    assert (web.prompt_id, web.mode) == (f"own/{own.pk}", "guided")
 
 
 @pytest.mark.parametrize(

@@ -46,6 +46,19 @@ def test_it_treats_crlf_and_lf_as_the_same_text(patient):
     assert saving.digest("one\r\ntwo") == saving.digest("one\ntwo")
 
 
+def test_it_checks_the_text_once_per_save_new_or_changed(patient, monkeypatch):
+    from afterglow.journal import entries
+
+    calls: list[str] = []
+    check = entries.clean_text
+    monkeypatch.setattr(entries, "clean_text", lambda text, **kw: calls.append(text) or check(text, **kw))
+    uid = uuid.uuid4()
+    saving.autosave(patient, uid, "one\r\ntwo")
+    saving.autosave(patient, uid, "one\r\ntwo\r\nthree")
+    assert calls == ["one\r\ntwo", "one\r\ntwo\r\nthree"]
+    assert Entry.objects.get().text == "one\ntwo\nthree"
+
+
 def test_it_refuses_an_empty_entry_with_a_kind_400(patient):
     with pytest.raises(saving.AutosaveError) as caught:
         saving.autosave(patient, uuid.uuid4(), "   \n ")

@@ -53,6 +53,13 @@ def test_answering_again_revises_the_same_entry(client, session):
     assert EntryRevision.objects.count() == 2
 
 
+def test_a_plain_save_stores_the_form_s_crlf_as_lf_like_autosave(client, session):
+    # A form sent without script carries CRLF; the answer is kept as the autosave would keep it.
+    submit(client, url(session), {"prompt": "three-stage/emotion", "text": "Relief\r\nand some sadness"})
+    entry = Entry.objects.get()
+    assert entry.text == entry.revisions.get().text == "Relief\nand some sadness"
+
+
 def test_an_empty_answer_is_refused_and_the_page_comes_back(client, session):
     response = submit(client, url(session), {"prompt": "three-stage/emotion", "text": "   "})
     assert response.status_code == 422

@@ -7,9 +7,9 @@ from django.db import connection
 
 from afterglow.journal import search as fts
 from afterglow.journal.entries import create_entry
-from afterglow.media import pictures
-from afterglow.media.photos import process_photo
-from afterglow.media.visual import Picture
+from afterglow.media.visual import pictures
+from afterglow.media.visual.models import Picture
+from afterglow.media.visual.photos import process_photo
 from tests.journal.course_factories import stranger
 from tests.media.images import encoded, picture
 

@@ -12,9 +12,9 @@ from django.middleware.csrf import _get_new_csrf_string
 from PIL import Image
 
 from afterglow.journal.models import Entry
-from afterglow.media import drawings
-from afterglow.media.drawings import DrawingDataError, DrawingError, clean_png, clean_strokes, parse_palette
-from afterglow.media.visual import Picture
+from afterglow.media.visual import drawings
+from afterglow.media.visual.drawings import DrawingDataError, DrawingError, clean_png, clean_strokes, parse_palette
+from afterglow.media.visual.models import Picture
 from tests.journal.course_factories import course, days_ago, entry, session, stranger
 from tests.media.images import canvas_png, encoded, jpeg_with_gps, strokes
 
@@ -131,6 +131,8 @@ def test_reopening_a_drawing_brings_back_its_strokes(client, patient):
     saved = save(client, str(uuid.uuid4()), lines=strokes(3)).json()
     body = client.get(saved["url"]).content.decode()
     assert 'data-strokes="3"' in body and 'id="draw-strokes"' in body and "[[120,100,0.5]" in body
+    # The page's Delete link comes from the server's own address for it, not from a path built in script.
+    assert client.get(saved["delete_url"]).status_code == 200
 
 
 def test_a_drawing_from_an_entry_joins_it(client, patient):

@@ -9,7 +9,7 @@ import sys
 from PIL import Image
 
 from afterglow.journal.models import Entry
-from afterglow.media.visual import Picture
+from afterglow.media.visual.models import Picture
 from tests.cli.verbs import refused, run
 from tests.journal.course_factories import course, days_ago, session
 from tests.media.images import encoded, jpeg_with_gps

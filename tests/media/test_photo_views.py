@@ -9,7 +9,7 @@ from django.test import override_settings
 from PIL import Image
 
 from afterglow.journal.models import Entry
-from afterglow.media.visual import Picture
+from afterglow.media.visual.models import Picture
 from tests.journal.course_factories import course, days_ago, entry, session, stranger, submit
 from tests.media.images import encoded, jpeg_with_gps, picture
 

@@ -8,8 +8,8 @@ import pytest
 from PIL import Image
 from PIL.ExifTags import IFD
 
-from afterglow.media import photos
-from afterglow.media.photos import PhotoError, process_photo
+from afterglow.media.visual import photos
+from afterglow.media.visual.photos import PhotoError, process_photo
 from tests.media.images import encoded, jpeg_with_gps, picture
 
 

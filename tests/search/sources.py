@@ -6,9 +6,9 @@ from typing import Any
 
 from afterglow.journal.entries import create_entry
 from afterglow.journal.models import Capture, CheckIn, Entry, Intention
-from afterglow.media import pictures
-from afterglow.media.photos import process_photo
-from afterglow.media.visual import Picture
+from afterglow.media.visual import pictures
+from afterglow.media.visual.models import Picture
+from afterglow.media.visual.photos import process_photo
 from tests.journal.course_factories import course, days_ago, session
 from tests.media.images import encoded, picture
 

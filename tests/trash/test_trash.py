@@ -9,9 +9,9 @@ from django.utils import timezone
 
 from afterglow.journal import search as fts
 from afterglow.journal.models import Capture, CheckIn, Entry, IntegrationAction, Session
-from afterglow.media import pictures
-from afterglow.media.photos import process_photo
-from afterglow.media.visual import Picture
+from afterglow.media.visual import pictures
+from afterglow.media.visual.models import Picture
+from afterglow.media.visual.photos import process_photo
 from afterglow.trash import bin
 from afterglow.trash.models import TrashItem
 from tests.journal import course_factories as make

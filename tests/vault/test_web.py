@@ -49,6 +49,28 @@ def test_it_keeps_health_help_and_static_open_while_locked(client, vault_home):
     assert client.get("/static/css/vault.css").status_code == 200
 
 
+def test_its_path_prefixes_follow_the_url_names(settings):
+    # The middleware matches families of addresses by prefix; moving a page in urls.py must move its prefix too.
+    from django.urls import reverse
+
+    from afterglow.vault import middleware
+
+    families = {
+        middleware.OPEN_PREFIXES: [
+            settings.STATIC_URL, reverse("healthz"), reverse("help"), reverse("pair"), reverse("manifest"),
+            reverse("service_worker"), reverse("offline"),
+        ],
+        middleware.VAULT_PAGES: [
+            reverse("unlock"), reverse("recover"), reverse("vault_setup"), reverse("vault_start", args=["s"])
+        ],
+        middleware.RECOVERY_GATE_OPEN: [reverse("recovery_key"), reverse("vault_setup_kept"), reverse("lock")],
+        middleware.QUIET_PAGES: [reverse("lock_status")],
+    }
+    for prefixes, paths in families.items():
+        assert all(path.startswith(prefixes) for path in paths)
+        assert all(any(path.startswith(prefix) for path in paths) for prefix in prefixes)
+
+
 def test_it_answers_a_locked_save_with_401_and_where_to_unlock(client, vault_home):
     response = csrf_post(client, "/write", {"text": "kept in the page"})
     assert response.status_code == 401

@@ -7,12 +7,12 @@ from typing import Any
 
 from django import forms
 from django.contrib import messages
-from django.http import HttpRequest, HttpResponse
-from django.shortcuts import get_object_or_404, redirect, render
-from django.urls import path
+from django.http import HttpResponse
+from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
+from afterglow.access import PatientRequest, owned_or_404
 from afterglow.journal import actions as rules
 from afterglow.journal.models import IntegrationAction
 from afterglow.prompts.library import Prompt
@@ -46,11 +46,11 @@ def practice_what(practice: Prompt) -> str:
     return what if len(what) <= rules.MAX_WHAT else what[: rules.MAX_WHAT - 1].rsplit(" ", 1)[0] + "…"
 
 
-def actions(request: HttpRequest) -> HttpResponse:
+def actions(request: PatientRequest) -> HttpResponse:
     form = ActionForm(request.POST or None)
     if request.method == "POST":
         if form.is_valid():
-            rules.create_action(request.patient, form.cleaned_data["what"], form.cleaned_data["due"])  # type: ignore[attr-defined]
+            rules.create_action(request.patient, form.cleaned_data["what"], form.cleaned_data["due"])
             messages.success(request, "Added to your actions.")
             return redirect("actions")
         return _render(request, form, status=422)
@@ -62,9 +62,9 @@ OPEN_SHOWN = 50
 DONE_SHOWN = 20
 
 
-def _render(request: HttpRequest, form: ActionForm, status: int = 200) -> HttpResponse:
+def _render(request: PatientRequest, form: ActionForm, status: int = 200) -> HttpResponse:
     today = timezone.localdate()
-    owner = request.patient  # type: ignore[attr-defined]
+    owner = request.patient
     open_list, open_count = _some(rules.open_actions(owner), OPEN_SHOWN, request.GET.get("open") == "all")
     done_list, done_count = _some(rules.done_actions(owner), DONE_SHOWN, request.GET.get("done") == "all")
     context: dict[str, Any] = {
@@ -92,21 +92,21 @@ def _some(rows: Any, shown: int, everything: bool) -> tuple[list[IntegrationActi
 
 
 @require_POST
-def add_practice(request: HttpRequest) -> HttpResponse:
+def add_practice(request: PatientRequest) -> HttpResponse:
     practice = next((p for p in practices() if p.key == request.POST.get("practice")), None)
     if practice is None:
         return _render(request, ActionForm(), status=400)
-    rules.create_action(request.patient, practice_what(practice))  # type: ignore[attr-defined]
+    rules.create_action(request.patient, practice_what(practice))
     messages.success(request, f"“{practice.title or 'Practice'}” is on your list now.")
     return redirect("actions")
 
 
-def _owned(request: HttpRequest, action_id: int) -> IntegrationAction:
-    return get_object_or_404(IntegrationAction, pk=action_id, owner=request.patient)  # type: ignore[attr-defined]
+def _owned(request: PatientRequest, action_id: int) -> IntegrationAction:
+    return owned_or_404(IntegrationAction, request, pk=action_id)
 
 
 @require_POST
-def done(request: HttpRequest, action_id: int) -> HttpResponse:
+def done(request: PatientRequest, action_id: int) -> HttpResponse:
     action = _owned(request, action_id)
     rules.mark_done(action)
     messages.success(request, f"Well done — “{action.what}” is ticked off.")
@@ -114,14 +114,6 @@ def done(request: HttpRequest, action_id: int) -> HttpResponse:
 
 
 @require_POST
-def undo(request: HttpRequest, action_id: int) -> HttpResponse:
+def undo(request: PatientRequest, action_id: int) -> HttpResponse:
     rules.undo(_owned(request, action_id))
     return redirect("actions")
-
-
-urlpatterns = [
-    path("actions", actions, name="actions"),
-    path("actions/practice", add_practice, name="action_practice"),
-    path("actions/<int:action_id>/done", done, name="action_done"),
-    path("actions/<int:action_id>/undo", undo, name="action_undo"),
-]

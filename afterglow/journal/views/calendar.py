@@ -6,9 +6,9 @@ from datetime import date, timedelta
 
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
-from django.urls import path
 from django.utils import timezone
 
+from afterglow.access import PatientRequest
 from afterglow.journal import calendar, timeline
 from afterglow.journal.models import Session
 
@@ -16,27 +16,27 @@ NO_SUCH_MONTH = "There is no such month in the calendar. Months go from 1 to 12,
 NO_SUCH_DAY = "There is no such day in the calendar. Please check the day and the month."
 
 
-def this_month(request: HttpRequest) -> HttpResponse:
+def this_month(request: PatientRequest) -> HttpResponse:
     today = timezone.localdate()
     return month(request, today.year, today.month)
 
 
-def month(request: HttpRequest, year: int, month: int) -> HttpResponse:
+def month(request: PatientRequest, year: int, month: int) -> HttpResponse:
     if not calendar.valid_month(year, month):
         return _not_there(request, NO_SUCH_MONTH)
-    shown = calendar.month_of(request.patient, year, month)  # type: ignore[attr-defined]
+    shown = calendar.month_of(request.patient, year, month)
     context = {"month": shown, "weekdays": calendar.WEEKDAYS, "today": timezone.localdate()}
     return render(request, "journal/calendar/month.html", context)
 
 
-def day(request: HttpRequest, year: int, month: int, day: int) -> HttpResponse:
+def day(request: PatientRequest, year: int, month: int, day: int) -> HttpResponse:
     if not calendar.valid_month(year, month):
         return _not_there(request, NO_SUCH_DAY)
     try:
         shown = date(year, month, day)
     except (ValueError, OverflowError):
         return _not_there(request, NO_SUCH_DAY)
-    owner = request.patient  # type: ignore[attr-defined]
+    owner = request.patient
     start, end = calendar.day_span(shown, shown)
     context = {
         "day": shown,
@@ -54,8 +54,13 @@ def _not_there(request: HttpRequest, message: str) -> HttpResponse:
     return render(request, "error.html", {"title": "Not in the calendar", "message": message}, status=404)
 
 
-urlpatterns = [
-    path("calendar", this_month, name="calendar"),
-    path("calendar/<int:year>/<int:month>", month, name="calendar_month"),
-    path("calendar/<int:year>/<int:month>/<int:day>", day, name="calendar_day"),
-]
+class TwoDigits:
+    """A month or day written as two digits (/calendar/2025/03/07), read back as a number."""
+
+    regex = "[0-9]+"
+
+    def to_python(self, value: str) -> int:
+        return int(value)
+
+    def to_url(self, value: int) -> str:
+        return f"{value:02d}"

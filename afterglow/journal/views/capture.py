@@ -6,19 +6,20 @@ from typing import Any
 
 from django.contrib import messages
 from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
-from django.shortcuts import get_object_or_404, redirect, render
-from django.urls import path, reverse
+from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods
 
+from afterglow.access import PatientRequest, owned_or_404
 from afterglow.journal import capture as rules
 from afterglow.journal.models import Capture, Session
 from afterglow.safety.crisis import region_for
 from afterglow.safety.preferences import chosen_region
 
 
-def _session(request: HttpRequest, session_id: int) -> Session:
-    return get_object_or_404(Session, pk=session_id, owner=request.patient)  # type: ignore[attr-defined]
+def _session(request: PatientRequest, session_id: int) -> Session:
+    return owned_or_404(Session, request, pk=session_id)
 
 
 def _capture(session: Session) -> Capture | None:
@@ -26,7 +27,7 @@ def _capture(session: Session) -> Capture | None:
 
 
 @require_GET
-def capture(request: HttpRequest, session_id: int) -> HttpResponse:
+def capture(request: PatientRequest, session_id: int) -> HttpResponse:
     """Start with the right-now screen; once something is captured, pick up at the first question unanswered."""
     session = _session(request, session_id)
     if _capture(session) is None:
@@ -35,7 +36,7 @@ def capture(request: HttpRequest, session_id: int) -> HttpResponse:
 
 
 @require_GET
-def capture_more(request: HttpRequest, session_id: int) -> HttpResponse:
+def capture_more(request: PatientRequest, session_id: int) -> HttpResponse:
     """Say more: the fuller steps, from the first one still unanswered."""
     session = _session(request, session_id)
     step = rules.first_unanswered(_capture(session))
@@ -45,7 +46,7 @@ def capture_more(request: HttpRequest, session_id: int) -> HttpResponse:
 
 
 @require_http_methods(["GET", "POST"])
-def capture_now(request: HttpRequest, session_id: int) -> HttpResponse:
+def capture_now(request: PatientRequest, session_id: int) -> HttpResponse:
     """Right now, for someone drowsy: how it was (one tap), one line or a voice note, done."""
     session = _session(request, session_id)
     if request.method == "GET":
@@ -86,7 +87,7 @@ def _render_now(
 
 
 @require_http_methods(["GET", "POST"])
-def capture_step(request: HttpRequest, session_id: int, number: int) -> HttpResponse:
+def capture_step(request: PatientRequest, session_id: int, number: int) -> HttpResponse:
     session = _session(request, session_id)
     step = rules.step_at(number)
     if step is None:
@@ -199,7 +200,7 @@ def _chips(step: rules.Step, rows: list[rules.Row]) -> dict[str, list[dict[str, 
 
 
 @require_GET
-def capture_summary(request: HttpRequest, session_id: int) -> HttpResponse:
+def capture_summary(request: PatientRequest, session_id: int) -> HttpResponse:
     session = _session(request, session_id)
     found = _capture(session)
     answers = rules.summary(found, _emergency())
@@ -215,12 +216,3 @@ def capture_summary(request: HttpRequest, session_id: int) -> HttpResponse:
         "has_intentions": session.intentions.exists(),
     }
     return render(request, "journal/capture/summary.html", context)
-
-
-urlpatterns = [
-    path("sessions/<int:session_id>/capture", capture, name="capture"),
-    path("sessions/<int:session_id>/capture/now", capture_now, name="capture_now"),
-    path("sessions/<int:session_id>/capture/more", capture_more, name="capture_more"),
-    path("sessions/<int:session_id>/capture/summary", capture_summary, name="capture_summary"),
-    path("sessions/<int:session_id>/capture/<int:number>", capture_step, name="capture_step"),
-]

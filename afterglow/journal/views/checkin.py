@@ -5,11 +5,11 @@ from __future__ import annotations
 from datetime import date, datetime
 
 from django.contrib import messages
-from django.http import HttpRequest, HttpResponse, JsonResponse
-from django.shortcuts import get_object_or_404, redirect, render
-from django.urls import path
+from django.http import HttpResponse, JsonResponse
+from django.shortcuts import redirect, render
 from django.utils import timezone
 
+from afterglow.access import PatientRequest, owned_or_404
 from afterglow.journal import checkin_drafts
 from afterglow.journal.checkins import save_checkin
 from afterglow.journal.forms import CheckInForm
@@ -20,10 +20,10 @@ from afterglow.trash import bin
 RECENT = 10
 
 
-def checkin(request: HttpRequest) -> HttpResponse:
+def checkin(request: PatientRequest) -> HttpResponse:
     if request.method == "POST":
         return _save(request, CheckInForm(request.POST), None)
-    draft = checkin_drafts.values_of(request.patient)  # type: ignore[attr-defined]
+    draft = checkin_drafts.values_of(request.patient)
     initial: dict[str, object] = dict(draft or {})
     if "day" in request.GET or not draft:
         # A link for a given day (the calendar) still brings the words back, for that day.
@@ -32,31 +32,31 @@ def checkin(request: HttpRequest) -> HttpResponse:
     return _page(request, CheckInForm(initial=initial), None, draft=draft)
 
 
-def checkin_draft(request: HttpRequest) -> HttpResponse:
+def checkin_draft(request: PatientRequest) -> HttpResponse:
     """The check-in form as typed so far, saved in the background (formsave.js); no check-in is made."""
     if request.method != "POST":
         return redirect("checkin")
-    checkin_drafts.keep(request.patient, request.POST)  # type: ignore[attr-defined]
+    checkin_drafts.keep(request.patient, request.POST)
     # Not "Saved": the check-in itself is made only by its button.
     label = f"Draft kept {timezone.localtime():%H:%M}; it becomes a check-in when you save it."
     return JsonResponse({"ok": True, "saved_label": label})
 
 
-def checkin_draft_discard(request: HttpRequest) -> HttpResponse:
+def checkin_draft_discard(request: PatientRequest) -> HttpResponse:
     if request.method == "POST":
-        checkin_drafts.end(request.patient, request.POST.get("form_uid", ""))  # type: ignore[attr-defined]
+        checkin_drafts.end(request.patient, request.POST.get("form_uid", ""))
         messages.success(request, "The check-in you had started is gone; the form is empty again.")
     return redirect("checkin")
 
 
-def checkin_edit(request: HttpRequest, pk: int) -> HttpResponse:
+def checkin_edit(request: PatientRequest, pk: int) -> HttpResponse:
     existing = _own_checkin(request, pk)
     if request.method == "POST":
         return _save(request, CheckInForm.for_checkin(existing, request.POST), existing)
     return _page(request, CheckInForm.for_checkin(existing), existing)
 
 
-def checkin_delete(request: HttpRequest, pk: int) -> HttpResponse:
+def checkin_delete(request: PatientRequest, pk: int) -> HttpResponse:
     """With several a day, a check-in made by mistake can go; the page asks first."""
     existing = _own_checkin(request, pk)
     if request.method != "POST":
@@ -67,26 +67,26 @@ def checkin_delete(request: HttpRequest, pk: int) -> HttpResponse:
     return redirect("checkin")
 
 
-def _own_checkin(request: HttpRequest, pk: int) -> CheckIn:
+def _own_checkin(request: PatientRequest, pk: int) -> CheckIn:
     # Another patient's check-in is simply not there: 404.
-    return get_object_or_404(CheckIn, pk=pk, owner=request.patient)  # type: ignore[attr-defined]
+    return owned_or_404(CheckIn, request, pk=pk)
 
 
-def _save(request: HttpRequest, form: CheckInForm, existing: CheckIn | None) -> HttpResponse:
+def _save(request: PatientRequest, form: CheckInForm, existing: CheckIn | None) -> HttpResponse:
     if not form.is_valid():
         return _page(request, form, existing, status=400)
     values = {name: form.cleaned_data[name] for name in ("mood", "anxiety", "sleep_hours", "energy", "pain", "note")}
-    saved = save_checkin(request.patient, form.cleaned_data["at"], checkin=existing, **values)  # type: ignore[attr-defined]
+    saved = save_checkin(request.patient, form.cleaned_data["at"], checkin=existing, **values)
     if existing is None:
-        checkin_drafts.end(request.patient, request.POST.get("form_uid", ""))  # type: ignore[attr-defined]
+        checkin_drafts.end(request.patient, request.POST.get("form_uid", ""))
     messages.success(request, _saved_message(saved.at, created=existing is None))
     return redirect("home")
 
 
 def _page(
-    request: HttpRequest, form: CheckInForm, existing: CheckIn | None, status: int = 200, draft: dict[str, str] | None = None
+    request: PatientRequest, form: CheckInForm, existing: CheckIn | None, status: int = 200, draft: dict[str, str] | None = None
 ) -> HttpResponse:
-    owner = request.patient  # type: ignore[attr-defined]
+    owner = request.patient
     context = {
         "form": form,
         "checkin": existing,
@@ -111,12 +111,3 @@ def _saved_message(at: datetime, *, created: bool) -> str:
     local = timezone.localtime(at)
     which = "today" if local.date() == timezone.localdate() else f"{local:%A %-d %B}"
     return f"Check-in for {which} at {local:%H:%M} {'saved' if created else 'updated'}."
-
-
-urlpatterns = [
-    path("checkin", checkin, name="checkin"),
-    path("checkin/draft", checkin_draft, name="checkin_draft"),
-    path("checkin/draft/discard", checkin_draft_discard, name="checkin_draft_discard"),
-    path("checkin/<int:pk>", checkin_edit, name="checkin_edit"),
-    path("checkin/<int:pk>/delete", checkin_delete, name="checkin_delete"),
-]

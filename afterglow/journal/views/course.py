@@ -6,10 +6,11 @@ from typing import Any
 
 from django.contrib import messages
 from django.http import HttpRequest, HttpResponse
-from django.shortcuts import get_object_or_404, redirect, render
-from django.urls import path, reverse
+from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils import timezone
 
+from afterglow.access import PatientRequest, owned_or_404
 from afterglow.journal import capture, timeline
 from afterglow.journal.courses import current_course
 from afterglow.journal.forms import CourseForm, ReadingsForm, SessionForm
@@ -18,8 +19,8 @@ from afterglow.journal.models import Capture, Course, Session
 SESSION_ENTRIES = 20
 
 
-def course(request: HttpRequest) -> HttpResponse:
-    owner = request.patient  # type: ignore[attr-defined]
+def course(request: PatientRequest) -> HttpResponse:
+    owner = request.patient
     current = current_course(owner)
     if current is None:
         return _course_form(request, Course(owner=owner), template="journal/course/new.html")
@@ -28,17 +29,17 @@ def course(request: HttpRequest) -> HttpResponse:
     return render(request, "journal/course/detail.html", {"course": current, "sessions": sessions, "others": others})
 
 
-def course_edit(request: HttpRequest) -> HttpResponse:
-    current = current_course(request.patient)  # type: ignore[attr-defined]
+def course_edit(request: PatientRequest) -> HttpResponse:
+    current = current_course(request.patient)
     if current is None:
         return redirect("course")
-    return _course_form(request, current, template="journal/course/edit.html", cancel="/course")
+    return _course_form(request, current, template="journal/course/edit.html", cancel=reverse("course"))
 
 
-def course_new(request: HttpRequest) -> HttpResponse:
+def course_new(request: PatientRequest) -> HttpResponse:
     """A further course (a booster series, a new clinic) becomes the current one."""
-    owner = request.patient  # type: ignore[attr-defined]
-    cancel = "/course" if current_course(owner) else ""
+    owner = request.patient
+    cancel = reverse("course") if current_course(owner) else ""
     return _course_form(request, Course(owner=owner), template="journal/course/new.html", cancel=cancel)
 
 
@@ -53,8 +54,8 @@ def _course_form(request: HttpRequest, instance: Course, *, template: str, cance
     return render(request, template, {"form": form, "course": instance, "cancel": cancel}, status=status)
 
 
-def session_new(request: HttpRequest) -> HttpResponse:
-    owner = request.patient  # type: ignore[attr-defined]
+def session_new(request: PatientRequest) -> HttpResponse:
+    owner = request.patient
     current = current_course(owner)
     if current is None:
         messages.info(request, "First, a few words about your course; then you can add its sessions.")
@@ -62,7 +63,7 @@ def session_new(request: HttpRequest) -> HttpResponse:
     return _session_form(request, Session(owner=owner, course=current))
 
 
-def session_edit(request: HttpRequest, pk: int) -> HttpResponse:
+def session_edit(request: PatientRequest, pk: int) -> HttpResponse:
     return _session_form(request, _own_session(request, pk))
 
 
@@ -76,12 +77,12 @@ def _session_form(request: HttpRequest, instance: Session) -> HttpResponse:
     return render(request, "journal/session/form.html", {"form": form, "session": instance}, status=status)
 
 
-def session(request: HttpRequest, pk: int) -> HttpResponse:
+def session(request: PatientRequest, pk: int) -> HttpResponse:
     s = _own_session(request, pk)
     return render(request, "journal/session/detail.html", _session_context(s, ReadingsForm(instance=s)))
 
 
-def session_readings(request: HttpRequest, pk: int) -> HttpResponse:
+def session_readings(request: PatientRequest, pk: int) -> HttpResponse:
     """Blood pressure and heart rate, entered on the session page; a slip is shown there with what was typed."""
     s = _own_session(request, pk)
     if request.method != "POST":
@@ -109,22 +110,11 @@ def _session_context(s: Session, readings_form: ReadingsForm) -> dict[str, Any]:
     }
 
 
-def _own_session(request: HttpRequest, pk: int) -> Session:
+def _own_session(request: PatientRequest, pk: int) -> Session:
     # Another patient's session is simply not there: 404, never 403.
-    return get_object_or_404(Session.objects.select_related("course"), pk=pk, owner=request.patient)  # type: ignore[attr-defined]
+    return owned_or_404(Session.objects.select_related("course"), request, pk=pk)
 
 
 def _capture_summary(s: Session) -> list[capture.Answer]:
     saved = Capture.objects.filter(session=s).first()
     return [answer for answer in capture.summary(saved) if answer.answered] if saved else []
-
-
-urlpatterns = [
-    path("course", course, name="course"),
-    path("course/edit", course_edit, name="course_edit"),
-    path("course/new", course_new, name="course_new"),
-    path("sessions/new", session_new, name="session_new"),
-    path("sessions/<int:pk>", session, name="session"),
-    path("sessions/<int:pk>/edit", session_edit, name="session_edit"),
-    path("sessions/<int:pk>/readings", session_readings, name="session_readings"),
-]

@@ -2,18 +2,15 @@
 
 from __future__ import annotations
 
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import render
-from django.urls import path
 
+from afterglow.access import PatientRequest
 from afterglow.journal.today import today
 
 
-def home(request: HttpRequest) -> HttpResponse:
-    now = today(request.patient)  # type: ignore[attr-defined]
+def home(request: PatientRequest) -> HttpResponse:
+    now = today(request.patient)
     if now.course is None:
         return render(request, "journal/welcome.html")
     return render(request, "journal/home.html", {"today": now})
-
-
-urlpatterns = [path("", home, name="home")]

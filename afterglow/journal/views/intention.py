@@ -7,9 +7,9 @@ from typing import Any
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse
-from django.shortcuts import get_object_or_404, redirect, render
-from django.urls import path
+from django.shortcuts import redirect, render
 
+from afterglow.access import PatientRequest, owned_or_404
 from afterglow.journal.models import Intention, Session
 from afterglow.journal.views import background
 from afterglow.prompts.answers import intentions_for, save_intentions, save_revisit, split_intentions
@@ -17,28 +17,28 @@ from afterglow.prompts.models import OwnPrompt
 from afterglow.prompts.selection import PromptSet, intention_prompts, with_own
 
 
-def owned_session(request: HttpRequest, session_id: int) -> Session:
+def owned_session(request: PatientRequest, session_id: int) -> Session:
     # Someone else's session is simply "not here": a 404, like one that does not exist.
-    return get_object_or_404(Session.objects.select_related("course"), pk=session_id, owner=request.patient)  # type: ignore[attr-defined]
+    return owned_or_404(Session.objects.select_related("course"), request, pk=session_id)
 
 
-def _prompt_set(request: HttpRequest) -> PromptSet:
-    own = OwnPrompt.objects.filter(owner=request.patient, stage=OwnPrompt.Stage.INTENTION)  # type: ignore[attr-defined]
+def _prompt_set(request: PatientRequest) -> PromptSet:
+    own = OwnPrompt.objects.filter(owner=request.patient, stage=OwnPrompt.Stage.INTENTION)
     return with_own(intention_prompts(), own)
 
 
-def intention(request: HttpRequest, session_id: int) -> HttpResponse:
+def intention(request: PatientRequest, session_id: int) -> HttpResponse:
     session = owned_session(request, session_id)
     prompt_set = _prompt_set(request)
     prompts = list(prompt_set.prompts)
-    matched, others = split_intentions(intentions_for(request.patient, session), prompts)  # type: ignore[attr-defined]
+    matched, others = split_intentions(intentions_for(request.patient, session), prompts)
     if request.method != "POST":
         answers = {key: i.text for key, i in matched.items()}
         return _render_intention(request, session, prompt_set, answers, {i.pk: i.text for i in others}, others)
     answers = {p.key: request.POST.get(p.key, "") for p in prompts}
     other_text = {i.pk: request.POST.get(f"intention-{i.pk}", "") for i in others}
     try:
-        save_intentions(request.patient, session, prompts, answers, other_text)  # type: ignore[attr-defined]
+        save_intentions(request.patient, session, prompts, answers, other_text)
     except ValidationError as exc:
         if background.wanted(request):
             return background.refused(exc.messages[0])
@@ -68,9 +68,9 @@ def _render_intention(
     return render(request, "journal/intention/form.html", context, status=422 if error else 200)
 
 
-def revisit(request: HttpRequest, session_id: int) -> HttpResponse:
+def revisit(request: PatientRequest, session_id: int) -> HttpResponse:
     session = owned_session(request, session_id)
-    intentions = intentions_for(request.patient, session)  # type: ignore[attr-defined]
+    intentions = intentions_for(request.patient, session)
     if request.method != "POST":
         rows = [(i, "" if i.fit is None else str(i.fit), i.revisit_note) for i in intentions]
         return _render_revisit(request, session, rows)
@@ -95,9 +95,3 @@ def _render_revisit(
     fit_choices = [(str(value), label) for value, label in Intention.Fit.choices]
     context = {"session": session, "rows": rows, "fit_choices": fit_choices, "error": error}
     return render(request, "journal/intention/revisit.html", context, status=422 if error else 200)
-
-
-urlpatterns = [
-    path("sessions/<int:session_id>/intention", intention, name="intention"),
-    path("sessions/<int:session_id>/revisit", revisit, name="revisit"),
-]

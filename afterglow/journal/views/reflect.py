@@ -11,10 +11,11 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
-from django.urls import path, reverse
+from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
+from afterglow.access import NotYours, PatientRequest
 from afterglow.journal import actions as rules
 from afterglow.journal import autosave as saving
 from afterglow.journal.models import Entry, IntegrationAction, Session
@@ -43,8 +44,8 @@ class Row:
     uid: uuid.UUID = field(default_factory=uuid.uuid4)
 
 
-def _prompt_set(request: HttpRequest, session: Session) -> PromptSet:
-    own = OwnPrompt.objects.filter(owner=request.patient).exclude(stage=OwnPrompt.Stage.INTENTION)  # type: ignore[attr-defined]
+def _prompt_set(request: PatientRequest, session: Session) -> PromptSet:
+    own = OwnPrompt.objects.filter(owner=request.patient).exclude(stage=OwnPrompt.Stage.INTENTION)
     return with_own(prompts_for_session(session.course, session.number), own)
 
 
@@ -52,7 +53,7 @@ ANSWER = "answer:"
 LOST_PLACE = "This answer lost its place. Reload the page — your text is kept on this device."
 
 
-def reflect(request: HttpRequest, session_id: int) -> HttpResponse:
+def reflect(request: PatientRequest, session_id: int) -> HttpResponse:
     session = owned_session(request, session_id)
     prompt_set = _prompt_set(request, session)
     if request.method != "POST":
@@ -71,7 +72,7 @@ def reflect(request: HttpRequest, session_id: int) -> HttpResponse:
             # prompt waits, so the two never make two entries.
             with transaction.atomic():
                 if prompt.key == pressed or _answer_changed(request, session, prompt, text):
-                    answer_prompt(request.patient, session, prompt, text)  # type: ignore[attr-defined]
+                    answer_prompt(request.patient, session, prompt, text)
                     saved.append(text)
         except ValidationError as exc:
             errors[prompt.key] = (text, exc.messages[0])
@@ -100,12 +101,12 @@ def _typed_answers(request: HttpRequest, prompt_set: PromptSet) -> list[tuple[Pr
     return found
 
 
-def _answer_changed(request: HttpRequest, session: Session, prompt: Prompt, text: str) -> bool:
+def _answer_changed(request: PatientRequest, session: Session, prompt: Prompt, text: str) -> bool:
     """Only new or changed answers become revisions; an untouched empty box is not an answer.
 
     The answer whose Save button was pressed always goes through, so an empty one gets its message.
     """
-    entry = answers_for(request.patient, session).get(prompt.key)  # type: ignore[attr-defined]
+    entry = answers_for(request.patient, session).get(prompt.key)
     if entry is None:
         return bool(text.strip())
     return entry.text != saving.normalise(text)
@@ -117,21 +118,21 @@ def _anchor(request: HttpRequest, prompt_set: PromptSet) -> str:
 
 
 @require_POST
-def autosave(request: HttpRequest, session_id: int) -> JsonResponse:
+def autosave(request: PatientRequest, session_id: int) -> JsonResponse:
     """One answer saved while it is typed (reflect.js via fieldsave.js), create-or-update by the uid the page chose."""
     session = owned_session(request, session_id)
     prompt = _prompt_set(request, session).find(request.POST.get("prompt", ""))
     uid = saving.parse_uid(request.POST.get("uid", ""))
     if prompt is None or uid is None:
         return JsonResponse({"ok": False, "message": LOST_PLACE}, status=400)
-    owner = request.patient  # type: ignore[attr-defined]
+    owner = request.patient
     try:
         with transaction.atomic():
             existing = answers_for(owner, session).get(prompt.key)
             if existing is not None and saving.entry_for(owner, uid) is None:
                 uid = existing.uid  # answered meanwhile (a plain Save, another tab): one entry per prompt
             saved = saving.autosave(owner, uid, request.POST.get("text", ""), session=session, prompt=prompt)
-    except saving.NotYours:
+    except NotYours:
         return JsonResponse({"ok": False, "message": "There is no such answer."}, status=404)
     except saving.AutosaveError as error:
         return JsonResponse({"ok": False, "message": str(error)}, status=error.status)
@@ -139,10 +140,10 @@ def autosave(request: HttpRequest, session_id: int) -> JsonResponse:
 
 
 @require_POST
-def make_action(request: HttpRequest, session_id: int) -> HttpResponse:
+def make_action(request: PatientRequest, session_id: int) -> HttpResponse:
     session = owned_session(request, session_id)
     prompt_set = _prompt_set(request, session)
-    entry = answers_for(request.patient, session).get(request.POST.get("prompt", ""))  # type: ignore[attr-defined]
+    entry = answers_for(request.patient, session).get(request.POST.get("prompt", ""))
     prompt = prompt_set.find(entry.prompt_id) if entry else None
     if entry is None or prompt is None or not prompt.action:
         messages.error(request, "Save an answer to that prompt first; then it can become an action.")
@@ -151,13 +152,13 @@ def make_action(request: HttpRequest, session_id: int) -> HttpResponse:
     if not form.is_valid():
         typed = {"what": request.POST.get("what", ""), "due": request.POST.get("due", "")}
         return _render(request, session, prompt_set, action_typed={prompt.key: (typed, first_error(form))})
-    rules.create_action(request.patient, form.cleaned_data["what"], form.cleaned_data["due"], entry=entry)  # type: ignore[attr-defined]
+    rules.create_action(request.patient, form.cleaned_data["what"], form.cleaned_data["due"], entry=entry)
     messages.success(request, "Added to your actions. You can tick it off on the Actions page.")
     return redirect(reverse("reflect", args=[session.pk]) + f"#a-{prompt.slug}")
 
 
 def _render(
-    request: HttpRequest,
+    request: PatientRequest,
     session: Session,
     prompt_set: PromptSet,
     *,
@@ -165,9 +166,9 @@ def _render(
     action_typed: dict[str, tuple[dict[str, str], str]] | None = None,
     status: int | None = None,
 ) -> HttpResponse:
-    answers = answers_for(request.patient, session)  # type: ignore[attr-defined]
+    answers = answers_for(request.patient, session)
     by_entry: dict[int, list[IntegrationAction]] = {}
-    for action in IntegrationAction.objects.filter(owner=request.patient, entry__in=list(answers.values())):  # type: ignore[attr-defined]
+    for action in IntegrationAction.objects.filter(owner=request.patient, entry__in=list(answers.values())):
         by_entry.setdefault(action.entry_id, []).append(action)  # type: ignore[arg-type]
     groups = [
         {"group": g, "rows": [_row(p, answers, by_entry, typed or {}, action_typed or {}) for p in g.prompts]}
@@ -196,10 +197,3 @@ def _row(
         # A short answer is usually already the action; a long one is a starting point to shorten.
         row.action_form = {"what": entry.text.strip() if len(entry.text.strip()) <= rules.MAX_WHAT else "", "due": ""}
     return row
-
-
-urlpatterns = [
-    path("sessions/<int:session_id>/reflect", reflect, name="reflect"),
-    path("sessions/<int:session_id>/reflect/action", make_action, name="reflect_action"),
-    path("sessions/<int:session_id>/reflect/autosave", autosave, name="reflect_autosave"),
-]

@@ -11,9 +11,9 @@ from typing import Any
 
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
-from django.urls import path
 from django.utils import timezone
 
+from afterglow.access import PatientRequest
 from afterglow.journal.everywhere import KINDS, BadQuery, Filters, find, session_filter
 from afterglow.journal.search import SearchUnavailable
 from afterglow.journal.timeline import Sessions
@@ -24,8 +24,8 @@ PAGE_LIMIT = 50
 HEADER_LIMIT = 8
 
 
-def search_page(request: HttpRequest) -> HttpResponse:
-    owner = request.patient  # type: ignore[attr-defined]
+def search_page(request: PatientRequest) -> HttpResponse:
+    owner = request.patient
     sessions = Sessions.of(owner)
     query = request.GET.get("q", "")
     partial = request.headers.get("HX-Request") == "true"
@@ -111,6 +111,3 @@ def _day(request: HttpRequest, key: str, label: str) -> date | None:
         raise BadQuery(f"“{label}” should be a day on the calendar, like 2026-03-14.")
     # A far year is a slip of the keyboard; as a search bound it means "from the start" or "until now".
     return min(max(day, dates.EARLIEST), dates.latest_planned(timezone.localdate()))
-
-
-urlpatterns = [path("search", search_page, name="search")]

@@ -5,17 +5,17 @@ from __future__ import annotations
 from urllib.parse import urlencode
 
 from django.http import HttpRequest, HttpResponse
-from django.shortcuts import get_object_or_404, render
-from django.urls import path
+from django.shortcuts import render
 
+from afterglow.access import PatientRequest, owned_or_404
 from afterglow.journal import timeline as stream
 from afterglow.journal.models import Session
 from afterglow.tags.store import TagError, clean_name
 
 
-def timeline(request: HttpRequest) -> HttpResponse:
-    owner = request.patient  # type: ignore[attr-defined]
-    only = _session_filter(request, owner)
+def timeline(request: PatientRequest) -> HttpResponse:
+    owner = request.patient
+    only = _session_filter(request)
     try:
         tag = _tag_filter(request)
     except TagError as exc:
@@ -39,13 +39,10 @@ def _tag_filter(request: HttpRequest) -> str:
     return clean_name(raw)
 
 
-def _session_filter(request: HttpRequest, owner: object) -> Session | None:
+def _session_filter(request: PatientRequest) -> Session | None:
     raw = request.GET.get("session", "")
     if not raw:
         return None
     # Not a number, or not this patient's session: the same kind 404 either way.
     pk = int(raw) if raw.isdigit() and len(raw) < 12 else 0
-    return get_object_or_404(Session.objects.select_related("course"), pk=pk, owner=owner)
-
-
-urlpatterns = [path("timeline", timeline, name="timeline")]
+    return owned_or_404(Session.objects.select_related("course"), request, pk=pk)

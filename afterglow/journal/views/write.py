@@ -8,14 +8,15 @@ from typing import Any
 from django.conf import settings
 from django.contrib import messages
 from django.http import Http404, HttpRequest, HttpResponse, JsonResponse, QueryDict
-from django.shortcuts import get_object_or_404, redirect, render
-from django.urls import path, reverse
+from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from afterglow.access import NotYours, PatientRequest, owned_or_404
 from afterglow.journal import autosave as saving
 from afterglow.journal.models import Entry, Session
-from afterglow.media.pictures import thumbnails_for
+from afterglow.media.visual.pictures import thumbnails_for
 from afterglow.prompts.library import Prompt
 from afterglow.safety.notes import offer_after_save
 
@@ -42,25 +43,25 @@ def _place(owner: Any, data: QueryDict) -> tuple[Session | None, Prompt | None]:
 
 
 @require_http_methods(["GET", "POST"])
-def write(request: HttpRequest) -> HttpResponse:
+def write(request: PatientRequest) -> HttpResponse:
     if request.method == "POST":
         return _write_post(request)
     try:
-        session, prompt = _place(request.patient, request.GET)  # type: ignore[attr-defined]
+        session, prompt = _place(request.patient, request.GET)
     except NoSuchPlace:
         raise Http404("no such session or prompt") from None
     if request.GET.get("new"):
         request.session.pop(OPEN_KEY, None)
     else:
-        left_open = saving.open_entry(request.patient, request.session.get(OPEN_KEY))  # type: ignore[attr-defined]
+        left_open = saving.open_entry(request.patient, request.session.get(OPEN_KEY))
         if left_open and _same_place(left_open, session, prompt):
             return _page(request, entry=left_open, continuing=True)
     return _page(request, session=session, prompt=prompt)
 
 
-def _write_post(request: HttpRequest) -> HttpResponse:
+def _write_post(request: PatientRequest) -> HttpResponse:
     try:
-        session, prompt = _place(request.patient, request.POST)  # type: ignore[attr-defined]
+        session, prompt = _place(request.patient, request.POST)
     except NoSuchPlace:
         return _page(
             request, uid=saving.parse_uid(request.POST.get("uid", "")), text=request.POST.get("text", ""),
@@ -74,22 +75,22 @@ def _same_place(entry: Entry, session: Session | None, prompt: Prompt | None) ->
 
 
 @require_http_methods(["GET", "POST"])
-def entry_edit(request: HttpRequest, entry_id: int) -> HttpResponse:
-    entry = get_object_or_404(Entry, pk=entry_id, owner=request.patient)  # type: ignore[attr-defined]
+def entry_edit(request: PatientRequest, entry_id: int) -> HttpResponse:
+    entry = owned_or_404(Entry, request, pk=entry_id)
     if request.method == "POST":
         return _save_form(request, entry, session=entry.session, prompt=None)
     return _page(request, entry=entry)
 
 
-def _save_form(request: HttpRequest, entry: Entry | None, *, session: Session | None, prompt: Prompt | None) -> HttpResponse:
+def _save_form(request: PatientRequest, entry: Entry | None, *, session: Session | None, prompt: Prompt | None) -> HttpResponse:
     """The page without script: a plain form with a Save button."""
     uid = entry.uid if entry else (saving.parse_uid(request.POST.get("uid", "")) or uuid.uuid4())
     text = request.POST.get("text", "")
     private = request.POST.get("private") == "on"
     try:
-        saved = saving.autosave(request.patient, uid, text, session=session, prompt=prompt, private=private,  # type: ignore[attr-defined]
+        saved = saving.autosave(request.patient, uid, text, session=session, prompt=prompt, private=private,
                                 editing=request.POST.get("editing", ""))  # fmt: skip
-    except saving.NotYours:
+    except NotYours:
         raise Http404("no such entry") from None
     except saving.AutosaveError as error:
         return _page(
@@ -144,9 +145,9 @@ def _page(
 
 
 @require_POST
-def autosave(request: HttpRequest) -> JsonResponse:
+def autosave(request: PatientRequest) -> JsonResponse:
     """Create-or-update by uid; answers JSON so the page can show 'Saved 12:03' or say why not."""
-    owner = request.patient  # type: ignore[attr-defined]
+    owner = request.patient
     uid = saving.parse_uid(request.POST.get("uid", ""))
     if uid is None:
         return _refuse("This page lost track of its entry. Reload it — your text is kept on this device.")
@@ -157,7 +158,7 @@ def autosave(request: HttpRequest) -> JsonResponse:
                                 editing=request.POST.get("editing", ""))  # fmt: skip
     except NoSuchPlace:
         return _refuse(NO_PLACE)
-    except saving.NotYours:
+    except NotYours:
         return _refuse("There is no such entry.", status=404)
     except saving.AutosaveError as error:
         return _refuse(str(error), status=error.status)
@@ -187,18 +188,10 @@ def saved_json(saved: saving.Saved) -> dict[str, Any]:
 
 
 @require_GET
-def entry(request: HttpRequest, entry_id: int) -> HttpResponse:
-    found = get_object_or_404(Entry.objects.select_related("session"), pk=entry_id, owner=request.patient)  # type: ignore[attr-defined]
+def entry(request: PatientRequest, entry_id: int) -> HttpResponse:
+    found = owned_or_404(Entry.objects.select_related("session"), request, pk=entry_id)
     context = {
         "entry": found, "revisions": found.revisions.count(), "digest": saving.digest(found.text),
         "pictures": thumbnails_for([found.pk]).get(found.pk, []),
     }  # fmt: skip
     return render(request, "journal/write/entry.html", context)
-
-
-urlpatterns = [
-    path("write", write, name="write"),
-    path("write/autosave", autosave, name="autosave"),
-    path("entries/<int:entry_id>", entry, name="entry"),
-    path("entries/<int:entry_id>/edit", entry_edit, name="entry_edit"),
-]

@@ -21,6 +21,7 @@ from django.db.models import Q
 from django.utils import timezone
 from django_tasks import TaskResultStatus, task
 
+from afterglow import modes
 from afterglow.journal import capture
 from afterglow.journal.entries import save_text
 from afterglow.media.voice import audio, engines
@@ -189,8 +190,4 @@ def release(worker: str) -> None:
 
 
 def _journal_open() -> bool:
-    from django.conf import settings
-
-    from afterglow.vault import keyring
-
-    return settings.CLINIC or keyring.current_key() is not None
+    return modes.current().journal_open()

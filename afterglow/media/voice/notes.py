@@ -8,15 +8,12 @@ from typing import Any
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
+from afterglow.access import NotYours
 from afterglow.journal import capture
-from afterglow.journal.entries import clean_text, save_text
+from afterglow.journal.entries import save_text
 from afterglow.journal.models import Entry, Session
 from afterglow.media.voice import audio, jobs
 from afterglow.media.voice.models import VoiceNote
-
-
-class NotYours(LookupError):
-    """The uid belongs to another patient's note; answered like a missing one."""
 
 
 def add(
@@ -71,7 +68,6 @@ def title_for(when: Any) -> str:
 @transaction.atomic
 def save_transcript(note: VoiceNote, text: str) -> bool:
     """The person's words replace the machine's (a new revision); from now on they are theirs."""
-    text = clean_text(text.replace("\r\n", "\n"), allow_empty=True)
     changed = save_text(note.entry, text, allow_empty=True)
     accept(note)
     return changed

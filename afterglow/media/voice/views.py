@@ -9,10 +9,11 @@ from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse, JsonResponse
-from django.shortcuts import get_object_or_404, redirect, render
-from django.urls import path, reverse
+from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from afterglow.access import NotYours, PatientRequest, owned_or_404
 from afterglow.journal import autosave as saving
 from afterglow.journal.models import Session
 from afterglow.media.voice import audio, jobs, notes
@@ -31,12 +32,12 @@ class Refused(ValueError):
         self.status = status
 
 
-def _note(request: HttpRequest, note_id: int) -> VoiceNote:
+def _note(request: PatientRequest, note_id: int) -> VoiceNote:
     notes_of = VoiceNote.objects.defer("audio").select_related("entry", "entry__session")
-    return get_object_or_404(notes_of, pk=note_id, owner=request.patient)  # type: ignore[attr-defined]
+    return owned_or_404(notes_of, request, pk=note_id)
 
 
-def _received(request: HttpRequest) -> tuple[bytes, Session | None]:
+def _received(request: PatientRequest) -> tuple[bytes, Session | None]:
     """The uploaded bytes and the session to link, or Refused with a message for the person."""
     if _content_length(request) > settings.MEDIA_MAX_UPLOAD_BYTES + 64 * 1024:
         raise Refused(audio.too_big_message(), 413)
@@ -46,7 +47,7 @@ def _received(request: HttpRequest) -> tuple[bytes, Session | None]:
     if (upload.size or 0) > settings.MEDIA_MAX_UPLOAD_BYTES:
         raise Refused(audio.too_big_message(), 413)
     try:
-        session = saving.session_for(request.patient, request.POST.get("session"))  # type: ignore[attr-defined]
+        session = saving.session_for(request.patient, request.POST.get("session"))
     except Session.DoesNotExist:
         raise Refused(NO_SESSION) from None
     return upload.read(), session
@@ -59,20 +60,20 @@ def _content_length(request: HttpRequest) -> int:
         return 0
 
 
-def _add(request: HttpRequest) -> tuple[VoiceNote, bool]:
+def _add(request: PatientRequest) -> tuple[VoiceNote, bool]:
     data, session = _received(request)
     try:
         uid = saving.parse_uid(request.POST.get("uid", ""))
         answer = request.POST.get("answer", "")  # a capture answer's field name; anything else is ignored
-        return notes.add(request.patient, data, session=session, uid=uid, answer_field=answer)  # type: ignore[attr-defined]
+        return notes.add(request.patient, data, session=session, uid=uid, answer_field=answer)
     except audio.AudioError as error:
         raise Refused(str(error)) from None
-    except notes.NotYours:
+    except NotYours:
         raise Refused("There is no such recording.", 404) from None
 
 
 @require_POST
-def upload(request: HttpRequest) -> JsonResponse:
+def upload(request: PatientRequest) -> JsonResponse:
     """The recorder's upload (fetch). Retried uploads with the same uid return the same note."""
     try:
         note, created = _add(request)
@@ -86,7 +87,7 @@ def upload(request: HttpRequest) -> JsonResponse:
 
 
 @require_http_methods(["GET", "POST"])
-def new(request: HttpRequest) -> HttpResponse:
+def new(request: PatientRequest) -> HttpResponse:
     """Record here, or upload a file with a plain form (works without script)."""
     session = _session_from(request)
     if request.method == "GET":
@@ -99,21 +100,21 @@ def new(request: HttpRequest) -> HttpResponse:
     return redirect("voice_note", note_id=note.pk)
 
 
-def _session_from(request: HttpRequest) -> Session | None:
+def _session_from(request: PatientRequest) -> Session | None:
     raw = request.POST.get("session") if request.method == "POST" else request.GET.get("session")
     try:
-        return saving.session_for(request.patient, raw)  # type: ignore[attr-defined]
+        return saving.session_for(request.patient, raw)
     except Session.DoesNotExist:
         return None
 
 
 @require_GET
-def note_page(request: HttpRequest, note_id: int) -> HttpResponse:
+def note_page(request: PatientRequest, note_id: int) -> HttpResponse:
     return render(request, "media/voice/note.html", {"note": _note(request, note_id)})
 
 
 @require_GET
-def status(request: HttpRequest, note_id: int) -> JsonResponse:
+def status(request: PatientRequest, note_id: int) -> JsonResponse:
     return JsonResponse(status_json(_note(request, note_id)))
 
 
@@ -134,7 +135,7 @@ def status_json(note: VoiceNote) -> dict[str, Any]:
 
 
 @require_POST
-def transcript(request: HttpRequest, note_id: int) -> HttpResponse:
+def transcript(request: PatientRequest, note_id: int) -> HttpResponse:
     """Save the corrected transcript (a new revision), or accept it as it is."""
     note = _note(request, note_id)
     if request.POST.get("then") == "accept":
@@ -152,7 +153,7 @@ def transcript(request: HttpRequest, note_id: int) -> HttpResponse:
 
 
 @require_POST
-def retry(request: HttpRequest, note_id: int) -> HttpResponse:
+def retry(request: PatientRequest, note_id: int) -> HttpResponse:
     note = _note(request, note_id)
     if jobs.retry(note):
         messages.success(request, "Trying the transcription again.")
@@ -160,7 +161,7 @@ def retry(request: HttpRequest, note_id: int) -> HttpResponse:
 
 
 @require_http_methods(["GET", "POST"])
-def delete(request: HttpRequest, note_id: int) -> HttpResponse:
+def delete(request: PatientRequest, note_id: int) -> HttpResponse:
     note = _note(request, note_id)
     if request.method == "GET":
         return render(request, "media/voice/delete.html", {"note": note})
@@ -173,7 +174,7 @@ def delete(request: HttpRequest, note_id: int) -> HttpResponse:
 
 
 @require_GET
-def audio_file(request: HttpRequest, note_id: int) -> HttpResponse:
+def audio_file(request: PatientRequest, note_id: int) -> HttpResponse:
     """The recording, answering Range requests (206) so the player can seek."""
     note = _note(request, note_id)
     wanted = _byte_range(request.headers.get("Range", ""), note.size)
@@ -209,15 +210,3 @@ def _byte_range(header: str, size: int) -> tuple[int, int, bool] | None:
     if start >= size or start > end:
         return None
     return start, end, True
-
-
-urlpatterns = [
-    path("voice/new", new, name="voice_new"),
-    path("voice/upload", upload, name="voice_upload"),
-    path("voice/<int:note_id>", note_page, name="voice_note"),
-    path("voice/<int:note_id>/audio", audio_file, name="voice_audio"),
-    path("voice/<int:note_id>/status", status, name="voice_status"),
-    path("voice/<int:note_id>/transcript", transcript, name="voice_transcript"),
-    path("voice/<int:note_id>/retry", retry, name="voice_retry"),
-    path("voice/<int:note_id>/delete", delete, name="voice_delete"),
-]

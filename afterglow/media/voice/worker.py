@@ -18,8 +18,8 @@ from django.db import close_old_connections, transaction
 from django_tasks import DEFAULT_TASK_BACKEND_ALIAS, DEFAULT_TASK_QUEUE_NAME
 from django_tasks_db.management.commands.db_worker import Worker
 
+from afterglow import modes
 from afterglow.media.voice import engines, jobs
-from afterglow.vault import keyring
 
 log = logging.getLogger("afterglow.media")
 # Also look for jobs another process left behind (a CLI stopped mid-way) this often.
@@ -96,11 +96,7 @@ class QueueWorker:
 
 
 def _current_key() -> object:
-    from django.conf import settings
-
-    if settings.CLINIC:
-        return "clinic"
-    return keyring.current_key()
+    return modes.current().unlocked_with()
 
 
 def start_thread(interval: float = 1.0) -> QueueWorker:

@@ -360,7 +360,7 @@ class _Loader:
             obj.audio = self.archive.read(files.get("audio", ""), MAX_AUDIO)
             obj.size = len(obj.audio)
             return
-        from afterglow.media.photos import PhotoError, open_checked
+        from afterglow.media.visual.photos import PhotoError, open_checked
 
         if obj.content_type not in IMAGE_TYPES:
             raise BadRecord(f"{JSON_NAME}: {where} is not a picture Afterglow can show ({obj.content_type[:40]})")

@@ -128,8 +128,8 @@ def add_entries(owner: Any, source: str, items: Iterable[Incoming], progress: Pr
 
 
 def _add_photo(owner: Any, entry: Entry, data: bytes, where: str) -> None:
-    from afterglow.media.photos import PhotoError, process_photo
-    from afterglow.media.pictures import Place, add_photo
+    from afterglow.media.visual.photos import PhotoError, process_photo
+    from afterglow.media.visual.pictures import Place, add_photo
 
     try:
         photo = process_photo(data)

@@ -1,82 +1,20 @@
 // Drafts that survive a closed tab, a crashed browser, a stopped server or a locked journal.
 //
-// Every keystroke's text is kept in this browser's localStorage, keyed by the entry's
+// Every keystroke's text is kept in this browser (drafts.js), keyed by the entry's
 // uid, and pushed to the server's autosave endpoint. A draft is forgotten only after
 // the server answered with the digest of exactly that text. Used by write.js.
 (function () {
   "use strict";
 
-  var PREFIX = "afterglow:draft:";
-  var PREF = "afterglow:pref:";
+  var Store = window.AfterglowStore;
+  if (!Store) return;
   // Browsers refuse keepalive requests and beacons bigger than 64 KiB.
   var KEEPALIVE_LIMIT = 60000;
 
-  function openStorage() {
-    try {
-      var s = window.localStorage;
-      s.setItem(PREFIX + "probe", "1");
-      s.removeItem(PREFIX + "probe");
-      return s;
-    } catch (e) {
-      return null; // private mode, disabled storage, or a full disk
-    }
-  }
-  var storage = openStorage();
-
-  function keep(draft) {
-    if (!storage) return false;
-    try {
-      storage.setItem(PREFIX + draft.uid, JSON.stringify(draft));
-      return true;
-    } catch (e) {
-      return false; // over quota: the server copy is the only one
-    }
-  }
-
-  function read(uid) {
-    if (!storage) return null;
-    try {
-      var draft = JSON.parse(storage.getItem(PREFIX + uid) || "null");
-      return draft && typeof draft.text === "string" && draft.uid ? draft : null;
-    } catch (e) {
-      return null;
-    }
-  }
-
-  function forget(uid) {
-    if (storage) storage.removeItem(PREFIX + uid);
-  }
-
-  function all() {
-    if (!storage) return [];
-    var found = [];
-    for (var i = 0; i < storage.length; i++) {
-      var key = storage.key(i);
-      if (key && key.indexOf(PREFIX) === 0 && key !== PREFIX + "probe") {
-        var draft = read(key.slice(PREFIX.length));
-        if (draft) found.push(draft);
-      }
-    }
-    return found.sort(function (a, b) { return (b.changedAt || 0) - (a.changedAt || 0); });
-  }
-
-  function pref(name, value) {
-    if (!storage) return null;
-    if (value === undefined) return storage.getItem(PREF + name);
-    try { storage.setItem(PREF + name, value); } catch (e) { /* a preference is not worth an error */ }
-    return value;
-  }
-
-  function newUid() {
-    var c = window.crypto;
-    if (c && c.randomUUID) return c.randomUUID();
-    var b = new Uint8Array(16);
-    c.getRandomValues(b);
-    b[6] = (b[6] & 0x0f) | 0x40;
-    b[8] = (b[8] & 0x3f) | 0x80;
-    var h = Array.prototype.map.call(b, function (x) { return (x + 0x100).toString(16).slice(1); }).join("");
-    return h.slice(0, 8) + "-" + h.slice(8, 12) + "-" + h.slice(12, 16) + "-" + h.slice(16, 20) + "-" + h.slice(20);
-  }
+  var drafts = Store.store("afterglow:draft:", function (draft) { return typeof draft.text === "string"; });
+  var keep = drafts.keep;
+  var read = drafts.read;
+  var forget = drafts.forget;
 
   // sha256 of the UTF-8 text, hex; null where the browser has no SubtleCrypto (plain http off localhost).
   function digest(text) {
@@ -166,13 +104,13 @@
   }
 
   window.AfterglowDrafts = {
-    available: !!storage,
+    available: drafts.available,
     keep: keep,
     read: read,
     forget: forget,
-    all: all,
-    pref: pref,
-    newUid: newUid,
+    all: drafts.all,
+    pref: Store.pref,
+    newUid: Store.newUid,
     push: push,
     beacon: beacon,
   };

@@ -1,7 +1,7 @@
 // The drawing page: pointer drawing (mouse, touch, pen; pressure widens the line), colours,
 // brush sizes, eraser, undo/redo, clear, and autosave of the PNG plus the strokes.
 //
-// Nothing drawn is lost: every change is kept in this browser's localStorage until the
+// Nothing drawn is lost: every change is kept in this browser (drafts.js) until the
 // server has saved exactly that version; a locked journal, a stopped server or a closed
 // tab only delays the save. Reopening the page brings the strokes back, editable.
 (function () {
@@ -11,11 +11,11 @@
   var canvas = document.getElementById("draw-canvas");
   var status = document.getElementById("draw-status");
   var initial = document.getElementById("draw-strokes");
-  if (!root || !canvas || !canvas.getContext || !window.fetch || !window.FormData || !initial) return;
+  var Store = window.AfterglowStore;
+  if (!root || !canvas || !canvas.getContext || !window.fetch || !window.FormData || !initial || !Store) return;
 
   var SAVE_AFTER_MS = 1200;
   var RETRY_MS = 5000;
-  var PREFIX = "afterglow:drawing:";
   var LOCAL = "Not saved yet — kept on this device";
   var NOWHERE = "Not saved yet — keep this page open, saving again shortly";
   var LOCKED = "The journal is locked. Your drawing is kept on this device; unlock and open this page again to save it.";
@@ -48,55 +48,13 @@
 
   // --- Storage of the unsaved version -----------------------------------------------------------
 
-  var storage = (function () {
-    try {
-      var s = window.localStorage;
-      s.setItem(PREFIX + "probe", "1");
-      s.removeItem(PREFIX + "probe");
-      return s;
-    } catch (e) {
-      return null;
-    }
-  })();
+  var local = Store.store("afterglow:drawing:", function (d) { return Array.isArray(d.strokes); });
 
   function keepLocal() {
-    if (!storage) return false;
-    try {
-      storage.setItem(PREFIX + uid, JSON.stringify({
-        uid: uid, session: place.session, entry: place.entry, existing: existing,
-        strokes: strokes, rev: rev, changedAt: Date.now(),
-      }));
-      return true;
-    } catch (e) {
-      return false; // over quota: the server copy is the only one
-    }
-  }
-
-  function readLocal(key) {
-    if (!storage) return null;
-    try {
-      var d = JSON.parse(storage.getItem(PREFIX + key) || "null");
-      return d && d.uid && Array.isArray(d.strokes) ? d : null;
-    } catch (e) {
-      return null;
-    }
-  }
-
-  function allLocal() {
-    var found = [];
-    if (!storage) return found;
-    for (var i = 0; i < storage.length; i++) {
-      var key = storage.key(i);
-      if (key && key.indexOf(PREFIX) === 0 && key !== PREFIX + "probe") {
-        var d = readLocal(key.slice(PREFIX.length));
-        if (d) found.push(d);
-      }
-    }
-    return found.sort(function (a, b) { return (b.changedAt || 0) - (a.changedAt || 0); });
-  }
-
-  function forgetLocal(key) {
-    if (storage) storage.removeItem(PREFIX + key);
+    return local.keep({
+      uid: uid, session: place.session, entry: place.entry, existing: existing,
+      strokes: strokes, rev: rev, changedAt: Date.now(),
+    });
   }
 
   // --- Painting ------------------------------------------------------------------------------------
@@ -270,7 +228,7 @@
     rev += 1;
     refreshButtons();
     var kept = keepLocal();
-    show(kept || !storage ? "Saving…" : NOWHERE, "saving");
+    show(kept || !local.available ? "Saving…" : NOWHERE, "saving");
     schedule(SAVE_AFTER_MS);
   }
 
@@ -330,10 +288,10 @@
       if (!existing) {
         existing = true;
         if (window.history.replaceState) window.history.replaceState(null, "", result.data.url);
-        addDeleteLink(result.data.picture_url);
+        addDeleteLink(result.data.delete_url);
       }
-      var stored = readLocal(uid);
-      if (stored && stored.rev <= savedRev) forgetLocal(uid);
+      var stored = local.read(uid);
+      if (stored && stored.rev <= savedRev) local.forget(uid);
       if (rev === savedRev) show(result.data.saved_label, "saved");
       else schedule(SAVE_AFTER_MS);
     } else if (result.status === 400 || result.status === 404 || result.status === 413) {
@@ -341,18 +299,18 @@
     } else if (result.status === 401) {
       show(LOCKED, "local");
     } else {
-      show(result.message || (storage ? LOCAL : NOWHERE), "local");
+      show(result.message || (local.available ? LOCAL : NOWHERE), "local");
       schedule(RETRY_MS);
     }
   }
 
-  function addDeleteLink(pictureUrl) {
-    if (document.getElementById("draw-delete") || !pictureUrl) return;
+  function addDeleteLink(deleteUrl) {
+    if (document.getElementById("draw-delete") || !deleteUrl) return;
     var done = document.getElementById("draw-done");
     var link = document.createElement("a");
     link.className = "button button-quiet";
     link.id = "draw-delete";
-    link.href = pictureUrl + "/delete";
+    link.href = deleteUrl;
     link.textContent = "Delete…";
     done.parentNode.insertBefore(link, done);
   }
@@ -370,13 +328,13 @@
   }
 
   function restore() {
-    var mine = readLocal(uid);
+    var mine = local.read(uid);
     if (mine && existing && mine.changedAt <= serverSavedAt) {
-      forgetLocal(uid); // the server's copy is newer than the one kept here
+      local.forget(uid); // the server's copy is newer than the one kept here
       mine = null;
     }
     if (!mine && !existing) {
-      mine = allLocal().filter(function (d) {
+      mine = local.all().filter(function (d) {
         return !d.existing && d.session === place.session && d.entry === place.entry && d.strokes.length;
       })[0];
       if (mine) uid = mine.uid;

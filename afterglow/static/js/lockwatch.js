@@ -19,7 +19,7 @@
     if (locked) return;
     locked = true;
     var link = cover.querySelector("[data-unlock-link]");
-    if (link) link.href = "/unlock?next=" + encodeURIComponent(location.pathname + location.search);
+    if (link) link.href = link.pathname + "?next=" + encodeURIComponent(location.pathname + location.search);
     document.documentElement.classList.add("vault-locked");
     main.inert = true;
     main.setAttribute("aria-hidden", "true");
@@ -43,7 +43,7 @@
   }
 
   function check() {
-    return fetch("/lock/status", { credentials: "same-origin", cache: "no-store", headers: { Accept: "application/json" } })
+    return fetch(cover.getAttribute("data-status-url"), { credentials: "same-origin", cache: "no-store", headers: { Accept: "application/json" } })
       .then(function (response) { return response.ok ? response.json() : Promise.reject(response.status); })
       .then(function (state) {
         if (state.open) { show(); schedule(state.idle_left); } else { hide(); }
@@ -59,7 +59,7 @@
       if (event.data === "locked") hide();
       else if (event.data === "open") check();
     };
-    document.querySelectorAll('form[action="/lock"]').forEach(function (form) {
+    document.querySelectorAll('form[action="' + cover.getAttribute("data-lock-url") + '"]').forEach(function (form) {
       form.addEventListener("submit", function () { channel.postMessage("locked"); });
     });
     // This page loaded with the journal open: covered tabs may look again.

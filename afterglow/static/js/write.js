@@ -170,7 +170,7 @@
       if (!savedCount) return;
       var words = savedCount === 1 ? "one earlier piece of writing" : savedCount + " earlier pieces of writing";
       var link = document.createElement("a");
-      link.href = "/timeline";
+      link.href = form.getAttribute("data-timeline-url");
       link.textContent = "See it on your timeline";
       var line = document.createElement("p");
       line.textContent = "Also saved " + words + " that had not reached your journal. ";
@@ -265,7 +265,7 @@
         // Locked meanwhile: a posted form would only meet a locked door. The words are kept on
         // this device; unlocking comes back to this page, which brings them back and saves them.
         Drafts.keep(draft());
-        window.location.assign("/unlock?next=" + encodeURIComponent(window.location.pathname + window.location.search));
+        window.location.assign(form.getAttribute("data-unlock-url") + "?next=" + encodeURIComponent(window.location.pathname + window.location.search));
         return;
       }
       form.setAttribute("data-sending", "1");

@@ -8,19 +8,21 @@ import shutil
 import subprocess
 import sys
 import tempfile
+import uuid
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.conf import settings
-from django.core.exceptions import ValidationError
 from django.core.management.base import CommandParser
 
+from afterglow.journal import autosave as saving
 from afterglow.journal import cli_format as fmt
 from afterglow.journal.access import local_patient
-from afterglow.journal.entries import create_entry
-from afterglow.journal.models import Entry
 from afterglow.lib.cli import Command as BaseCommand
 from afterglow.lib.cli import UserError
+
+if TYPE_CHECKING:
+    from afterglow.prompts.library import Prompt
 
 # RAM-backed where the system has it, so the draft never touches the disk.
 SHARED_MEMORY = Path("/dev/shm")
@@ -43,22 +45,15 @@ class Command(BaseCommand):
     def handle(self, *args: Any, **options: Any) -> None:
         owner = local_patient()
         session = fmt.session_option(owner, options["session"])
-        prompt_key, prompt_text = _prompt(owner, options["prompt"])
+        prompt = _prompt(owner, options["prompt"])
         text = self.entry_text(options["text"])
+        # The web's own save: the same text rules, line endings and entry fields for a prompt.
         try:
-            entry = create_entry(
-                owner,
-                text,
-                session=session,
-                private=options["private"],
-                mode=Entry.Mode.GUIDED if prompt_key else Entry.Mode.FREE,
-                prompt_id=prompt_key,
-                prompt_text=prompt_text,
-            )
-        except ValidationError as exc:
-            raise UserError(" ".join(exc.messages)) from None
+            saved = saving.autosave(owner, uuid.uuid4(), text, session=session, prompt=prompt, private=options["private"])
+        except saving.AutosaveError as exc:
+            raise UserError(str(exc)) from None
         where = f" for session {session.number}" if session else ""
-        self.stdout.write(f"Saved entry {entry.pk}{where}.")
+        self.stdout.write(f"Saved entry {saved.entry.pk}{where}.")
 
     def entry_text(self, argument: str | None) -> str:
         if argument is not None:
@@ -70,24 +65,14 @@ class Command(BaseCommand):
         return text.rstrip()
 
 
-def _prompt(owner: Any, key: str | None) -> tuple[str, str]:
-    """(prompt key, prompt text) for `--prompt`, checked against the prompt packs and own prompts."""
+def _prompt(owner: Any, key: str | None) -> Prompt | None:
+    """The prompt `--prompt` names, found as the writing page finds it (packs and own prompts)."""
     if not key:
-        return "", ""
-    from afterglow.prompts.library import library
-    from afterglow.prompts.models import OWN_PACK, OwnPrompt
-
-    pack_id, _, prompt_id = key.strip().partition("/")
-    if pack_id == OWN_PACK:
-        own = OwnPrompt.objects.filter(owner=owner, pk=prompt_id).first() if prompt_id.isdigit() else None
-        if own is not None:
-            return key.strip(), own.text
-    else:
-        pack = library().packs.get(pack_id)
-        found = next((p for p in pack.prompts if p.id == prompt_id), None) if pack else None
-        if found is not None:
-            return found.key, found.text
-    raise UserError(f"There is no prompt {key!r}; prompt ids look like three-stage/first")
+        return None
+    found = saving.find_prompt(owner, key)
+    if found is None:
+        raise UserError(f"There is no prompt {key!r}; prompt ids look like three-stage/first")
+    return found
 
 
 def text_from_editor(max_chars: int) -> str:

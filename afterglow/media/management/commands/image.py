@@ -12,8 +12,8 @@ from afterglow.journal.access import local_patient
 from afterglow.lib.cli import Command as BaseCommand
 from afterglow.lib.cli import OneLineParser, UserError
 from afterglow.lib.files import FileRefused, read_bounded
-from afterglow.media import pictures
-from afterglow.media.photos import MAX_BYTES, PhotoError, process_photo
+from afterglow.media.visual import pictures
+from afterglow.media.visual.photos import MAX_BYTES, PhotoError, process_photo
 
 
 class Command(BaseCommand):

@@ -10,29 +10,27 @@ from django.contrib import messages
 from django.core.files.uploadedfile import UploadedFile
 from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
-from django.urls import path, reverse
+from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from afterglow.media import drawings, pictures
-from afterglow.media.photos import KINDS_WE_TAKE, PhotoError, check_size, process_photo
-from afterglow.media.visual import Picture
+from afterglow.access import NotYours, PatientRequest, owned_or_404
+from afterglow.media.visual import drawings, pictures
+from afterglow.media.visual.models import Picture
+from afterglow.media.visual.photos import KINDS_WE_TAKE, PhotoError, check_size, process_photo
 
 NO_PLACE = "That session or entry is not in your journal, so nothing could be linked to it."
 
 
-def _place_or_404(request: HttpRequest, data: Any) -> pictures.Place:
+def _place_or_404(request: PatientRequest, data: Any) -> pictures.Place:
     try:
-        return pictures.find_place(request.patient, data.get("session"), data.get("entry"))  # type: ignore[attr-defined]
+        return pictures.find_place(request.patient, data.get("session"), data.get("entry"))
     except pictures.NoSuchPlace:
         raise Http404("no such session or entry") from None
 
 
-def _picture_or_404(request: HttpRequest, picture_id: int, *, with_bytes: bool = False) -> Picture:
-    found = pictures.owned(request.patient, picture_id, with_bytes=with_bytes)  # type: ignore[attr-defined]
-    if found is None:
-        raise Http404("no such picture")
-    return found
+def _picture_or_404(request: PatientRequest, picture_id: int, *, with_bytes: bool = False) -> Picture:
+    return owned_or_404(pictures.shown(with_bytes=with_bytes), request, pk=picture_id)
 
 
 def _back(place: pictures.Place) -> tuple[str, str]:
@@ -48,12 +46,12 @@ def _back(place: pictures.Place) -> tuple[str, str]:
 
 
 @require_GET
-def draw(request: HttpRequest) -> HttpResponse:
+def draw(request: PatientRequest) -> HttpResponse:
     return _draw_page(request, _place_or_404(request, request.GET), None)
 
 
 @require_GET
-def drawing(request: HttpRequest, picture_id: int) -> HttpResponse:
+def drawing(request: PatientRequest, picture_id: int) -> HttpResponse:
     picture = _picture_or_404(request, picture_id, with_bytes=True)
     if picture.kind != Picture.Kind.DRAWING:
         return redirect("picture", picture_id=picture.pk)
@@ -86,9 +84,9 @@ def _home_of(place: pictures.Place) -> pictures.Place:
 
 
 @require_POST
-def draw_save(request: HttpRequest) -> JsonResponse:
+def draw_save(request: PatientRequest) -> JsonResponse:
     """Create-or-update a drawing by uid; JSON so the page can say 'Saved 12:03' or why not."""
-    owner = request.patient  # type: ignore[attr-defined]
+    owner = request.patient
     try:
         uid = uuid.UUID(request.POST.get("uid", ""))
     except ValueError:
@@ -102,7 +100,7 @@ def draw_save(request: HttpRequest) -> JsonResponse:
         saved = pictures.save_drawing(owner, uid, png_bytes, strokes_bytes, place)
     except pictures.NoSuchPlace:
         return _refuse(NO_PLACE)
-    except pictures.NotYours:
+    except NotYours:
         return _refuse("There is no such drawing.", status=404)
     except drawings.DrawingError as error:
         return _refuse(str(error), status=413 if str(error) == drawings.TOO_BIG else 400)
@@ -112,6 +110,7 @@ def draw_save(request: HttpRequest) -> JsonResponse:
         "strokes": drawings.stroke_count(picture.strokes),
         "saved_label": f"Saved {timezone.localtime(picture.updated_at):%H:%M}",
         "url": reverse("drawing", args=[picture.pk]), "picture_url": reverse("picture", args=[picture.pk]),
+        "delete_url": reverse("picture_delete", args=[picture.pk]),
     })  # fmt: skip
 
 
@@ -129,7 +128,7 @@ def _refuse(message: str, status: int = 400) -> JsonResponse:
 
 
 @require_http_methods(["GET", "POST"])
-def photo_new(request: HttpRequest) -> HttpResponse:
+def photo_new(request: PatientRequest) -> HttpResponse:
     if request.method == "GET":
         return _photo_form(request, _place_or_404(request, request.GET))
     place = _place_or_404(request, request.POST)
@@ -142,7 +141,7 @@ def photo_new(request: HttpRequest) -> HttpResponse:
     except (PhotoError, pictures.CaptionError) as error:
         status = error.status if isinstance(error, PhotoError) else 400
         return _photo_form(request, place, caption=caption, error=str(error), status=status)
-    picture = pictures.add_photo(request.patient, photo, place, caption)  # type: ignore[attr-defined]
+    picture = pictures.add_photo(request.patient, photo, place, caption)
     messages.success(request, "Photo added. Its location and camera details were removed.")
     return redirect("picture", picture_id=picture.pk)
 
@@ -174,7 +173,7 @@ def _photo_form(
 
 
 @require_GET
-def picture(request: HttpRequest, picture_id: int) -> HttpResponse:
+def picture(request: PatientRequest, picture_id: int) -> HttpResponse:
     found = _picture_or_404(request, picture_id)
     others = found.entry.pictures.exclude(pk=found.pk).count()
     return render(request, "media/picture.html", {"picture": found, "entry": found.entry, "others": others})
@@ -190,13 +189,13 @@ def _bytes_response(data: bytes, content_type: str) -> HttpResponse:
 
 
 @require_GET
-def picture_image(request: HttpRequest, picture_id: int) -> HttpResponse:
+def picture_image(request: PatientRequest, picture_id: int) -> HttpResponse:
     found = _picture_or_404(request, picture_id, with_bytes=True)
     return _bytes_response(bytes(found.image), found.content_type)
 
 
 @require_GET
-def picture_thumb(request: HttpRequest, picture_id: int) -> HttpResponse:
+def picture_thumb(request: PatientRequest, picture_id: int) -> HttpResponse:
     found = _picture_or_404(request, picture_id)
     thumb = Picture.objects.filter(pk=found.pk).values_list("thumb", flat=True).get()
     data = bytes(thumb)
@@ -204,7 +203,7 @@ def picture_thumb(request: HttpRequest, picture_id: int) -> HttpResponse:
 
 
 @require_http_methods(["GET", "POST"])
-def picture_delete(request: HttpRequest, picture_id: int) -> HttpResponse:
+def picture_delete(request: PatientRequest, picture_id: int) -> HttpResponse:
     found = _picture_or_404(request, picture_id)
     if request.method == "GET":
         return render(request, "media/picture_delete.html", {"picture": found})
@@ -214,15 +213,3 @@ def picture_delete(request: HttpRequest, picture_id: int) -> HttpResponse:
     if kept is not None:
         return redirect("entry", entry_id=kept.pk)
     return redirect("session", pk=session.pk) if session else redirect("timeline")
-
-
-urlpatterns = [
-    path("draw", draw, name="draw"),
-    path("draw/save", draw_save, name="draw_save"),
-    path("drawings/<int:picture_id>", drawing, name="drawing"),
-    path("photos/new", photo_new, name="photo_new"),
-    path("pictures/<int:picture_id>", picture, name="picture"),
-    path("pictures/<int:picture_id>/image", picture_image, name="picture_image"),
-    path("pictures/<int:picture_id>/thumb", picture_thumb, name="picture_thumb"),
-    path("pictures/<int:picture_id>/delete", picture_delete, name="picture_delete"),
-]

@@ -25,7 +25,7 @@ from typing import Any
 
 from PIL import Image, UnidentifiedImageError
 
-from afterglow.media.photos import THUMB_SIDE, Encoded, encode
+from afterglow.media.visual.photos import THUMB_SIDE, Encoded, encode
 
 DATA = Path(__file__).parent / "data" / "drawing.toml"
 HEX = re.compile(r"^#[0-9a-f]{6}$")

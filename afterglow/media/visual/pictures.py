@@ -13,12 +13,14 @@ from dataclasses import dataclass
 from typing import Any
 
 from django.db import transaction
+from django.db.models import QuerySet
 from django.utils import timezone
 
+from afterglow.access import NotYours, owned
 from afterglow.journal.models import Entry, Session
-from afterglow.media import drawings
-from afterglow.media.photos import Photo
-from afterglow.media.visual import Picture
+from afterglow.media.visual import drawings
+from afterglow.media.visual.models import Picture
+from afterglow.media.visual.photos import Photo
 
 CAPTION_MAX = 1000
 OWN_MODES: dict[str, str] = {Picture.Kind.DRAWING: Entry.Mode.DRAWING, Picture.Kind.PHOTO: Entry.Mode.IMAGE}
@@ -26,10 +28,6 @@ OWN_MODES: dict[str, str] = {Picture.Kind.DRAWING: Entry.Mode.DRAWING, Picture.K
 
 class NoSuchPlace(LookupError):
     """The session or entry named is not in this journal."""
-
-
-class NotYours(LookupError):
-    """A drawing uid that belongs to someone else's journal."""
 
 
 class CaptionError(ValueError):
@@ -63,7 +61,7 @@ def _owned(rows: Any, owner: Any, pk: str | int | None) -> Any:
     text = str(pk)
     if not text.isdigit() or len(text) > 12:
         raise NoSuchPlace
-    found = rows.filter(owner=owner, pk=int(text)).first()
+    found = owned(rows, owner).filter(pk=int(text)).first()
     if found is None:
         raise NoSuchPlace
     return found
@@ -147,9 +145,10 @@ def delete_picture(picture: Picture) -> Entry | None:
     return entry
 
 
-def owned(owner: Any, picture_id: int, *, with_bytes: bool = False) -> Picture | None:
+def shown(*, with_bytes: bool = False) -> QuerySet[Picture]:
+    """Pictures as their pages show them: with entry and session (and the image bytes when asked)."""
     rows = Picture.objects.with_bytes() if with_bytes else Picture.objects.all()
-    return rows.select_related("entry", "entry__session").filter(owner=owner, pk=picture_id).first()
+    return rows.select_related("entry", "entry__session")
 
 
 @dataclass(frozen=True)

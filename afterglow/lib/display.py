@@ -1,0 +1,39 @@
+"""How pages and charts look: light, dark or as the system says, and the text size. In `config.toml` ([display]).
+
+Read without unlocking, so the unlock page and /help are dark too when that was chosen.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+from django.conf import settings
+
+from afterglow.lib import config
+
+SECTION = "display"
+THEMES = {"system": "As my computer is set", "light": "Light", "dark": "Dark (low light)"}
+TEXT_SIZES = {"normal": "Usual", "large": "Larger", "largest": "Largest"}
+
+
+@dataclass(frozen=True)
+class Display:
+    theme: str = "system"
+    text: str = "normal"
+
+
+def _path() -> Path:
+    return Path(settings.HOME) / "config.toml"
+
+
+def load() -> Display:
+    raw = config.read(_path()).get(SECTION, {})
+    theme, text = raw.get("theme"), raw.get("text")
+    return Display(theme if theme in THEMES else "system", text if text in TEXT_SIZES else "normal")
+
+
+def save(theme: str, text: str) -> None:
+    if theme not in THEMES or text not in TEXT_SIZES:
+        raise ValueError("Please choose one of the listed looks and text sizes.")
+    config.update(_path(), SECTION, {"theme": theme, "text": text})

@@ -1,0 +1,96 @@
+"""One Settings page that gathers every preference, each section saving to its own place.
+
+The older pages (/privacy, /settings/safety, /export…) keep their addresses; this
+page links to them or shows their forms, so nothing is only reachable one way.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.conf import settings
+from django.contrib import messages
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import NoReverseMatch, reverse
+from django.views.decorators.http import require_GET, require_POST
+
+from afterglow.lib import display as looks
+from afterglow.moments import stars
+from afterglow.rhythm import preferences as rhythm_preferences
+from afterglow.rhythm import views as reminders
+from afterglow.rhythm.kinds import IDS
+from afterglow.safety import preferences as safety
+from afterglow.safety.crisis import region_for
+from afterglow.vault import backup, session
+
+# Pages that other work may add (paired phones); linked only once they exist.
+MAYBE = {"phones": ("phones", "devices", "lan_devices")}
+
+
+@require_GET
+def settings_page(request: HttpRequest) -> HttpResponse:
+    return page(request)
+
+
+def page(request: HttpRequest, *, error: str = "", typed: dict[str, str] | None = None, status: int = 200) -> HttpResponse:
+    context: dict[str, Any] = {
+        "error": error,
+        "themes": looks.THEMES,
+        "text_sizes": looks.TEXT_SIZES,
+        "idle_choices": session.IDLE_CHOICES,
+        "idle_minutes": session.idle_minutes(),
+        "backups": backup.listing()[:3],
+        "keep": settings.VAULT_BACKUPS_KEEP,
+        "region": region_for(safety.chosen_region()),
+        "gentle_notes": safety.gentle_notes(),
+        "bring_back": stars.bring_back(),
+        "phones_url": _maybe("phones"),
+        **reminders.form_context(typed=typed),
+    }
+    return render(request, "preferences/settings.html", context, status=status)
+
+
+def _maybe(name: str) -> str:
+    for url_name in MAYBE[name]:
+        try:
+            return reverse(url_name)
+        except NoReverseMatch:
+            continue
+    return ""
+
+
+@require_POST
+def save_display(request: HttpRequest) -> HttpResponse:
+    try:
+        looks.save(request.POST.get("theme", ""), request.POST.get("text", ""))
+    except ValueError as error:
+        return page(request, error=str(error), status=400)
+    messages.success(request, "Saved. Every page now uses this look.")
+    return redirect(reverse("settings") + "#look")
+
+
+@require_POST
+def save_idle(request: HttpRequest) -> HttpResponse:
+    raw = request.POST.get("idle_minutes", "")
+    try:
+        session.set_idle_minutes(int(raw) if raw.isdigit() else -1)
+    except session.VaultError as error:
+        return page(request, error=str(error), status=400)
+    messages.success(request, f"Saved. The journal locks itself after {raw} quiet minutes.")
+    return redirect(reverse("settings") + "#privacy")
+
+
+@require_POST
+def save_reminders(request: HttpRequest) -> HttpResponse:
+    chosen = {kind: request.POST.get(f"{kind}_time", "") for kind in IDS if request.POST.get(f"{kind}_on") == "on"}
+    zone, detailed = request.POST.get("time_zone", ""), request.POST.get("detailed") == "on"
+    try:
+        rhythm_preferences.save({kind: chosen.get(kind, "") for kind in IDS}, zone, detailed)
+    except rhythm_preferences.PreferenceError as error:
+        return page(request, error=str(error), typed=chosen, status=400)
+    if chosen:
+        messages.success(request, "Saved. If your calendar has the reminders, download the calendar file again to update it.")
+    else:
+        messages.success(request, "Saved. All reminders are off.")
+    return redirect(reverse("settings") + "#reminders")

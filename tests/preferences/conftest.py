@@ -1,0 +1,8 @@
+import pytest
+
+
+@pytest.fixture(autouse=True)
+def own_config(settings, tmp_path):
+    """Each test's preferences (config.toml) in its own folder."""
+    settings.HOME = tmp_path
+    return tmp_path
