@@ -19,11 +19,14 @@ one stopped before it leaves the journal as it was (`tidy` removes the rest).
 
 from __future__ import annotations
 
+import itertools
 import json
 import os
 import re
 import shutil
 import stat
+from collections.abc import Iterator
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
@@ -262,9 +265,15 @@ def restore(source: Path, passphrase: str, *, other_journal: bool = False) -> Pa
         store.ensure_writable(home)
         with claim.alone(IN_USE):
             finish_interrupted()
-            store.copy_file(source, home / STAGED_JOURNAL)
             try:
-                verified = _verified(home / STAGED_JOURNAL, source, passphrase)
+                # The copy (disk) and the key derivation (processor) take about as long as each other
+                # and need different things, so they run side by side; the pool waits for the copy.
+                opened = _opened_keys(source, passphrase)
+                with ThreadPoolExecutor(max_workers=1) as pool:
+                    copying = pool.submit(store.copy_file, source, home / STAGED_JOURNAL)
+                    first = next(opened)  # only the first key is derived ahead: most restores need no other
+                    copying.result()
+                verified = _verified(home / STAGED_JOURNAL, itertools.chain([first], opened))
                 if verified.other is not None and not other_journal:
                     raise BadBackup(_other_journal_message(source, verified.other))
                 if verified.adopt is not None:
@@ -326,8 +335,9 @@ def _apply(intent: dict[str, str | None]) -> None:
     store.fsync_dir(home)
 
 
-def _verified(staged: Path, source: Path, passphrase: str) -> Verified:
-    """The data key that opens the staged copy, the keys file to adopt if it is not ours, and whose journal it is."""
+def _opened_keys(source: Path, passphrase: str) -> Iterator[tuple[bytes, keyfile.KeyFile, Path | None]]:
+    """Each data key the passphrase opens, derived when asked for: this journal's keys.json, then the
+    keys beside the backup (to adopt). Raises WrongPassphrase when it opens neither."""
     candidates: list[tuple[Path, Path | None]] = []
     if keyfile.exists():
         candidates.append((store.keys_path(), None))
@@ -336,23 +346,29 @@ def _verified(staged: Path, source: Path, passphrase: str) -> Verified:
         candidates.append((beside, beside))
     if not candidates:
         raise BadBackup(f"No keys.json was found for {source.name}; put its .keys.json file next to it.")
-    opened = False
-    problem: BadBackup | None = None
+    opened = 0
     for path, adopt in candidates:
         try:
             keys = keyfile.load(path)
             key = keys.open_with_passphrase(passphrase)
         except Exception:  # a wrong passphrase, or a damaged .keys.json beside the backup: not a candidate
             continue
-        opened = True
+        opened += 1
+        yield key, keys, adopt
+    if not opened:
+        raise WrongPassphrase("That passphrase opens neither this journal nor the keys beside this backup. Nothing was changed.")
+
+
+def _verified(staged: Path, opened: Iterator[tuple[bytes, keyfile.KeyFile, Path | None]]) -> Verified:
+    """The data key that opens the staged copy, the keys file to adopt if it is not ours, and whose journal it is."""
+    problem: BadBackup | None = None
+    for key, keys, adopt in opened:
         try:
             store.check(staged, key)
         except BadBackup as exc:
             problem = problem or exc
             continue
         return Verified(key, adopt, None if adopt is None or _same_journal(key, keys) else keys)
-    if not opened:
-        raise WrongPassphrase("That passphrase opens neither this journal nor the keys beside this backup. Nothing was changed.")
     assert problem is not None
     raise BadBackup(f"{problem} The journal was not changed.")
 
