@@ -18,6 +18,7 @@ run: $(STAMP)
 lint: $(STAMP)
 	$(BIN)/ruff check .
 	$(BIN)/mypy afterglow
+	$(BIN)/lint-imports
 	AFTERGLOW_HOME=$(VENV)/check-home $(BIN)/afterglow check --fail-level WARNING
 
 # chromium, espeak-ng, poppler-utils and fonts: installed when run as root,

@@ -106,11 +106,18 @@ def _quick_exit(code: int) -> None:
         pass
     with contextlib.suppress(OSError, AttributeError, ValueError):
         sys.stderr.flush()
-    if "django.db" in sys.modules:
+    if "django.db" in sys.modules and _settings_loaded():
         from django.db import connections
 
         connections.close_all()  # every save is already committed (and synced); this ends the file's use
     os._exit(code)
+
+
+def _settings_loaded() -> bool:
+    """False when the settings never loaded (a variable set wrong): then no connection was ever opened."""
+    from django.conf import settings
+
+    return settings.configured
 
 
 if __name__ == "__main__":

@@ -58,26 +58,27 @@ INSTALLED_APPS = [
     "afterglow.rhythm",
     "afterglow.preferences",
     "afterglow.phones",
+    "afterglow.pages",
 ]
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     # Before static files and sessions: a peer that is not this computer gets one refusal page.
-    "afterglow.lib.middleware.loopback_only_middleware",
+    "afterglow.web.middleware.loopback_only_middleware",
     # Requests from the `serve --lan` HTTPS listener: paired phones only (the pairing page and /help otherwise).
     "afterglow.phones.middleware.device_gate_middleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "csp.middleware.CSPMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
-    "afterglow.lib.middleware.same_origin_form_middleware",
+    "afterglow.web.middleware.same_origin_form_middleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "afterglow.vault.middleware.vault_middleware",
     "afterglow.journal.middleware.patient_middleware",
-    "afterglow.lib.middleware.no_store_middleware",
+    "afterglow.web.middleware.no_store_middleware",
 ]
 
 ROOT_URLCONF = "afterglow.urls"
@@ -114,9 +115,9 @@ SESSION_COOKIE_SAMESITE = "Strict"
 SESSION_COOKIE_SECURE = CLINIC
 CSRF_COOKIE_SECURE = CLINIC
 CSRF_COOKIE_SAMESITE = "Strict"
-CSRF_FAILURE_VIEW = "afterglow.lib.views.csrf_failure"
+CSRF_FAILURE_VIEW = "afterglow.web.views.csrf_failure"
 # Local mode: a message may quote journal text, so it stays in server memory, never in a cookie.
-MESSAGE_STORAGE = "django.contrib.messages.storage.cookie.CookieStorage" if CLINIC else "afterglow.lib.messages.MemoryStorage"
+MESSAGE_STORAGE = "django.contrib.messages.storage.cookie.CookieStorage" if CLINIC else "afterglow.web.messages.MemoryStorage"
 
 # No environment variable picks a cheaper hasher (the test suite's MD5 is in tests/settings_test.py).
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.Argon2PasswordHasher", "django.contrib.auth.hashers.PBKDF2PasswordHasher"]

@@ -11,6 +11,7 @@ urlpatterns = [
     path("", include("afterglow.safety.urls")),
     path("", include("afterglow.vault.urls")),
     path("", include("afterglow.prompts.urls")),
+    path("", include("afterglow.pages.urls")),
     path("", include("afterglow.journal.urls")),
     path("", include("afterglow.media.urls")),
     path("", include("afterglow.measures.urls")),
@@ -24,7 +25,7 @@ urlpatterns = [
     path("", include("afterglow.phones.urls")),
 ]
 
-handler400 = "afterglow.lib.views.bad_request"
-handler403 = "afterglow.lib.views.forbidden"
-handler404 = "afterglow.lib.views.not_found"
-handler500 = "afterglow.lib.views.server_error"
+handler400 = "afterglow.web.views.bad_request"
+handler403 = "afterglow.web.views.forbidden"
+handler404 = "afterglow.web.views.not_found"
+handler500 = "afterglow.web.views.server_error"

@@ -3,7 +3,7 @@
     .venv/bin/python bench/search_latency.py --home bench/out/j100k [--queries 600] [--what everywhere]
 
 `--what entries` (the default) times `afterglow.journal.search.search()`, the entries alone;
-`everywhere` times `afterglow.journal.everywhere.find()`, every source the search page and the
+`everywhere` times `afterglow.pages.everywhere.find()`, every source the search page and the
 CLI cover (entries, captions, captures, intentions, check-in notes); `filtered` the same with a
 kind and a one-year date range, which leaves the newest-matches shortcut for a filtered query.
 
@@ -84,7 +84,7 @@ def everywhere(what: str) -> Any:
 
     from django.utils import timezone
 
-    from afterglow.journal.everywhere import BadQuery, Filters, find
+    from afterglow.pages.everywhere import BadQuery, Filters, find
 
     filters = Filters()
     if what == "filtered":

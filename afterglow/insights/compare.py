@@ -13,13 +13,14 @@ from afterglow.insights.curve import Curve
 from afterglow.insights.themes import Theme, Themes
 from afterglow.journal import capture as capture_data
 from afterglow.journal.models import Capture, IntegrationAction, Intention, Session
+from afterglow.lib.errors import UserError
 from afterglow.safety import side_effects
 
 MAX_CHOSEN = 6  # more columns than this cannot be read side by side, even on a laptop
 SEEN = (("Colours and light", "saw_colours"), ("People", "saw_people"), ("Places", "saw_places"), ("Symbols", "saw_symbols"))
 
 
-class ChoiceError(ValueError):
+class ChoiceError(UserError, ValueError):
     """The sessions asked for cannot be compared; the message is meant for the person."""
 
 

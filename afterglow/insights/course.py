@@ -11,9 +11,9 @@ from django.utils import timezone
 from afterglow.insights import curve
 from afterglow.insights import days as checkins
 from afterglow.journal.models import Course, Session
-from afterglow.lib import unchanged
 from afterglow.measures import responses
 from afterglow.measures.instruments import Instrument, instruments
+from afterglow.web import unchanged
 
 LEAD_IN = timedelta(days=3)  # the days before the first session belong on the chart (the first pre-session level)
 TAIL = timedelta(days=7)

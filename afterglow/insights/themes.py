@@ -26,14 +26,14 @@ import heapq
 import math
 import re
 import threading
-import tomllib
 from collections import Counter
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from datetime import date, datetime, time
 from functools import cache
 from operator import attrgetter
 from pathlib import Path
+from typing import Any
 
 from django.db.models import QuerySet, TextField
 from django.db.models.functions import Cast
@@ -41,8 +41,9 @@ from django.urls import reverse
 from django.utils import timezone
 
 from afterglow.journal.models import Capture, Course, Entry, Session
-from afterglow.lib import unchanged
+from afterglow.lib.datafiles import DataFileError, load_toml
 from afterglow.media.visual.models import Picture
+from afterglow.web import unchanged
 
 DATA = Path(__file__).parent / "data"
 MIN_PIECES = 3  # a course theme is held by at least this many pieces of writing
@@ -68,12 +69,15 @@ def stop_words() -> frozenset[str]:
 @cache
 def feeling_groups() -> dict[str, str]:
     """word → group name."""
-    raw = tomllib.loads((DATA / "feelings.toml").read_text(encoding="utf-8"))
+    return load_toml(DATA / "feelings.toml", _groups)
+
+
+def _groups(raw: Mapping[str, Any]) -> dict[str, str]:
     out: dict[str, str] = {}
     for group, words in raw["groups"].items():
         for word in words:
             if word in out:
-                raise ValueError(f"feelings.toml: {word!r} is in two groups")
+                raise DataFileError(f"feelings.toml: {word!r} is in two groups")
             out[word] = group
     return out
 

@@ -24,13 +24,13 @@ from afterglow.insights import charts, compare, grid, themes
 from afterglow.insights import course as course_data
 from afterglow.insights.days import MEASURES, optional_measures
 from afterglow.journal import actions as rules
+from afterglow.journal.answers import save_evolution
 from afterglow.journal.courses import current_course
 from afterglow.journal.models import Course, IntegrationAction, Intention, Session
-from afterglow.journal.views import background
-from afterglow.lib import chart_theme, display, unchanged
+from afterglow.lib import chart_theme
 from afterglow.measures import responses
 from afterglow.measures.instruments import instruments
-from afterglow.prompts.answers import save_evolution
+from afterglow.web import background, display, unchanged
 
 ACTIONS_LISTED = 5
 

@@ -19,7 +19,7 @@ def _repair_search_index(sender: AppConfig, using: str = "default", **kwargs: An
     # This runs after every migrate, whichever app's migrations it applied.
     from django.db import connections
 
-    from afterglow.journal.search import ALL_INDEXES
+    from afterglow.journal.search import all_indexes
 
-    for index in ALL_INDEXES:
+    for index in all_indexes():
         index.ensure(connections[using], repair_only=True)

@@ -21,6 +21,7 @@ from django.utils import timezone
 from afterglow.access import NotYours, owned
 from afterglow.journal.entries import TOO_LONG, create_entry, normalise, save_text
 from afterglow.journal.models import Entry, Session
+from afterglow.lib.errors import UserError
 from afterglow.prompts.library import PackError, Prompt, library
 from afterglow.prompts.models import OWN_PACK, OwnPrompt
 
@@ -29,12 +30,8 @@ from afterglow.prompts.models import OWN_PACK, OwnPrompt
 OPEN_ENTRY_HOURS = 12
 
 
-class AutosaveError(ValueError):
-    """Text that cannot be saved. `status` is the HTTP status that fits; the message is for the person."""
-
-    def __init__(self, message: str, status: int = 400) -> None:
-        super().__init__(message)
-        self.status = status
+class AutosaveError(UserError, ValueError):
+    """Text that cannot be saved (a ValueError too, as callers have long caught it)."""
 
 
 @dataclass(frozen=True)

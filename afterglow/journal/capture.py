@@ -8,7 +8,6 @@ stops half-way loses nothing and comes back to the first step still unanswered.
 from __future__ import annotations
 
 import re
-import tomllib
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from functools import cache
@@ -19,6 +18,8 @@ from django.conf import settings
 from django.db import transaction
 
 from afterglow.journal.models import Capture, Session
+from afterglow.lib.datafiles import DataFileError, load_toml
+from afterglow.lib.errors import UserError
 from afterglow.safety import side_effects
 
 DATA = Path(__file__).parent / "data" / "capture.toml"
@@ -32,11 +33,7 @@ NOW_FIELDS = ("overall", "first_impression")
 MACHINE = "machine_made"
 
 
-class CaptureDataError(ValueError):
-    """capture.toml does not have the shape the capture needs (a packaging bug, not user input)."""
-
-
-class CaptureError(ValueError):
+class CaptureError(UserError, ValueError):
     """An answer that cannot be saved; the message is meant for the person."""
 
 
@@ -101,25 +98,25 @@ class CaptureData:
 
 @cache
 def load() -> CaptureData:
-    return parse_data(tomllib.loads(DATA.read_text(encoding="utf-8")))
+    return load_toml(DATA, parse_data)
 
 
 def parse_data(raw: Mapping[str, Any]) -> CaptureData:
     levels = tuple(raw.get("levels", ()))
     if len(levels) != len(LEVELS):
-        raise CaptureDataError(f"capture.toml: levels needs {len(LEVELS)} words, one per intensity 0–3")
+        raise DataFileError(f"capture.toml: levels needs {len(LEVELS)} words, one per intensity 0–3")
     lists = {name: _choices(raw, name) for name in ("sensations", "signature")}
     emotions = tuple(str(word) for word in raw.get("emotions", ()))
     if not emotions:
-        raise CaptureDataError("capture.toml: emotions is empty")
+        raise DataFileError("capture.toml: emotions is empty")
     steps = tuple(_step(n, body, lists) for n, body in enumerate(raw.get("steps", ()), start=1))
     if not steps:
-        raise CaptureDataError("capture.toml: no steps")
+        raise DataFileError("capture.toml: no steps")
     _check_unique("step", [s.key for s in steps])
     _check_fields_exist(steps)
     overall = tuple(str(word) for word in raw.get("overall", ()))
     if len(overall) != len(OVERALL):
-        raise CaptureDataError(f"capture.toml: overall needs {len(OVERALL)} words, one per answer 1–5")
+        raise DataFileError(f"capture.toml: overall needs {len(OVERALL)} words, one per answer 1–5")
     return CaptureData(levels, lists["sensations"], lists["signature"], emotions, steps, overall)
 
 
@@ -127,10 +124,10 @@ def _choices(raw: Mapping[str, Any], name: str) -> tuple[Choice, ...]:
     items = raw.get(name) or []
     for item in items:
         if not item.get("key") or not item.get("label"):
-            raise CaptureDataError(f"capture.toml: every {name} item needs a key and a label")
+            raise DataFileError(f"capture.toml: every {name} item needs a key and a label")
     choices = tuple(Choice(item["key"], item["label"]) for item in items)
     if not choices:
-        raise CaptureDataError(f"capture.toml: {name} is empty")
+        raise DataFileError(f"capture.toml: {name} is empty")
     _check_unique(name, [c.key for c in choices])
     return choices
 
@@ -138,16 +135,16 @@ def _choices(raw: Mapping[str, Any], name: str) -> tuple[Choice, ...]:
 def _step(number: int, body: Mapping[str, Any], lists: Mapping[str, tuple[Choice, ...]]) -> Step:
     key, kind = body.get("key", ""), body.get("kind", "")
     if kind not in KINDS:
-        raise CaptureDataError(f"capture.toml: step {key or number} has unknown kind {kind!r}")
+        raise DataFileError(f"capture.toml: step {key or number} has unknown kind {kind!r}")
     if not key or not body.get("question"):
-        raise CaptureDataError(f"capture.toml: step {number} needs a key and a question")
+        raise DataFileError(f"capture.toml: step {number} needs a key and a question")
     list_name = body.get("list", "")
     if kind == "intensities" and list_name not in lists:
-        raise CaptureDataError(f"capture.toml: step {key} names an unknown list {list_name!r}")
+        raise DataFileError(f"capture.toml: step {key} names an unknown list {list_name!r}")
     if kind in ("text", "scale", "yesno") and not body.get("field"):
-        raise CaptureDataError(f"capture.toml: step {key} needs a field")
+        raise DataFileError(f"capture.toml: step {key} needs a field")
     if kind == "texts" and not body.get("fields"):
-        raise CaptureDataError(f"capture.toml: step {key} needs fields")
+        raise DataFileError(f"capture.toml: step {key} needs fields")
     return Step(
         number=number,
         key=key,
@@ -166,7 +163,7 @@ def _step(number: int, body: Mapping[str, Any], lists: Mapping[str, tuple[Choice
 def _check_unique(what: str, keys: list[str]) -> None:
     seen = {k for k in keys if keys.count(k) > 1}
     if seen:
-        raise CaptureDataError(f"capture.toml: {what} key(s) used twice: {', '.join(sorted(seen))}")
+        raise DataFileError(f"capture.toml: {what} key(s) used twice: {', '.join(sorted(seen))}")
 
 
 def _check_fields_exist(steps: tuple[Step, ...]) -> None:
@@ -174,7 +171,7 @@ def _check_fields_exist(steps: tuple[Step, ...]) -> None:
     for step in steps:
         missing = [name for name in step.model_fields if name not in names]
         if missing:
-            raise CaptureDataError(f"capture.toml: step {step.key} writes unknown field(s) {', '.join(missing)}")
+            raise DataFileError(f"capture.toml: step {step.key} writes unknown field(s) {', '.join(missing)}")
 
 
 def steps() -> tuple[Step, ...]:

@@ -25,7 +25,7 @@ from django.utils import timezone
 from afterglow.journal.courses import NoSuchSession, session_by_number
 from afterglow.journal.models import Session
 from afterglow.lib import dates
-from afterglow.lib.cli import UserError
+from afterglow.lib.errors import UserError
 
 
 class TextOut(Protocol):

@@ -8,7 +8,7 @@ from django.utils.functional import SimpleLazyObject
 
 from afterglow import modes
 from afterglow.access import PatientRequest
-from afterglow.lib.middleware import Handler
+from afterglow.web.middleware import Handler
 
 
 def patient_middleware(get_response: Handler) -> Handler:

@@ -2,8 +2,10 @@
 
 On SQLite/SQLCipher the index is an FTS5 external-content table over
 `journal_entry` (title, prompt text, text), kept in step by triggers that the
-`0002_search` migration creates, and a second one over the captions of drawings
-and photos (`media/0003_caption_search`). The indexes store tokens, not a
+`0002_search` migration creates. Domains above the journal add their own
+indexes that lead to entries (media: the captions of drawings and photos, see
+`afterglow/media/search.py`) with `add_index()` from their app's `ready()`,
+so the journal names no table of theirs. The indexes store tokens, not a
 second copy of the text, and live inside the encrypted database like
 everything else.
 """
@@ -11,6 +13,7 @@ everything else.
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
@@ -107,8 +110,6 @@ class FtsIndex:
 # an entry than the same word in its text; a prompt is shared by many entries, so it says less.
 ENTRIES = FtsIndex("journal_entry_fts", "journal_entry", ("text", "prompt_text", "title"))
 BM25_WEIGHTS = (1.0, 0.4, 2.5)
-# The captions of drawings and photos: a match finds the entry that holds the picture.
-CAPTIONS = FtsIndex("media_picture_fts", "media_picture", ("caption",))
 
 # What else a patient writes (issue 15): the quick capture's answers, intentions with how they
 # were revisited and evolved, and check-in notes. Each its own index, kept the same way.
@@ -118,8 +119,21 @@ CAPTURE_COLUMNS = (
 CAPTURES = FtsIndex("journal_capture_fts", "journal_capture", CAPTURE_COLUMNS)
 INTENTIONS = FtsIndex("journal_intention_fts", "journal_intention", ("text", "revisit_note", "evolution_note"))
 CHECKINS = FtsIndex("journal_checkin_fts", "journal_checkin", ("note",))
-# Every index post_migrate repairs; the sources `afterglow.journal.everywhere` searches.
-ALL_INDEXES = (ENTRIES, CAPTIONS, CAPTURES, INTENTIONS, CHECKINS)
+# The journal's own indexes; `all_indexes()` adds those of the domains above (post_migrate repairs them all).
+JOURNAL_INDEXES = (ENTRIES, CAPTURES, INTENTIONS, CHECKINS)
+
+# owner, MATCH expression, limit, marks -> entry id -> (bm25 score, snippet): entries found through another index.
+EntryMatcher = Callable[[Any, str, int, tuple[str, str]], dict[int, tuple[float, str]]]
+_added: dict[str, tuple[FtsIndex, EntryMatcher]] = {}
+
+
+def add_index(index: FtsIndex, matcher: EntryMatcher) -> None:
+    """An index of a domain above whose matches `search()` reports as the entries they belong to."""
+    _added[index.table] = (index, matcher)
+
+
+def all_indexes() -> tuple[FtsIndex, ...]:
+    return (*JOURNAL_INDEXES, *(index for index, _ in _added.values()))
 
 FTS_TABLE, FTS_COLUMNS, FTS_CREATE, FTS_TRIGGERS = ENTRIES.table, ENTRIES.columns, ENTRIES.create, ENTRIES.triggers
 
@@ -187,7 +201,7 @@ def search(owner: Any, query: str, limit: int = 20, *, marks: tuple[str, str] = 
         raise SearchUnavailable("full-text search is not available on this database yet")
     # An entry found both by its words and by a picture's caption keeps its better score and
     # the snippet of its own words.
-    found = _caption_matches(owner, expression, limit, marks)
+    found = _added_matches(owner, expression, limit, marks)
     for entry_id, (score, snippet) in _ranked(owner, expression, limit, marks).items():
         caption_score = found[entry_id][0] if entry_id in found else score
         found[entry_id] = (min(score, caption_score), snippet)
@@ -245,19 +259,12 @@ def _sole_owner(cur: Any, owner_id: int) -> bool:
     return not cur.fetchone()[0]
 
 
-def _caption_matches(owner: Any, expression: str, limit: int, marks: tuple[str, str]) -> dict[int, tuple[float, str]]:
-    """Entries whose drawings or photos have a matching caption: entry id → (bm25 score, "Photo: …" snippet)."""
-    t = CAPTIONS.table
-    sql = (
-        f"SELECT p.entry_id, p.kind, bm25({t}) AS score, snippet({t}, 0, %s, %s, '…', {SNIPPET_TOKENS}) "
-        f"FROM {t} JOIN media_picture AS p ON p.id = {t}.rowid "
-        f"WHERE {t} MATCH %s AND p.owner_id = %s ORDER BY score, p.entry_id DESC LIMIT %s"
-    )
+def _added_matches(owner: Any, expression: str, limit: int, marks: tuple[str, str]) -> dict[int, tuple[float, str]]:
     found: dict[int, tuple[float, str]] = {}
-    with connection.cursor() as cur:
-        cur.execute(sql, [marks[0], marks[1], expression, getattr(owner, "pk", owner), limit])
-        for entry_id, kind, score, snippet in cur.fetchall():
-            found.setdefault(int(entry_id), (float(score), f"{str(kind).capitalize()}: {snippet or ''}"))
+    for _, matcher in _added.values():
+        for entry_id, hit in matcher(owner, expression, limit, marks).items():
+            if entry_id not in found or hit[0] < found[entry_id][0]:
+                found[entry_id] = hit
     return found
 
 

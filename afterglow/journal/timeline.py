@@ -17,6 +17,7 @@ after its session, even when the session itself is on another page.
 from __future__ import annotations
 
 import bisect
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, timedelta
 from typing import Any, cast
@@ -28,8 +29,7 @@ from django.utils import timezone
 
 from afterglow.journal.models import CheckIn, Entry, Session
 from afterglow.journal.rules import day_after, day_label
-from afterglow.lib import unchanged
-from afterglow.media.visual.pictures import attach_thumbnails
+from afterglow.web import unchanged
 
 PAGE_SIZE = 25
 EXCERPT_CHARS = 280
@@ -39,6 +39,22 @@ KINDS = {SESSION: "session", ENTRY: "entry", CHECKIN: "checkin"}
 EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
 
 Key = tuple[datetime, int, int]
+
+# Media finds each entry's drawings and photos for the journal's lists: it registers a finder here
+# from its app's ready() (afterglow/media/apps.py), so the journal shows pictures without importing media.
+PictureFinder = Callable[[list["Item"]], None]
+_picture_finders: list[PictureFinder] = []
+
+
+def find_pictures_with(finder: PictureFinder) -> None:
+    if finder not in _picture_finders:
+        _picture_finders.append(finder)
+
+
+def attach_pictures(items: list[Item]) -> None:
+    """Give each entry item its `pictures` (thumbnails: ids and sizes only), as the registered finders say."""
+    for finder in _picture_finders:
+        finder(items)
 
 
 @dataclass(frozen=True)
@@ -208,18 +224,19 @@ def page(
     after: Cursor | None = None,
     size: int = PAGE_SIZE,
     sessions: Sessions | None = None,
-    tag: str = "",
+    only_entries: Q | None = None,
 ) -> Page:
     """One page of the timeline: older than `before`, or newer than `after`, or the newest.
 
-    With a `tag`, only the entries carrying it (no sessions or check-ins, which have no tags).
+    With `only_entries` (a filter from a page above, e.g. a tag), only the entries it matches:
+    no sessions or check-ins.
     """
     sessions = sessions or Sessions.of(owner)
     only = sessions.get(session.pk) if session else None
     newest_first = after is None
-    items = [] if tag else _session_items(sessions, only, before, after, size + 1)
-    items += [_entry_item(e) for e in _entries(owner, sessions, only, before, after, size + 1, tag)]
-    if not tag:
+    items = [] if only_entries else _session_items(sessions, only, before, after, size + 1)
+    items += [_entry_item(e) for e in _entries(owner, sessions, only, before, after, size + 1, only_entries)]
+    if not only_entries:
         items += [_checkin_item(c) for c in _checkins(owner, sessions, only, before, after, size + 1)]
     items.sort(key=lambda item: item.key, reverse=newest_first)
     more = len(items) > size
@@ -228,10 +245,10 @@ def page(
         items.reverse()
     if not items and (before or after):
         # Past either end (an old link, a deleted item): show the newest page rather than nothing.
-        return page(owner, session=session, size=size, sessions=sessions, tag=tag)
+        return page(owner, session=session, size=size, sessions=sessions, only_entries=only_entries)
     _place(items, sessions, only)
     _load_sessions(items, session)
-    attach_thumbnails(items)
+    attach_pictures(items)
     older = items[-1].cursor if items and (more or not newest_first) else None
     newer = items[0].cursor if items and (before or (after and more)) else None
     return Page(items, _group(items), sessions, session, older, newer)
@@ -252,13 +269,17 @@ def _session_items(sessions: Sessions, only: Mark | None, before: Cursor | None,
 
 
 def _entries(
-    owner: Any, sessions: Sessions, only: Mark | None, before: Cursor | None, after: Cursor | None, limit: int, tag: str = ""
+    owner: Any,
+    sessions: Sessions,
+    only: Mark | None,
+    before: Cursor | None,
+    after: Cursor | None,
+    limit: int,
+    only_entries: Q | None = None,
 ) -> list[Entry]:
     mine = Entry.objects.filter(owner=owner)
-    if tag:
-        from afterglow.tags.models import Tag
-
-        mine = mine.filter(pk__in=Tag.objects.filter(owner=owner, name=tag, entry__isnull=False).values("entry_id"))
+    if only_entries is not None:
+        mine = mine.filter(only_entries)
     if not only:
         return list(_entry_rows(mine, before, after, limit))
     # A session's entries are those written in its period plus those linked to it from any time.
@@ -338,7 +359,7 @@ def session_entries(session: Session, limit: int) -> list[Item]:
     for item in items:
         item.period = item.about = session
         item.day = day_after(session.day, timezone.localdate(item.at))
-    attach_thumbnails(items)
+    attach_pictures(items)
     return items
 
 
@@ -372,7 +393,7 @@ def day_items(owner: Any, start: datetime, end: datetime, limit: int = 200) -> l
     items.sort(key=lambda item: item.key)
     _place(items, sessions, None)
     _load_sessions(items, None)
-    attach_thumbnails(items)
+    attach_pictures(items)
     return items
 
 

@@ -6,18 +6,14 @@ from afterglow.journal.views import (
     capture,
     checkin,
     course,
-    home,
     intention,
     reflect,
-    search,
-    timeline,
     write,
 )
 
 register_converter(calendar.TwoDigits, "two")
 
 urlpatterns = [
-    path("", home.home, name="home"),
     path("course", course.course, name="course"),
     path("course/edit", course.course_edit, name="course_edit"),
     path("course/new", course.course_new, name="course_new"),
@@ -43,14 +39,11 @@ urlpatterns = [
     path("checkin/draft", checkin.checkin_draft, name="checkin_draft"),
     path("checkin/draft/discard", checkin.checkin_draft_discard, name="checkin_draft_discard"),
     path("checkin/<int:pk>", checkin.checkin_edit, name="checkin_edit"),
-    path("checkin/<int:pk>/delete", checkin.checkin_delete, name="checkin_delete"),
     path("actions", actions.actions, name="actions"),
     path("actions/practice", actions.add_practice, name="action_practice"),
     path("actions/<int:action_id>/done", actions.done, name="action_done"),
     path("actions/<int:action_id>/undo", actions.undo, name="action_undo"),
-    path("timeline", timeline.timeline, name="timeline"),
     path("calendar", calendar.this_month, name="calendar"),
     path("calendar/<int:year>/<two:month>", calendar.month, name="calendar_month"),
     path("calendar/<int:year>/<two:month>/<two:day>", calendar.day, name="calendar_day"),
-    path("search", search.search_page, name="search"),
 ]

@@ -7,11 +7,11 @@ atomically. Values are flat: [section] then `key = string | bool | int`.
 from __future__ import annotations
 
 import os
-import tomllib
+from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
-from afterglow.lib.files import FileRefused, read_bounded
+from afterglow.lib.datafiles import DataFileError, load_toml
 
 Scalar = str | bool | int
 MAX_BYTES = 64 * 1024
@@ -20,10 +20,13 @@ MAX_BYTES = 64 * 1024
 def read(path: Path) -> dict[str, dict[str, Any]]:
     try:
         # Preferences are a few lines; a device or a huge file in their place is read as no preferences.
-        raw = tomllib.loads(bytes(read_bounded(path, MAX_BYTES, str, pipes=False)).decode("utf-8"))
-    except (FileRefused, tomllib.TOMLDecodeError, UnicodeDecodeError):
+        return load_toml(path, _sections, max_bytes=MAX_BYTES, too_big=str)
+    except DataFileError:
         # A missing or hand-broken file means defaults; the app must still open.
         return {}
+
+
+def _sections(raw: Mapping[str, Any]) -> dict[str, dict[str, Any]]:
     return {name: body for name, body in raw.items() if isinstance(body, dict)}
 
 

@@ -1,4 +1,10 @@
-"""Turn unexpected exceptions into one sentence a person can act on."""
+"""Afterglow's one error vocabulary, and one sentence for unexpected exceptions.
+
+`UserError` is bad input or a state the person can fix: its message is meant
+for a person and shown as is (one stderr line and exit 2 in the CLI, the page or
+a JSON refusal with `status` on the web). Subclasses exist where a name helps a
+caller catch one kind; each says its status as a class attribute.
+"""
 
 from __future__ import annotations
 
@@ -6,6 +12,20 @@ import logging
 import os
 
 log = logging.getLogger("afterglow")
+
+
+class UserError(Exception):
+    status = 400
+    default_message = "That did not work; please check what you gave and try again."
+
+    def __init__(self, message: str = "", status: int | None = None) -> None:
+        super().__init__(message or self.default_message)
+        if status is not None:
+            self.status = status
+
+    @property
+    def message(self) -> str:
+        return str(self)
 
 
 def describe(exc: BaseException) -> str:

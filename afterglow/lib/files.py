@@ -14,10 +14,12 @@ import stat
 from collections.abc import Callable
 from pathlib import Path
 
+from afterglow.lib.errors import UserError
+
 CHUNK = 1024 * 1024
 
 
-class FileRefused(ValueError):
+class FileRefused(UserError, ValueError):
     """The path cannot be read as a file of at most the limit; the message is for a person."""
 
 

@@ -11,10 +11,10 @@ from django.utils import timezone
 
 from afterglow.journal.courses import current_course
 from afterglow.journal.models import Session
-from afterglow.lib import unchanged
 from afterglow.measures import charts, responses, suggest
 from afterglow.measures.instruments import Instrument, get
 from afterglow.measures.models import MeasureResponse
+from afterglow.web import unchanged
 
 SUGGESTED = ("phq9", "gad7")
 

@@ -7,19 +7,20 @@ window. Code only reads them; adding an instrument means adding a file.
 
 from __future__ import annotations
 
-import tomllib
 from collections.abc import Mapping
 from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
 from typing import Any
 
+from afterglow.lib.datafiles import DataFileError, load_toml
+
 FOLDER = Path(__file__).parent / "instruments"
 SCHEMA = 1
 REQUIRED = ("id", "name", "title", "recall", "recall_days", "question", "attribution", "max_total")
 
 
-class InstrumentDataError(ValueError):
+class InstrumentDataError(DataFileError):
     """An instrument file does not have the shape scoring needs (a packaging bug, not user input)."""
 
 
@@ -109,11 +110,7 @@ def get(instrument_id: str) -> Instrument | None:
 
 
 def load_file(path: Path) -> Instrument:
-    try:
-        raw = tomllib.loads(path.read_text(encoding="utf-8"))
-    except tomllib.TOMLDecodeError as exc:
-        raise InstrumentDataError(f"{path.name}: not valid TOML ({exc})") from None
-    return parse(raw, path.name)
+    return load_toml(path, lambda raw: parse(raw, path.name), error=InstrumentDataError)
 
 
 def parse(raw: Mapping[str, Any], where: str = "instrument") -> Instrument:

@@ -11,10 +11,11 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
+from afterglow.lib.errors import UserError
 from afterglow.measures.instruments import Band, Cluster, Instrument
 
 
-class AnswerError(ValueError):
+class AnswerError(UserError, ValueError):
     """An answer that is not one of the instrument's options; the message is meant for a person."""
 
 

@@ -12,12 +12,14 @@ from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from afterglow.access import NotYours, PatientRequest, owned, owned_or_404
-from afterglow.lib import chart_theme, display
+from afterglow.lib import chart_theme
 from afterglow.measures import course, meaning, responses
 from afterglow.measures.instruments import Instrument, get, instruments
 from afterglow.measures.models import MeasureResponse
 from afterglow.measures.scoring import AnswerError, clean_answers
 from afterglow.safety.plan import has_plan
+from afterglow.web import display
+from afterglow.web.background import refused
 
 FIELD = "item-"
 
@@ -110,14 +112,14 @@ def answer(request: PatientRequest, instrument_id: str) -> JsonResponse:
     instrument = _instrument(instrument_id)
     uid = _uid(request.POST.get("uid", ""))
     if uid is None:
-        return JsonResponse({"ok": False, "message": "This page lost track of its questionnaire. Please reload it."}, status=400)
+        return refused("This page lost track of its questionnaire. Please reload it.")
     try:
         answers = clean_answers(instrument, _posted_answers(request.POST))
         saved = responses.save_answers(request.patient, instrument, uid, answers)
     except AnswerError as error:
-        return JsonResponse({"ok": False, "message": str(error)}, status=400)
+        return refused(str(error))
     except NotYours:
-        return JsonResponse({"ok": False, "message": "There is no such questionnaire."}, status=404)
+        return refused("There is no such questionnaire.", 404)
     score = responses.scoring.score(instrument, saved.answer_map())
     return JsonResponse(
         {"ok": True, "saved_label": f"Saved {timezone.localtime():%H:%M}", "answered": score.answered, "crisis": score.crisis}

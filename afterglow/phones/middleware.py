@@ -11,9 +11,9 @@ from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import render
 from django.urls import reverse
 
-from afterglow.lib.middleware import Handler
 from afterglow.lib.net import LAN_ENVIRON_KEY
 from afterglow.phones.devices import COOKIE, registry
+from afterglow.web.middleware import Handler
 
 UNPAIRED_OPEN = ("/pair", "/help", "/static/", "/healthz")
 

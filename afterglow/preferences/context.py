@@ -2,7 +2,7 @@ from __future__ import annotations
 
 from django.http import HttpRequest
 
-from afterglow.lib import display as looks
+from afterglow.web import display as looks
 
 
 def display(request: HttpRequest) -> dict[str, object]:

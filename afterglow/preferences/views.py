@@ -15,7 +15,6 @@ from django.shortcuts import redirect, render
 from django.urls import NoReverseMatch, reverse
 from django.views.decorators.http import require_GET, require_POST
 
-from afterglow.lib import display as looks
 from afterglow.moments import stars
 from afterglow.rhythm import preferences as rhythm_preferences
 from afterglow.rhythm import views as reminders
@@ -23,6 +22,7 @@ from afterglow.rhythm.kinds import IDS
 from afterglow.safety import preferences as safety
 from afterglow.safety.crisis import region_for
 from afterglow.vault import backup, session
+from afterglow.web import display as looks
 
 # Pages that other work may add (paired phones); linked only once they exist.
 MAYBE = {"phones": ("phones", "devices", "lan_devices")}

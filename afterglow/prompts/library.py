@@ -28,14 +28,13 @@ A pack file looks like this (see the shipped packs for complete examples):
 from __future__ import annotations
 
 import re
-import tomllib
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 from django.conf import settings
 
-from afterglow.lib.files import FileRefused, read_bounded
+from afterglow.lib.datafiles import DataFileError, load_toml
 
 SHIPPED_DIR = Path(__file__).parent / "packs"
 SCHEMA = 1
@@ -51,7 +50,7 @@ _GROUP_KEYS = {"id", "number", "title", "intro", "prompts"}
 _PROMPT_KEYS = {"id", "text", "hint", "title", "action"}
 
 
-class PackError(ValueError):
+class PackError(DataFileError):
     """A pack file that cannot be used; the message names the file and the problem."""
 
 
@@ -126,19 +125,18 @@ def _too_big(size: int) -> str:
 
 
 def load_pack(path: Path) -> Pack:
-    try:
-        raw = tomllib.loads(bytes(read_bounded(path, PACK_MAX_BYTES, _too_big, what="pack file", pipes=False)).decode("utf-8"))
-    except FileRefused as exc:
-        raise PackError(str(exc)) from None
-    except (tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
-        raise PackError(f"{path}: not valid TOML ({exc})") from exc
-    try:
-        return _pack(raw, path)
-    except _Invalid as exc:
-        raise PackError(f"{path}: {exc}") from exc
+    return load_toml(
+        path,
+        lambda raw: _pack(raw, path),
+        error=PackError,
+        where=str(path),
+        max_bytes=PACK_MAX_BYTES,
+        too_big=_too_big,
+        what="pack file",
+    )
 
 
-class _Invalid(Exception):
+class _Invalid(ValueError):
     pass
 
 

@@ -4,13 +4,19 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Protocol
 
 from afterglow.prompts.library import Group, Library, Pack, Prompt, library
 
 if TYPE_CHECKING:
-    from afterglow.journal.models import Course
     from afterglow.prompts.models import OwnPrompt
+
+
+class Course(Protocol):
+    """What the rules read of a journal course (the journal sits above prompts and is not imported here)."""
+
+    @property
+    def programme(self) -> str: ...
 
 THREE_STAGE = "three-stage"
 INTENTION = "intention"

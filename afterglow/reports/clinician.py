@@ -21,7 +21,7 @@ from afterglow.insights import course as course_data
 from afterglow.insights import days as checkins
 from afterglow.journal.courses import current_course
 from afterglow.journal.models import Entry, IntegrationAction, Session
-from afterglow.lib.cli import UserError
+from afterglow.lib.errors import UserError
 from afterglow.measures import responses
 from afterglow.measures.instruments import instruments
 

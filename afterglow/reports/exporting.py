@@ -9,7 +9,7 @@ from typing import Any
 
 from django.utils import timezone
 
-from afterglow.lib.cli import UserError
+from afterglow.lib.errors import UserError
 from afterglow.reports.formats import ExportFormat, ExportOptions, FolderTarget, SingleTarget, Target, ZipTarget
 from afterglow.reports.progress import Progress, quiet
 

@@ -10,7 +10,7 @@ from typing import Any
 from django.template.loader import render_to_string
 from django.utils.formats import date_format
 
-from afterglow.lib.cli import UserError
+from afterglow.lib.errors import UserError
 from afterglow.reports.clinician import Report
 
 STATIC = (Path(__file__).resolve().parent.parent / "static").resolve()

@@ -13,7 +13,7 @@ import io
 import zipfile
 from typing import IO
 
-from afterglow.lib.cli import UserError
+from afterglow.lib.errors import UserError
 
 MAX_TOTAL = 4 * 1024 * 1024 * 1024  # 4 GB uncompressed in all
 MAX_MEMBER = 1024 * 1024 * 1024  # 1 GB for any one member (the journal JSON of a very long journal)

@@ -12,7 +12,7 @@ from typing import Any, Protocol
 
 import ijson
 
-from afterglow.lib.cli import UserError
+from afterglow.lib.errors import UserError
 
 
 class NotJson(UserError):

@@ -11,7 +11,7 @@ from django.views.decorators.http import require_http_methods
 
 from afterglow.access import PatientRequest
 from afterglow.journal.models import Session
-from afterglow.lib.cli import UserError
+from afterglow.lib.errors import UserError
 from afterglow.reports import clinician, exporting, pdf
 from afterglow.reports.formats import EXPORTS, IMPORTS, ExportOptions, export_names, exporter, import_names, importer
 from afterglow.reports.progress import quiet

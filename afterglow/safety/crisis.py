@@ -3,16 +3,15 @@
 from __future__ import annotations
 
 import os
-import tomllib
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from functools import cache
 from pathlib import Path
+from typing import Any
+
+from afterglow.lib.datafiles import DataFileError, load_toml
 
 DATA = Path(__file__).parent / "data" / "crisis.toml"
-
-
-class CrisisDataError(ValueError):
-    pass
 
 
 @dataclass(frozen=True)
@@ -42,25 +41,28 @@ class Region:
 
 @cache
 def regions() -> dict[str, Region]:
-    raw = tomllib.loads(DATA.read_text(encoding="utf-8"))
+    return load_toml(DATA, _regions)
+
+
+def _regions(raw: Mapping[str, Any]) -> dict[str, Region]:
     found = {code: _region(code, body) for code, body in raw["regions"].items()}
     for key in ("default", "fallback"):
         if raw[key] not in found:
-            raise CrisisDataError(f"crisis.toml: {key} region {raw[key]!r} is not defined")
+            raise DataFileError(f"crisis.toml: {key} region {raw[key]!r} is not defined")
     return found
 
 
 def _region(code: str, body: dict) -> Region:
     for required in ("name", "emergency", "checked", "source"):
         if not body.get(required):
-            raise CrisisDataError(f"crisis.toml: region {code} has no {required}")
+            raise DataFileError(f"crisis.toml: region {code} has no {required}")
     lines = tuple(_line(code, line) for line in body.get("lines", []))
     return Region(code, body["name"], body["emergency"], body["checked"], body["source"], body.get("note", ""), lines)
 
 
 def _line(code: str, body: dict) -> Line:
     if not body.get("name") or not body.get("how") or not (body.get("call") or body.get("text")):
-        raise CrisisDataError(f"crisis.toml: every line of {code} needs a name, how, and a number to call or text")
+        raise DataFileError(f"crisis.toml: every line of {code} needs a name, how, and a number to call or text")
     return Line(**body)
 
 

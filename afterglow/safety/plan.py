@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import tomllib
 from collections.abc import Mapping
 from dataclasses import dataclass
 from functools import cache
@@ -11,17 +10,15 @@ from typing import Any
 
 from django.db import transaction
 
+from afterglow.lib.datafiles import DataFileError, load_toml
+from afterglow.lib.errors import UserError
 from afterglow.safety.models import SafetyPlan
 
 DATA = Path(__file__).parent / "data" / "safety_plan.toml"
 MAX_CHARS = 20_000
 
 
-class PlanDataError(ValueError):
-    pass
-
-
-class PlanError(ValueError):
+class PlanError(UserError, ValueError):
     """Something typed that cannot be saved; the message is meant for the person."""
 
 
@@ -34,7 +31,7 @@ class Section:
 
 @cache
 def sections() -> tuple[Section, ...]:
-    return parse(tomllib.loads(DATA.read_text(encoding="utf-8")))
+    return load_toml(DATA, parse)
 
 
 def parse(raw: Mapping[str, Any]) -> tuple[Section, ...]:
@@ -42,9 +39,9 @@ def parse(raw: Mapping[str, Any]) -> tuple[Section, ...]:
     fields = {f.name for f in SafetyPlan._meta.get_fields() if f.get_internal_type() == "TextField"}
     keys = [s.key for s in found]
     if any(not s.key or not s.title for s in found):
-        raise PlanDataError("safety_plan.toml: every section needs a key and a title")
+        raise DataFileError("safety_plan.toml: every section needs a key and a title")
     if sorted(keys) != sorted(fields):
-        raise PlanDataError(f"safety_plan.toml: sections {sorted(keys)} do not match the plan's fields {sorted(fields)}")
+        raise DataFileError(f"safety_plan.toml: sections {sorted(keys)} do not match the plan's fields {sorted(fields)}")
     return found
 
 

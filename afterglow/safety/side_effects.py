@@ -8,12 +8,13 @@ most the gentle rest-and-no-driving note, however strong it was.
 from __future__ import annotations
 
 import re
-import tomllib
 from collections.abc import Mapping
 from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
 from typing import Any
+
+from afterglow.lib.datafiles import DataFileError, load_toml
 
 DATA = Path(__file__).parent / "data" / "side_effects.toml"
 KINDS = ("pleasant", "expected", "unknown", "warning")
@@ -23,7 +24,7 @@ LEVELS = range(0, 4)
 DAY = re.compile(r"\d{4}-\d{2}-\d{2}")
 
 
-class SideEffectDataError(ValueError):
+class SideEffectDataError(DataFileError):
     """side_effects.toml does not have the shape the rule needs (a packaging bug, not user input)."""
 
 
@@ -64,7 +65,7 @@ class Table:
 
 @cache
 def table() -> Table:
-    return parse(tomllib.loads(DATA.read_text(encoding="utf-8")))
+    return load_toml(DATA, parse, error=SideEffectDataError)
 
 
 def parse(raw: Mapping[str, Any]) -> Table:

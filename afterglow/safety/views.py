@@ -14,6 +14,7 @@ from afterglow.access import PatientRequest
 from afterglow.safety import plan as plans
 from afterglow.safety import preferences
 from afterglow.safety.crisis import choices, region_for, regions
+from afterglow.web.background import refused
 
 
 @require_GET
@@ -70,7 +71,7 @@ def safety_plan(request: PatientRequest) -> HttpResponse:
             values = plans.parse_form(request.POST)
         except plans.PlanError as error:
             if wants_json:
-                return JsonResponse({"ok": False, "message": str(error)}, status=400)
+                return refused(str(error))
             typed = {s.key: request.POST.get(s.key, "") for s in plans.sections()}
             return _plan_page(request, typed, error=str(error), status=400)
         plans.save(owner, values)

@@ -6,25 +6,27 @@ A kindness, not a detector: a match only offers help quietly after saving.
 from __future__ import annotations
 
 import re
-import tomllib
+from collections.abc import Mapping
 from functools import cache
 from pathlib import Path
+from typing import Any
+
+from afterglow.lib.datafiles import DataFileError, load_toml
 
 DATA = Path(__file__).parent / "data" / "crisis_words.toml"
 
 
-class WordsDataError(ValueError):
-    pass
-
-
 @cache
 def _pattern() -> re.Pattern[str]:
-    raw = tomllib.loads(DATA.read_text(encoding="utf-8"))
+    return load_toml(DATA, _compile)
+
+
+def _compile(raw: Mapping[str, Any]) -> re.Pattern[str]:
     phrases = [str(p).strip() for p in raw.get("phrases", ()) if str(p).strip()]
     if not phrases:
-        raise WordsDataError("crisis_words.toml: no phrases")
+        raise DataFileError("crisis_words.toml: no phrases")
     if any(p != p.lower() for p in phrases):
-        raise WordsDataError("crisis_words.toml: phrases must be lower-case")
+        raise DataFileError("crisis_words.toml: phrases must be lower-case")
     alternatives = "|".join(_phrase(p) for p in sorted(phrases, key=len, reverse=True))
     return re.compile(rf"(?<![\w-])(?:{alternatives})(?![\w-])", re.IGNORECASE)
 

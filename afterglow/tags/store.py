@@ -11,8 +11,10 @@ from collections.abc import Iterable
 from typing import Any
 
 from django.db import connection, transaction
+from django.db.models import QuerySet
 from django.db.models.signals import post_save
 
+from afterglow.lib.errors import UserError
 from afterglow.tags.models import NAME_MAX, Tag
 
 # `#word` at the start of the text or after a space or an opening bracket or quote: never in
@@ -22,7 +24,7 @@ _NAME = re.compile(r"^[^\W_][\w-]*$")
 _LETTER = re.compile(r"[^\W\d_]")
 
 
-class TagError(ValueError):
+class TagError(UserError, ValueError):
     """A tag name that cannot be kept; the message says why, in plain words."""
 
 
@@ -129,6 +131,11 @@ def counts(owner: Any) -> list[tuple[str, int]]:
     with connection.cursor() as cur:
         cur.execute(sql, [getattr(owner, "pk", owner)])
         return [(str(name), int(n)) for name, n in cur.fetchall()]
+
+
+def tagged_entries(owner: Any, name: str) -> QuerySet[Tag, Any]:
+    """The ids of the owner's entries that carry the tag `name` (for a filter such as the timeline's)."""
+    return Tag.objects.filter(owner=owner, name=name, entry__isnull=False).values("entry_id")
 
 
 def _on_save(sender: Any, instance: Any, raw: bool = False, **kwargs: Any) -> None:

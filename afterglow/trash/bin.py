@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import logging
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
@@ -14,13 +15,17 @@ from django.db.models.deletion import Collector
 from django.utils import timezone
 
 from afterglow.journal.models import CheckIn, Course, Entry, Session, renumber_sessions
+from afterglow.lib.errors import UserError
 from afterglow.trash.models import TrashItem
 
 KEEP_DAYS = 30
+log = logging.getLogger("afterglow.trash")
 
 
-class CannotRestore(Exception):
+class CannotRestore(UserError):
     """Restoring would clash with something made since; the message is for the person."""
+
+    status = 409
 
 
 class _KeepEverything(Collector):
@@ -215,3 +220,10 @@ def scrub() -> None:
     if not connection.in_atomic_block:
         with connection.cursor() as cur:
             cur.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+
+
+def purge_old() -> None:
+    """Erase what has waited 30 days in the Trash: `serve`'s background thread runs it at start, then daily."""
+    done = purge()
+    if done.items:
+        log.info("trash purged: %d item(s) older than 30 days", done.items)

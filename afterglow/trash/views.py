@@ -8,9 +8,11 @@ from django.db import models
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from afterglow.access import PatientRequest, owned
+from afterglow.access import PatientRequest, owned, owned_or_404
+from afterglow.journal.models import CheckIn
 from afterglow.trash import bin
 from afterglow.trash.bin import KEEP_DAYS
 from afterglow.trash.models import TrashItem
@@ -108,3 +110,14 @@ def empty(request: PatientRequest) -> HttpResponse:
     else:
         messages.info(request, "The Trash was empty already.")
     return redirect("trash")
+
+
+def checkin_delete(request: PatientRequest, pk: int) -> HttpResponse:
+    """With several a day, a check-in made by mistake can go; the page asks first."""
+    existing = owned_or_404(CheckIn, request, pk=pk)
+    if request.method != "POST":
+        return render(request, "journal/checkin/delete.html", {"checkin": existing})
+    when = timezone.localtime(existing.at)
+    bin.put(existing)
+    messages.success(request, f"The check-in of {when:%A %-d %B, %H:%M} is in the Trash; you can restore it there for 30 days.")
+    return redirect("checkin")

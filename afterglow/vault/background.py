@@ -2,6 +2,8 @@
 
 One daemon thread that wakes every half minute; it does nothing while the
 journal is locked (there is no key to copy with, and that is the point).
+Daily chores of the domains above the vault (the Trash's purge) are registered
+with `daily()` from their app's `ready()`, so the vault does not import them.
 """
 
 from __future__ import annotations
@@ -9,14 +11,30 @@ from __future__ import annotations
 import logging
 import threading
 import time
+from collections.abc import Callable
+from dataclasses import dataclass
 
 from afterglow.vault import backup, session
 
 log = logging.getLogger("afterglow.vault")
 DAY = 24 * 60 * 60
 _stop = threading.Event()
-# When the Trash was last purged in this process (monotonic seconds); None: not yet, so at start.
-_last_purge: float | None = None
+
+
+@dataclass
+class Chore:
+    name: str
+    run: Callable[[], None]
+    # When it last ran in this process (monotonic seconds); None: not yet, so at start.
+    last: float | None = None
+
+
+chores: dict[str, Chore] = {}
+
+
+def daily(name: str, run: Callable[[], None]) -> None:
+    """Run `run` at start and then once a day while the journal is unlocked."""
+    chores.setdefault(name, Chore(name, run))
 
 
 def tick() -> None:
@@ -31,31 +49,26 @@ def tick() -> None:
             log.info("daily backup written: %s", path.name)
         except Exception as exc:  # a failed backup must never stop the app; try again next tick
             log.warning("daily backup failed: %s", type(exc).__name__)
-    if session.is_unlocked() and _purge_due():
-        purge_trash()
+    for chore in list(chores.values()):
+        if session.is_unlocked() and _due(chore):
+            _run_chore(chore)
 
 
-def _purge_due() -> bool:
-    return _last_purge is None or time.monotonic() - _last_purge >= DAY
+def _due(chore: Chore) -> bool:
+    return chore.last is None or time.monotonic() - chore.last >= DAY
 
 
-def purge_trash() -> None:
-    """Erase what has waited 30 days in the Trash (see afterglow/trash); at start, then daily."""
-    global _last_purge
-    from afterglow.trash import bin
-
+def _run_chore(chore: Chore) -> None:
     try:
-        done = bin.purge()
+        chore.run()
     except Exception as exc:  # like the backup: never stop the app, try again next tick
-        log.warning("trash purge failed: %s", type(exc).__name__)
+        log.warning("%s failed: %s", chore.name, type(exc).__name__)
         return
     finally:
         from django.db import connection
 
         connection.close()
-    _last_purge = time.monotonic()
-    if done.items:
-        log.info("trash purged: %d item(s) older than 30 days", done.items)
+    chore.last = time.monotonic()
 
 
 def _backup_due() -> bool:

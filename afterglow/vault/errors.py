@@ -1,12 +1,12 @@
 """What can go wrong in the vault, each with a sentence meant for the person.
 
-They subclass the CLI's `UserError`, so a verb prints the message as one line
-and exits 2; web views show the same message on the page with `status`.
+They subclass `afterglow.lib.errors.UserError`, so a verb prints the message as
+one line and exits 2; web views show the same message on the page with `status`.
 """
 
 from __future__ import annotations
 
-from afterglow.lib.cli import UserError
+from afterglow.lib.errors import UserError
 
 
 class VaultError(UserError):

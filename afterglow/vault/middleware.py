@@ -12,8 +12,8 @@ from django.urls import reverse
 
 from afterglow import modes
 from afterglow.access import PatientRequest
-from afterglow.lib.middleware import Handler
 from afterglow.vault import session
+from afterglow.web.middleware import Handler
 
 # Path prefixes, literal because they match families of addresses (assets, /start/<secret>); a test keeps
 # them in step with the URL names (tests/vault/test_web.py).

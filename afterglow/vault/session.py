@@ -25,9 +25,10 @@ from django.conf import settings
 from django.core.management import call_command
 
 from afterglow import modes
-from afterglow.lib import config, messages, unchanged
+from afterglow.lib import config
 from afterglow.vault import backup, claim, crypto, keyfile, keyring, rekey, store, tidy
 from afterglow.vault.errors import JournalMissing, KeysMissing, Locked, NotSetUp, VaultError
+from afterglow.web import messages, unchanged
 
 log = logging.getLogger("afterglow.vault")
 PASSPHRASE_ENV = "AFTERGLOW_PASSPHRASE"

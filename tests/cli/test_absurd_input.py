@@ -9,9 +9,9 @@ import time
 import pytest
 from django.core.management.base import CommandError
 
-from afterglow.journal.management.commands.serve import listening_port
-from afterglow.lib.cli import glue_values
 from afterglow.measures.models import MeasureResponse
+from afterglow.pages.management.commands.serve import listening_port
+from afterglow.web.cli import glue_values
 from tests.cli.verbs import refused, run
 from tests.vault.conftest import AFTERGLOW, _initialised_template, cli_env, home  # noqa: F401
 from tests.webclient import Client, free_port

@@ -6,7 +6,7 @@ import pytest
 
 from afterglow.insights import grid, themes
 from afterglow.journal.models import Capture
-from afterglow.lib import unchanged
+from afterglow.web import unchanged
 from tests.journal.course_factories import course, days_ago, entry, session
 
 pytestmark = pytest.mark.django_db

@@ -7,6 +7,7 @@ from django.http import QueryDict
 
 from afterglow.journal import capture as rules
 from afterglow.journal.models import Capture
+from afterglow.lib.datafiles import DataFileError
 from tests.journal.course_factories import course, days_ago, session
 
 
@@ -48,11 +49,11 @@ def test_it_asks_one_question_per_step_and_covers_every_capture_field():
 def test_it_rejects_a_data_file_with_an_unknown_kind_or_list():
     raw = {"levels": ["a", "b", "c", "d"], "sensations": [{"key": "x", "label": "X"}], "signature": [{"key": "y", "label": "Y"}]}
     raw["emotions"] = ["joy"]
-    with pytest.raises(rules.CaptureDataError, match="unknown kind"):
+    with pytest.raises(DataFileError, match="unknown kind"):
         rules.parse_data({**raw, "steps": [{"key": "a", "kind": "essay", "question": "?"}]})
-    with pytest.raises(rules.CaptureDataError, match="unknown list"):
+    with pytest.raises(DataFileError, match="unknown list"):
         rules.parse_data({**raw, "steps": [{"key": "a", "kind": "intensities", "list": "moods", "question": "?"}]})
-    with pytest.raises(rules.CaptureDataError, match="unknown field"):
+    with pytest.raises(DataFileError, match="unknown field"):
         rules.parse_data({**raw, "steps": [{"key": "a", "kind": "text", "field": "colour", "question": "?"}]})
 
 

@@ -7,6 +7,7 @@ from django.db import connection
 
 from afterglow.journal import search as fts
 from afterglow.journal.entries import create_entry
+from afterglow.media.search import CAPTIONS
 from afterglow.media.visual import pictures
 from afterglow.media.visual.models import Picture
 from afterglow.media.visual.photos import process_photo
@@ -46,7 +47,7 @@ def test_the_index_follows_a_changed_and_a_deleted_caption(patient, photo):
     pictures.delete_picture(Picture.objects.get(pk=pic.pk))
     assert fts.search(patient, "swan") == []
     with connection.cursor() as cur:  # the index itself agrees with the table
-        cur.execute(f"INSERT INTO {fts.CAPTIONS.table}({fts.CAPTIONS.table}, rank) VALUES ('integrity-check', 1)")
+        cur.execute(f"INSERT INTO {CAPTIONS.table}({CAPTIONS.table}, rank) VALUES ('integrity-check', 1)")
 
 
 def test_someone_elses_captions_are_not_searched(patient, photo):
@@ -56,8 +57,8 @@ def test_someone_elses_captions_are_not_searched(patient, photo):
 
 def test_lost_caption_triggers_are_put_back_after_a_migrate(patient, photo):
     with connection.cursor() as cur:
-        for name in fts.CAPTIONS.triggers:
+        for name in CAPTIONS.triggers:
             cur.execute(f"DROP TRIGGER {name}")
     pic = add(patient, photo, "Added while the triggers were gone: a kite")
-    assert fts.CAPTIONS.ensure(connection, repair_only=True) is True
+    assert CAPTIONS.ensure(connection, repair_only=True) is True
     assert [h.entry_id for h in fts.search(patient, "kite")] == [pic.entry_id]

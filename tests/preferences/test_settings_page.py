@@ -9,9 +9,9 @@ from django.utils import timezone
 from icalendar import Calendar
 
 from afterglow.journal.models import Course, Session
-from afterglow.lib import display
 from afterglow.rhythm import preferences
 from afterglow.vault import session as vault_session
+from afterglow.web import display
 from tests.conftest import csrf_post
 
 

@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 
 from afterglow.journal.models import CheckIn, Course, Entry
-from afterglow.lib.cli import UserError
+from afterglow.lib.errors import UserError
 from afterglow.reports import safezip
 from afterglow.reports.formats import exporter, importer
 from afterglow.reports.progress import quiet

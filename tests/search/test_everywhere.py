@@ -6,9 +6,9 @@ import contextlib
 
 import pytest
 
-from afterglow.journal import everywhere
-from afterglow.journal.everywhere import BadQuery, Filters, find, highlight
 from afterglow.journal.models import Entry, Intention
+from afterglow.pages import everywhere
+from afterglow.pages.everywhere import BadQuery, Filters, find, highlight
 from tests.journal.course_factories import course, days_ago, session, stranger
 from tests.search.sources import CANARIES, plant
 

@@ -120,7 +120,7 @@ def test_another_patients_session_in_the_filter_is_not_found(client, patient):
     [("lightho", "lightho*"), ("light ", "light "), ('"a phrase', '"a phrase'), ("x", "x"), ("done*", "done*"), ("", "")],
 )
 def test_while_typing_the_last_word_is_a_beginning(typed, sent):
-    from afterglow.journal.views.search import as_you_type
+    from afterglow.pages.views.search import as_you_type
 
     assert as_you_type(typed) == sent
 

@@ -5,8 +5,8 @@ from __future__ import annotations
 import pytest
 
 from afterglow.journal.entries import create_entry, save_text
-from afterglow.journal.everywhere import Filters, find
 from afterglow.journal.models import Capture, Entry
+from afterglow.pages.everywhere import Filters, find
 from afterglow.tags import store
 from afterglow.tags.models import Tag
 from tests.conftest import csrf_post

@@ -18,7 +18,7 @@ pytestmark = pytest.mark.django_db
 @pytest.fixture(autouse=True)
 def fresh_process(monkeypatch, settings):
     settings.VAULT_AUTO_BACKUP = False
-    monkeypatch.setattr(background, "_last_purge", None)
+    monkeypatch.setattr(background.chores["trash purge"], "last", None)
 
 
 def test_the_first_tick_purges_what_waited_thirty_days_and_the_next_waits_a_day(patient, monkeypatch):
@@ -31,7 +31,7 @@ def test_the_first_tick_purges_what_waited_thirty_days_and_the_next_waits_a_day(
     monkeypatch.setattr(bin, "purge", lambda **kw: calls.append(kw) or bin.Purged(0))
     background.tick()
     assert calls == []
-    monkeypatch.setattr(background, "_last_purge", background.time.monotonic() - background.DAY)
+    monkeypatch.setattr(background.chores["trash purge"], "last", background.time.monotonic() - background.DAY)
     background.tick()
     assert len(calls) == 1
 

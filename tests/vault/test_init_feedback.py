@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.vault.conftest import ok, run
+from tests.vault.conftest import ok, python, run
 
 
 def test_init_says_it_is_creating_the_journal_before_the_slow_step(tmp_path: Path):
@@ -27,3 +27,15 @@ def test_the_setup_form_says_it_is_creating_the_journal_on_submit(client, settin
     page = client.get("/setup").content.decode()
     assert 'data-busy="Creating your journal…"' in page and "data-busy-status" in page
     assert re.search(r'<script src="/static/js/busy[^"]*\.js" defer></script>', page)
+
+
+def test_init_makes_the_local_patient(tmp_path: Path):
+    home = tmp_path / "home"
+    ok(run(home, "init"))
+    code = (
+        "import django; django.setup();"
+        "from afterglow.vault.session import unlock_for_cli; unlock_for_cli();"
+        "from django.contrib.auth import get_user_model;"
+        "print(list(get_user_model().objects.values_list('username', flat=True)))"
+    )
+    assert python(home, code).strip() == "['me']"

@@ -70,7 +70,7 @@ def test_a_server_unlocked_from_the_environment_opens_only_through_its_one_time_
 
 
 def test_the_warning_says_where_this_computer_can_still_open_it():
-    from afterglow.journal.management.commands.serve import _not_loopback_warning
+    from afterglow.pages.management.commands.serve import _not_loopback_warning
 
     assert "open http://127.0.0.1:8765/" in _not_loopback_warning("0.0.0.0", 8765)
     assert "open http://[::1]:8765/" in _not_loopback_warning("::", 8765)

@@ -16,6 +16,7 @@ from afterglow.journal import capture as rules
 from afterglow.journal.models import Capture, Session
 from afterglow.safety.crisis import region_for
 from afterglow.safety.preferences import chosen_region
+from afterglow.web.background import refused
 
 
 def _session(request: PatientRequest, session_id: int) -> Session:
@@ -55,7 +56,7 @@ def capture_now(request: PatientRequest, session_id: int) -> HttpResponse:
         values = rules.parse_now(request.POST)
     except rules.CaptureError as error:
         if _wants_json(request):
-            return JsonResponse({"ok": False, "message": str(error)}, status=400)
+            return refused(str(error))
         typed = {"overall": request.POST.get("overall", ""), "first_impression": request.POST.get("first_impression", "")}
         return _render_now(request, session, typed, rules.machine_marks(request.POST), error=str(error), status=400)
     rules.save_step(session, None, values, machine=rules.machine_marks(request.POST))
@@ -115,7 +116,7 @@ def _save(request: HttpRequest, session: Session, step: rules.Step) -> HttpRespo
             values[step.list_name] = rules.tapped(step, values[step.list_name], tap)
     except rules.CaptureError as error:
         if _wants_json(request):
-            return JsonResponse({"ok": False, "message": str(error)}, status=400)
+            return refused(str(error))
         current = {**rules.posted_values(step, request.POST), rules.MACHINE: rules.machine_marks(request.POST)}
         return _render_step(request, session, step, current, error=str(error), status=400)
     saved = rules.save_step(session, step, values, machine=rules.machine_marks(request.POST))

@@ -15,7 +15,6 @@ from afterglow.journal.checkins import save_checkin
 from afterglow.journal.forms import CheckInForm
 from afterglow.journal.models import CheckIn
 from afterglow.lib import dates
-from afterglow.trash import bin
 
 RECENT = 10
 
@@ -54,17 +53,6 @@ def checkin_edit(request: PatientRequest, pk: int) -> HttpResponse:
     if request.method == "POST":
         return _save(request, CheckInForm.for_checkin(existing, request.POST), existing)
     return _page(request, CheckInForm.for_checkin(existing), existing)
-
-
-def checkin_delete(request: PatientRequest, pk: int) -> HttpResponse:
-    """With several a day, a check-in made by mistake can go; the page asks first."""
-    existing = _own_checkin(request, pk)
-    if request.method != "POST":
-        return render(request, "journal/checkin/delete.html", {"checkin": existing})
-    when = timezone.localtime(existing.at)
-    bin.put(existing)
-    messages.success(request, f"The check-in of {when:%A %-d %B, %H:%M} is in the Trash; you can restore it there for 30 days.")
-    return redirect("checkin")
 
 
 def _own_checkin(request: PatientRequest, pk: int) -> CheckIn:

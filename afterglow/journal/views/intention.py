@@ -10,11 +10,11 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 
 from afterglow.access import PatientRequest, owned_or_404
+from afterglow.journal.answers import intentions_for, save_intentions, save_revisit, split_intentions
 from afterglow.journal.models import Intention, Session
-from afterglow.journal.views import background
-from afterglow.prompts.answers import intentions_for, save_intentions, save_revisit, split_intentions
 from afterglow.prompts.models import OwnPrompt
 from afterglow.prompts.selection import PromptSet, intention_prompts, with_own
+from afterglow.web import background
 
 
 def owned_session(request: PatientRequest, session_id: int) -> Session:

@@ -18,15 +18,16 @@ from django.views.decorators.http import require_POST
 from afterglow.access import NotYours, PatientRequest
 from afterglow.journal import actions as rules
 from afterglow.journal import autosave as saving
+from afterglow.journal.answers import answer_prompt, answers_for
 from afterglow.journal.models import Entry, IntegrationAction, Session
 from afterglow.journal.views.actions import ActionForm, first_error
 from afterglow.journal.views.intention import owned_session
 from afterglow.journal.views.write import saved_json
-from afterglow.prompts.answers import answer_prompt, answers_for
 from afterglow.prompts.library import Prompt
 from afterglow.prompts.models import OwnPrompt
 from afterglow.prompts.selection import PromptSet, prompts_for_session, with_own
 from afterglow.safety.notes import offer_after_save
+from afterglow.web.background import refused
 
 
 @dataclass
@@ -124,7 +125,7 @@ def autosave(request: PatientRequest, session_id: int) -> JsonResponse:
     prompt = _prompt_set(request, session).find(request.POST.get("prompt", ""))
     uid = saving.parse_uid(request.POST.get("uid", ""))
     if prompt is None or uid is None:
-        return JsonResponse({"ok": False, "message": LOST_PLACE}, status=400)
+        return refused(LOST_PLACE)
     owner = request.patient
     try:
         with transaction.atomic():
@@ -133,9 +134,9 @@ def autosave(request: PatientRequest, session_id: int) -> JsonResponse:
                 uid = existing.uid  # answered meanwhile (a plain Save, another tab): one entry per prompt
             saved = saving.autosave(owner, uid, request.POST.get("text", ""), session=session, prompt=prompt)
     except NotYours:
-        return JsonResponse({"ok": False, "message": "There is no such answer."}, status=404)
+        return refused("There is no such answer.", 404)
     except saving.AutosaveError as error:
-        return JsonResponse({"ok": False, "message": str(error)}, status=error.status)
+        return refused(error)
     return JsonResponse(saved_json(saved))
 
 

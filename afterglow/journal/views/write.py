@@ -15,10 +15,11 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from afterglow.access import NotYours, PatientRequest, owned_or_404
 from afterglow.journal import autosave as saving
+from afterglow.journal import timeline
 from afterglow.journal.models import Entry, Session
-from afterglow.media.visual.pictures import thumbnails_for
 from afterglow.prompts.library import Prompt
 from afterglow.safety.notes import offer_after_save
+from afterglow.web.background import refused
 
 # The entry being written, so /write picks it up again after a closed tab.
 OPEN_KEY = "writing_uid"
@@ -167,7 +168,7 @@ def autosave(request: PatientRequest) -> JsonResponse:
 
 
 def _refuse(message: str, status: int = 400) -> JsonResponse:
-    return JsonResponse({"ok": False, "message": message}, status=status)
+    return refused(message, status)
 
 
 def saved_json(saved: saving.Saved) -> dict[str, Any]:
@@ -190,8 +191,10 @@ def saved_json(saved: saving.Saved) -> dict[str, Any]:
 @require_GET
 def entry(request: PatientRequest, entry_id: int) -> HttpResponse:
     found = owned_or_404(Entry.objects.select_related("session"), request, pk=entry_id)
+    item = timeline.Item(timeline.ENTRY, found.created_at, found)
+    timeline.attach_pictures([item])
     context = {
         "entry": found, "revisions": found.revisions.count(), "digest": saving.digest(found.text),
-        "pictures": thumbnails_for([found.pk]).get(found.pk, []),
+        "pictures": item.pictures,
     }  # fmt: skip
     return render(request, "journal/write/entry.html", context)

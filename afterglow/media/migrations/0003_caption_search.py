@@ -7,13 +7,13 @@ from django.db import migrations
 
 
 def create_index(apps, schema_editor):
-    from afterglow.journal.search import CAPTIONS
+    from afterglow.media.search import CAPTIONS
 
     CAPTIONS.ensure(schema_editor.connection)
 
 
 def drop_index(apps, schema_editor):
-    from afterglow.journal.search import CAPTIONS
+    from afterglow.media.search import CAPTIONS
 
     CAPTIONS.drop(schema_editor.connection)
 

@@ -17,7 +17,6 @@ import io
 import json
 import math
 import re
-import tomllib
 from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
@@ -25,6 +24,8 @@ from typing import Any
 
 from PIL import Image, UnidentifiedImageError
 
+from afterglow.lib.datafiles import DataFileError, load_toml
+from afterglow.lib.errors import UserError
 from afterglow.media.visual.photos import THUMB_SIDE, Encoded, encode
 
 DATA = Path(__file__).parent / "data" / "drawing.toml"
@@ -38,11 +39,11 @@ MAX_WIDTH = 120
 MARGIN = 200
 
 
-class DrawingDataError(ValueError):
+class DrawingDataError(DataFileError):
     """drawing.toml does not have the shape the page needs (a packaging bug, not user input)."""
 
 
-class DrawingError(ValueError):
+class DrawingError(UserError, ValueError):
     """A drawing that cannot be saved as sent; the message is meant for the person."""
 
 
@@ -109,7 +110,7 @@ def parse_palette(data: dict[str, Any]) -> Palette:
 
 @cache
 def palette() -> Palette:
-    return parse_palette(tomllib.loads(DATA.read_text(encoding="utf-8")))
+    return load_toml(DATA, parse_palette, error=DrawingDataError)
 
 
 # --- Strokes -----------------------------------------------------------------------------------

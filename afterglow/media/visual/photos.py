@@ -19,6 +19,8 @@ from functools import cache
 
 from PIL import Image, ImageOps, UnidentifiedImageError
 
+from afterglow.lib.errors import UserError
+
 MAX_PIXELS = 40_000_000
 MAX_BYTES = 200 * 1024 * 1024
 LONGEST_SIDE = 2048
@@ -32,10 +34,8 @@ KINDS_WE_TAKE = "JPEG, PNG, WebP or HEIC"
 Image.MAX_IMAGE_PIXELS = MAX_PIXELS
 
 
-class PhotoError(ValueError):
-    """A photo that cannot be taken in; the message is meant for the person."""
-
-    status = 400
+class PhotoError(UserError, ValueError):
+    """A photo that cannot be taken in (a ValueError too, as callers have long caught it)."""
 
 
 class PhotoTooLarge(PhotoError):

@@ -18,6 +18,7 @@ from django.utils import timezone
 
 from afterglow.access import NotYours, owned
 from afterglow.journal.models import Entry, Session
+from afterglow.lib.errors import UserError
 from afterglow.media.visual import drawings
 from afterglow.media.visual.models import Picture
 from afterglow.media.visual.photos import Photo
@@ -30,7 +31,7 @@ class NoSuchPlace(LookupError):
     """The session or entry named is not in this journal."""
 
 
-class CaptionError(ValueError):
+class CaptionError(UserError, ValueError):
     pass
 
 

@@ -18,6 +18,7 @@ from afterglow.access import NotYours, PatientRequest, owned_or_404
 from afterglow.media.visual import drawings, pictures
 from afterglow.media.visual.models import Picture
 from afterglow.media.visual.photos import KINDS_WE_TAKE, PhotoError, check_size, process_photo
+from afterglow.web.background import refused
 
 NO_PLACE = "That session or entry is not in your journal, so nothing could be linked to it."
 
@@ -121,7 +122,7 @@ def _read(upload: UploadedFile, limit: int) -> bytes:
 
 
 def _refuse(message: str, status: int = 400) -> JsonResponse:
-    return JsonResponse({"ok": False, "message": message}, status=status)
+    return refused(message, status)
 
 
 # --- Photos ----------------------------------------------------------------------------------------
@@ -139,8 +140,7 @@ def photo_new(request: PatientRequest) -> HttpResponse:
         caption = pictures.clean_caption(caption)
         photo = process_photo(data)
     except (PhotoError, pictures.CaptionError) as error:
-        status = error.status if isinstance(error, PhotoError) else 400
-        return _photo_form(request, place, caption=caption, error=str(error), status=status)
+        return _photo_form(request, place, caption=caption, error=str(error), status=error.status)
     picture = pictures.add_photo(request.patient, photo, place, caption)
     messages.success(request, "Photo added. Its location and camera details were removed.")
     return redirect("picture", picture_id=picture.pk)

@@ -13,6 +13,8 @@ from dataclasses import dataclass
 import av
 import numpy as np
 
+from afterglow.lib.errors import UserError
+
 RATE = 16_000  # what the recognisers expect: 16 kHz, mono, signed 16-bit
 MAX_SECONDS = 60 * 60
 MAX_BYTES = 200 * 1024 * 1024
@@ -31,7 +33,7 @@ CONTENT_TYPES = {
 }
 
 
-class AudioError(ValueError):
+class AudioError(UserError, ValueError):
     """A recording we cannot take; the message is for the person."""
 
 

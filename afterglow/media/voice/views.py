@@ -16,8 +16,10 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from afterglow.access import NotYours, PatientRequest, owned_or_404
 from afterglow.journal import autosave as saving
 from afterglow.journal.models import Session
+from afterglow.lib.errors import UserError
 from afterglow.media.voice import audio, jobs, notes
 from afterglow.media.voice.models import VoiceNote
+from afterglow.web.background import refused
 
 NO_SESSION = "That session is not in your journal, so the recording could not be linked to it."
 NO_FILE = "Choose a recording to upload first."
@@ -26,10 +28,8 @@ RANGE_PIECE = 1024 * 1024
 RANGE = re.compile(r"^bytes=(\d*)-(\d*)$")
 
 
-class Refused(ValueError):
-    def __init__(self, message: str, status: int = 400) -> None:
-        super().__init__(message)
-        self.status = status
+class Refused(UserError, ValueError):
+    """A recording that cannot be taken in (a ValueError too, as callers have long caught it)."""
 
 
 def _note(request: PatientRequest, note_id: int) -> VoiceNote:
@@ -78,7 +78,7 @@ def upload(request: PatientRequest) -> JsonResponse:
     try:
         note, created = _add(request)
     except Refused as error:
-        return JsonResponse({"ok": False, "message": str(error)}, status=error.status)
+        return refused(error)
     return JsonResponse(
         {"ok": True, "id": note.pk, "uid": str(note.uid), "created": created, "url": reverse("voice_note", args=[note.pk]),
          "status_url": reverse("voice_status", args=[note.pk])},

@@ -16,7 +16,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import IO, Any
 
-from afterglow.lib.cli import UserError
+from afterglow.lib.errors import UserError
 from afterglow.reports.progress import Progress
 
 

@@ -25,8 +25,8 @@ from django.db.models import Max
 from django.utils import timezone
 
 from afterglow.journal.models import Capture, CheckIn, Course, Entry, EntryRevision, IntegrationAction, Intention, Session
-from afterglow.lib.cli import UserError
 from afterglow.lib.dates import EARLIEST
+from afterglow.lib.errors import UserError
 from afterglow.measures.models import MeasureResponse
 from afterglow.media.models import Picture, VoiceNote
 from afterglow.moments.models import Star

@@ -19,8 +19,8 @@ from django.db import transaction
 from django.utils import timezone
 
 from afterglow.journal.models import Entry, EntryRevision
-from afterglow.lib.cli import UserError
 from afterglow.lib.dates import EARLIEST
+from afterglow.lib.errors import UserError
 from afterglow.moments.stars import set_star
 from afterglow.reports.formats import ImportResult
 from afterglow.reports.models import ImportRecord

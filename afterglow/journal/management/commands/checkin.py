@@ -11,8 +11,8 @@ from django.utils import timezone
 from afterglow.journal import cli_format as fmt
 from afterglow.journal.access import local_patient
 from afterglow.journal.checkins import checkin_moment, save_checkin
-from afterglow.lib.cli import Command as BaseCommand
-from afterglow.lib.cli import UserError
+from afterglow.lib.errors import UserError
+from afterglow.vault.verbs import Command as BaseCommand
 
 
 class Command(BaseCommand):

@@ -10,7 +10,7 @@ from django.db.models.functions import Substr
 from afterglow.journal import cli_format as fmt
 from afterglow.journal.access import local_patient
 from afterglow.journal.models import Entry
-from afterglow.lib.cli import Command as BaseCommand
+from afterglow.vault.verbs import Command as BaseCommand
 
 DEFAULT_COUNT = 10
 # Enough text for one line; an entry may be a megabyte and only its start is shown.

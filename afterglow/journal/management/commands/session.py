@@ -15,8 +15,9 @@ from afterglow.journal.access import local_patient
 from afterglow.journal.courses import current_course
 from afterglow.journal.models import Course, Intention, Route, Session
 from afterglow.journal.readings import FIELDS, MOMENTS, check_value, parse_pressure
-from afterglow.lib.cli import Command as BaseCommand
-from afterglow.lib.cli import OneLineParser, UserError
+from afterglow.lib.errors import UserError
+from afterglow.vault.verbs import Command as BaseCommand
+from afterglow.web.cli import OneLineParser
 
 # A session given without a time is placed in the morning, when most clinics run them;
 # only its day matters to the day-N rules.

@@ -18,8 +18,8 @@ from django.core.management.base import CommandParser
 from afterglow.journal import autosave as saving
 from afterglow.journal import cli_format as fmt
 from afterglow.journal.access import local_patient
-from afterglow.lib.cli import Command as BaseCommand
-from afterglow.lib.cli import UserError
+from afterglow.lib.errors import UserError
+from afterglow.vault.verbs import Command as BaseCommand
 
 if TYPE_CHECKING:
     from afterglow.prompts.library import Prompt

@@ -8,13 +8,14 @@ from typing import Any
 from django.core.management.base import CommandParser
 
 from afterglow.journal.access import local_patient
-from afterglow.lib.cli import Command as BaseCommand
-from afterglow.lib.cli import UserError, ask_line, takes_dash_values
+from afterglow.lib.errors import UserError
 from afterglow.measures import meaning, responses
 from afterglow.measures.instruments import Instrument, instruments
 from afterglow.measures.scoring import AnswerError, clean_answers
 from afterglow.safety.crisis import Region, region_for
 from afterglow.safety.preferences import chosen_region
+from afterglow.vault.verbs import Command as BaseCommand
+from afterglow.web.cli import ask_line, takes_dash_values
 
 SKIP = {"", "-"}
 

@@ -9,11 +9,12 @@ from django.core.management.base import CommandParser
 
 from afterglow.journal import cli_format as fmt
 from afterglow.journal.access import local_patient
-from afterglow.lib.cli import Command as BaseCommand
-from afterglow.lib.cli import OneLineParser, UserError
+from afterglow.lib.errors import UserError
 from afterglow.lib.files import FileRefused, read_bounded
 from afterglow.media.visual import pictures
 from afterglow.media.visual.photos import MAX_BYTES, PhotoError, process_photo
+from afterglow.vault.verbs import Command as BaseCommand
+from afterglow.web.cli import OneLineParser
 
 
 class Command(BaseCommand):

@@ -10,11 +10,12 @@ from django.core.management.base import CommandParser
 
 from afterglow.journal import cli_format as fmt
 from afterglow.journal.access import local_patient
-from afterglow.lib.cli import Command as BaseCommand
-from afterglow.lib.cli import OneLineParser, UserError
+from afterglow.lib.errors import UserError
 from afterglow.lib.files import FileRefused, read_bounded
 from afterglow.media.voice import audio, jobs, notes
 from afterglow.media.voice.models import VoiceNote
+from afterglow.vault.verbs import Command as BaseCommand
+from afterglow.web.cli import OneLineParser
 
 BAR = 30
 

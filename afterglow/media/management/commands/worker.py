@@ -10,9 +10,9 @@ from typing import Any
 
 from django.core.management.base import CommandParser
 
-from afterglow.lib.cli import Command as BaseCommand
-from afterglow.lib.cli import number_between
 from afterglow.media.voice.worker import QueueWorker
+from afterglow.vault.verbs import Command as BaseCommand
+from afterglow.web.cli import number_between
 
 
 class Command(BaseCommand):

@@ -6,9 +6,9 @@ from typing import Any
 
 from django.core.management.base import CommandParser
 
-from afterglow.lib.cli import Command as BaseCommand
-from afterglow.lib.cli import UserError
+from afterglow.lib.errors import UserError
 from afterglow.prompts.library import Pack, PackError, load_library
+from afterglow.vault.verbs import Command as BaseCommand
 
 
 class Command(BaseCommand):

@@ -8,10 +8,10 @@ from typing import Any
 from django.core.management.base import CommandParser
 
 from afterglow.journal.access import local_patient
-from afterglow.lib.cli import Command as BaseCommand
 from afterglow.reports import exporting
 from afterglow.reports.formats import ExportOptions, export_names, exporter
 from afterglow.reports.progress import for_cli
+from afterglow.vault.verbs import Command as BaseCommand
 
 
 class Command(BaseCommand):

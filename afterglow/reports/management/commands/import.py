@@ -8,10 +8,10 @@ from typing import Any
 from django.core.management.base import CommandParser
 
 from afterglow.journal.access import local_patient
-from afterglow.lib.cli import Command as BaseCommand
-from afterglow.lib.cli import UserError
+from afterglow.lib.errors import UserError
 from afterglow.reports.formats import import_names, importer
 from afterglow.reports.progress import for_cli
+from afterglow.vault.verbs import Command as BaseCommand
 
 
 class Command(BaseCommand):

@@ -15,10 +15,10 @@ from typing import Any
 from django.core.management.base import CommandParser
 from django.utils import timezone
 
-from afterglow.lib.cli import Command as BaseCommand
-from afterglow.lib.cli import UserError
+from afterglow.lib.errors import UserError
 from afterglow.rhythm import preferences, rules
 from afterglow.rhythm.kinds import wording
+from afterglow.vault.verbs import Command as BaseCommand
 
 DEFAULT_WITHIN = 15
 AT_FORMAT = "%Y-%m-%d %H:%M"

@@ -7,8 +7,8 @@ from typing import Any
 
 from django.core.management.base import CommandParser
 
-from afterglow.lib.cli import Command as BaseCommand
 from afterglow.vault import backup
+from afterglow.vault.verbs import Command as BaseCommand
 
 
 class Command(BaseCommand):

@@ -4,10 +4,10 @@ from __future__ import annotations
 
 from typing import Any
 
-from afterglow.lib.cli import Command as BaseCommand
 from afterglow.vault import session, store
 from afterglow.vault.errors import VaultError
 from afterglow.vault.strength import hint
+from afterglow.vault.verbs import Command as BaseCommand
 
 
 class Command(BaseCommand):

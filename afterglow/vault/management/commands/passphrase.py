@@ -11,8 +11,8 @@ from typing import Any
 
 from django.core.management.base import CommandParser
 
-from afterglow.lib.cli import Command as BaseCommand
 from afterglow.vault import session
+from afterglow.vault.verbs import Command as BaseCommand
 
 NEW_ENV = "AFTERGLOW_NEW_PASSPHRASE"
 

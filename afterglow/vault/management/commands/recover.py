@@ -7,9 +7,9 @@ import os
 import sys
 from typing import Any
 
-from afterglow.lib.cli import Command as BaseCommand
-from afterglow.lib.cli import fail
 from afterglow.vault import keyfile, session
+from afterglow.vault.verbs import Command as BaseCommand
+from afterglow.web.cli import fail
 
 RECOVERY_ENV = "AFTERGLOW_RECOVERY_KEY"
 NEW_ENV = "AFTERGLOW_NEW_PASSPHRASE"

@@ -9,8 +9,8 @@ from typing import Any
 from django.core.management import call_command
 from django.core.management.base import CommandParser
 
-from afterglow.lib.cli import Command as BaseCommand
 from afterglow.vault import backup, session, tidy
+from afterglow.vault.verbs import Command as BaseCommand
 
 
 class Command(BaseCommand):

@@ -14,11 +14,11 @@ from django.core.management.base import CommandParser
 
 from afterglow import modes
 from afterglow.lib.browser import open_privately, remove_leftovers
-from afterglow.lib.cli import Command as BaseCommand
-from afterglow.lib.cli import fail, number_between
 from afterglow.lib.net import is_loopback_host
 from afterglow.vault.background import start as start_vault_background
 from afterglow.vault.session import unlock_for_serve
+from afterglow.vault.verbs import Command as BaseCommand
+from afterglow.web.cli import fail, number_between
 
 
 def _in_memory() -> dict[str, int]:

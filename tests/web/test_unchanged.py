@@ -7,7 +7,7 @@ from contextlib import contextmanager
 import pytest
 from django.db import connections
 
-from afterglow.lib import unchanged
+from afterglow.web import unchanged
 
 
 @pytest.fixture

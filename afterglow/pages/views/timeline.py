@@ -4,13 +4,14 @@ from __future__ import annotations
 
 from urllib.parse import urlencode
 
+from django.db.models import Q
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 
 from afterglow.access import PatientRequest, owned_or_404
 from afterglow.journal import timeline as stream
 from afterglow.journal.models import Session
-from afterglow.tags.store import TagError, clean_name
+from afterglow.tags.store import TagError, clean_name, tagged_entries
 
 
 def timeline(request: PatientRequest) -> HttpResponse:
@@ -25,7 +26,7 @@ def timeline(request: PatientRequest) -> HttpResponse:
         session=only,
         before=stream.Cursor.decode(request.GET.get("before")),
         after=stream.Cursor.decode(request.GET.get("after")),
-        tag=tag,
+        only_entries=Q(pk__in=tagged_entries(owner, tag)) if tag else None,
     )
     # The filters a pager link keeps, ready to go before `before=`/`after=`.
     keep = urlencode({k: v for k, v in (("session", only.pk if only else ""), ("tag", tag)) if v})

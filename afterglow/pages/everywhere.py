@@ -29,6 +29,8 @@ from afterglow.journal import search as fts
 from afterglow.journal.models import SEARCH_FACETS
 from afterglow.journal.rules import day_after, day_label
 from afterglow.journal.timeline import Mark, Sessions
+from afterglow.lib.errors import UserError
+from afterglow.media.search import CAPTIONS
 
 # What a result can be, as the filter and the CLI's --kind name it, with the words shown.
 KINDS: dict[str, str] = {
@@ -57,7 +59,7 @@ DEFAULT_LIMIT = 20
 FILTERED_CANDIDATES = 500
 
 
-class BadQuery(ValueError):
+class BadQuery(UserError, ValueError):
     """A query or filter that cannot be searched; the message says why, kindly."""
 
 
@@ -311,7 +313,7 @@ def _entry_result(row: tuple[Any, ...], score: float, snippet: str) -> Result:
 
 
 def _pictures(owner_id: int, kind: str, expression: str, filters: Filters, limit: int, marks: tuple[str, str]) -> list[Result]:
-    t = fts.CAPTIONS.table
+    t = CAPTIONS.table
     params: list[Any] = []
     conditions = _entry_conditions(
         owner_id,
@@ -322,7 +324,7 @@ def _pictures(owner_id: int, kind: str, expression: str, filters: Filters, limit
     )
     sql = (
         f"SELECT p.id, p.created_at, e.session_id, e.title, e.private, bm25({t}) AS score, {_snippet(t, marks)} "
-        f"FROM {t} JOIN media_picture AS p ON p.id = {t}.rowid JOIN journal_entry AS e ON e.id = p.entry_id "
+        f"FROM {t} JOIN {CAPTIONS.content} AS p ON p.id = {t}.rowid JOIN journal_entry AS e ON e.id = p.entry_id "
         f"WHERE {t} MATCH %s AND p.owner_id = %s AND p.kind = %s{conditions} "
         "ORDER BY score, p.id DESC LIMIT %s"
     )

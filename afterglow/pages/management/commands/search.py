@@ -12,11 +12,11 @@ from django.core.management.base import CommandParser
 
 from afterglow.journal import cli_format as fmt
 from afterglow.journal.access import local_patient
-from afterglow.journal.everywhere import KINDS, BadQuery, Filters, Result, find, session_filter
 from afterglow.journal.search import PLAIN_MARKS, SearchUnavailable
-from afterglow.lib.cli import Command as BaseCommand
-from afterglow.lib.cli import UserError
+from afterglow.lib.errors import UserError
+from afterglow.pages.everywhere import KINDS, BadQuery, Filters, Result, find, session_filter
 from afterglow.tags.store import TagError, clean_name
+from afterglow.vault.verbs import Command as BaseCommand
 
 DEFAULT_LIMIT = 20
 

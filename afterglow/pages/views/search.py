@@ -14,10 +14,10 @@ from django.shortcuts import render
 from django.utils import timezone
 
 from afterglow.access import PatientRequest
-from afterglow.journal.everywhere import KINDS, BadQuery, Filters, find, session_filter
 from afterglow.journal.search import SearchUnavailable
 from afterglow.journal.timeline import Sessions
 from afterglow.lib import dates
+from afterglow.pages.everywhere import KINDS, BadQuery, Filters, find, session_filter
 from afterglow.tags.store import TagError, clean_name
 
 PAGE_LIMIT = 50

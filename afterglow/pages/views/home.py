@@ -6,7 +6,7 @@ from django.http import HttpResponse
 from django.shortcuts import render
 
 from afterglow.access import PatientRequest
-from afterglow.journal.today import today
+from afterglow.pages.today import today
 
 
 def home(request: PatientRequest) -> HttpResponse:

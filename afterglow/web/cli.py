@@ -1,7 +1,9 @@
 """One way for every CLI verb to fail: a readable line on stderr and exit 2.
 
-Domain code raises `UserError` with a message meant for a person; the base
-command turns it (and argparse's complaints) into that single line.
+Domain code raises `afterglow.lib.errors.UserError` with a message meant for a
+person; the base command turns it (and argparse's complaints) into that single
+line. Verbs that read the journal subclass `afterglow.vault.verbs.Command`,
+which unlocks it first.
 """
 
 from __future__ import annotations
@@ -13,11 +15,9 @@ from typing import Any, NoReturn
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
+from afterglow.lib.errors import UserError
+
 EXIT_BAD_INPUT = 2
-
-
-class UserError(Exception):
-    """Bad input or a state the person can fix; the message is shown as is."""
 
 
 class OneLineParser(CommandParser):
@@ -41,6 +41,10 @@ class OneLineParser(CommandParser):
 class Command(BaseCommand):
     """Base for Afterglow's verbs: subclasses implement `handle` and raise UserError."""
 
+    # Verbs that read or write the journal unlock it first (`afterglow.vault.verbs.Command`
+    # does it in `prepare`); init/recover/serve opt out.
+    needs_unlock = False
+
     def create_parser(self, prog_name: str, subcommand: str, **kwargs: Any) -> CommandParser:
         parser = super().create_parser(prog_name, subcommand, **kwargs)
         # Django builds a plain CommandParser and offers no hook for the class;
@@ -48,18 +52,16 @@ class Command(BaseCommand):
         parser.__class__ = OneLineParser
         return parser
 
-    # Verbs that read or write the journal unlock it first; init/recover/serve opt out.
-    needs_unlock = True
     # Django's system checks import every URL and view module (and with them PyAV, NumPy,
     # Pillow): seconds and megabytes a journal verb never uses. `afterglow check` runs them.
     requires_system_checks: list[str] = []
 
+    def prepare(self) -> None:
+        """Runs before `handle`; a UserError raised here is reported like one from `handle`."""
+
     def execute(self, *args: Any, **options: Any) -> Any:
         try:
-            if self.needs_unlock:
-                from afterglow.vault.session import unlock_for_cli
-
-                unlock_for_cli()
+            self.prepare()
             return super().execute(*args, **options)
         except UserError as exc:
             if getattr(self, "_called_from_command_line", False):

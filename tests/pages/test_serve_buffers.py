@@ -9,7 +9,7 @@ import threading
 import pytest
 from waitress import create_server
 
-from afterglow.journal.management.commands.serve import _in_memory
+from afterglow.pages.management.commands.serve import _in_memory
 
 BODY = b"private audio bytes " * 150_000  # 3 MB: past waitress's 512 KB / 1 MB spool thresholds
 

@@ -1,0 +1,1 @@
+"""Pages and programs that combine domains: today, the timeline, search everywhere, `serve`."""

@@ -1,0 +1,12 @@
+from django.urls import path
+
+from afterglow.pages import corrections
+from afterglow.pages.views import home, search, timeline
+
+urlpatterns = [
+    path("", home.home, name="home"),
+    path("timeline", timeline.timeline, name="timeline"),
+    path("search", search.search_page, name="search"),
+    path("sessions/<int:pk>/move", corrections.session_move, name="session_move"),
+    path("courses/<int:pk>/merge", corrections.course_merge, name="course_merge"),
+]
