@@ -9,7 +9,7 @@ from django.db import connection
 from django.db.migrations.executor import MigrationExecutor
 from django.utils import timezone
 
-from afterglow.journal.everywhere import Filters, find
+from afterglow.pages.everywhere import Filters, find
 from afterglow.journal.models import SEARCH_FACETS, Entry
 
 BEFORE = [("journal", "0008_i11note_checkin_draft")]
