@@ -9,8 +9,8 @@ from django.db import connection
 from django.db.migrations.executor import MigrationExecutor
 from django.utils import timezone
 
-from afterglow.pages.everywhere import Filters, find
 from afterglow.journal.models import SEARCH_FACETS, Entry
+from afterglow.pages.everywhere import Filters, find
 
 BEFORE = [("journal", "0008_i11note_checkin_draft")]
 AFTER = [("journal", "0009_i21data_entry_search_facets")]
