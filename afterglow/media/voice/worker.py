@@ -89,7 +89,6 @@ class QueueWorker:
             if not ran:
                 self.stop.wait(self.interval)
 
-
     def _warm(self) -> None:
         """Load the speech model as the worker starts, before the journal is even unlocked (the model is
         not journal data), so the first note's words come as soon as any later one's. Here, not in step():
