@@ -332,3 +332,10 @@ def test_the_worker_runs_the_model_once_as_it_starts_and_its_first_job_does_not_
     # Loaded and warmed by a second of quiet before the first look at the queue; the job only recognises.
     assert events[:3] == ["load", "silence", "step"] and "load" not in events[3:] and "speech" in events
     engines.moonshine_model.cache_clear()
+
+
+def test_onnx_runtime_threads_wait_without_spinning_and_use_at_most_two_cores():
+    # Spinning threads burn a core the web pages need while the decoder waits between tokens.
+    options = engines.session_options()
+    assert options.get_session_config_entry("session.intra_op.allow_spinning") == "0"
+    assert 1 <= options.intra_op_num_threads <= 2 and options.enable_cpu_mem_arena
