@@ -100,9 +100,9 @@ class MoonshineModel:
         self.decoder = onnxruntime.InferenceSession(str(decoder), options, providers=cpu)
         self.cache = [i for i in self.decoder.get_inputs() if i.name.startswith("past_key_values.")]
         logits, *present = (o.name for o in self.decoder.get_outputs())
-        # (cache input, the output that feeds it): every one after the first step; only the decoder's own
-        # (self-attention) ones after that, since the cross-attention cache never changes. Asking ONNX Runtime
-        # for fewer outputs spares copying the cross-attention cache (~1 MB a layer) out for every token.
+        # (cache input, the output that feeds it): all of them from the first step; from later steps only the
+        # decoder's own (self-attention) ones, since the cross-attention cache never changes. Asking ONNX
+        # Runtime for fewer outputs spares copying the cross-attention cache (~1 MB a layer) out every token.
         pairs = list(zip((i.name for i in self.cache), present, strict=True))
         self.feeds = {True: pairs, False: [(name, out) for name, out in pairs if ".decoder." in name]}
         self.outputs = {first: [logits, *(out for _, out in self.feeds[first])] for first in (True, False)}

@@ -2,10 +2,10 @@
 
 In local mode the data key lives only in the memory of the process that was
 unlocked, so the serve process runs the worker itself. As it starts, the
-worker loads the speech model and runs it once over a second of quiet (a second
-or two), so that the first recording's words come as soon as any later one's. While the journal is
-locked the loop only waits; after an unlock it first re-queues jobs that a
-lock or a stop cut short.
+worker loads the speech model and runs it once over a second of quiet (a few
+seconds), so that the first recording's words come as soon as any later one's.
+While the journal is locked the loop only waits; after an unlock it first
+re-queues jobs that a lock or a stop cut short.
 """
 
 from __future__ import annotations
