@@ -35,6 +35,7 @@ import time
 import wave
 from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 
@@ -225,6 +226,54 @@ def first_words(note60: bytes) -> None:
     print("  (+ up to 1 s until the worker's next look at the queue; target: first words ≤ 5 s)")
 
 
+class Timed:
+    """An ONNX Runtime session whose run() adds its wall-clock time and calls to a tally."""
+
+    def __init__(self, session: Any, tally: dict[str, float], key: str) -> None:
+        self.session, self.tally, self.key = session, tally, key
+
+    def run(self, *args: Any, **kwargs: Any) -> Any:
+        started = time.perf_counter()
+        try:
+            return self.session.run(*args, **kwargs)
+        finally:
+            self.tally[self.key] += time.perf_counter() - started
+            self.tally[self.key + " calls"] += 1
+
+
+def stages(data: bytes) -> None:
+    """Where a job's time goes, stage by stage: decoding and resampling, cutting at pauses (the voice detector),
+    the encoder, the decoder's runs, and the Python around them (the greedy loop, the token table)."""
+    from collections import defaultdict
+
+    from afterglow.media.voice import audio, engines, segments
+
+    model = engines.moonshine_model()
+    tally: dict[str, float] = defaultdict(float)
+    started = time.perf_counter()
+    pcm = list(audio.pcm16k(data))
+    tally["decode + resample"] = time.perf_counter() - started
+    started = time.perf_counter()
+    cut = list(segments.pieces(iter(pcm)))
+    tally["cut at pauses"] = time.perf_counter() - started
+    encoder, decoder = model.encoder, model.decoder
+    model.encoder, model.decoder = Timed(encoder, tally, "encoder"), Timed(decoder, tally, "decoder")
+    try:
+        started = time.perf_counter()
+        for piece in cut:
+            model.transcribe(piece.samples)
+        recognition = time.perf_counter() - started
+    finally:
+        model.encoder, model.decoder = encoder, decoder
+    tally["python around the model"] = recognition - tally["encoder"] - tally["decoder"]
+    seconds = sum(len(b) for b in pcm) / 2 / RATE
+    total = tally["decode + resample"] + tally["cut at pauses"] + recognition
+    for key in ("decode + resample", "cut at pauses", "encoder", "decoder", "python around the model"):
+        calls = f" ({tally[key + ' calls']:.0f} runs)" if tally[key + " calls"] else ""
+        print(f"  {key:24} {tally[key]:6.2f} s  {tally[key] / total:5.1%}{calls}")
+    print(f"  {len(cut)} pieces, {seconds:.0f} s of audio: RTF {total / seconds:.2f} ({load()})")
+
+
 def long_memory(samples: np.ndarray, minutes: float) -> None:
     """Decode and cut a long WAV as a job does; recognition then holds one piece (≤ 15 s) at a time."""
     from afterglow.media.voice import audio, segments
@@ -248,8 +297,17 @@ def main() -> None:
     parser.add_argument("--engines", default="moonshine,pocketsphinx,whisper")
     parser.add_argument("--long-minutes", type=float, default=60.0)
     parser.add_argument("--sentences", type=int, default=len(SENTENCES), help="fewer, for a quick look")
+    parser.add_argument("--stages", action="store_true", help="only where the time goes, stage by stage, on one note")
     args = parser.parse_args()
     sentences = SENTENCES[: args.sentences]
+    if args.stages:
+        import django
+
+        django.setup()
+        samples = note_of(sentences, VOICES[0], SPEEDS[0])
+        print(f"stages of one {len(samples) / RATE:.0f} s note (WebM/Opus), Moonshine, model loaded ({load()}):")
+        stages(webm(samples))
+        return
 
     import django
 

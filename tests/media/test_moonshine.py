@@ -15,6 +15,7 @@ import pytest
 
 from afterglow.lib.wer import word_error_rate
 from afterglow.media.voice import audio, engines, jobs, notes
+from afterglow.media.voice import worker as worker_module
 from afterglow.media.voice.models import VoiceNote
 from afterglow.media.voice.worker import QueueWorker
 from tests.media.speech import wav_bytes
@@ -251,8 +252,9 @@ def test_the_page_of_a_running_job_shows_the_words_so_far(client, spoken):
     assert 'data-voice-partial aria-live="polite"' in page and "The garden was quiet." in page
 
 
-def test_a_long_running_worker_loads_the_model_once_the_journal_is_open(patient, monkeypatch):
+def test_a_long_running_worker_loads_the_model_as_it_starts_even_before_the_journal_is_unlocked(monkeypatch):
     worker = QueueWorker(interval=0.01)
+    monkeypatch.setattr(worker_module, "_current_key", lambda: None)  # locked: the model holds no journal data
     warmed: list[bool] = []
     monkeypatch.setattr(engines, "warm", lambda: warmed.append(True))
     steps: list[int] = []
@@ -297,3 +299,43 @@ def test_a_model_that_cannot_load_does_not_keep_the_worker_from_its_jobs(patient
     monkeypatch.setattr(worker, "step", step)
     worker.run_forever()
     assert tries == [1] and len(steps) == 2
+
+
+def test_the_worker_runs_the_model_once_as_it_starts_and_its_first_job_does_not_load_it_again(patient, speech_ogg, monkeypatch):
+    events: list[str] = []
+    real_model, real_transcribe = engines.MoonshineModel, engines.MoonshineModel.transcribe
+
+    def loaded(folder: Path) -> engines.MoonshineModel:
+        events.append("load")
+        return real_model(folder)
+
+    def ran(model: engines.MoonshineModel, samples: np.ndarray) -> str:
+        events.append("silence" if not samples.any() else "speech")
+        return real_transcribe(model, samples)
+
+    monkeypatch.setattr(engines, "MoonshineModel", loaded)
+    monkeypatch.setattr(real_model, "transcribe", ran)
+    engines.moonshine_model.cache_clear()
+    note = notes.add(patient, speech_ogg)[0]
+    worker = QueueWorker(interval=0.01)
+    real_step = worker.step
+
+    def step() -> bool:
+        events.append("step")
+        if real_step() or events.count("step") > 100:
+            worker.stop.set()
+        return True
+
+    monkeypatch.setattr(worker, "step", step)
+    worker.run_forever()
+    assert VoiceNote.objects.get(pk=note.pk).status == Status.DONE
+    # Loaded and warmed by a second of quiet before the first look at the queue; the job only recognises.
+    assert events[:3] == ["load", "silence", "step"] and "load" not in events[3:] and "speech" in events
+    engines.moonshine_model.cache_clear()
+
+
+def test_onnx_runtime_threads_wait_without_spinning_and_use_at_most_two_cores():
+    # Spinning threads burn a core the web pages need while the decoder waits between tokens.
+    options = engines.session_options()
+    assert options.get_session_config_entry("session.intra_op.allow_spinning") == "0"
+    assert 1 <= options.intra_op_num_threads <= 2 and options.enable_cpu_mem_arena

@@ -15,12 +15,15 @@ import threading
 from collections.abc import Iterable, Iterator
 from functools import lru_cache
 from pathlib import Path
-from typing import Protocol
+from typing import TYPE_CHECKING, Protocol
 
 import numpy as np
 
 from afterglow.media.voice import segments
 from afterglow.media.voice.audio import RATE
+
+if TYPE_CHECKING:
+    import onnxruntime
 
 WHISPER_ENV = "AFTERGLOW_WHISPER_MODEL"
 BYTES_PER_SECOND = RATE * 2
@@ -41,6 +44,8 @@ MOONSHINE_TOKENS_PER_SECOND = 6.5
 # The encoder refuses input shorter than its first convolutions; shorter pieces are padded with quiet
 # (which it transcribes as nothing).
 MOONSHINE_SHORTEST = RATE
+# ONNX Runtime's threads for one recognition: more than two gains little on a model this size.
+MOONSHINE_THREADS = 2
 
 
 class Progress(Protocol):
@@ -88,13 +93,19 @@ class MoonshineModel:
             raise EngineError("The Moonshine speech model on this computer is incomplete; reinstall Afterglow's dependencies.")
         import onnxruntime
 
-        options = onnxruntime.SessionOptions()
-        options.log_severity_level = 3  # errors only; nothing it logs holds words
+        options = session_options()
         encoder, decoder, tokenizer = (folder / name for name in MOONSHINE_FILES)
         cpu = ["CPUExecutionProvider"]
         self.encoder = onnxruntime.InferenceSession(str(encoder), options, providers=cpu)
         self.decoder = onnxruntime.InferenceSession(str(decoder), options, providers=cpu)
         self.cache = [i for i in self.decoder.get_inputs() if i.name.startswith("past_key_values.")]
+        logits, *present = (o.name for o in self.decoder.get_outputs())
+        # (cache input, the output that feeds it): all of them from the first step; from later steps only the
+        # decoder's own (self-attention) ones, since the cross-attention cache never changes. Asking ONNX
+        # Runtime for fewer outputs spares copying the cross-attention cache (~1 MB a layer) out every token.
+        pairs = list(zip((i.name for i in self.cache), present, strict=True))
+        self.feeds = {True: pairs, False: [(name, out) for name, out in pairs if ".decoder." in name]}
+        self.outputs = {first: [logits, *(out for _, out in self.feeds[first])] for first in (True, False)}
         self.tokens = read_tokens(tokenizer.read_bytes())
         self._lock = threading.Lock()
 
@@ -110,22 +121,45 @@ class MoonshineModel:
 
     def _generate(self, audio: np.ndarray, most: int) -> list[int]:
         hidden = self.encoder.run(None, {"input_values": audio})[0]
-        cache = {i.name: np.zeros((1, i.shape[1], 0, i.shape[3]), dtype=np.float32) for i in self.cache}
+        inputs = {i.name: np.zeros((1, i.shape[1], 0, i.shape[3]), dtype=np.float32) for i in self.cache}
+        inputs["encoder_hidden_states"] = hidden
         ids: list[int] = []
         token = MOONSHINE_START
         for step in range(most):
-            inputs = {"input_ids": np.array([[token]], dtype=np.int64), "encoder_hidden_states": hidden,
-                      "use_cache_branch": np.array([step > 0]), **cache}  # fmt: skip
-            logits, *present = self.decoder.run(None, inputs)
+            first = step == 0
+            inputs["input_ids"] = np.array([[token]], dtype=np.int64)
+            inputs["use_cache_branch"] = np.array([not first])
+            logits, *present = self.decoder.run(self.outputs[first], inputs)
             token = int(logits[0, -1].argmax())
             if token == MOONSHINE_END:
                 break
             ids.append(token)
-            for spec, value in zip(self.cache, present, strict=True):
-                # The cross-attention (encoder) cache is made on the first step and stays as it is.
-                if step == 0 or ".decoder." in spec.name:
-                    cache[spec.name] = value
+            # One token at a time: the keys and values of the tokens so far come back and go in again.
+            for (name, _), value in zip(self.feeds[first], present, strict=True):
+                inputs[name] = value
         return ids
+
+
+def session_options() -> onnxruntime.SessionOptions:
+    """ONNX Runtime's settings for a small machine shared with the web server.
+
+    One thread per core, at most MOONSHINE_THREADS; its worker threads sleep when idle rather than spin
+    (spinning burns a core the web pages and the other jobs need, and on a loaded machine makes the job
+    slower, not faster); every graph optimisation on; the memory arena kept (without it recognition
+    was four times slower, bench/README.md).
+    """
+    import onnxruntime
+
+    options = onnxruntime.SessionOptions()
+    options.log_severity_level = 3  # errors only; nothing it logs holds words
+    options.graph_optimization_level = onnxruntime.GraphOptimizationLevel.ORT_ENABLE_ALL
+    options.execution_mode = onnxruntime.ExecutionMode.ORT_SEQUENTIAL
+    options.intra_op_num_threads = max(1, min(MOONSHINE_THREADS, os.cpu_count() or 1))
+    options.inter_op_num_threads = 1
+    options.enable_cpu_mem_arena = True
+    options.add_session_config_entry("session.intra_op.allow_spinning", "0")
+    options.add_session_config_entry("session.inter_op.allow_spinning", "0")
+    return options
 
 
 def read_tokens(table: bytes) -> list[bytes]:
@@ -169,10 +203,12 @@ def moonshine_model() -> MoonshineModel:
 
 
 def warm() -> None:
-    """Load the default recogniser's model now, in the worker, rather than when the first note arrives."""
+    """Load the default recogniser's model now, in the worker, rather than when the first note arrives, and
+    run it once over a second of quiet: ONNX Runtime sets up its memory and kernels on the first run, so a
+    person's first note then takes no longer than any later one."""
     try:
         if isinstance(engine(), Moonshine):
-            moonshine_model()
+            moonshine_model().transcribe(np.zeros(MOONSHINE_SHORTEST, dtype=np.float32))
     except EngineError:
         pass  # the first job says what is wrong, on the note's page
 

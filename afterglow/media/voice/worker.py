@@ -1,11 +1,11 @@
 """The queue's worker loop, run as a thread of `afterglow serve` or on its own as `afterglow worker`.
 
 In local mode the data key lives only in the memory of the process that was
-unlocked, so the serve process runs the worker itself. Once the journal is open
-the worker loads the speech model (about a second, ~100 MB), so that the first
-recording's words come as soon as any later one's. While the journal is
-locked the loop only waits; after an unlock it first re-queues jobs that a
-lock or a stop cut short.
+unlocked, so the serve process runs the worker itself. As it starts, the
+worker loads the speech model and runs it once over a second of quiet (a few
+seconds), so that the first recording's words come as soon as any later one's.
+While the journal is locked the loop only waits; after an unlock it first
+re-queues jobs that a lock or a stop cut short.
 """
 
 from __future__ import annotations
@@ -77,14 +77,9 @@ class QueueWorker:
         return done
 
     def run_forever(self) -> None:
-        warmed = False
+        self._warm()
         while not self.stop.is_set():
             try:
-                if not warmed and _current_key() is not None:
-                    # Here, not in step(): only a long-running worker (serve, `afterglow worker`) pays for it.
-                    # Tried once: a model that cannot load must not keep the jobs waiting (they will say why).
-                    warmed = True
-                    engines.warm()
                 ran = self.step()
             except Exception as exc:  # locked mid-job, a busy database: wait and try again, never spin
                 log.warning("voice worker paused: %s", type(exc).__name__)
@@ -93,6 +88,16 @@ class QueueWorker:
                 ran = False
             if not ran:
                 self.stop.wait(self.interval)
+
+    def _warm(self) -> None:
+        """Load the speech model as the worker starts, before the journal is even unlocked (the model is
+        not journal data), so the first note's words come as soon as any later one's. Here, not in step():
+        only a long-running worker (serve, `afterglow worker`) pays for it. Tried once: a model that cannot
+        load must not keep the jobs waiting (they will say why)."""
+        try:
+            engines.warm()
+        except Exception as exc:  # out of memory, a broken runtime: the jobs report it on the note's page
+            log.warning("voice worker could not load the speech model: %s", type(exc).__name__)
 
 
 def _current_key() -> object:
