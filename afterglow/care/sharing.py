@@ -73,7 +73,7 @@ def patients_of(clinician: Any) -> list[Consent]:
 def consent_for(request: HttpRequest, patient_id: int, category: str | None = None) -> Consent:
     """The consent this signed-in clinician holds for this patient: 404 without any, 403 without this category."""
     user = request.user
-    if getattr(getattr(user, "member", None), "role", None) != Role.CLINICIAN:
+    if not isinstance(user, User) or getattr(getattr(user, "member", None), "role", None) != Role.CLINICIAN:
         raise PermissionDenied("Only a clinician sees what patients share.")
     consent = Consent.objects.filter(clinician=user, patient_id=patient_id).select_related("patient").first()
     if consent is None or not consent.shares_anything or not consent.patient.is_active:
@@ -85,6 +85,8 @@ def consent_for(request: HttpRequest, patient_id: int, category: str | None = No
 
 def record(request: HttpRequest, patients: list[Any], what: str) -> None:
     """One audit row per patient whose data this request reads."""
+    if not isinstance(request.user, User):
+        raise PermissionDenied("Only a signed-in clinician reads a patient's data.")
     address = client_address(request)[:64]
     path = request.get_full_path()[:300]
     now = timezone.now()

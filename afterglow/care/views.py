@@ -67,7 +67,9 @@ def sharing_with(request: HttpRequest, clinician_id: int) -> HttpResponse:
     context = {
         "clinician": clinician,
         "name": sharing.display_name(clinician),
-        "categories": [{"value": c.value, "label": c.label, "plain": sharing.PLAIN[c], "on": c.value in chosen} for c in Category],
+        "categories": [
+            {"value": c.value, "label": c.label, "plain": sharing.PLAIN[c], "on": c.value in chosen} for c in Category
+        ],
         "sees": [sharing.PLAIN[Category(c)] for c in chosen if c != Category.ENTRIES],
         "entries": [{"entry": e, "on": e.pk in picked} for e in entries],
         "shared_entries": [e for e in entries if e.pk in picked] if Category.ENTRIES in chosen else [],
@@ -111,7 +113,8 @@ def patient_part(request: HttpRequest, patient_id: int, category: str) -> HttpRe
         raise Http404("No such part of a patient's page.")
     consent = sharing.consent_for(request, patient_id, category)
     sharing.record(request, [consent.patient], category)
-    context = {"consent": consent, "name": sharing.display_name(consent.patient), "sections": {category: _section(consent, Category(category))}}
+    sections = {category: _section(consent, Category(category))}
+    context = {"consent": consent, "name": sharing.display_name(consent.patient), "sections": sections}
     return render(request, "care/patient_part.html", context)
 
 
@@ -136,21 +139,24 @@ def mood_chart(request: HttpRequest, patient_id: int) -> HttpResponse:
 def _section(consent: Consent, category: Category) -> dict[str, Any]:
     who = consent.patient
     if category == Category.SESSIONS:
-        rows = Session.objects.filter(owner=who).prefetch_related("intentions").order_by("-started_at")
-        return {"sessions": [{"session": s, "intentions": list(s.intentions.all())} for s in rows]}
+        held = Session.objects.filter(owner=who).prefetch_related("intentions").order_by("-started_at")
+        return {"sessions": [{"session": s, "intentions": list(s.intentions.all())} for s in held]}
     if category == Category.CHECKINS:
-        return {"checkins": list(CheckIn.objects.filter(owner=who).order_by("-at")[:60]), "has_any": CheckIn.objects.filter(owner=who).exists()}
+        recent = list(CheckIn.objects.filter(owner=who).order_by("-at")[:60])
+        return {"checkins": recent, "has_any": bool(recent)}
     if category == Category.MEASURES:
         cards = []
         for instrument in instruments().values():
             points = responses.history(who, instrument)
             if points:
                 latest = responses.result(instrument, points[-1].response)
-                cards.append({"instrument": instrument, "card": measure_course.card(who, instrument), "headline": meaning.headline(latest),
-                              "change": latest.change, "crisis": latest.score.crisis})  # fmt: skip
+                cards.append({
+                    "instrument": instrument, "card": measure_course.card(who, instrument), "headline": meaning.headline(latest),
+                    "change": latest.change, "crisis": latest.score.crisis,
+                })  # fmt: skip
         return {"cards": cards}
     if category == Category.SIDE_EFFECTS:
-        rows = []
+        rows: list[dict[str, Any]] = []
         for capture in Capture.objects.filter(owner=who).select_related("session").order_by("-session__started_at"):
             marked = []
             for key, level in (capture.sensations or {}).items():
@@ -187,8 +193,8 @@ def audit_export(request: HttpRequest) -> StreamingHttpResponse:
     def rows() -> Iterator[str]:
         yield writer.writerow(["at (UTC)", "clinician", "patient", "what", "page", "address"])
         for r in AuditRecord.objects.order_by("at", "pk").iterator(chunk_size=2000):
-            yield writer.writerow([_cell(x) for x in (r.at.isoformat(), names.get(r.clinician_id, ""), names.get(r.patient_id, ""),
-                                                      r.what, r.path, r.address)])  # fmt: skip
+            cells = (r.at.isoformat(), names.get(r.clinician_id, ""), names.get(r.patient_id, ""), r.what, r.path, r.address)
+            yield writer.writerow([_cell(x) for x in cells])
 
     response = StreamingHttpResponse(rows(), content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = 'attachment; filename="afterglow-audit.csv"'

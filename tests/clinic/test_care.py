@@ -34,7 +34,9 @@ NEVER = ("Unpickedwren", "Privateotter", "Captureglow")  # an entry not picked, 
 def phq9(owner: Any, item9: int, total_rest: int = 1, when: Any = None) -> MeasureResponse:
     answers = {str(n): total_rest for n in range(1, 9)} | {"9": item9}
     finished = when or timezone.now()
-    return MeasureResponse.objects.create(owner=owner, instrument="phq9", answers=answers, started_at=finished, finished_at=finished)
+    return MeasureResponse.objects.create(
+        owner=owner, instrument="phq9", answers=answers, started_at=finished, finished_at=finished
+    )
 
 
 def journal(patient: Any) -> dict[str, Any]:
@@ -195,5 +197,29 @@ def test_the_admin_exports_the_audit_trail_as_csv_and_nobody_else_can(cast):
     assert response.status_code == 200
     rows = list(csv.reader(io.StringIO(b"".join(response.streaming_content).decode())))
     assert rows[0][:4] == ["at (UTC)", "clinician", "patient", "what"]
-    assert ["dr-c", "patient-a", "checkins"] == rows[1][1:4]
+    assert rows[1][1:4] == ["dr-c", "patient-a", "checkins"]
     assert not any(cell.startswith("=") for row in rows for cell in row)
+
+
+def test_every_clinician_page_of_a_patient_that_answers_200_writes_an_audit_row(cast):
+    from tests.clinic.test_isolation import routes
+
+    share(cast, *Category.values)
+    dr = signed_in(cast["dr"])
+    pages = [r for r, _ in routes() if r.startswith("clinic/patients")]
+    assert len(pages) >= 4
+    fill = {"<int:patient_id>": str(cast["a"].pk), "<str:category>": "checkins", "<str:instrument_id>": "phq9"}
+    for route in pages:
+        url = "/" + route
+        for hole, value in fill.items():
+            url = url.replace(hole, value)
+        before = AuditRecord.objects.count()
+        assert dr.get(url).status_code == 200, url
+        assert AuditRecord.objects.count() > before, url
+
+
+def test_a_csv_cell_that_a_spreadsheet_would_run_is_made_plain_text():
+    from afterglow.care.views import _cell
+
+    assert _cell("=HYPERLINK(1)") == "'=HYPERLINK(1)"
+    assert _cell("/clinic/patients/1") == "/clinic/patients/1"
