@@ -223,3 +223,14 @@ def test_a_csv_cell_that_a_spreadsheet_would_run_is_made_plain_text():
 
     assert _cell("=HYPERLINK(1)") == "'=HYPERLINK(1)"
     assert _cell("/clinic/patients/1") == "/clinic/patients/1"
+
+
+def test_postgresql_itself_refuses_to_change_or_delete_an_audit_row():
+    from django.db import DatabaseError, connection, transaction
+
+    a, dr = member("patient-a", Role.PATIENT), member("dr-c", Role.CLINICIAN)
+    row = AuditRecord.objects.create(clinician=dr, patient=a, what="checkins", path="/x", address="1.2.3.4")
+    for sql in ("UPDATE care_auditrecord SET what = 'nothing' WHERE id = %s", "DELETE FROM care_auditrecord WHERE id = %s"):
+        with pytest.raises(DatabaseError), transaction.atomic(), connection.cursor() as cursor:
+            cursor.execute(sql, [row.pk])
+    assert AuditRecord.objects.get().what == "checkins"
