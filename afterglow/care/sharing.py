@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import date
 from typing import Any
 
 from django.contrib.auth.models import User
@@ -95,10 +96,13 @@ def record(request: HttpRequest, patients: list[Any], what: str) -> None:
     )
 
 
-def trail_of(patient: Any) -> list[dict[str, Any]]:
-    """The patient's own trail, newest first, in plain words."""
-    rows = AuditRecord.objects.filter(patient=patient).select_related("clinician").order_by("-at")[:500]
-    return [
-        {"who": display_name(r.clinician), "did": READS.get(r.what, f"looked at your {r.what}"), "at": timezone.localtime(r.at)}
-        for r in rows
-    ]
+def trail_of(patient: Any, limit: int = 2000) -> list[dict[str, Any]]:
+    """The patient's own trail, newest first, in plain words; the same look by the same person on one day is one line."""
+    rows = AuditRecord.objects.filter(patient=patient).select_related("clinician").order_by("-at")[:limit]
+    lines: dict[tuple[str, str, date], dict[str, Any]] = {}
+    for r in rows:
+        at = timezone.localtime(r.at)
+        who, did = display_name(r.clinician), READS.get(r.what, f"looked at your {r.what}")
+        line = lines.setdefault((who, did, at.date()), {"who": who, "did": did, "at": at, "times": 0})
+        line["times"] += 1
+    return list(lines.values())  # newest first: each line is where its newest look put it

@@ -144,6 +144,7 @@ def test_every_clinician_read_makes_an_audit_row_the_patient_can_read(cast):
     assert not AuditRecord.objects.filter(what="sessions").exists()  # a refused read records nothing read
     trail = signed_in(cast["a"]).get("/clinic/sharing/trail").content.decode()
     assert "dr-c looked at your check-ins on" in trail and "dr-c looked at your questionnaires on" in trail
+    assert "(3 times that day" in trail  # the page, the part and the chart each read the check-ins: one line, counted
 
 
 def test_audit_rows_cannot_be_edited_or_deleted():
