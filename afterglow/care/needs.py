@@ -14,6 +14,7 @@ from django.utils import timezone
 
 from afterglow.care.models import Category, Consent
 from afterglow.care.sharing import display_name
+from afterglow.journal import capture as capture_data
 from afterglow.journal.models import Capture, CheckIn, Session
 from afterglow.measures import responses
 from afterglow.measures.instruments import instruments
@@ -100,6 +101,16 @@ def _side_effects(need: Need, patient: Any, now: datetime) -> None:
         for key, level in (capture.sensations or {}).items():
             found = side_effects.effect(key)
             if found is not None and found.kind == "warning" and found.advises(level):
-                need.warnings.append(f"{key.replace('_', ' ')} after session {capture.session.number}")
+                need.warnings.append(f"{effect_label(key)} after session {capture.session.number}")
                 at = capture.session.started_at
                 need.warnings_at = max(need.warnings_at or at, at)
+
+
+def effect_label(key: str) -> str:
+    """The body effect's name as the patient saw it on the capture form."""
+    return next((c.label for c in capture_data.load().sensations if c.key == key), key.replace("_", " "))
+
+
+def level_word(level: int) -> str:
+    words = capture_data.load().levels
+    return str(words[level]) if 0 <= level < len(words) else str(level)

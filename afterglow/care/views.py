@@ -160,9 +160,9 @@ def _section(consent: Consent, category: Category) -> dict[str, Any]:
         for capture in Capture.objects.filter(owner=who).select_related("session").order_by("-session__started_at"):
             marked = []
             for key, level in (capture.sensations or {}).items():
-                found = side_effects.effect(key)
-                if found is not None and side_effects.as_level(level):
-                    marked.append({"name": key.replace("_", " "), "level": side_effects.as_level(level), "kind": found.kind,
+                found, strength = side_effects.effect(key), side_effects.as_level(level)
+                if found is not None and strength:
+                    marked.append({"name": needs.effect_label(key), "level": needs.level_word(strength), "kind": found.kind,
                                    "warning": found.kind == "warning" and found.advises(level)})  # fmt: skip
             if marked:
                 rows.append({"session": capture.session, "marked": marked})

@@ -25,7 +25,7 @@ WORDS = {
     Category.SESSIONS: "Marigoldintent",
     Category.CHECKINS: "Lanternnote",
     Category.MEASURES: "PHQ-9:",
-    Category.SIDE_EFFECTS: "racing heart",
+    Category.SIDE_EFFECTS: "Racing heart",
     Category.ENTRIES: "Pickedheron",
 }
 NEVER = ("Unpickedwren", "Privateotter", "Captureglow")  # an entry not picked, a private one, the capture's words
