@@ -235,3 +235,15 @@ def test_postgresql_itself_refuses_to_change_or_delete_an_audit_row():
         with pytest.raises(DatabaseError), transaction.atomic(), connection.cursor() as cursor:
             cursor.execute(sql, [row.pk])
     assert AuditRecord.objects.get().what == "checkins"
+
+
+def test_the_dashboard_shows_no_sign_from_a_category_not_shared():
+    dr = member("dr-c", Role.CLINICIAN)
+    p = member("p-item9", Role.PATIENT)
+    phq9(p, 2)
+    set_consent(p, dr, [Category.CHECKINS], [])
+    client = signed_in(dr)
+    page = client.get("/clinic/patients").content.decode()
+    assert "p-item9" in page and "question 9" not in page
+    set_consent(p, dr, [Category.CHECKINS, Category.MEASURES], [])
+    assert "PHQ-9 question 9 answered 2" in client.get("/clinic/patients").content.decode()
