@@ -18,7 +18,7 @@ from afterglow.journal.models import Entry
 
 # What each category means, in the words the patient reads on "What Dr X can see".
 PLAIN = {
-    Category.SESSIONS: "the dates of your sessions and the intentions you set for them",
+    Category.SESSIONS: "your sessions (date, route, dose) and the intentions you set for them",
     Category.CHECKINS: "your check-ins: mood, anxiety, sleep, energy and pain, with their notes, and the mood chart",
     Category.MEASURES: "your questionnaires (such as the PHQ-9 and GAD-7): totals, answers and their charts",
     Category.SIDE_EFFECTS: "the body effects you marked after each session, and how strong they were",

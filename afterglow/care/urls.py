@@ -10,6 +10,7 @@ urlpatterns = [
     path("clinic/patients/<int:patient_id>", views.patient, name="care_patient"),
     path("clinic/patients/<int:patient_id>/mood.svg", views.mood_chart, name="care_mood_chart"),
     path("clinic/patients/<int:patient_id>/measures/<str:instrument_id>.svg", views.measure_chart, name="care_measure_chart"),
+    path("clinic/patients/<int:patient_id>/report.pdf", views.patient_report, name="care_patient_report"),
     path("clinic/patients/<int:patient_id>/<str:category>", views.patient_part, name="care_patient_part"),
     path("clinic/audit.csv", views.audit_export, name="care_audit_export"),
 ]

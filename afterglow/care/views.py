@@ -24,6 +24,8 @@ from afterglow.measures import course as measure_course
 from afterglow.measures import meaning, responses
 from afterglow.measures.instruments import get as get_instrument
 from afterglow.measures.instruments import instruments
+from afterglow.reports import clinician as report_data
+from afterglow.reports import pdf
 from afterglow.safety import side_effects
 
 
@@ -116,6 +118,32 @@ def patient_part(request: HttpRequest, patient_id: int, category: str) -> HttpRe
     sections = {category: _section(consent, Category(category))}
     context = {"consent": consent, "name": sharing.display_name(consent.patient), "sections": sections}
     return render(request, "care/patient_part.html", context)
+
+
+# The clinician report's sections that each consent category allows (the report's "actions" are never shared).
+REPORT_SECTIONS = {
+    Category.SESSIONS: "sessions",
+    Category.SIDE_EFFECTS: "side_effects",
+    Category.CHECKINS: "charts",
+    Category.MEASURES: "measures",
+    Category.ENTRIES: "entries",
+}
+
+
+@require_GET
+def patient_report(request: HttpRequest, patient_id: int) -> HttpResponse:
+    """The clinician report of the earlier issue as a PDF, holding only the sections this clinician is shared."""
+    consent = sharing.consent_for(request, patient_id)
+    shown = [c for c in Category if consent.allows(c)]
+    entry_ids = tuple(sharing.shared_entries(consent).values_list("pk", flat=True)) if consent.allows(Category.ENTRIES) else ()
+    choice = report_data.Choice(sections=tuple(REPORT_SECTIONS[c] for c in shown), entry_ids=entry_ids)
+    report = report_data.gather(consent.patient, choice)
+    for c in shown:
+        sharing.record(request, [consent.patient], c.value)
+    response = HttpResponse(pdf.render(report), content_type="application/pdf")
+    response["Content-Disposition"] = f'attachment; filename="afterglow-report-{report.prepared.isoformat()}.pdf"'
+    response["Cache-Control"] = "no-store"
+    return response
 
 
 @require_GET

@@ -247,3 +247,17 @@ def test_the_dashboard_shows_no_sign_from_a_category_not_shared():
     assert "p-item9" in page and "question 9" not in page
     set_consent(p, dr, [Category.CHECKINS, Category.MEASURES], [])
     assert "PHQ-9 question 9 answered 2" in client.get("/clinic/patients").content.decode()
+
+
+def test_the_clinician_report_holds_only_what_is_shared(cast, tmp_path):
+    import subprocess
+
+    share(cast, Category.SESSIONS)
+    dr = signed_in(cast["dr"])
+    response = dr.get(f"/clinic/patients/{cast['a'].pk}/report.pdf")
+    assert response.status_code == 200 and response["Content-Type"] == "application/pdf"
+    (tmp_path / "r.pdf").write_bytes(response.content)
+    text = subprocess.run(["pdftotext", str(tmp_path / "r.pdf"), "-"], check=True, capture_output=True, text=True).stdout
+    assert WORDS[Category.SESSIONS] in text
+    assert not [w for w in (*NEVER, WORDS[Category.CHECKINS], WORDS[Category.ENTRIES], "check-in") if w in text]
+    assert AuditRecord.objects.filter(what=Category.SESSIONS, path__endswith="report.pdf").exists()
