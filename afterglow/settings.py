@@ -64,6 +64,7 @@ INSTALLED_APPS = [
     "django_otp",
     "django_otp.plugins.otp_totp",
     "afterglow.clinic",
+    "afterglow.care",
 ]
 
 MIDDLEWARE = [

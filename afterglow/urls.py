@@ -40,6 +40,7 @@ urlpatterns = [
 # backups or LAN pairing.)
 if modes.current().clinic:
     urlpatterns.insert(1, path("", include("afterglow.clinic.urls")))
+    urlpatterns.insert(2, path("", include("afterglow.care.urls")))
 
 handler400 = "afterglow.web.views.bad_request"
 handler403 = "afterglow.web.views.forbidden"

@@ -4,7 +4,7 @@ Generated from the URL configuration, so a new view is covered without anyone re
 it. Patient A's journal holds a canary word in every kind of writing; no response to anyone but
 A may hold a byte of it, nobody but A may change A's journal, and A's objects are a 404 (or 405
 for a method the view does not take) to patient B. Anonymous visitors are sent to sign in;
-clinicians and admins open no journal page in part 1 (403).
+clinicians and admins open no journal page (403); a clinician whose consent was withdrawn sees nothing of A.
 """
 
 from __future__ import annotations
@@ -90,6 +90,7 @@ def world() -> dict[str, Any]:
         "item_id": item.pk,
         "version_id": entry.revisions.first().pk,
         "capture_id": made["capture"].pk,
+        "patient_id": a.pk,
     }
     day = made["checkin"].day  # months and days are written with two digits
     return {
@@ -98,7 +99,7 @@ def world() -> dict[str, Any]:
         "ids": a_ids,
         "values": {"year": day.year, "month": f"{day.month:02d}", "day": f"{day.day:02d}", "number": 1, "instrument_id": "phq9",
                    "kind": "entry", "answer": "first_impression", "secret": "not-a-secret", "token": "not-a-token",
-                   "device_id": "not-a-device"},
+                   "device_id": "not-a-device", "clinician_id": 987654, "category": "checkins"},
         "canaries": [CANARY, *(CANARIES[k] for k in ("entry", "capture", "intention", "checkin", "photo"))],
     }  # fmt: skip
 
@@ -180,20 +181,33 @@ def expected(actor: str, url: str, names_object: bool, status: int) -> str:
         return "" if status in (302, 401) else "not sent to sign in"
     if CLINIC_PAGES.match(url):
         return ""
-    if actor in ("clinician", "admin"):
+    if actor in ("clinician", "clinician, consent withdrawn", "admin"):
         return "" if status == 403 else "a journal page opened for staff"
     if actor == "patient B" and names_object:
         return "" if status in (404, 405) else "A's object did not 404 for B"
     return ""
 
 
-@pytest.mark.parametrize("actor", ["anonymous", "patient B", "clinician", "admin"])
+def withdrawn_clinician() -> Any:
+    """A clinician A shared everything with, then nothing: as if never shared."""
+    from afterglow.care.models import Category
+    from afterglow.care.sharing import set_consent
+
+    dr = member("dr-w", Role.CLINICIAN)
+    a = type(dr).objects.get(username="patient-a")
+    set_consent(a, dr, list(Category.values), list(a.entries.values_list("pk", flat=True)))
+    set_consent(a, dr, [], [])
+    return signed_in(dr)
+
+
+@pytest.mark.parametrize("actor", ["anonymous", "patient B", "clinician", "clinician, consent withdrawn", "admin"])
 def test_nobody_but_a_reads_or_changes_as_journal(actor):
     w = world()
     client = {
         "anonymous": browser,
         "patient B": lambda: signed_in(w["b"]),
         "clinician": lambda: signed_in(member("dr-c", Role.CLINICIAN)),
+        "clinician, consent withdrawn": withdrawn_clinician,
         "admin": lambda: signed_in(member("admin-d", Role.ADMIN)),
     }[actor]()
     before = fingerprint(w["a"])
