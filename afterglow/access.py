@@ -3,6 +3,9 @@
 Every view that loads a row of someone's journal by an id in its URL (or a form) goes through
 `owned_or_404`; another patient's row is answered exactly like a missing one, so nobody can learn
 that it exists. Domain code that finds another patient's row behind a uid raises `NotYours`.
+
+Whose journal: a web request carries its patient as `request.patient` (`PatientRequest`); a CLI
+command works on local mode's one patient, `local_patient()` (the mode decides; see modes.py).
 """
 
 from __future__ import annotations
@@ -13,6 +16,10 @@ from django.contrib.auth.models import User
 from django.db.models import Model, QuerySet
 from django.http import HttpRequest
 from django.shortcuts import get_object_or_404
+
+from afterglow.modes import local_patient
+
+__all__ = ["NotYours", "PatientRequest", "local_patient", "owned", "owned_or_404"]
 
 M = TypeVar("M", bound=Model)
 

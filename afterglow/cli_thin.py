@@ -33,9 +33,9 @@ def run(args: list[str]) -> int | None:
     """The exit status of `afterglow <args>` answered by the server, or None to go the direct way."""
     if not args or args[0] not in VERBS or not cli_socket.supported():
         return None
-    if not modes.named(os.environ.get("AFTERGLOW_MODE", modes.LOCAL)).unlocks_in_process:
-        return None  # a clinic's server has no unlocked journal of yours to ask
     try:
+        if not modes.named(os.environ.get("AFTERGLOW_MODE", modes.LOCAL)).unlocks_in_process:
+            return None  # a clinic's server has no unlocked journal of yours to ask
         header = request_header(args)
         home = data_home()
     except BadEnvironment:

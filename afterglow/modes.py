@@ -8,8 +8,8 @@ Clinic mode (`AFTERGLOW_MODE=clinic`): one server, many patients who sign in, Po
 `DATABASE_URL`, behind the clinic's TLS proxy, background work in worker processes of its own.
 
 Code outside settings.py never tests the mode's name: it asks `current()` a question, so clinic
-mode is finished in one place (the `Clinic` class). This module sits at the bottom of the layers,
-below `lib`: it imports nothing of Afterglow's and Django only inside functions. The vault, which
+mode is finished in one place (the `Clinic` class). This module sits just above `lib` in the
+layers: it imports only `lib.env` (to refuse an unknown mode) and Django only inside functions. The vault, which
 sits above it, tells it how to ask whether the journal is unlocked (`use_vault`, from the vault
 app's `ready()`).
 """
@@ -177,8 +177,16 @@ CLINIC_MODE = Clinic()
 
 
 def named(name: str) -> Mode:
-    """The mode AFTERGLOW_MODE names (anything but "clinic" is local, as it always was)."""
-    return CLINIC_MODE if name == CLINIC else LOCAL_MODE
+    """The mode AFTERGLOW_MODE names (unset or empty is local); any other name is refused at start,
+    so a misspelt `clinc` never quietly runs a clinic's server as one person's local journal."""
+    from afterglow.lib.env import BadEnvironment
+
+    chosen = name.strip().lower() or LOCAL
+    if chosen == CLINIC:
+        return CLINIC_MODE
+    if chosen == LOCAL:
+        return LOCAL_MODE
+    raise BadEnvironment(f"AFTERGLOW_MODE={name!r} is not a mode Afterglow knows: use {LOCAL} or {CLINIC}")
 
 
 def current() -> Mode:

@@ -103,6 +103,7 @@ TEMPLATES = [
                 "django.contrib.messages.context_processors.messages",
                 "afterglow.safety.context.crisis",
                 "afterglow.preferences.context.display",
+                "afterglow.web.context.mode",
             ],
         },
     }

@@ -31,7 +31,7 @@ from generate import open_journal, setup_django
 def build() -> tuple[object, tuple[int, ...]]:
     from django.utils import timezone
 
-    from afterglow.journal.access import local_patient
+    from afterglow.access import local_patient
     from afterglow.journal.models import Capture, CheckIn, Course, Entry, IntegrationAction, Intention, Session
     from afterglow.measures.models import MeasureResponse
 

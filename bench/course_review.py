@@ -106,8 +106,8 @@ def main(argv: list[str]) -> None:
     unlock_from_env(home)
     from django.test import Client
 
+    from afterglow.access import local_patient
     from afterglow.insights import themes
-    from afterglow.journal.access import local_patient
     from afterglow.journal.entries import create_entry
     from afterglow.journal.models import CheckIn, Entry, Session
 

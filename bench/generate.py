@@ -354,7 +354,7 @@ def main(argv: list[str]) -> None:
     started = time.perf_counter()
     setup_django(home)
     open_journal(home)
-    from afterglow.journal.access import local_patient
+    from afterglow.access import local_patient
 
     rng = random.Random(args.seed)
     plan = Plan.for_size(args.entries, args.end)

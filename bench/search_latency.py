@@ -55,7 +55,7 @@ def main(argv: list[str]) -> None:
     args = parser.parse_args(argv)
     setup_django(args.home.resolve())
     unlock_from_env(args.home.resolve())
-    from afterglow.journal.access import local_patient
+    from afterglow.access import local_patient
     from afterglow.journal.search import search as entries_only
 
     owner = local_patient()

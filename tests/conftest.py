@@ -74,7 +74,7 @@ def vault_unlocked(request):
 
 @pytest.fixture
 def patient(db):
-    from afterglow.journal.access import local_patient
+    from afterglow.access import local_patient
 
     return local_patient()
 

@@ -26,9 +26,17 @@ def test_it_takes_the_mode_from_the_setting(settings):
     assert modes.current() is modes.CLINIC_MODE
 
 
-def test_it_keeps_anything_but_clinic_local():
-    assert modes.named("clinic").clinic
-    assert not modes.named("local").clinic and not modes.named("").clinic and not modes.named("Clinic").clinic
+def test_it_reads_the_two_mode_names_and_takes_unset_as_local():
+    assert modes.named("clinic").clinic and modes.named(" Clinic ").clinic
+    assert not modes.named("local").clinic and not modes.named("").clinic
+
+
+@pytest.mark.parametrize("name", ["clinc", "server", "1"])
+def test_it_refuses_a_mode_name_it_does_not_know(name: str):
+    from afterglow.lib.env import BadEnvironment
+
+    with pytest.raises(BadEnvironment, match="use local or clinic"):
+        modes.named(name)
 
 
 def test_local_mode_keeps_the_key_the_worker_and_the_peers_to_this_computer():
@@ -116,3 +124,13 @@ def test_a_clinic_database_url_of_another_kind_stops_the_program_in_one_line(tmp
     err = result.stderr.decode()
     assert result.returncode == 2 and err.count("\n") == 1 and "DATABASE_URL must be a postgres:// URL" in err
     assert "hunter2" not in err and "Traceback" not in err
+
+
+@pytest.mark.parametrize("verb", ["list", "serve"])
+def test_it_refuses_a_misspelt_mode_at_start_in_one_line(tmp_path: Path, verb: str):
+    env = dict(os.environ, AFTERGLOW_HOME=str(tmp_path), AFTERGLOW_MODE="clinc")
+    result = subprocess.run([AFTERGLOW, verb], env=program_env(env), capture_output=True, timeout=60)
+    err = result.stderr.decode()
+    assert result.returncode == 2 and err.count("\n") == 1 and "AFTERGLOW_MODE='clinc'" in err
+    assert "Traceback" not in err
+    assert not (tmp_path / "secret_key").exists()  # nothing of a local journal was started

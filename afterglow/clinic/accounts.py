@@ -10,9 +10,10 @@ from django.utils import timezone
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from afterglow.clinic.models import Invite, Member, Role
+from afterglow.lib.errors import UserError
 
 
-class AccountProblem(ValueError):
+class AccountProblem(UserError, ValueError):
     """An invite that cannot be made as asked; the message says why."""
 
 

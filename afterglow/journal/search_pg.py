@@ -72,17 +72,27 @@ class TsvIndex:
         return f"replace(ts_headline('{CONFIG}', {disguised}, q, '{options}'), chr({ord(_LT)}), '<')"
 
 
-# The same sources as search.ALL_INDEXES, and the same emphasis: an entry's title counts most and
-# the prompt (shared by many entries) least.
+# The same sources as the journal's FTS5 indexes (search.py), and the same emphasis: an entry's
+# title counts most and the prompt (shared by many entries) least.
 ENTRIES = TsvIndex("journal_entry", ("text", "prompt_text", "title"), ("B", "D", "A"))
-CAPTIONS = TsvIndex("media_picture", ("caption",), ("B",))
 CAPTURE_COLUMNS = (
     "first_impression", "saw_colours", "saw_people", "saw_places", "saw_symbols", "heard", "felt", "sensation_other", "insights",
 )
 CAPTURES = TsvIndex("journal_capture", CAPTURE_COLUMNS, ("B",) * len(CAPTURE_COLUMNS))
 INTENTIONS = TsvIndex("journal_intention", ("text", "revisit_note", "evolution_note"), ("B", "B", "B"))
 CHECKINS = TsvIndex("journal_checkin", ("note",), ("B",))
-ALL_INDEXES = (ENTRIES, CAPTIONS, CAPTURES, INTENTIONS, CHECKINS)
+# The journal's own; apps above it add theirs from their `ready()` (media's captions, as it adds
+# the FTS5 one to search.py), so the journal never names another app's table.
+_indexes: list[TsvIndex] = [ENTRIES, CAPTURES, INTENTIONS, CHECKINS]
+
+
+def add_index(index: TsvIndex) -> None:
+    if all(known.content != index.content for known in _indexes):
+        _indexes.append(index)
+
+
+def all_indexes() -> tuple[TsvIndex, ...]:
+    return tuple(_indexes)
 
 
 def create_config(conn: BaseDatabaseWrapper) -> None:
@@ -120,7 +130,7 @@ def ensure(conn: BaseDatabaseWrapper) -> None:
         return
     create_config(conn)
     with conn.cursor() as cur:
-        for index in ALL_INDEXES:
+        for index in all_indexes():
             for sql in index.statements():
                 cur.execute(sql)
 
@@ -129,7 +139,7 @@ def drop(conn: BaseDatabaseWrapper) -> None:
     if conn.vendor != "postgresql":
         return
     with conn.cursor() as cur:
-        for index in ALL_INDEXES:
+        for index in all_indexes():
             for sql in index.drop_statements():
                 cur.execute(sql)
         cur.execute(f"DROP TEXT SEARCH CONFIGURATION IF EXISTS {CONFIG}")

@@ -10,11 +10,13 @@ from __future__ import annotations
 
 from datetime import date, datetime, timedelta
 
+from afterglow.lib.errors import UserError
+
 EARLIEST = date(1900, 1, 1)
 PLAN_AHEAD = timedelta(days=400)  # a year and a little more: next year's sessions can be booked
 
 
-class DayOutOfRange(ValueError):
+class DayOutOfRange(UserError, ValueError):
     """A day outside what a journal can hold; the message is for a person."""
 
 

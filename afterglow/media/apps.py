@@ -7,10 +7,11 @@ class Config(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
 
     def ready(self) -> None:
-        from afterglow.journal import search, timeline
-        from afterglow.media.search import CAPTIONS, caption_matches
+        from afterglow.journal import search, search_pg, timeline
+        from afterglow.media.search import CAPTIONS, PG_CAPTIONS, caption_matches
         from afterglow.media.visual.pictures import attach_thumbnails
 
         # The journal's lists and search show pictures without importing media.
         timeline.find_pictures_with(attach_thumbnails)
         search.add_index(CAPTIONS, caption_matches)
+        search_pg.add_index(PG_CAPTIONS)

@@ -1,7 +1,8 @@
 """Search over the captions of drawings and photos: a match finds the entry that holds the picture.
 
-An FTS5 index kept in step by triggers (`0003_caption_search`), added to the
-journal's search from this app's `ready()`.
+An FTS5 index kept in step by triggers (`0003_caption_search`), and on PostgreSQL (clinic mode) a
+tsvector column kept in step the same way (journal/search_pg.py); both are added to the journal's
+search from this app's `ready()`.
 """
 
 from __future__ import annotations
@@ -14,6 +15,7 @@ from afterglow.journal import search_pg
 from afterglow.journal.search import SNIPPET_TOKENS, FtsIndex
 
 CAPTIONS = FtsIndex("media_picture_fts", "media_picture", ("caption",))
+PG_CAPTIONS = search_pg.TsvIndex(CAPTIONS.content, CAPTIONS.columns, ("B",))
 
 
 def caption_matches(owner: Any, expression: str, limit: int, marks: tuple[str, str]) -> dict[int, tuple[float, str]]:
@@ -28,7 +30,7 @@ def caption_matches(owner: Any, expression: str, limit: int, marks: tuple[str, s
     if connection.vendor == "postgresql":  # clinic mode: the row's own tsvector (journal/search_pg.py)
         sql = (
             f"SELECT p.entry_id, p.kind, -ts_rank(p.{search_pg.COLUMN}, q) AS score, "
-            f"{search_pg.CAPTIONS.headline('p', marks, SNIPPET_TOKENS)} "
+            f"{PG_CAPTIONS.headline('p', marks, SNIPPET_TOKENS)} "
             f"FROM {CAPTIONS.content} AS p CROSS JOIN to_tsquery('{search_pg.CONFIG}', %s) AS q "
             f"WHERE p.{search_pg.COLUMN} @@ q AND p.owner_id = %s ORDER BY score, p.entry_id DESC LIMIT %s"
         )

@@ -31,7 +31,7 @@ from afterglow.journal.models import SEARCH_FACETS
 from afterglow.journal.rules import day_after, day_label
 from afterglow.journal.timeline import Mark, Sessions
 from afterglow.lib.errors import UserError
-from afterglow.media.search import CAPTIONS
+from afterglow.media.search import CAPTIONS, PG_CAPTIONS
 
 # What a result can be, as the filter and the CLI's --kind name it, with the words shown.
 KINDS: dict[str, str] = {
@@ -221,7 +221,7 @@ def _snip(fts_index: fts.FtsIndex, alias: str, marks: tuple[str, str]) -> str:
 
 _PG_INDEXES = {
     fts.ENTRIES.table: search_pg.ENTRIES,
-    CAPTIONS.table: search_pg.CAPTIONS,
+    CAPTIONS.table: PG_CAPTIONS,
     fts.CAPTURES.table: search_pg.CAPTURES,
     fts.INTENTIONS.table: search_pg.INTENTIONS,
     fts.CHECKINS.table: search_pg.CHECKINS,

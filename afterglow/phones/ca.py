@@ -30,6 +30,7 @@ from cryptography.hazmat.primitives import hashes, serialization
 from cryptography.hazmat.primitives.asymmetric import ec
 from cryptography.x509.oid import ExtendedKeyUsageOID, NameOID
 
+from afterglow.lib.errors import UserError
 from afterglow.vault import crypto, store
 
 FORMAT = "afterglow-phone-ca"
@@ -47,8 +48,12 @@ HOME_NETWORKS = [
 ]  # fmt: skip
 
 
-class NotHomeNetwork(ValueError):
+class NotHomeNetwork(UserError, ValueError):
     """The address is not a home-network one: Afterglow does not serve the journal there."""
+
+    def __init__(self, address: str) -> None:
+        super().__init__(f"{address} is not a home-network address; Afterglow serves phones only on a home network")
+        self.address = address
 
 
 @dataclass(frozen=True)

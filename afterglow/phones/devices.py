@@ -24,6 +24,7 @@ from dataclasses import asdict, dataclass, replace
 from datetime import UTC, datetime
 from pathlib import Path
 
+from afterglow.lib.errors import UserError
 from afterglow.phones.ca import folder, made_folder
 from afterglow.vault import store
 from afterglow.vault.throttle import Throttle
@@ -40,12 +41,8 @@ NAME_MAX = 60
 LAST_USED_EVERY = 60.0  # seconds: last use is noted at most once a minute per phone
 
 
-class PairingRefused(ValueError):
-    """A code that is wrong, used or expired; `status` 429 while guesses must wait."""
-
-    def __init__(self, message: str, status: int = 400) -> None:
-        super().__init__(message)
-        self.status = status
+class PairingRefused(UserError, ValueError):
+    """A code that is wrong, used or expired (400); 429 while guesses must wait."""
 
 
 @dataclass(frozen=True)

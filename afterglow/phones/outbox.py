@@ -24,12 +24,13 @@ from django.views.decorators.http import require_GET, require_POST
 from afterglow.access import NotYours, PatientRequest
 from afterglow.journal import capture, checkins, entries
 from afterglow.journal.models import Entry, Session
+from afterglow.lib.errors import UserError
 
 MAX_ITEM_BYTES = 2 * 1024 * 1024
 
 
-class Unusable(ValueError):
-    pass
+class Unusable(UserError, ValueError):
+    """An item from the phone's outbox that cannot be stored; the message is for the person (400)."""
 
 
 def _uid(raw: Any) -> uuid.UUID:
@@ -157,9 +158,10 @@ def arrive(request: PatientRequest) -> JsonResponse:
         if not isinstance(item, dict):
             raise Unusable("This item is not readable.")
         url = store(request.patient, item)
-    except (ValueError, Unusable) as problem:
-        message = str(problem) if isinstance(problem, Unusable) else "This item is not readable."
-        return JsonResponse({"stored": False, "message": message}, status=400)
+    except Unusable as problem:
+        return JsonResponse({"stored": False, "message": problem.message}, status=problem.status)
+    except ValueError:
+        return JsonResponse({"stored": False, "message": "This item is not readable."}, status=400)
     except ValidationError as problem:
         return JsonResponse({"stored": False, "message": " ".join(problem.messages)}, status=400)
     except NotYours:

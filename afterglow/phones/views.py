@@ -108,7 +108,7 @@ def pair(request: HttpRequest) -> HttpResponse:
         name = clean_name(request.POST.get("name", ""))
         pairing.redeem(typed_code)
     except PairingRefused as refused:
-        context["error"] = str(refused)
+        context["error"] = refused.message
         return render(request, "phones/pair.html", context, status=refused.status)
     _device, token = registry.add(name)
     response = redirect("home")

@@ -64,8 +64,8 @@ def _maybe(name: str) -> str:
 def save_display(request: HttpRequest) -> HttpResponse:
     try:
         looks.save(request.POST.get("theme", ""), request.POST.get("text", ""))
-    except ValueError as error:
-        return page(request, error=str(error), status=400)
+    except looks.DisplayError as error:
+        return page(request, error=error.message, status=error.status)
     messages.success(request, "Saved. Every page now uses this look.")
     return redirect(reverse("settings") + "#look")
 
@@ -90,7 +90,7 @@ def save_reminders(request: HttpRequest) -> HttpResponse:
             raise rhythm_preferences.PreferenceError(f"Please give “{wording().kind(untimed[0]).label}” a time, or untick it.")
         rhythm_preferences.save({kind: chosen.get(kind, "") for kind in IDS}, zone, detailed)
     except rhythm_preferences.PreferenceError as error:
-        return page(request, error=str(error), typed=chosen, status=400)
+        return page(request, error=error.message, typed=chosen, status=error.status)
     if chosen:
         messages.success(request, "Saved. If your calendar has the reminders, download the calendar file again to update it.")
     else:

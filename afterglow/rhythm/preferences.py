@@ -15,13 +15,14 @@ from zoneinfo import ZoneInfo
 from django.conf import settings
 
 from afterglow.lib import config
+from afterglow.lib.errors import UserError
 from afterglow.rhythm.kinds import IDS
 
 SECTION = "reminders"
 TYPED = re.compile(r"(\d{1,2}):(\d{2})(?::00)?")
 
 
-class PreferenceError(ValueError):
+class PreferenceError(UserError, ValueError):
     """A time or a zone a person typed that cannot be used; the message says why, kindly."""
 
 

@@ -11,6 +11,7 @@ from pathlib import Path
 from django.conf import settings
 
 from afterglow.lib import config
+from afterglow.lib.errors import UserError
 
 SECTION = "display"
 THEMES = {"system": "As my computer is set", "light": "Light", "dark": "Dark (low light)"}
@@ -33,7 +34,11 @@ def load() -> Display:
     return Display(theme if theme in THEMES else "system", text if text in TEXT_SIZES else "normal")
 
 
+class DisplayError(UserError, ValueError):
+    """A look or text size that is not one of the listed ones (400)."""
+
+
 def save(theme: str, text: str) -> None:
     if theme not in THEMES or text not in TEXT_SIZES:
-        raise ValueError("Please choose one of the listed looks and text sizes.")
+        raise DisplayError("Please choose one of the listed looks and text sizes.")
     config.update(_path(), SECTION, {"theme": theme, "text": text})

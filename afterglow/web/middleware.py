@@ -12,13 +12,21 @@ from afterglow.lib.net import LAN_ENVIRON_KEY, is_loopback_address
 
 Handler = Callable[[HttpRequest], HttpResponse]
 
+# Paths, literal because middleware runs before URLs are resolved (and assets are a family of
+# addresses with no URL name), as the vault middleware's are; a test keeps them in step with
+# STATIC_URL and the URL names (tests/web/test_middleware_paths.py).
+# Assets may be cached by the browser: they hold no journal text.
+CACHEABLE_PREFIXES = ("/static/",)
+# Answered to any peer in local mode, not only this computer: they hold nothing.
+OPEN_TO_ANY_PEER = ("/healthz",)
+
 
 def no_store_middleware(get_response: Handler) -> Handler:
     """Journal pages must not linger in the browser's disk cache."""
 
     def middleware(request: HttpRequest) -> HttpResponse:
         response = get_response(request)
-        if not request.path.startswith("/static/"):
+        if not request.path.startswith(CACHEABLE_PREFIXES):
             response.headers.setdefault("Cache-Control", "no-store")
         return response
 
@@ -65,7 +73,7 @@ def loopback_only_middleware(get_response: Handler) -> Handler:
         if request.META.get(LAN_ENVIRON_KEY):
             if request.is_secure() and apps.is_installed("afterglow.phones"):
                 return get_response(request)
-        elif not modes.current().serves_this_computer_only or request.path == "/healthz" or is_loopback_address(peer):
+        elif not modes.current().serves_this_computer_only or request.path in OPEN_TO_ANY_PEER or is_loopback_address(peer):
             return get_response(request)
         response = HttpResponse(REFUSED_PAGE, status=403, content_type="text/html; charset=utf-8")
         response["Content-Security-Policy"] = "default-src 'none'; frame-ancestors 'none'; base-uri 'none'; form-action 'none'"

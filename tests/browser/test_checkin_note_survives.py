@@ -38,7 +38,7 @@ def test_a_check_in_note_left_unsaved_comes_back_from_the_server(page: Page, ser
         elsewhere = other.new_page()
         elsewhere.goto(server.url + "checkin")
         expect(elsewhere.get_by_label("Body and behaviour")).to_have_value(NOTE)
-        assert elsewhere.evaluate("Object.keys(localStorage).filter(k => k.indexOf('afterglow:form:') === 0).length") == 0
+        assert elsewhere.evaluate("Object.keys(localStorage).filter(k => k.indexOf('afterglow:form') === 0).length") == 0
     finally:
         other.close()
 

@@ -30,7 +30,7 @@ SEED = textwrap.dedent(
     from django.utils import timezone
     from afterglow.vault import session as vault
     vault.unlock_for_cli(migrate=False)
-    from afterglow.journal.access import local_patient
+    from afterglow.access import local_patient
     from afterglow.journal.entries import create_entry
     from afterglow.journal.models import Capture, CheckIn, Course, Intention, IntegrationAction, Session
     me = local_patient()

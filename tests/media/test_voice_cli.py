@@ -62,7 +62,7 @@ def test_voice_add_refuses_an_unknown_session(home, tmp_path, speech_wav):
 QUEUE_ONE = (
     "import sys, django; django.setup();"
     "from afterglow.vault.session import unlock_for_cli; unlock_for_cli();"
-    "from afterglow.journal.access import local_patient; from afterglow.media.voice import notes;"
+    "from afterglow.access import local_patient; from afterglow.media.voice import notes;"
     "notes.add(local_patient(), open(sys.argv[1], 'rb').read())"
 )
 

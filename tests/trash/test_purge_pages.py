@@ -24,7 +24,7 @@ SETUP = (
     "import django; django.setup();"
     "from afterglow.vault.session import unlock_for_cli; unlock_for_cli();"
     "from afterglow.vault import keyring;"
-    "from afterglow.journal.access import local_patient;"
+    "from afterglow.access import local_patient;"
 )
 
 

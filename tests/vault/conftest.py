@@ -73,7 +73,7 @@ def foreign(tmp_path_factory) -> Path:
 EXPORT = (
     "import django; django.setup();"
     "from afterglow.vault.session import unlock_for_cli; unlock_for_cli();"
-    "from afterglow.journal.access import local_patient;"
+    "from afterglow.access import local_patient;"
     "from afterglow.journal.snapshot import export_json; print(export_json(local_patient()))"
 )
 

@@ -20,7 +20,7 @@ import time
 def child(write_fd: int) -> None:
     from django.db import connections
 
-    from afterglow.journal.access import local_patient
+    from afterglow.access import local_patient
     from afterglow.journal.entries import create_entry
 
     connections.close_all()

@@ -1,4 +1,5 @@
-// The one place unsaved work waits in this browser: writing (autosave.js) and drawings (draw.js).
+// The one place unsaved work waits in this browser: writing (autosave.js), drawings (draw.js)
+// and the words typed into every other form (keep.js).
 //
 // A draft is a JSON record with a `uid` and a `changedAt`, kept in localStorage under its
 // kind's prefix until the server holds that exact version; the page that made it decides

@@ -1,8 +1,8 @@
 // What is typed into a form marked `data-keep` survives until that form is sent: a closed tab,
 // a crash, a lock, or another form on the same page sent first (a delete button, a second Save).
 //
-// Each text box's words are kept in this browser's localStorage as they are typed, with the
-// value the page showed when it opened. When the page opens again still showing that same
+// Each text box's words are kept in this browser's draft store (drafts.js, the one writing and
+// drawing use) as they are typed, with the value the page showed when it opened. When the page opens again still showing that same
 // value, the words come back and a note says they are not saved yet. Sending the form itself
 // settles them: what the server shows next is its own answer. Forms whose text is saved to the
 // journal as it is typed (the writing page, Reflect, the capture, the safety plan) have their
@@ -10,36 +10,45 @@
 (function () {
   "use strict";
 
-  var PREFIX = "afterglow:form:";
+  var Store = window.AfterglowStore;
+  if (!Store || !Store.available) return; // private mode or disabled storage: the forms work as plain forms
+
+  var PREFIX = "afterglow:formdraft:";
+  // Before the one store, these drafts lived under this prefix as {value, shown, at, sent}.
+  // They are moved over the first time they are read, so nothing typed before is lost.
+  var OLD_PREFIX = "afterglow:form:";
   // A kept value older than this is not brought back (the page has surely moved on).
   var MAX_AGE_MS = 7 * 24 * 3600 * 1000;
 
-  var storage = null;
-  try {
-    storage = window.localStorage;
-    storage.setItem(PREFIX + "probe", "1");
-    storage.removeItem(PREFIX + "probe");
-  } catch (e) {
-    return; // private mode or disabled storage: the forms work as plain forms
-  }
+  var drafts = Store.store(PREFIX, function (draft) { return typeof draft.value === "string"; });
 
-  function key(form, box) {
+  function uid(form, box) {
     // data-keep="name" tells apart forms that share an action (one per prompt on Reflect).
     var which = form.getAttribute("data-keep") || form.getAttribute("action") || "";
-    return PREFIX + location.pathname + "|" + which + "|" + box.name;
+    return location.pathname + "|" + which + "|" + box.name;
   }
 
-  function read(name) {
+  // The old record under the old key, moved to the store (or dropped when unreadable).
+  function migrate(id) {
+    var old = null;
     try {
-      var kept = JSON.parse(storage.getItem(name) || "null");
-      return kept && typeof kept.value === "string" ? kept : null;
+      old = window.localStorage.getItem(OLD_PREFIX + id);
     } catch (e) {
-      return null;
+      return;
     }
+    if (old === null) return;
+    var kept = null;
+    try { kept = JSON.parse(old); } catch (e) { /* unreadable: nothing to bring back */ }
+    if (kept && typeof kept.value === "string" && !drafts.read(id)) {
+      drafts.keep({ uid: id, value: kept.value, shown: kept.shown, changedAt: kept.at || 0, sent: !!kept.sent });
+      if (!drafts.read(id)) return; // the store is full: the old record stays where it is
+    }
+    try { window.localStorage.removeItem(OLD_PREFIX + id); } catch (e) { /* nothing more to do */ }
   }
 
-  function write(name, kept) {
-    try { storage.setItem(name, JSON.stringify(kept)); } catch (e) { /* full: the page still holds it */ }
+  function read(id) {
+    migrate(id);
+    return drafts.read(id);
   }
 
   function boxes(form) {
@@ -58,43 +67,49 @@
     form.insertBefore(note, form.firstChild);
   }
 
+  function stale(kept) {
+    return kept.sent || Date.now() - (kept.changedAt || 0) > MAX_AGE_MS;
+  }
+
   function setUp(form) {
     var fields = boxes(form);
     fields.forEach(function (box) {
-      var name = key(form, box);
+      var id = uid(form, box);
       var shown = box.value;
-      var kept = read(name);
-      if (kept && (kept.sent || kept.value === shown || Date.now() - kept.at > MAX_AGE_MS)) {
-        storage.removeItem(name);
+      var kept = read(id);
+      if (kept && (stale(kept) || kept.value === shown)) {
+        drafts.forget(id);
       } else if (kept && kept.shown === shown) {
         box.value = kept.value;
         notice(form);
       } else if (kept) {
-        storage.removeItem(name); // the saved answer changed since (another tab, another device): it wins
+        drafts.forget(id); // the saved answer changed since (another tab, another device): it wins
       }
       box.addEventListener("input", function () {
-        write(name, { value: box.value, shown: shown, at: Date.now() });
+        drafts.keep({ uid: id, value: box.value, shown: shown, changedAt: Date.now() });
       });
     });
     form.addEventListener("submit", function () {
       fields.forEach(function (box) {
-        var name = key(form, box);
-        var kept = read(name);
-        if (kept) { kept.sent = true; write(name, kept); }
+        var kept = read(uid(form, box));
+        if (kept) { kept.sent = true; drafts.keep(kept); }
       });
     });
   }
 
-  // Every page tidies up: words already sent, or left for longer than a week, are removed.
+  // Every page tidies up: old-keyed drafts are moved over, and words already sent, or left for
+  // longer than a week, are removed.
   function tidy() {
-    var names = [];
-    for (var i = 0; i < storage.length; i++) {
-      var name = storage.key(i);
-      if (name && name.indexOf(PREFIX) === 0) names.push(name);
-    }
-    names.forEach(function (name) {
-      var kept = read(name);
-      if (!kept || kept.sent || Date.now() - kept.at > MAX_AGE_MS) storage.removeItem(name);
+    var old = [];
+    try {
+      for (var i = 0; i < window.localStorage.length; i++) {
+        var name = window.localStorage.key(i);
+        if (name && name.indexOf(OLD_PREFIX) === 0) old.push(name.slice(OLD_PREFIX.length));
+      }
+    } catch (e) { /* storage went away: nothing to move */ }
+    old.forEach(migrate);
+    drafts.all().forEach(function (kept) {
+      if (stale(kept)) drafts.forget(kept.uid);
     });
   }
 

@@ -8,8 +8,8 @@ from django.core.exceptions import ValidationError
 from django.core.management.base import CommandParser
 from django.utils import timezone
 
+from afterglow.access import local_patient
 from afterglow.journal import cli_format as fmt
-from afterglow.journal.access import local_patient
 from afterglow.journal.checkins import checkin_moment, save_checkin
 from afterglow.lib.errors import UserError
 from afterglow.vault.verbs import Command as BaseCommand

@@ -7,8 +7,8 @@ from typing import Any
 from django.core.management.base import CommandParser
 from django.db.models.functions import Substr
 
+from afterglow.access import local_patient
 from afterglow.journal import cli_format as fmt
-from afterglow.journal.access import local_patient
 from afterglow.journal.models import Entry
 from afterglow.vault.verbs import Command as BaseCommand
 

@@ -10,8 +10,8 @@ from django.core.management.base import CommandParser
 from django.db import models, transaction
 from django.utils import timezone
 
+from afterglow.access import local_patient
 from afterglow.journal import cli_format as fmt
-from afterglow.journal.access import local_patient
 from afterglow.journal.courses import current_course
 from afterglow.journal.models import Course, Intention, Route, Session
 from afterglow.journal.readings import FIELDS, MOMENTS, check_value, parse_pressure

@@ -15,9 +15,9 @@ from typing import TYPE_CHECKING, Any
 from django.conf import settings
 from django.core.management.base import CommandParser
 
+from afterglow.access import local_patient
 from afterglow.journal import autosave as saving
 from afterglow.journal import cli_format as fmt
-from afterglow.journal.access import local_patient
 from afterglow.lib.errors import UserError
 from afterglow.vault.verbs import Command as BaseCommand
 

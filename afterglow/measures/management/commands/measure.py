@@ -7,7 +7,7 @@ from typing import Any
 
 from django.core.management.base import CommandParser
 
-from afterglow.journal.access import local_patient
+from afterglow.access import local_patient
 from afterglow.lib.errors import UserError
 from afterglow.measures import meaning, responses
 from afterglow.measures.instruments import Instrument, instruments

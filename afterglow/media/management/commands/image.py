@@ -7,8 +7,8 @@ from typing import Any
 
 from django.core.management.base import CommandParser
 
+from afterglow.access import local_patient
 from afterglow.journal import cli_format as fmt
-from afterglow.journal.access import local_patient
 from afterglow.lib.errors import UserError
 from afterglow.lib.files import FileRefused, read_bounded
 from afterglow.media.visual import pictures

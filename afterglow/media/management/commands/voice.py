@@ -8,8 +8,8 @@ from typing import Any, TextIO
 
 from django.core.management.base import CommandParser
 
+from afterglow.access import local_patient
 from afterglow.journal import cli_format as fmt
-from afterglow.journal.access import local_patient
 from afterglow.lib.errors import UserError
 from afterglow.lib.files import FileRefused, read_bounded
 from afterglow.media.voice import audio, jobs, notes

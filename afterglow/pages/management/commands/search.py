@@ -10,8 +10,8 @@ from typing import Any
 
 from django.core.management.base import CommandParser
 
+from afterglow.access import local_patient
 from afterglow.journal import cli_format as fmt
-from afterglow.journal.access import local_patient
 from afterglow.journal.search import PLAIN_MARKS, SearchUnavailable
 from afterglow.lib.errors import UserError
 from afterglow.pages.everywhere import KINDS, BadQuery, Filters, Result, find, session_filter

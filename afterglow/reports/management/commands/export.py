@@ -7,7 +7,7 @@ from typing import Any
 
 from django.core.management.base import CommandParser
 
-from afterglow.journal.access import local_patient
+from afterglow.access import local_patient
 from afterglow.reports import exporting
 from afterglow.reports.formats import ExportOptions, export_names, exporter
 from afterglow.reports.progress import for_cli

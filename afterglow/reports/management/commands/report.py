@@ -9,7 +9,7 @@ from typing import Any
 
 from django.core.management.base import CommandParser
 
-from afterglow.journal.access import local_patient
+from afterglow.access import local_patient
 from afterglow.lib.errors import UserError
 from afterglow.reports import clinician, pdf
 from afterglow.vault.verbs import Command as BaseCommand

@@ -50,7 +50,7 @@ def due_now(prefs: preferences.Preferences, now: datetime, within: timedelta) ->
     if not _can_unlock():
         locked = preferences.Preferences({k: t for k, t in prefs.times.items() if k == "checkin"}, prefs.zone, prefs.detailed)
         return rules.due(locked, rules.Facts(), now, within)
-    from afterglow.journal.access import local_patient
+    from afterglow.access import local_patient
     from afterglow.rhythm import facts
     from afterglow.vault.session import unlock_for_cli
 
