@@ -84,6 +84,9 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--runs", type=int, default=5)
     parser.add_argument("--keep", help="also write the last PDF here, to look at")
+    parser.add_argument(
+        "--warm", action="store_true", help="warm the PDF machinery first, as opening the report page does (pdf.warm)"
+    )
     args = parser.parse_args()
     os.environ.setdefault("AFTERGLOW_PASSPHRASE", BENCH_PASSPHRASE)
     with tempfile.TemporaryDirectory(prefix="afterglow-bench-report-") as tmp:
@@ -92,6 +95,10 @@ def main() -> None:
         from afterglow.reports import clinician, pdf
 
         owner, ids = build()
+        if args.warm:
+            began = time.perf_counter()
+            pdf.warm()
+            print(f"warmed in {time.perf_counter() - began:.2f} s (on the report page's thread, while choosing)")
         print(f"load average {os.getloadavg()[0]:.1f}")
         times, data = [], b""
         for _ in range(args.runs):

@@ -27,6 +27,7 @@ from django.utils.safestring import SafeString, mark_safe
 
 from afterglow.journal import search as fts
 from afterglow.journal import search_pg
+from afterglow.journal.models import SEARCH_FACETS
 from afterglow.journal.rules import day_after, day_label
 from afterglow.journal.timeline import Mark, Sessions
 from afterglow.lib.errors import UserError
@@ -279,29 +280,47 @@ def _entry_kind(mode: str) -> str:
 
 
 def _entries(owner_id: int, expression: str, filters: Filters, limit: int, marks: tuple[str, str]) -> list[Result]:
-    t = fts.ENTRIES.table
-    params: list[Any] = []
     if not filters.any:
         # The common case keeps the tuned path of `search.py` (ranked among the newest matches).
         ranked = fts._ranked(owner_id, expression, limit, marks)
-        if not ranked:
-            return []
-        ids = list(ranked)
-        sql = (
-            "SELECT e.id, e.created_at, e.session_id, e.mode, e.title, e.prompt_text, e.private, e.uid FROM journal_entry AS e "
-            f"WHERE e.id IN ({', '.join(['%s'] * len(ids))}) AND e.owner_id = %s"
-        )
-        with connection.cursor() as cur:
-            cur.execute(sql, [*ids, owner_id])
-            rows = cur.fetchall()
-        return [_entry_result(row, *ranked[int(row[0])]) for row in rows]
-    conditions = _entry_conditions(owner_id, filters, params)
-    if _pg():
+    elif _pg():
+        params: list[Any] = []
+        conditions = _entry_conditions(owner_id, filters, params)
         return _entries_pg(owner_id, expression, conditions, params, limit, marks)
+    else:
+        ranked = _ranked_filtered(owner_id, expression, filters, limit, marks)
+    if not ranked:
+        return []
+    ids = list(ranked)
+    sql = (
+        "SELECT e.id, e.created_at, e.session_id, e.mode, e.title, e.prompt_text, e.private, e.uid FROM journal_entry AS e "
+        f"WHERE e.id IN ({', '.join(['%s'] * len(ids))}) AND e.owner_id = %s"
+    )
+    with connection.cursor() as cur:
+        cur.execute(sql, [*ids, owner_id])
+        rows = cur.fetchall()
+    return [_entry_result(row, *ranked[int(row[0])]) for row in rows]
+
+
+def _ranked_filtered(
+    owner_id: int, expression: str, filters: Filters, limit: int, marks: tuple[str, str]
+) -> dict[int, tuple[float, str]]:
+    """The best entries that pass the filters: entry id → (bm25 score, snippet).
+
+    The filters are tested on the search-facets index (id, owner, time, kind, session), which
+    `INDEXED BY` makes SQLite use instead of the entry's own row: the index's pages are few and
+    stay decrypted in the page cache, where each entry's row (with its text) is a page of its own
+    to read and decrypt. CROSS JOIN keeps the full-text index as the outer loop: SQLite would
+    otherwise walk every entry of the owner and run the MATCH once for each.
+    """
+    t = fts.ENTRIES.table
+    params: list[Any] = []
     weights = ", ".join(str(w) for w in fts.BM25_WEIGHTS)
-    # CROSS JOIN keeps the index as the outer loop: SQLite would otherwise walk every entry of the
-    # owner and run the MATCH once for each.
-    source = f"FROM {t} CROSS JOIN journal_entry AS e ON e.id = {t}.rowid WHERE {t} MATCH %s AND e.owner_id = %s{conditions}"
+    conditions = _entry_conditions(owner_id, filters, params)
+    source = (
+        f"FROM {t} CROSS JOIN journal_entry AS e INDEXED BY {SEARCH_FACETS} ON e.id = {t}.rowid "
+        f"WHERE {t} MATCH %s AND e.owner_id = %s{conditions}"
+    )
     with connection.cursor() as cur:
         # As in `search._ranked`: a common word is ranked among its newest FILTERED_CANDIDATES
         # matches (those that pass the filters), so a filtered search stays quick too.
@@ -311,12 +330,11 @@ def _entries(owner_id: int, expression: str, filters: Filters, limit: int, marks
         )
         row = cur.fetchone()
         sql = (
-            f"SELECT e.id, e.created_at, e.session_id, e.mode, e.title, e.prompt_text, e.private, e.uid, "
-            f"bm25({t}, {weights}) AS score, {_snippet(t, marks)} {source} AND {t}.rowid >= %s "
-            "ORDER BY score, e.id DESC LIMIT %s"
+            f"SELECT {t}.rowid, bm25({t}, {weights}) AS score, {_snippet(t, marks)} {source} AND {t}.rowid >= %s "
+            f"ORDER BY score, {t}.rowid DESC LIMIT %s"
         )
         cur.execute(sql, [expression, owner_id, *params, row[0] if row else 0, limit])
-        return [_entry_result(row[:8], float(row[8]), row[9] or "") for row in cur.fetchall()]
+        return {int(pk): (float(score), snippet or "") for pk, score, snippet in cur.fetchall()}
 
 
 def _entries_pg(

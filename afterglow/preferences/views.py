@@ -18,14 +18,14 @@ from django.views.decorators.http import require_GET, require_POST
 from afterglow.moments import stars
 from afterglow.rhythm import preferences as rhythm_preferences
 from afterglow.rhythm import views as reminders
-from afterglow.rhythm.kinds import IDS
+from afterglow.rhythm.kinds import IDS, wording
 from afterglow.safety import preferences as safety
 from afterglow.safety.crisis import region_for
 from afterglow.vault import backup, session
 from afterglow.web import display as looks
 
-# Pages that other work may add (paired phones); linked only once they exist.
-MAYBE = {"phones": ("phones", "devices", "lan_devices")}
+# Pages that may not be in this build yet (paired phones, `serve --lan`): linked only once they exist.
+MAYBE = {"phones": ("phones_settings",)}
 
 
 @require_GET
@@ -86,6 +86,8 @@ def save_reminders(request: HttpRequest) -> HttpResponse:
     chosen = {kind: request.POST.get(f"{kind}_time", "") for kind in IDS if request.POST.get(f"{kind}_on") == "on"}
     zone, detailed = request.POST.get("time_zone", ""), request.POST.get("detailed") == "on"
     try:
+        if untimed := [kind for kind, at in chosen.items() if not at.strip()]:
+            raise rhythm_preferences.PreferenceError(f"Please give “{wording().kind(untimed[0]).label}” a time, or untick it.")
         rhythm_preferences.save({kind: chosen.get(kind, "") for kind in IDS}, zone, detailed)
     except rhythm_preferences.PreferenceError as error:
         return page(request, error=str(error), typed=chosen, status=400)

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import logging
+import threading
 from pathlib import Path
 from typing import Any
 
@@ -13,6 +15,9 @@ from afterglow.reports.clinician import Report
 
 STATIC = (Path(__file__).resolve().parent.parent / "static").resolve()
 STYLESHEET = STATIC / "reports" / "report.css"
+log = logging.getLogger("afterglow.reports")
+_warming = threading.Lock()
+_warmed = False
 
 
 def footer(report: Report) -> str:
@@ -85,3 +90,33 @@ def _page_css(report: Report) -> str:
         f' @bottom-left {{ content: "{text}"; {box} }}'
         f' @bottom-right {{ content: "Page " counter(page) " of " counter(pages); {box} }} }}'
     )
+
+
+def warm_in_background() -> None:
+    """Load WeasyPrint, Pango's fonts and matplotlib on a thread, once per process.
+
+    The report page calls this when it opens: while the person chooses what goes in, the first
+    PDF's one-time costs (importing both, Pango and fontconfig finding the fonts, matplotlib's
+    font cache: seconds on a busy machine) are paid, and making the PDF costs only its own work.
+    """
+    global _warmed
+    with _warming:
+        if _warmed:
+            return
+        _warmed = True
+    threading.Thread(target=warm, name="afterglow-report-warm", daemon=True).start()
+
+
+def warm() -> None:
+    """One tiny PDF and one empty chart; anything that goes wrong here is left for the real report to say."""
+    try:
+        CSS, HTML = _weasyprint()
+        fetcher = url_fetcher_class()()
+        sheet = CSS(string=STYLESHEET.read_text(encoding="utf-8"), url_fetcher=fetcher)
+        tiny = HTML(string='<div class="report-pdf"><h1>Afterglow</h1><p>x</p></div>', url_fetcher=fetcher)
+        tiny.write_pdf(stylesheets=[sheet])
+        from afterglow.insights import charts
+
+        charts.mood_svg([], [])
+    except Exception:  # the report itself will meet the same problem and say it in words
+        log.debug("warming the report machinery failed", exc_info=True)

@@ -103,6 +103,7 @@ def _report_form(request: PatientRequest, choice: clinician.Choice | None, error
 def report_page(request: PatientRequest) -> HttpResponseBase:
     """Choose → preview in the browser → make the PDF (a download). Private entries are never offered nor taken."""
     if request.method == "GET":
+        pdf.warm_in_background()
         return _report_form(request, None)
     step = request.POST.get("step", "choose")
     try:

@@ -1,8 +1,8 @@
 """Encrypted backups and restore.
 
-A backup is a consistent copy made with SQLite's online backup API from a
-keyed connection into a file keyed with the same data key, so it has the
-very format of journal.db. The keys.json of that moment is written next to
+A backup is a consistent copy of journal.db's encrypted pages as they lie on
+the disk, taken under a read transaction with its WAL folded in
+(`_copy_snapshot`), so it has the very format of journal.db and the same key. The keys.json of that moment is written next to
 it (`<name>.keys.json`), so a backup can be restored on a new machine.
 
 Files appear whole or not at all: a backup is copied under a hidden
@@ -19,10 +19,14 @@ one stopped before it leaves the journal as it was (`tidy` removes the rest).
 
 from __future__ import annotations
 
+import itertools
 import json
 import os
 import re
+import shutil
 import stat
+from collections.abc import Iterator
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
@@ -62,7 +66,7 @@ def make_backup(dest: Path | None = None, *, force: bool = False) -> Path:
         partial.unlink(missing_ok=True)
         _claim_partial(partial)
         try:
-            _copy_online(key, partial)
+            _copy_snapshot(key, partial)
             store.check(partial, key)
             store.step("backup-copied")
             store.atomic_write(keys_beside(dest), store.keys_path().read_bytes())
@@ -137,23 +141,59 @@ def _publish(partial: Path, dest: Path, *, replace: bool) -> None:
     store.fsync_dir(dest.parent)
 
 
-def _copy_online(key: bytes, dest: Path) -> None:
-    if not store.journal_path().is_file():
+def _copy_snapshot(key: bytes, dest: Path) -> None:
+    """The journal as of one moment, copied as it lies on the disk: its pages stay encrypted as they are.
+
+    A read transaction on the live journal holds that moment while the file and its WAL are copied.
+    In WAL mode nothing a reader still needs leaves the WAL while it reads, and the main file changes
+    only by a checkpoint copying WAL frames into it, so the copied main file with the copied WAL
+    holds every commit up to that moment (a frame half-written at the end fails its checksum and is
+    left out when the copy is opened). The copy's WAL is then folded in, so a backup is one file.
+    SQLite's online backup API would decrypt and encrypt every page again to write the same bytes.
+    """
+    live = store.journal_path()
+    if not live.is_file():
         raise JournalMissing(missing_journal_message())
-    source = store.connect(store.journal_path(), key)
-    target = store.connect(dest, key)
+    wal = live.with_name(live.name + "-wal")
+    copied_wal = dest.with_name(dest.name + "-wal")
     try:
-        os.chmod(dest, 0o600)
-        source.backup(target)
-        # A backup is one self-contained file: no WAL beside it.
-        target.execute("PRAGMA journal_mode = DELETE")
+        reader = store.connect(live, key)
+        try:
+            reader.execute("BEGIN")
+            reader.execute("SELECT count(*) FROM sqlite_master").fetchone()
+            _copy_private(live, dest)
+            if wal.exists():
+                _copy_private(wal, copied_wal)
+        finally:
+            reader.close()
+        copy = store.connect(dest, key)
+        try:
+            copy.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+            copy.execute("PRAGMA journal_mode = DELETE")
+        finally:
+            copy.close()
+        _fsync(dest)
     except BaseException:
-        target.close()
         dest.unlink(missing_ok=True)
         raise
     finally:
-        source.close()
-    target.close()
+        for sidecar in store.sidecars(dest):
+            sidecar.unlink(missing_ok=True)
+
+
+def _copy_private(source: Path, dest: Path) -> None:
+    """A byte-for-byte copy readable by the owner alone from its first byte."""
+    os.close(os.open(dest, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600))
+    os.chmod(dest, 0o600)
+    shutil.copyfile(source, dest)
+
+
+def _fsync(path: Path) -> None:
+    fd = os.open(path, os.O_RDONLY)
+    try:
+        os.fsync(fd)
+    finally:
+        os.close(fd)
 
 
 def missing_journal_message() -> str:
@@ -225,15 +265,22 @@ def restore(source: Path, passphrase: str, *, other_journal: bool = False) -> Pa
         store.ensure_writable(home)
         with claim.alone(IN_USE):
             finish_interrupted()
-            store.copy_file(source, home / STAGED_JOURNAL)
             try:
-                verified = _verified(home / STAGED_JOURNAL, source, passphrase)
+                # The copy (disk) and the key derivation (processor) take about as long as each other
+                # and need different things, so they run side by side; the pool waits for the copy.
+                opened = _opened_keys(source, passphrase)
+                with ThreadPoolExecutor(max_workers=1) as pool:
+                    copying = pool.submit(store.copy_file, source, home / STAGED_JOURNAL)
+                    first = next(opened)  # only the first key is derived ahead: most restores need no other
+                    copying.result()
+                verified = _verified(home / STAGED_JOURNAL, itertools.chain([first], opened))
                 if verified.other is not None and not other_journal:
                     raise BadBackup(_other_journal_message(source, verified.other))
                 if verified.adopt is not None:
                     store.atomic_write(home / STAGED_KEYS, verified.adopt.read_bytes())
                 store.step("restore-staged")
                 safety = _safety_copy(verified.key)
+                store.step("restore-safety-made")
             except BaseException:
                 (home / STAGED_JOURNAL).unlink(missing_ok=True)
                 (home / STAGED_KEYS).unlink(missing_ok=True)
@@ -288,8 +335,9 @@ def _apply(intent: dict[str, str | None]) -> None:
     store.fsync_dir(home)
 
 
-def _verified(staged: Path, source: Path, passphrase: str) -> Verified:
-    """The data key that opens the staged copy, the keys file to adopt if it is not ours, and whose journal it is."""
+def _opened_keys(source: Path, passphrase: str) -> Iterator[tuple[bytes, keyfile.KeyFile, Path | None]]:
+    """Each data key the passphrase opens, derived when asked for: this journal's keys.json, then the
+    keys beside the backup (to adopt). Raises WrongPassphrase when it opens neither."""
     candidates: list[tuple[Path, Path | None]] = []
     if keyfile.exists():
         candidates.append((store.keys_path(), None))
@@ -298,23 +346,29 @@ def _verified(staged: Path, source: Path, passphrase: str) -> Verified:
         candidates.append((beside, beside))
     if not candidates:
         raise BadBackup(f"No keys.json was found for {source.name}; put its .keys.json file next to it.")
-    opened = False
-    problem: BadBackup | None = None
+    opened = 0
     for path, adopt in candidates:
         try:
             keys = keyfile.load(path)
             key = keys.open_with_passphrase(passphrase)
         except Exception:  # a wrong passphrase, or a damaged .keys.json beside the backup: not a candidate
             continue
-        opened = True
+        opened += 1
+        yield key, keys, adopt
+    if not opened:
+        raise WrongPassphrase("That passphrase opens neither this journal nor the keys beside this backup. Nothing was changed.")
+
+
+def _verified(staged: Path, opened: Iterator[tuple[bytes, keyfile.KeyFile, Path | None]]) -> Verified:
+    """The data key that opens the staged copy, the keys file to adopt if it is not ours, and whose journal it is."""
+    problem: BadBackup | None = None
+    for key, keys, adopt in opened:
         try:
             store.check(staged, key)
         except BadBackup as exc:
             problem = problem or exc
             continue
         return Verified(key, adopt, None if adopt is None or _same_journal(key, keys) else keys)
-    if not opened:
-        raise WrongPassphrase("That passphrase opens neither this journal nor the keys beside this backup. Nothing was changed.")
     assert problem is not None
     raise BadBackup(f"{problem} The journal was not changed.")
 
@@ -348,7 +402,13 @@ def _safety_copy(key: bytes) -> Path | None:
     if wal.exists():
         store.copy_file(wal, safety.with_name(safety.name + "-wal"))
     partial = safety.with_name(f".{safety.name}.partial")
-    store.copy_file(live, partial)
+    try:
+        # A second name for the same file, not a copy: the swap then gives journal.db the restored
+        # file and leaves this name alone on the old one. Until the swap nothing writes to the
+        # journal (`claim.alone`); a restore stopped before it leaves a name that `tidy` removes.
+        os.link(live, partial)
+    except OSError:  # backups/ on another disk, or a file system without hard links
+        store.copy_file(live, partial)
     os.replace(partial, safety)
     store.fsync_dir(safety.parent)
     return safety

@@ -83,16 +83,31 @@ def _finish_encrypting(home: Path) -> None:
 def _clear(folder: Path) -> None:
     if not folder.is_dir():
         return
+    _drop_second_names(folder)
     for path in folder.iterdir():
         if _leftover(path):
             with contextlib.suppress(FileNotFoundError):
                 path.unlink()
 
 
+def _drop_second_names(folder: Path) -> None:
+    """A restore's safety copy is a second name for journal.db until the swap; a restore stopped
+    before its swap leaves that name on the live journal, which is no copy at all: remove it."""
+    live = store.journal_path()
+    if folder.name != "backups" or not live.is_file():
+        return
+    for path in folder.glob("before-restore-*.db"):
+        if OURS.match(path.name) and os.path.samefile(path, live):
+            for name in (path.name + "-wal", path.name.removesuffix(".db") + ".keys.json", path.name):
+                with contextlib.suppress(FileNotFoundError):
+                    (folder / name).unlink()
+
+
 def _leftover(path: Path) -> bool:
     name = path.name
     hidden = name.startswith(".")
-    if (name.endswith((".partial", ".tmp")) and (hidden or OURS.match(name))) or name.startswith(".write-test-"):
+    partial = (".partial", ".partial-wal", ".partial-shm", ".partial-journal", ".tmp")
+    if (name.endswith(partial) and (hidden or OURS.match(name))) or name.startswith(".write-test-"):
         return True  # half-written copies and temporary files of atomic writes
     if name in (backup.STAGED_JOURNAL, backup.STAGED_KEYS):
         return True  # a restore stopped before it recorded its swap: the journal was never touched

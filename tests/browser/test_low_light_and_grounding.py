@@ -39,7 +39,7 @@ def test_every_main_page_passes_axe_in_the_dark_and_charts_follow(page: Page, se
     paths = seed(server, page)
     page.emulate_media(color_scheme="dark")
     found: dict[str, list[str]] = {}
-    for name, path in {**paths, "settings": "settings", "grounding": "help/grounding"}.items():
+    for name, path in {**paths, "settings": "settings", "grounding": "help/grounding", "phones": "settings/phones"}.items():
         response = page.goto(server.url + path)
         assert response is not None and response.status == 200, f"{name}: {response and response.status}"
         assert background(page) == DARK_BG, name
@@ -74,6 +74,8 @@ def test_dark_chosen_in_settings_wins_over_a_light_system(page: Page, server: Se
     assert page.evaluate("getComputedStyle(document.documentElement).fontSize") == "20px"
     assert serious_violations(page) == []
     shot(page, "dark-settings-chosen-1280")
+    page.emulate_media(media="print")  # paper stays light whatever the screen shows
+    assert background(page) != DARK_BG
 
 
 def test_the_breathing_guide_works_without_javascript(browser, server: Server) -> None:

@@ -43,10 +43,21 @@ def is_red(pixel: tuple[int, int, int]) -> bool:
 
 
 def test_it_downscales_a_large_photo_and_makes_a_small_thumbnail():
-    photo = process_photo(encoded(picture(4000, 3000), "JPEG", quality=80))
+    photo = process_photo(encoded(picture(4000, 3000), "PNG"))
     assert (photo.image.width, photo.image.height) == (2048, 1536)
     assert max(photo.thumb.width, photo.thumb.height) == photos.THUMB_SIDE
     assert opened(photo.image.data).size == (2048, 1536)
+
+
+def test_it_decodes_a_4000_px_jpeg_at_half_scale_and_keeps_it_at_2000_px():
+    photo = process_photo(encoded(picture(4000, 3000), "JPEG", quality=80))
+    assert (photo.image.width, photo.image.height) == (2000, 1500)
+    assert max(photo.thumb.width, photo.thumb.height) == photos.THUMB_SIDE
+
+
+def test_it_decodes_a_jpeg_only_a_little_larger_than_it_keeps_at_full_scale():
+    photo = process_photo(encoded(picture(3000, 2000), "JPEG", quality=80))
+    assert (photo.image.width, photo.image.height) == (2048, 1365)
 
 
 def test_it_keeps_a_small_photo_at_its_size():

@@ -28,7 +28,7 @@ def test_it_saves_the_look_and_every_page_follows_it(client, patient):
     assert csrf_post(client, "/settings/display", {"theme": "dark", "text": "large"}).status_code == 302
     assert display.load() == display.Display("dark", "large")
     home = client.get("/help").content.decode()
-    assert 'media="all"' in home and 'data-text="large"' in home
+    assert 'dark.css" media="screen"' in home and 'data-text="large"' in home
 
 
 def test_it_refuses_a_look_it_does_not_have(client, patient):
@@ -98,3 +98,9 @@ def test_it_follows_the_computers_zone_until_one_is_chosen(client, patient):
     assert not preferences.load().zone_chosen
     csrf_post(client, "/settings/reminders", {"checkin_on": "on", "checkin_time": "20:00", "time_zone": "Asia/Tokyo"})
     assert '<option value="Asia/Tokyo" selected>' in client.get("/settings").content.decode()
+
+
+def test_it_asks_for_a_time_when_a_reminder_is_ticked_without_one(client, patient):
+    page = csrf_post(client, "/settings/reminders", {"reflect_on": "on", "reflect_time": "", "time_zone": ""})
+    assert page.status_code == 400 and "Please give “Reflection on days 1 and 2” a time" in page.content.decode()
+    assert preferences.load().times == {}

@@ -90,3 +90,20 @@ def test_import_page_refuses_a_file_over_the_limit(client, patient, settings):
 def test_import_page_asks_for_a_file(client):
     response = csrf_post(client, "/import", {"format": "jrnl"})
     assert response.status_code == 400 and "choose a file" in response.content.decode()
+
+
+def test_opening_the_report_page_warms_the_pdf_machinery_once_per_process(client, patient, monkeypatch):
+    import threading
+
+    from afterglow.reports import pdf
+
+    calls: list[int] = []
+    monkeypatch.setattr(pdf, "_warmed", False)
+    monkeypatch.setattr(pdf, "warm", lambda: calls.append(1))
+    for _ in range(3):
+        assert client.get("/report").status_code == 200
+    for thread in threading.enumerate():
+        if thread.name == "afterglow-report-warm":
+            thread.join(5)
+    assert calls == [1]
+

@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.vault.conftest import export, ok, run
+from tests.vault.conftest import PASSPHRASE, export, ok, run
 
 
 def fingerprint(home: Path) -> dict[str, str]:
@@ -48,6 +48,16 @@ def _truncated(home: Path, tmp: Path) -> Path:
     return tmp / "bad.db"
 
 
+def _flipped_byte(home: Path, tmp: Path) -> Path:
+    """A whole backup with one bit changed inside a page in the middle of the file."""
+    ok(run(home, "backup", "-o", str(tmp / "full.db")))
+    data = bytearray((tmp / "full.db").read_bytes())
+    page = 4096
+    data[(len(data) // page // 2) * page + 1000] ^= 0x01
+    (tmp / "bad.db").write_bytes(bytes(data))
+    return tmp / "bad.db"
+
+
 def _random(home: Path, tmp: Path) -> Path:
     (tmp / "bad.db").write_bytes(os.urandom(64 * 1024))
     return tmp / "bad.db"
@@ -64,9 +74,9 @@ def _foreign_with_its_keys(foreign: Path, tmp: Path) -> Path:
     return tmp / "bad.db"
 
 
-@pytest.mark.parametrize("make_bad", [_truncated, _random, _foreign, _foreign_with_its_keys])
+@pytest.mark.parametrize("make_bad", [_truncated, _flipped_byte, _random, _foreign, _foreign_with_its_keys])
 def test_it_refuses_a_bad_backup_and_leaves_the_journal_untouched(home: Path, foreign: Path, tmp_path: Path, make_bad):
-    bad = make_bad(home if make_bad is _truncated else foreign, tmp_path)
+    bad = make_bad(home if make_bad in (_truncated, _flipped_byte) else foreign, tmp_path)
     before = fingerprint(home)
     keys_before = (home / "keys.json").read_bytes()
 
@@ -108,3 +118,24 @@ def test_a_backup_opens_with_the_passphrase_even_after_it_changed(home: Path, tm
     shutil.copy(tmp_path / "b.db", tmp_path / "c.db")
     ok(run(home, "restore", str(tmp_path / "c.db"), AFTERGLOW_PASSPHRASE="a brand new passphrase"))
     assert "the colours were warm and slow" in export(home, "a brand new passphrase")
+
+
+def test_it_backs_up_what_is_committed_but_still_only_in_the_wal(home: Path, tmp_path: Path):
+    from afterglow.vault import keyfile, store
+
+    key = keyfile.load(home / "keys.json").open_with_passphrase(PASSPHRASE)
+    writer = store.connect(home / "journal.db", key)
+    try:
+        writer.execute("PRAGMA journal_mode = WAL")
+        writer.execute("PRAGMA wal_autocheckpoint = 0")  # the commit below stays in the WAL while this is open
+        writer.execute("UPDATE journal_entry SET text = 'held only in the wal' WHERE id = (SELECT min(id) FROM journal_entry)")
+        assert (home / "journal.db-wal").stat().st_size > 0
+        ok(run(home, "backup", "-o", str(tmp_path / "b.db")))
+    finally:
+        writer.close()
+    assert not (tmp_path / "b.db-wal").exists()
+    copy = store.connect(tmp_path / "b.db", key)
+    try:
+        assert copy.execute("SELECT count(*) FROM journal_entry WHERE text = 'held only in the wal'").fetchone() == (1,)
+    finally:
+        copy.close()

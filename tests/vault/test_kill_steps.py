@@ -81,13 +81,15 @@ def journal_in(safety: Path, tmp_path: Path, passphrase: str) -> str:
     return export(elsewhere, passphrase)
 
 
-@pytest.mark.parametrize("step", ["restore-staged"])
+@pytest.mark.parametrize("step", ["restore-staged", "restore-safety-made"])
 def test_a_restore_killed_before_it_records_the_swap_leaves_the_journal_as_it_was(home, tmp_path, changed_since, step):
     backup, _, current = changed_since
     killed_at(home, step, "restore", str(backup))
 
     assert "written after the backup" in ok(run(home, "list", AFTERGLOW_PASSPHRASE=NEW))
     assert leftovers(home) == []
+    # The safety copy was a second name for the live journal, not a copy of it: it is gone.
+    assert list((home / "backups").glob("before-restore-*")) == []
     assert export(home, NEW) == current
 
 

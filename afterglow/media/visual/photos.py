@@ -24,6 +24,7 @@ from afterglow.lib.errors import UserError
 MAX_PIXELS = 40_000_000
 MAX_BYTES = 200 * 1024 * 1024
 LONGEST_SIDE = 2048
+DRAFT_SIDE = 1800  # a large JPEG is kept at least this long when decoding it at reduced scale
 THUMB_SIDE = 320
 JPEG_QUALITY = 85
 FORMATS = ("JPEG", "PNG", "WEBP", "HEIF")
@@ -107,28 +108,37 @@ def process_photo(data: bytes) -> Photo:
     try:
         _decode_smaller(image)
         image.load()
-        upright = ImageOps.exif_transpose(image)
+        # In place: a 12 MP photo's pixels are 36 MB, and each copy of them would be as much again.
+        ImageOps.exif_transpose(image, in_place=True)
     except (OSError, ValueError, SyntaxError, Image.DecompressionBombError):
         raise PhotoError("This photo seems damaged: it could not be read to the end. Please try another copy.") from None
     icc = image.info.get("icc_profile") if isinstance(image.info.get("icc_profile"), bytes) else None
-    pixels = _plain_pixels(upright)
-    large = _shrunk(pixels, LONGEST_SIDE)
+    large = _plain_pixels(image)
+    if max(large.size) > LONGEST_SIDE:
+        large.thumbnail((LONGEST_SIDE, LONGEST_SIDE), Image.Resampling.LANCZOS)
     return Photo(image=encode(large, icc), thumb=encode(_shrunk(large, THUMB_SIDE), icc), source_format=source_format)
 
 
 def _decode_smaller(image: Image.Image) -> None:
-    """A JPEG much larger than we keep is decoded at 1/2, 1/4 or 1/8 scale: faster, and far less memory."""
-    scale = LONGEST_SIDE / max(image.size)
-    if image.format == "JPEG" and scale < 0.5:
+    """A JPEG larger than we keep is decoded at 1/2, 1/4 or 1/8 scale: faster, and far less memory.
+
+    libjpeg scales while it decodes, by halves. A kept photo may be a little under LONGEST_SIDE
+    (down to DRAFT_SIDE) when that lets the decoder halve: a 4000 px phone photo is kept at
+    2000 px from a half-scale decode rather than at 2048 px from a full one, four times the pixels.
+    """
+    scale = DRAFT_SIDE / max(image.size)
+    if image.format == "JPEG" and scale <= 0.5:
         image.draft("RGB", (math.ceil(image.width * scale), math.ceil(image.height * scale)))
 
 
 def _plain_pixels(image: Image.Image) -> Image.Image:
-    """RGB, or RGBA when the image has transparency; a new image, so no tag or info travels with it."""
+    """RGB, or RGBA when the image has transparency, with no info (tags, comments) left to travel with it.
+
+    An image already in that mode is used as it is (its info emptied), not copied.
+    """
     has_alpha = image.mode in ("RGBA", "LA", "PA") or (image.mode == "P" and "transparency" in image.info)
-    plain = image.convert("RGBA" if has_alpha else "RGB")
-    if plain is image:
-        plain = image.copy()
+    mode = "RGBA" if has_alpha else "RGB"
+    plain = image if image.mode == mode else image.convert(mode)
     plain.info = {}
     return plain
 
