@@ -15,6 +15,7 @@ import pstats
 import sys
 import time
 from pathlib import Path
+from typing import Any
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
@@ -38,7 +39,10 @@ def main(argv: list[str]) -> None:
     from django.test.utils import CaptureQueriesContext
 
     client = Client(HTTP_HOST="127.0.0.1")
-    client.get(args.path)  # warm: templates compiled, page cache filled
+    let_in(client)
+    first = client.get(args.path)  # warm: templates compiled, page cache filled
+    if first.status_code != 200:
+        sys.exit(f"profile_views: GET {args.path} gave HTTP {first.status_code} {first.get('Location', '')}")
     with CaptureQueriesContext(connection) as queries:
         response = client.get(args.path)
     print(f"GET {args.path}: HTTP {response.status_code}, {len(response.content):,} bytes, {len(queries)} queries")
@@ -60,6 +64,16 @@ def main(argv: list[str]) -> None:
     profile.disable()
     pstats.Stats(profile).sort_stats("cumulative").print_stats(args.top)
     pstats.Stats(profile).sort_stats("tottime").print_stats(args.top)
+
+
+def let_in(client: Any) -> None:
+    """Open the journal to this client as `serve`'s one-time start link does (it is bound to a browser session)."""
+    from django.urls import reverse
+
+    from afterglow.vault import session
+
+    if session.is_unlocked():
+        client.get(reverse("vault_start", args=[session.issue_start_link_secret()]))
 
 
 if __name__ == "__main__":

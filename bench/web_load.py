@@ -77,6 +77,13 @@ class Server:
             self.proc.wait()
         self.log.close()
 
+    def start_link(self) -> str | None:
+        """The one-time link `serve` prints when AFTERGLOW_PASSPHRASE unlocked it at start (its path), if any."""
+        self.log.flush()
+        text = Path(self.log.name).read_text(encoding="utf-8", errors="replace")
+        found = re.search(r"one-time link: (\S+)", text)
+        return urlsplit(found.group(1)).path if found else None
+
 
 def request(
     port: int, method: str, path: str, body: bytes | None = None, headers: dict[str, str] | None = None
@@ -127,8 +134,11 @@ class FormFields(HTMLParser):
                 form["fields"][a["name"]] = a.get("value", "")
 
 
-def unlock(port: int, jar: Jar, passphrase: str | None) -> None:
-    """If the app asks to be unlocked, fill in its form like a person would."""
+def unlock(port: int, jar: Jar, passphrase: str | None, start_link: str | None = None) -> None:
+    """Open the start link `serve` printed, as the person's browser would; else fill in the unlock form like a person."""
+    if start_link:
+        status, headers, _ = request(port, "GET", start_link, headers=jar.header())
+        jar.take(headers)
     status, headers, _ = request(port, "GET", "/", headers=jar.header())
     jar.take(headers)
     if status not in (301, 302, 303) or "unlock" not in headers.get("location", [""])[0]:
@@ -248,7 +258,7 @@ def main(argv: list[str]) -> dict[str, Any]:
     try:
         server.wait_ready()
         jar = Jar()
-        unlock(server.port, jar, os.environ.get("AFTERGLOW_PASSPHRASE"))
+        unlock(server.port, jar, os.environ.get("AFTERGLOW_PASSPHRASE"), server.start_link())
         problems = check_pages(server.port, jar, paths)
         if problems:
             result: dict[str, Any] = {"size": args.size, "error": "; ".join(f"{p} {m}" for p, m in problems.items())}

@@ -190,6 +190,7 @@ class Sessions:
             )
         ]
         self.keys = [(m.started_at, SESSION, m.pk) for m in self.all]
+        self.starts = [m.started_at for m in self.all]
         self.by_pk = {m.pk: m for m in self.all}
 
     @classmethod
@@ -204,6 +205,12 @@ class Sessions:
     def before(self, key: Key) -> Mark | None:
         i = bisect.bisect_right(self.keys, key)
         return self.all[i - 1] if i else None
+
+    def first_start_after(self, moment: datetime) -> datetime | None:
+        """When the next session begins after `moment` (None: none is planned); pages that say
+        "upcoming" or "later today" read the same until then."""
+        i = bisect.bisect_right(self.starts, moment)
+        return self.starts[i] if i < len(self.starts) else None
 
     def after(self, mark: Mark) -> Mark | None:
         i = self.all.index(mark)
@@ -231,7 +238,7 @@ def page(
     With `only_entries` (a filter from a page above, e.g. a tag), only the entries it matches:
     no sessions or check-ins.
     """
-    sessions = sessions or Sessions.of(owner)
+    sessions = Sessions.of(owner) if sessions is None else sessions
     only = sessions.get(session.pk) if session else None
     newest_first = after is None
     items = [] if only_entries else _session_items(sessions, only, before, after, size + 1)

@@ -7,6 +7,7 @@ atomically. Values are flat: [section] then `key = string | bool | int`.
 from __future__ import annotations
 
 import os
+import threading
 from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
@@ -17,7 +18,33 @@ Scalar = str | bool | int
 MAX_BYTES = 64 * 1024
 
 
+# path → (the file's stat stamp when read, what it held). Every page asks (theme, crisis region,
+# idle minutes); a stat is a few microseconds, reading and parsing the TOML some tens.
+_seen: dict[str, tuple[tuple[int, int, int, int], dict[str, dict[str, Any]]]] = {}
+_seen_lock = threading.Lock()
+
+
 def read(path: Path) -> dict[str, dict[str, Any]]:
+    """The file's sections (a fresh copy each call), read again whenever the file itself changed."""
+    try:
+        info = os.stat(path)
+        stamp: tuple[int, int, int, int] | None = (info.st_mtime_ns, info.st_size, info.st_ino, info.st_dev)
+    except OSError:
+        stamp = None
+    key = str(path)
+    with _seen_lock:
+        seen = _seen.get(key)
+    if stamp is None or seen is None or seen[0] != stamp:
+        data = _load(path)
+        if stamp is not None:
+            with _seen_lock:
+                _seen[key] = (stamp, data)
+    else:
+        data = seen[1]
+    return {name: dict(body) for name, body in data.items()}
+
+
+def _load(path: Path) -> dict[str, dict[str, Any]]:
     try:
         # Preferences are a few lines; a device or a huge file in their place is read as no preferences.
         return load_toml(path, _sections, max_bytes=MAX_BYTES, too_big=str)

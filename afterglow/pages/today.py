@@ -20,6 +20,7 @@ from afterglow.journal import rules, timeline
 from afterglow.journal.courses import current_course
 from afterglow.journal.models import Capture, CheckIn, Course, Entry, IntegrationAction, Intention, Session
 from afterglow.measures.course import due as measure_due
+from afterglow.web import unchanged
 
 RECENT_ITEMS = 6
 
@@ -58,13 +59,28 @@ class Facts:
     reflections: int = 0
 
 
-def today(owner: Any, on: date | None = None) -> Today:
+def today(owner: Any, on: date | None = None, marks: timeline.Sessions | None = None) -> Today:
+    """What the home page shows, read again only when the journal changes, the day turns or a session begins.
+
+    Everything here depends on the clock only through the day and which sessions have begun, so
+    those are in the key; the rest is the journal, which `unchanged.kept` watches.
+    """
     on = on or timezone.localdate()
+    marks = timeline.Sessions.of(owner) if marks is None else marks
+    return unchanged.kept(("pages.today", *same_until(owner, on, marks)), lambda: _today(owner, on, marks))
+
+
+def same_until(owner: Any, on: date, marks: timeline.Sessions) -> tuple[Any, ...]:
+    """What, besides the journal, the home page's facts depend on: the person, the day, the time zone,
+    and the next session to begin (its start turns "coming up" into "today")."""
+    return (owner.pk, on, timezone.get_current_timezone_name(), marks.first_start_after(timezone.now()))
+
+
+def _today(owner: Any, on: date, marks: timeline.Sessions) -> Today:
     course = current_course(owner)
     if course is None:
         return Today(course=None, position=rules.position([], on))
     # One read of every session serves both the course position and the recent items below.
-    marks = timeline.Sessions.of(owner)
     in_course = marks.of_course(course.pk)
     pos = rules.position([(m.number, m.day) for m in in_course], on)
     now = timezone.now()

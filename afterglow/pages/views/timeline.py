@@ -7,11 +7,14 @@ from urllib.parse import urlencode
 from django.db.models import Q
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
+from django.template.loader import render_to_string
+from django.utils import timezone
 
 from afterglow.access import PatientRequest, owned_or_404
 from afterglow.journal import timeline as stream
 from afterglow.journal.models import Session
 from afterglow.tags.store import TagError, clean_name, tagged_entries
+from afterglow.web import unchanged
 
 
 def timeline(request: PatientRequest) -> HttpResponse:
@@ -21,16 +24,32 @@ def timeline(request: PatientRequest) -> HttpResponse:
         tag = _tag_filter(request)
     except TagError as exc:
         return render(request, "error.html", {"title": "Not a tag", "message": str(exc)}, status=400)
-    page = stream.page(
-        owner,
-        session=only,
-        before=stream.Cursor.decode(request.GET.get("before")),
-        after=stream.Cursor.decode(request.GET.get("after")),
-        only_entries=Q(pk__in=tagged_entries(owner, tag)) if tag else None,
-    )
-    # The filters a pager link keeps, ready to go before `before=`/`after=`.
-    keep = urlencode({k: v for k, v in (("session", only.pk if only else ""), ("tag", tag)) if v})
-    return render(request, "journal/timeline/timeline.html", {"page": page, "tag": tag, "keep": keep + "&" if keep else ""})
+    before, after = request.GET.get("before"), request.GET.get("after")
+    marks = stream.Sessions.of(owner)  # one read of the sessions for the page and the key
+
+    def body() -> str:
+        page = stream.page(
+            owner,
+            sessions=marks,
+            session=only,
+            before=stream.Cursor.decode(before),
+            after=stream.Cursor.decode(after),
+            only_entries=Q(pk__in=tagged_entries(owner, tag)) if tag else None,
+        )
+        # The filters a pager link keeps, ready to go before `before=`/`after=`.
+        keep = urlencode({k: v for k, v in (("session", only.pk if only else ""), ("tag", tag)) if v})
+        context = {"page": page, "tag": tag, "keep": keep + "&" if keep else ""}
+        return render_to_string("journal/timeline/_page.html", context)
+
+    # The newest page (of each filter) is drawn again only when the journal changes or a session
+    # begins ("Coming up."); pages further back are drawn each time, so paging through years keeps nothing.
+    if before or after:
+        html = body()
+    else:
+        begins = marks.first_start_after(timezone.now())
+        key = ("pages.timeline", owner.pk, only.pk if only else None, tag, timezone.get_current_timezone_name(), begins)
+        html = unchanged.kept(key, body)
+    return render(request, "journal/timeline/timeline.html", {"body": html})
 
 
 def _tag_filter(request: HttpRequest) -> str:
