@@ -26,12 +26,10 @@ from django.conf import settings
 
 from afterglow import cli_socket
 from afterglow.cli_durable import make_durable
-from afterglow.cli_thin import VERBS
+from afterglow.cli_thin import SWITCH, VERBS
 from afterglow.lib.env import envbool
 
 log = logging.getLogger("afterglow.cli")
-# Off: the command line always unlocks for itself, and no program of this user can ask `serve`.
-SWITCH = "AFTERGLOW_CLI_SOCKET"
 # A client that sends nothing for this long (its request, not its stdin) is dropped.
 REQUEST_SECONDS = 30.0
 # Options Django reads to change the process itself (settings module, sys.path, tracebacks).

@@ -18,9 +18,11 @@ import sys
 from pathlib import Path
 
 from afterglow import cli_socket, modes
-from afterglow.lib.env import BadEnvironment, data_home, time_zone_name
+from afterglow.lib.env import BadEnvironment, data_home, envbool, time_zone_name
 
 VERBS = frozenset({"list", "search", "write"})
+# Off: this command unlocks for itself even when a server could answer it (the server reads it too).
+SWITCH = "AFTERGLOW_CLI_SOCKET"
 # How long to wait for a server to connect and say whether it will answer; then the direct way.
 CONNECT_SECONDS = 3.0
 # A search over a very large journal may take a while; a server that says nothing for this
@@ -31,7 +33,7 @@ BROKEN = "afterglow: the running Afterglow server stopped answering; run `afterg
 
 def run(args: list[str]) -> int | None:
     """The exit status of `afterglow <args>` answered by the server, or None to go the direct way."""
-    if not args or args[0] not in VERBS or not cli_socket.supported():
+    if not args or args[0] not in VERBS or not envbool(SWITCH, True) or not cli_socket.supported():
         return None
     try:
         if not modes.named(os.environ.get("AFTERGLOW_MODE", modes.LOCAL)).unlocks_in_process:

@@ -134,6 +134,12 @@ def test_a_write_acknowledged_by_the_server_survives_it_being_killed(home):
     assert "said just before the power went" in ok(run(home, "list", "-n", "1"))
 
 
+def test_with_the_socket_switched_off_a_command_unlocks_for_itself_even_beside_a_server(home, server):
+    # The running server would answer; AFTERGLOW_CLI_SOCKET=0 on the command asks the journal file itself.
+    refused = run(home, "list", AFTERGLOW_PASSPHRASE="", AFTERGLOW_CLI_SOCKET="0")
+    assert refused.returncode == 2 and LOCKED in refused.stderr and refused.stdout == ""
+
+
 def test_a_locked_server_answers_nothing_and_the_client_asks_for_the_passphrase(home):
     process = start_server(home, unlocked=False)
     try:
