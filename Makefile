@@ -17,6 +17,7 @@ run: $(STAMP)
 
 lint: $(STAMP)
 	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
 	$(BIN)/mypy afterglow
 	$(BIN)/lint-imports
 	AFTERGLOW_HOME=$(VENV)/check-home $(BIN)/afterglow check --fail-level WARNING

@@ -315,8 +315,10 @@ def main() -> None:
     print(f"machine: {platform.machine()}, {os.cpu_count()} cores, Python {platform.python_version()}, {load()}")
     notes = {(voice, speed): note_of(sentences, voice, speed) for voice in VOICES for speed in SPEEDS}
     shortest, longest = (f(len(n) for n in notes.values()) / RATE for f in (min, max))
-    print(f"{len(sentences)} sentences, {len(notes)} notes of {shortest:.0f}-{longest:.0f} s "
-          f"(voices {', '.join(VOICES)}; {SPEEDS} words a minute)")
+    print(
+        f"{len(sentences)} sentences, {len(notes)} notes of {shortest:.0f}-{longest:.0f} s "
+        f"(voices {', '.join(VOICES)}; {SPEEDS} words a minute)"
+    )
     accuracy(args.engines.split(","), sentences, {key: wav(samples) for key, samples in notes.items()})
 
     first = notes[(VOICES[0], SPEEDS[0])]

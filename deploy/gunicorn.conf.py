@@ -40,7 +40,6 @@ control_socket_disable = True
 loglevel = "info"
 
 
-
 def when_ready(server):
     """Before any worker starts: the database must answer and be migrated, or one line says why and we stop."""
     import django

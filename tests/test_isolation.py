@@ -198,7 +198,6 @@ def test_another_patients_row_named_in_the_query_is_not_found(client, patient, n
     assert client.get(f"{reverse(name)}?{query(Theirs())}").status_code == 404
 
 
-
 # Saves that name their row by a uid the page made: another patient's uid is refused, never taken over.
 # (Writing and drawing autosaves: tests/journal/test_write_views.py, tests/media/test_drawings.py.)
 def _measure(name: str, **extra: str) -> Callable[[Theirs], tuple[Model, str, dict[str, Any]]]:

@@ -25,9 +25,7 @@ def secret_key() -> str:
             '(python3 -c "import secrets; print(secrets.token_urlsafe(50))")'
         )
     if len(key) < MIN_SECRET_CHARS or len(set(key)) < 5:
-        raise BadEnvironment(
-            f"AFTERGLOW_SECRET_KEY is too short or too plain: use at least {MIN_SECRET_CHARS} random characters"
-        )
+        raise BadEnvironment(f"AFTERGLOW_SECRET_KEY is too short or too plain: use at least {MIN_SECRET_CHARS} random characters")
     return key
 
 

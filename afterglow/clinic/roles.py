@@ -31,4 +31,3 @@ def needs_second_factor_now(user: Any) -> bool:
     """Signed in with the password, but the second factor this account needs is not yet given in this session."""
     # OTPMiddleware gives every signed-in user `is_verified()`.
     return must_use_second_factor(user) and not user.is_verified()
-

@@ -86,7 +86,11 @@ def _column(session: Session, capture: Capture | None, mood: course_data.Mood, t
     data = capture_data.load()
     levels = data.levels
     seen = [(label, getattr(capture, name)) for label, name in SEEN if capture and getattr(capture, name)]
-    signature = [(c.label, levels[lv]) for c in data.signature if capture and (lv := side_effects.as_level((capture.signature or {}).get(c.key))) is not None]  # noqa: E501
+    signature = [
+        (c.label, levels[lv])
+        for c in data.signature
+        if capture and (lv := side_effects.as_level((capture.signature or {}).get(c.key))) is not None
+    ]
     effects = []
     for c in data.sensations:
         level = side_effects.as_level((capture.sensations or {}).get(c.key)) if capture else None

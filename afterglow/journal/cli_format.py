@@ -33,6 +33,7 @@ class TextOut(Protocol):
 
     def write(self, text: str) -> Any: ...
 
+
 BOLD = ("\x1b[1m", "\x1b[22m")
 ELLIPSIS = "…"
 PIPE_WIDTH = 100  # how much of an entry a piped `list` line shows

@@ -219,7 +219,6 @@ class CheckInForm(forms.Form):
         return data
 
 
-
 def reading_input(label: str, kind: str) -> forms.IntegerField:
     low, high = readings.BOUNDS[kind]
     return forms.IntegerField(
@@ -267,4 +266,3 @@ class ReadingsForm(forms.ModelForm):
             except forms.ValidationError as exc:
                 self.add_error(systolic if data.get(systolic) is None else diastolic, exc)
         return data
-

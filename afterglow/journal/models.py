@@ -55,9 +55,7 @@ class Course(models.Model):
 
 def reading_field(bounds: tuple[int, int]) -> models.PositiveSmallIntegerField:
     low, high = bounds
-    return models.PositiveSmallIntegerField(
-        null=True, blank=True, validators=[MinValueValidator(low), MaxValueValidator(high)]
-    )
+    return models.PositiveSmallIntegerField(null=True, blank=True, validators=[MinValueValidator(low), MaxValueValidator(high)])
 
 
 class Session(models.Model):

@@ -116,7 +116,15 @@ BM25_WEIGHTS = (1.0, 0.4, 2.5)
 # What else a patient writes (issue 15): the quick capture's answers, intentions with how they
 # were revisited and evolved, and check-in notes. Each its own index, kept the same way.
 CAPTURE_COLUMNS = (
-    "first_impression", "saw_colours", "saw_people", "saw_places", "saw_symbols", "heard", "felt", "sensation_other", "insights",
+    "first_impression",
+    "saw_colours",
+    "saw_people",
+    "saw_places",
+    "saw_symbols",
+    "heard",
+    "felt",
+    "sensation_other",
+    "insights",
 )
 CAPTURES = FtsIndex("journal_capture_fts", "journal_capture", CAPTURE_COLUMNS)
 INTENTIONS = FtsIndex("journal_intention_fts", "journal_intention", ("text", "revisit_note", "evolution_note"))
@@ -136,6 +144,7 @@ def add_index(index: FtsIndex, matcher: EntryMatcher) -> None:
 
 def all_indexes() -> tuple[FtsIndex, ...]:
     return (*JOURNAL_INDEXES, *(index for index, _ in _added.values()))
+
 
 FTS_TABLE, FTS_COLUMNS, FTS_CREATE, FTS_TRIGGERS = ENTRIES.table, ENTRIES.columns, ENTRIES.create, ENTRIES.triggers
 

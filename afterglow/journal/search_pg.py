@@ -47,8 +47,7 @@ class TsvIndex:
             f"CREATE OR REPLACE FUNCTION {f}() RETURNS trigger LANGUAGE plpgsql AS $$ "
             f"BEGIN NEW.{COLUMN} := {self.vector}; RETURN NEW; END $$",
             f"DROP TRIGGER IF EXISTS {f} ON {t}",
-            f"CREATE TRIGGER {f} BEFORE INSERT OR UPDATE OF {', '.join(self.columns)} ON {t} "
-            f"FOR EACH ROW EXECUTE FUNCTION {f}()",
+            f"CREATE TRIGGER {f} BEFORE INSERT OR UPDATE OF {', '.join(self.columns)} ON {t} FOR EACH ROW EXECUTE FUNCTION {f}()",
             # Fill the rows written before the index existed (the trigger runs for each).
             f"UPDATE {t} SET {self.columns[0]} = {self.columns[0]}",
         ]
@@ -76,7 +75,15 @@ class TsvIndex:
 # title counts most and the prompt (shared by many entries) least.
 ENTRIES = TsvIndex("journal_entry", ("text", "prompt_text", "title"), ("B", "D", "A"))
 CAPTURE_COLUMNS = (
-    "first_impression", "saw_colours", "saw_people", "saw_places", "saw_symbols", "heard", "felt", "sensation_other", "insights",
+    "first_impression",
+    "saw_colours",
+    "saw_people",
+    "saw_places",
+    "saw_symbols",
+    "heard",
+    "felt",
+    "sensation_other",
+    "insights",
 )
 CAPTURES = TsvIndex("journal_capture", CAPTURE_COLUMNS, ("B",) * len(CAPTURE_COLUMNS))
 INTENTIONS = TsvIndex("journal_intention", ("text", "revisit_note", "evolution_note"), ("B", "B", "B"))

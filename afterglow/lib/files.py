@@ -23,9 +23,7 @@ class FileRefused(UserError, ValueError):
     """The path cannot be read as a file of at most the limit; the message is for a person."""
 
 
-def read_bounded(
-    path: Path, limit: int, too_big: Callable[[int], str], *, what: str = "file", pipes: bool = True
-) -> bytes:
+def read_bounded(path: Path, limit: int, too_big: Callable[[int], str], *, what: str = "file", pipes: bool = True) -> bytes:
     """The bytes of `path`, at most `limit`; `too_big(size)` words the refusal (size may be a lower bound).
 
     `pipes=False` refuses pipes too, without waiting for a writer (for files found in a folder).

@@ -268,4 +268,3 @@ def spki_sha256(cert: x509.Certificate) -> str:
 def fingerprint(cert: x509.Certificate) -> str:
     """SHA-256 of the certificate, as phones show it in their certificate details."""
     return cert.fingerprint(hashes.SHA256()).hex(":").upper()
-

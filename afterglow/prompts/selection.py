@@ -18,6 +18,7 @@ class Course(Protocol):
     @property
     def programme(self) -> str: ...
 
+
 THREE_STAGE = "three-stage"
 INTENTION = "intention"
 PRACTICES = "practices"

@@ -74,7 +74,7 @@ def default_zone() -> ZoneInfo:
 
 
 def _clock(value: object) -> time | None:
-    """"20:00", "8:30" or a time field's "08:30:00"; None for anything else."""
+    """ "20:00", "8:30" or a time field's "08:30:00"; None for anything else."""
     found = TYPED.fullmatch(value.strip()) if isinstance(value, str) else None
     if found is None or int(found[1]) > 23 or int(found[2]) > 59:
         return None

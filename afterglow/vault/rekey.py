@@ -105,7 +105,6 @@ def by_recovery(recovery_text: str) -> Callable[[keyfile.KeyFile], bytes | None]
 # --- the journal's own key ------------------------------------------------------
 
 
-
 def settle(keys: keyfile.KeyFile, opened: keyfile.Opened) -> tuple[keyfile.KeyFile, bytes]:
     """Finish a re-key that stopped half-way; the keys file and data key to go on with."""
     if keys.previous is None:

@@ -12,7 +12,6 @@ from tests.browser.conftest import SAVED, Server, saved_texts, shot
 pytestmark = pytest.mark.browser
 
 
-
 def local_drafts(page: Page) -> list[str]:
     return page.evaluate(
         "Object.keys(localStorage).filter(k => k.startsWith('afterglow:draft:') && !k.endsWith('probe'))"

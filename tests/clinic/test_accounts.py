@@ -188,8 +188,10 @@ def test_an_idle_session_ends_and_each_request_pushes_the_end_further():
     client = signed_in(member("ned", Role.PATIENT))
     client.get("/timeline")
     session = Session.objects.get()
-    assert timedelta(minutes=settings.VAULT_IDLE_MINUTES - 1) < session.expire_date - timezone.now() <= timedelta(
-        minutes=settings.VAULT_IDLE_MINUTES
+    assert (
+        timedelta(minutes=settings.VAULT_IDLE_MINUTES - 1)
+        < session.expire_date - timezone.now()
+        <= timedelta(minutes=settings.VAULT_IDLE_MINUTES)
     )
     Session.objects.update(expire_date=timezone.now() - timedelta(seconds=1))
     assert client.get("/timeline")["Location"].startswith("/login")

@@ -97,7 +97,7 @@ def test_it_shows_a_saved_answer_when_the_step_is_opened_again(client, today_ses
     submit(client, url, {"sensations-tingling": "3", "go": "next"})
     body = client.get(url).content.decode()
     assert 'name="sensations-tingling" value="3"' in body
-    assert '>Tingling, strong<' in body
+    assert ">Tingling, strong<" in body
 
 
 def test_it_stores_tapped_and_own_emotions(client, today_session):
@@ -194,7 +194,7 @@ def test_the_body_step_lists_marked_effects_as_chips_not_a_grid(client, today_se
     body = client.get(url).content.decode()
     assert 'type="radio"' not in body
     assert body.count('data-chip="') == len(rules.load().sensations)
-    assert '>Tingling, moderate<' in body
+    assert ">Tingling, moderate<" in body
 
 
 def test_a_tap_on_an_unknown_effect_is_refused(client, today_session):

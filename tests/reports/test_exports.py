@@ -68,7 +68,7 @@ def test_csv_cells_cannot_run_as_spreadsheet_formulas(patient):
     from afterglow.journal.models import CheckIn
     from tests.journal.course_factories import at, days_ago
 
-    CheckIn.objects.create(owner=patient, at=at(days_ago(1)), mood=5, note="=HYPERLINK(\"http://x\")")
+    CheckIn.objects.create(owner=patient, at=at(days_ago(1)), mood=5, note='=HYPERLINK("http://x")')
     rows = list(csv.reader(io.StringIO(export_zip(patient, "csv").read("checkins.csv").decode("utf-8-sig"))))
     assert rows[1][-1].startswith("'=")
 

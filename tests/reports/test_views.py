@@ -106,4 +106,3 @@ def test_opening_the_report_page_warms_the_pdf_machinery_once_per_process(client
         if thread.name == "afterglow-report-warm":
             thread.join(5)
     assert calls == [1]
-

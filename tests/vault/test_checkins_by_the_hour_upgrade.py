@@ -14,9 +14,9 @@ OLD_CHECKINS = OPEN + (
     "from django.core.management import call_command; call_command('migrate', 'journal', '0004', verbosity=0);"
     "from django.db import connection; c = connection.cursor();"
     "c.execute(\"UPDATE journal_checkin SET created_at = '2025-03-02 07:30:00', updated_at = '2025-03-02 19:15:00'\");"
-    "c.execute(\"INSERT INTO journal_checkin (owner_id, day, mood, note, created_at, updated_at)"
+    'c.execute("INSERT INTO journal_checkin (owner_id, day, mood, note, created_at, updated_at)'
     " SELECT owner_id, '2025-03-04', 3, 'filled in later', '2025-03-09 10:00:00', '2025-03-09 10:00:00'"
-    " FROM journal_checkin\");"
+    ' FROM journal_checkin");'
     "print(c.execute('SELECT count(*) FROM journal_checkin').fetchone()[0])"
 )
 

@@ -32,8 +32,6 @@ def kdf(home: Path) -> tuple[int, int, int]:
     return doc["time_cost"], doc["memory_kib"], doc["parallelism"]
 
 
-
-
 def data_key(keys_path: Path, passphrase: str = PASSPHRASE) -> bytes:
     return keyfile.load(keys_path).open_with_passphrase(passphrase)
 

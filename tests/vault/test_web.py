@@ -59,11 +59,19 @@ def test_its_path_prefixes_follow_the_url_names(settings):
     families = {
         UNPAIRED_OPEN: [reverse("pair"), reverse("pair_root"), reverse("help"), settings.STATIC_URL, reverse("healthz")],
         middleware.OPEN_PREFIXES: [
-            settings.STATIC_URL, reverse("healthz"), reverse("help"), reverse("pair"), reverse("manifest"),
-            reverse("service_worker"), reverse("offline"),
+            settings.STATIC_URL,
+            reverse("healthz"),
+            reverse("help"),
+            reverse("pair"),
+            reverse("manifest"),
+            reverse("service_worker"),
+            reverse("offline"),
         ],
         middleware.VAULT_PAGES: [
-            reverse("unlock"), reverse("recover"), reverse("vault_setup"), reverse("vault_start", args=["s"])
+            reverse("unlock"),
+            reverse("recover"),
+            reverse("vault_setup"),
+            reverse("vault_start", args=["s"]),
         ],
         middleware.RECOVERY_GATE_OPEN: [reverse("recovery_key"), reverse("vault_setup_kept"), reverse("lock")],
         middleware.QUIET_PAGES: [reverse("lock_status")],

@@ -301,8 +301,9 @@ class _Loader:
         if original_uid and table.model._default_manager.filter(uid=obj.uid).exists():
             obj.uid = uuid.uuid4()  # another person's journal holds this uid (clinic mode); the import record keeps the link
         obj.save()
-        auto_now = {f.attname: values[f.attname] for f in fields.values()
-                    if getattr(f, "auto_now", False) and f.attname in values}
+        auto_now = {
+            f.attname: values[f.attname] for f in fields.values() if getattr(f, "auto_now", False) and f.attname in values
+        }
         if auto_now:
             table.model._default_manager.filter(pk=obj.pk).update(**auto_now)
         if table.name == "entries":

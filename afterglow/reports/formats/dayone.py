@@ -44,7 +44,7 @@ def _entries(archive: SafeZip, journals: list[str]) -> Iterator[Incoming]:
             n += 1
             yield _entry(archive, value, f"{journal}, entry {n}")
         if not seen:
-            raise BadEntry(f"{journal} has no \"entries\" list: it is not a Day One journal")
+            raise BadEntry(f'{journal} has no "entries" list: it is not a Day One journal')
 
 
 def _entry(archive: SafeZip, value: Any, where: str) -> Incoming:

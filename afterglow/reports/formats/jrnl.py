@@ -57,7 +57,7 @@ def _from_json(stream: IO[bytes]) -> Iterator[Incoming]:
             raise BadEntry(f"{where} is longer than {MAX_TEXT:,} characters; please split it")
         yield Incoming(where, f"{day} {clock}", moment, title=title, text=body.strip("\n"), tags=tags, starred=starred)
     if not seen_entries:
-        raise BadEntry("the jrnl file has no \"entries\" list: it is not a jrnl JSON export")
+        raise BadEntry('the jrnl file has no "entries" list: it is not a jrnl JSON export')
 
 
 def _from_text(stream: IO[bytes]) -> Iterator[Incoming]:
@@ -94,8 +94,11 @@ def _start(match: re.Match[str], line_no: int) -> dict[str, Any]:
     day, clock, half, title = match.groups()
     where = f"line {line_no}"
     try:
-        moment = datetime.strptime(f"{day} {clock} {half}", f"%Y-%m-%d {'%I:%M:%S' if clock.count(':') == 2 else '%I:%M'} %p") \
-            if half else datetime.fromisoformat(f"{day.zfill(10)}T{clock.zfill(5)}")
+        moment = (
+            datetime.strptime(f"{day} {clock} {half}", f"%Y-%m-%d {'%I:%M:%S' if clock.count(':') == 2 else '%I:%M'} %p")
+            if half
+            else datetime.fromisoformat(f"{day.zfill(10)}T{clock.zfill(5)}")
+        )
     except ValueError:
         raise BadEntry(f"{where}: [{day} {clock}] is not a date and time this journal can hold") from None
     starred = title.rstrip().endswith(" *") or title.strip() == "*"
@@ -114,6 +117,4 @@ def _finish(current: dict[str, Any]) -> Incoming:
     )  # fmt: skip
 
 
-IMPORTS["jrnl"] = ImportFormat(
-    "jrnl", "jrnl", "jrnl's JSON export (jrnl --export json) or its plain-text journal file.", read
-)
+IMPORTS["jrnl"] = ImportFormat("jrnl", "jrnl", "jrnl's JSON export (jrnl --export json) or its plain-text journal file.", read)

@@ -28,9 +28,7 @@ class Command(BaseCommand):
     help = "Add a session to your course, or list the sessions you have."
 
     def add_arguments(self, parser: CommandParser) -> None:
-        actions = parser.add_subparsers(
-            dest="action", required=True, metavar="add|list|readings", parser_class=OneLineParser
-        )
+        actions = parser.add_subparsers(dest="action", required=True, metavar="add|list|readings", parser_class=OneLineParser)
         add = actions.add_parser("add", help="add a session (starts a course on that day if you have none)")
         add.add_argument("--date", required=True, help="the day of the session, YYYY-MM-DD")
         add.add_argument("--time", help="when it starts, HH:MM (24-hour)")
