@@ -13,7 +13,7 @@ from typing import Any
 from django.utils import timezone
 from PIL import Image
 
-from afterglow.journal.models import Capture, CheckIn, Entry, EntryRevision, IntegrationAction, Intention
+from afterglow.journal.models import Capture, CheckIn, CheckInDraft, Entry, EntryRevision, IntegrationAction, Intention
 from afterglow.measures.models import MeasureResponse
 from afterglow.media.models import Picture, VoiceNote
 from afterglow.moments.models import Star
@@ -66,6 +66,7 @@ def build(owner: Any) -> dict[str, Any]:
     CheckIn.objects.create(owner=owner, at=at(start + timedelta(days=2), 8), mood=4, anxiety=6, sleep_hours=Decimal("6.5"),
                            energy=3, pain=2, note="Stiff neck")  # fmt: skip
     CheckIn.objects.create(owner=owner, at=at(start + timedelta(days=2), 19), mood=6)
+    CheckInDraft.objects.create(owner=owner, values={"mood": "5", "note": "Half a thought about the lake"})
     MeasureResponse.objects.create(owner=owner, instrument="phq9", course=c, answers={str(n): 1 for n in range(1, 10)},
                                    started_at=at(start, 9), finished_at=at(start, 9, 5))  # fmt: skip
     MeasureResponse.objects.create(owner=owner, instrument="gad7", answers={"1": 2}, started_at=at(start, 10))

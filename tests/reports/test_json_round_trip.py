@@ -34,8 +34,8 @@ def test_it_round_trips_everything_through_an_empty_journal(patient):
     assert before["schema_version"] == 1
     assert without_ids(again) == without_ids(before)
     assert again["entries"][0]["uid"] == before["entries"][0]["uid"]
-    for table in ("courses", "sessions", "intentions", "captures", "actions", "checkins", "measures", "own_prompts",
-                  "safety_plans", "pictures", "voice_notes", "stars", "tags"):  # fmt: skip
+    for table in ("courses", "sessions", "intentions", "captures", "actions", "checkins", "checkin_drafts", "measures",
+                  "own_prompts", "safety_plans", "pictures", "voice_notes", "stars", "tags"):  # fmt: skip
         assert before[table], table  # the sample holds every kind, so the comparison means something
     assert before["entries"][0]["revisions"]
     assert [t["name"] for t in before["tags"]] == ["lake-days"]  # #calm comes back from the text itself

@@ -24,7 +24,17 @@ from django.db import models, transaction
 from django.db.models import Max
 from django.utils import timezone
 
-from afterglow.journal.models import Capture, CheckIn, Course, Entry, EntryRevision, IntegrationAction, Intention, Session
+from afterglow.journal.models import (
+    Capture,
+    CheckIn,
+    CheckInDraft,
+    Course,
+    Entry,
+    EntryRevision,
+    IntegrationAction,
+    Intention,
+    Session,
+)
 from afterglow.lib.dates import EARLIEST
 from afterglow.lib.errors import UserError
 from afterglow.measures.models import MeasureResponse
@@ -79,6 +89,8 @@ TABLES = [
     Table("entries", Entry, {"session": "sessions"}),
     Table("actions", IntegrationAction, {"entry": "entries", "session": "sessions"}),
     Table("checkins", CheckIn, derived=("day",)),
+    # A check-in begun and not yet saved: its note is the person's words too.
+    Table("checkin_drafts", CheckInDraft, skip=("ended_form",)),
     Table("measures", MeasureResponse, {"course": "courses"}),
     Table("own_prompts", OwnPrompt),
     Table("safety_plans", SafetyPlan),
@@ -326,7 +338,7 @@ class _Loader:
             if mine is not None:
                 return int(mine)
             return None
-        if table.model is SafetyPlan:
+        if table.model in (SafetyPlan, CheckInDraft):  # one per person: the journal's own one stays
             return manager.filter(owner=self.owner).values_list("pk", flat=True).first()
         if table.model is Capture and obj.session_id:
             return manager.filter(session_id=obj.session_id).values_list("pk", flat=True).first()
