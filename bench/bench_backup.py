@@ -91,7 +91,7 @@ def main(argv: list[str]) -> None:
     os.environ.setdefault("AFTERGLOW_PASSPHRASE", BENCH_PASSPHRASE)
     with tempfile.TemporaryDirectory(prefix="afterglow-bench-backup-", dir=args.home.resolve().parent) as tmp:
         home = Path(tmp) / "home"
-        shutil.copytree(args.home.resolve(), home, ignore=shutil.ignore_patterns("backups"))
+        shutil.copytree(args.home.resolve(), home, ignore=shutil.ignore_patterns("backups", "cli"))  # cli: a server's socket
         setup_django(home)
         unlock_from_env(home)
         from afterglow.vault import backup, keyring
