@@ -24,6 +24,7 @@ from django.db.backends.base.base import BaseDatabaseWrapper
 
 from afterglow.journal import search_pg
 from afterglow.journal.models import Entry
+from afterglow.journal.search_pg import CAPTURE_COLUMNS  # one list of a capture's searched answers, for both databases
 
 SNIPPET_TOKENS = 14
 # How many of the newest matches a very common query is ranked among (see _ranked).
@@ -115,17 +116,6 @@ BM25_WEIGHTS = (1.0, 0.4, 2.5)
 
 # What else a patient writes (issue 15): the quick capture's answers, intentions with how they
 # were revisited and evolved, and check-in notes. Each its own index, kept the same way.
-CAPTURE_COLUMNS = (
-    "first_impression",
-    "saw_colours",
-    "saw_people",
-    "saw_places",
-    "saw_symbols",
-    "heard",
-    "felt",
-    "sensation_other",
-    "insights",
-)
 CAPTURES = FtsIndex("journal_capture_fts", "journal_capture", CAPTURE_COLUMNS)
 INTENTIONS = FtsIndex("journal_intention_fts", "journal_intention", ("text", "revisit_note", "evolution_note"))
 CHECKINS = FtsIndex("journal_checkin_fts", "journal_checkin", ("note",))

@@ -74,6 +74,7 @@ class TsvIndex:
 # The same sources as the journal's FTS5 indexes (search.py), and the same emphasis: an entry's
 # title counts most and the prompt (shared by many entries) least.
 ENTRIES = TsvIndex("journal_entry", ("text", "prompt_text", "title"), ("B", "D", "A"))
+# A capture's answers that search reads (search.py's FTS5 index uses the same list).
 CAPTURE_COLUMNS = (
     "first_impression",
     "saw_colours",
