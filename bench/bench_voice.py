@@ -68,6 +68,42 @@ SENTENCES = [
     "I would like to keep this sense of peace a little longer.",
     "Next time I want to bring a blanket and my own music.",
 ]
+# Our own journal-like sentences in four languages espeak-ng speaks, for --languages: Moonshine base-en knows
+# only English, and should be unsure of these rather than make up English.
+OTHER_LANGUAGES = {
+    "de": [
+        "Nach der Sitzung fühlte ich mich leicht und ein wenig müde.",
+        "Ich habe an meinen Bruder und den alten Fluss gedacht.",
+        "Heute Abend möchte ich ruhen und viel Wasser trinken.",
+        "Morgen rufe ich meine Freundin an und erzähle ihr alles.",
+        "Die Musik klang wie Regen auf einem stillen Dach.",
+        "Ich bin dankbar, dass mein Partner mich nach Hause gefahren hat.",
+    ],
+    "es": [
+        "Después de la sesión me sentí ligera y un poco cansada.",
+        "Recordé cuando caminaba por el río con mi hermano.",
+        "Esta noche quiero descansar y beber mucha agua.",
+        "Mañana llamaré a mi amiga para contarle cómo fue.",
+        "La música sonaba como la lluvia sobre un tejado tranquilo.",
+        "Estoy agradecida de que mi pareja me llevó a casa.",
+    ],
+    "fr": [
+        "Après la séance je me suis sentie légère et un peu fatiguée.",
+        "Je me suis souvenue de mon frère et de la vieille rivière.",
+        "Ce soir je veux me reposer et boire beaucoup d'eau.",
+        "Demain j'appellerai mon amie pour lui raconter la journée.",
+        "La musique ressemblait à la pluie sur un toit tranquille.",
+        "Je suis reconnaissante que mon partenaire m'ait ramenée.",
+    ],
+    "it": [
+        "Dopo la seduta mi sono sentita leggera e un po' stanca.",
+        "Ho ricordato quando camminavo lungo il fiume con mio fratello.",
+        "Stasera voglio riposare e bere molta acqua.",
+        "Domani chiamerò la mia amica per raccontarle tutto.",
+        "La musica sembrava pioggia su un tetto tranquillo.",
+        "Sono grata che il mio compagno mi abbia portato a casa.",
+    ],
+}
 VOICES = ["en-us", "en-us+klatt4"]
 SPEEDS = [140, 180]  # words a minute
 SHORT_PAUSE, LONG_PAUSE, EVERY = 0.7, 3.0, 6
@@ -292,14 +328,83 @@ def long_memory(samples: np.ndarray, minutes: float) -> None:
           f"RSS {before:.0f} → peak {memory.peak:.0f} MB ({load()})")  # fmt: skip
 
 
+def languages(sentences: list[str]) -> None:
+    """Moonshine's confidence per piece (mean log-probability of its tokens), cut as a job cuts, on English
+    (2 voices x 2 speeds) and on four other languages (2 speeds); then what the person would be told."""
+    from afterglow.media.voice import engines, jobs, segments
+
+    model = engines.moonshine_model()
+    said = {("en", voice, speed): sentences for voice in VOICES for speed in SPEEDS}
+    said |= {(lang, lang, speed): lines for lang, lines in OTHER_LANGUAGES.items() for speed in SPEEDS}
+    by_language: dict[str, list[float]] = {}
+    for (lang, voice, speed), lines in said.items():
+        samples = note_of(lines, voice, speed)
+        found: list[str] = []
+        for piece in segments.pieces([samples.tobytes()]):
+            heard = model.hear(piece.samples)
+            unsure = heard.unsure(piece.end - piece.start)
+            if heard.text:  # an empty piece has no words to be sure of (its count is in the verdict below)
+                by_language.setdefault(lang, []).append(heard.confidence)
+            mark = "empty" if not heard.text else "loop" if heard.ran_out else f"{heard.confidence:+.2f}"
+            found.append(mark + ("*" if unsure else ""))
+        engine = engines.Moonshine()
+        text = engine.transcribe(iter([samples.tobytes()]), len(samples) / RATE, lambda fraction, text=None: None)
+        remark = jobs.remark_for(text, engine.doubts)
+        told = {"": "no remark", jobs.NOT_ENGLISH: "NOT ENGLISH", jobs.NO_SPEECH: "NO SPEECH", jobs.NO_WORDS: "NO WORDS"}
+        verdict = told.get(remark, "PARTLY: " + remark[:60])
+        print(f"  {lang} {voice:13} {speed}: {len(samples) / RATE:4.0f} s, pieces {' '.join(found)} -> {verdict}"
+              f" (left out {engine.doubts.unsure:.0f} of {engine.doubts.heard:.0f} s)", flush=True)  # fmt: skip
+    print(f"  (* = left out: below {engines.MOONSHINE_LEAST_CONFIDENCE}, a loop, or empty after speech; {load()})")
+    for lang, values in by_language.items():
+        print(f"  {lang}: pieces with words, mean log-probability {min(values):+.2f} .. {max(values):+.2f}")
+
+
+def music_hour(minutes: float) -> None:
+    """`minutes` of music with no voice (chords, harmonics, a beat) as a WAV held in memory, transcribed as a
+    job does it by the default engine: wall time, peak memory, and the words the person would be shown."""
+    from afterglow.media.voice import audio, engines, jobs
+    from tests.media.speech import music
+
+    parts, rest, k = [], minutes * 60, 0
+    while rest > 0:
+        chunk = music(min(20.0, rest), seed=k % 7, plucked=k % 2 == 1)
+        parts.append((chunk * 32767).astype(np.int16))
+        rest, k = rest - 20, k + 1
+    data = wav(np.concatenate(parts))
+    del parts
+    before = rss_mb()
+    with PeakRss() as memory:
+        started = time.perf_counter()
+        engine = engines.engine()
+        seconds = audio.check(data).seconds
+        text = engine.transcribe(audio.pcm16k(data), seconds, lambda fraction, text=None: None)
+        spent = time.perf_counter() - started
+    doubts = getattr(engine, "doubts", None)
+    print(f"  {minutes:.0f} min of music, WAV {len(data) / 1e6:.0f} MB: check + transcribe {spent:.0f} s; "
+          f"RSS {before:.0f} -> peak {memory.peak:.0f} MB; words {len(text.split())}; "
+          f"{doubts}; told: {jobs.remark_for(text, doubts)!r} ({load()})")  # fmt: skip
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--engines", default="moonshine,pocketsphinx,whisper")
     parser.add_argument("--long-minutes", type=float, default=60.0)
     parser.add_argument("--sentences", type=int, default=len(SENTENCES), help="fewer, for a quick look")
     parser.add_argument("--stages", action="store_true", help="only where the time goes, stage by stage, on one note")
+    parser.add_argument("--languages", action="store_true", help="only Moonshine's confidence on English and four other languages")
+    parser.add_argument("--music-minutes", type=float, default=0.0, help="only: this many minutes of music through a job")
     args = parser.parse_args()
     sentences = SENTENCES[: args.sentences]
+    if args.languages or args.music_minutes:
+        import django
+
+        django.setup()
+        if args.languages:
+            print(f"Moonshine's confidence per piece ({load()}):")
+            languages(sentences)
+        if args.music_minutes:
+            music_hour(args.music_minutes)
+        return
     if args.stages:
         import django
 

@@ -303,18 +303,18 @@ def test_a_model_that_cannot_load_does_not_keep_the_worker_from_its_jobs(patient
 
 def test_the_worker_runs_the_model_once_as_it_starts_and_its_first_job_does_not_load_it_again(patient, speech_ogg, monkeypatch):
     events: list[str] = []
-    real_model, real_transcribe = engines.MoonshineModel, engines.MoonshineModel.transcribe
+    real_model, real_hear = engines.MoonshineModel, engines.MoonshineModel.hear
 
     def loaded(folder: Path) -> engines.MoonshineModel:
         events.append("load")
         return real_model(folder)
 
-    def ran(model: engines.MoonshineModel, samples: np.ndarray) -> str:
+    def ran(model: engines.MoonshineModel, samples: np.ndarray) -> engines.Heard:
         events.append("silence" if not samples.any() else "speech")
-        return real_transcribe(model, samples)
+        return real_hear(model, samples)
 
     monkeypatch.setattr(engines, "MoonshineModel", loaded)
-    monkeypatch.setattr(real_model, "transcribe", ran)
+    monkeypatch.setattr(real_model, "hear", ran)
     engines.moonshine_model.cache_clear()
     note = notes.add(patient, speech_ogg)[0]
     worker = QueueWorker(interval=0.01)

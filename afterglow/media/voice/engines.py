@@ -13,6 +13,7 @@ import importlib.util
 import os
 import threading
 from collections.abc import Iterable, Iterator
+from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 from typing import TYPE_CHECKING, Protocol
@@ -46,6 +47,15 @@ MOONSHINE_TOKENS_PER_SECOND = 6.5
 MOONSHINE_SHORTEST = RATE
 # ONNX Runtime's threads for one recognition: more than two gains little on a model this size.
 MOONSHINE_THREADS = 2
+# How sure Moonshine is of what it wrote for a piece: the mean natural-log probability it gave each token it
+# chose (its end mark included). Measured with bench/bench_voice.py --languages on espeak-ng journal sentences
+# cut as a job cuts them: English pieces (2 voices x 2 speeds) stay above -0.48; German, Spanish, French and
+# Italian pieces that come out as English-looking sentences fall below -0.66, or run into the token bound
+# (a phrase looped), or come out empty. A piece below this is left out of the transcript (see Heard.unsure).
+MOONSHINE_LEAST_CONFIDENCE = -0.58
+# A piece with this much speech-like sound that comes out with no words is a piece the model did not follow
+# (measured: French or Spanish sentences often end at once), not silence.
+MOONSHINE_WORDLESS_SECONDS = 1.5
 
 
 class Progress(Protocol):
@@ -63,17 +73,61 @@ class Engine(Protocol):
     def transcribe(self, pcm: Iterable[bytes], seconds: float, progress: Progress) -> str: ...
 
 
+@dataclass
+class Doubts:
+    """What a transcription left out, in seconds of sound, so the page can say why words are missing."""
+
+    heard: float = 0.0  # sound that went to the recogniser
+    unsure: float = 0.0  # ... of which the recogniser was unsure (not like English to it): its words left out
+    not_speech: float = 0.0  # sound that did not sound like speech (music, a steady hum): never recognised
+
+
+@dataclass(frozen=True)
+class Heard:
+    text: str
+    confidence: float  # mean log-probability of the tokens chosen, end mark included (0 = certain)
+    ran_out: bool  # stopped by the token bound rather than by its end mark: it was looping
+
+    def unsure(self, speech_seconds: float) -> bool:
+        """Moonshine's words for this piece are not to be trusted: low confidence, a loop, or no words
+        for a good stretch of speech. English pieces measured never are (bench/README.md)."""
+        if not self.text:
+            return speech_seconds >= MOONSHINE_WORDLESS_SECONDS
+        return self.ran_out or self.confidence < MOONSHINE_LEAST_CONFIDENCE
+
+
 class Moonshine:
-    """Moonshine base-en, one piece of speech at a time (pieces cut at pauses, see segments.py)."""
+    """Moonshine base-en, one piece of speech at a time (pieces cut at pauses, see segments.py).
+
+    A piece that does not sound like speech (segments.sounds_like_speech: music, a hum) is skipped before
+    the model runs, so an hour of music costs seconds, and nothing is made up for it. A piece whose words
+    the model is unsure of (another language, mostly) is left out rather than marked: its words are not
+    the person's, and an English-looking sentence that was never said would be found by search and read
+    back as theirs. `doubts` says how much was left out, for the note's remark; the recording is kept."""
 
     name = "moonshine"
     model = MOONSHINE_MODEL
 
+    def __init__(self) -> None:
+        self.doubts = Doubts()
+
     def transcribe(self, pcm: Iterable[bytes], seconds: float, progress: Progress) -> str:
         model = moonshine_model()
         joiner = segments.Joiner()
+        self.doubts = doubts = Doubts()
         for piece in segments.pieces(pcm):
-            text = joiner.add(piece, model.transcribe(piece.samples))
+            length = len(piece.samples) / RATE
+            if not segments.sounds_like_speech(piece.samples):
+                doubts.not_speech += length
+                progress(min(1.0, piece.end / max(seconds, 0.01)))
+                continue
+            heard = model.hear(piece.samples)
+            doubts.heard += length
+            if heard.unsure(piece.end - piece.start):
+                doubts.unsure += length
+                progress(min(1.0, piece.end / max(seconds, 0.01)))
+                continue
+            text = joiner.add(piece, heard.text)
             progress(min(1.0, piece.end / max(seconds, 0.01)), text)
         return joiner.text
 
@@ -110,34 +164,50 @@ class MoonshineModel:
         self._lock = threading.Lock()
 
     def transcribe(self, samples: np.ndarray) -> str:
+        return self.hear(samples).text
+
+    def hear(self, samples: np.ndarray) -> Heard:
+        """The piece's text, with how sure the model was of it."""
         if len(samples) < MOONSHINE_SHORTEST:
             samples = np.pad(samples, (0, MOONSHINE_SHORTEST - len(samples)))
         audio = np.ascontiguousarray(samples, dtype=np.float32)[None, :]
         most = int(np.ceil(audio.shape[1] / RATE * MOONSHINE_TOKENS_PER_SECOND))
         with self._lock:
-            ids = self._generate(audio, most)
+            ids, sureness = self._generate(audio, most)
         pieces = b"".join(self.tokens[i] for i in ids if i >= MOONSHINE_FIRST_TEXT_TOKEN and i < len(self.tokens))
-        return pieces.decode("utf-8", errors="replace").replace("\u2581", " ").strip()
+        text = pieces.decode("utf-8", errors="replace").replace("\u2581", " ").strip()
+        return Heard(text=text, confidence=float(np.mean(sureness)), ran_out=len(ids) >= most)
 
-    def _generate(self, audio: np.ndarray, most: int) -> list[int]:
+    def _generate(self, audio: np.ndarray, most: int) -> tuple[list[int], list[float]]:
+        """Greedy decoding: the tokens chosen, and the log-probability the model gave each (end mark included)."""
         hidden = self.encoder.run(None, {"input_values": audio})[0]
         inputs = {i.name: np.zeros((1, i.shape[1], 0, i.shape[3]), dtype=np.float32) for i in self.cache}
         inputs["encoder_hidden_states"] = hidden
         ids: list[int] = []
+        sureness: list[float] = []
         token = MOONSHINE_START
         for step in range(most):
             first = step == 0
             inputs["input_ids"] = np.array([[token]], dtype=np.int64)
             inputs["use_cache_branch"] = np.array([not first])
             logits, *present = self.decoder.run(self.outputs[first], inputs)
-            token = int(logits[0, -1].argmax())
+            row = logits[0, -1]
+            token = int(row.argmax())
+            sureness.append(log_probability(row, token))
             if token == MOONSHINE_END:
                 break
             ids.append(token)
             # One token at a time: the keys and values of the tokens so far come back and go in again.
             for (name, _), value in zip(self.feeds[first], present, strict=True):
                 inputs[name] = value
-        return ids
+        return ids, sureness
+
+
+def log_probability(logits: np.ndarray, token: int) -> float:
+    """log softmax(logits)[token], computed stably (~30 µs for Moonshine's 32,768 tokens)."""
+    row = logits.astype(np.float64)
+    top = float(row.max())
+    return float(row[token]) - top - float(np.log(np.exp(row - top).sum()))
 
 
 def session_options() -> onnxruntime.SessionOptions:

@@ -38,6 +38,50 @@ NO_WORDS = (
     "The recording is kept; you can listen to it and write here what you wanted to say."
 )
 
+# Moonshine base-en knows only English; what it was unsure of is left out (engines.Moonshine), and the person is told.
+NOT_ENGLISH = (
+    "This recording did not sound like English to the transcriber. It only understands English, so it wrote "
+    "nothing rather than guess words you did not say. The recording is kept; you can listen to it and write "
+    "here what you wanted to say."
+)
+PARTLY_ENGLISH = (
+    "Some of this recording (about {seconds}) did not sound like English to the transcriber, which only "
+    "understands English, so the words of those parts are left out and some may be wrong or missing. "
+    "The recording is kept; you can listen to it and fill in here what is missing."
+)
+NO_SPEECH = (
+    "This recording sounded like music or another steady sound rather than talking, so the transcript is "
+    "empty. The recording is kept; you can listen to it and write here what you wanted to say."
+)
+UNCLEAR_PART = (
+    "A short part of this recording (about {seconds}) was not clear to the transcriber, so its words are left "
+    "out. The recording is kept; you can listen to it and fill in here what is missing."
+)
+# Left out, this much of what was heard is more than a word or two the recogniser stumbled on: measured on
+# espeak-ng notes (bench/README.md), English lost at most 9 % (one sentence), other languages 100 %.
+NOT_ENGLISH_SHARE, NOT_ENGLISH_SECONDS = 0.25, 15.0
+
+
+def remark_for(text: str, doubts: engines.Doubts | None) -> str:
+    """The word for the person about a finished transcript: nothing heard, music, not English, a part left out."""
+    doubts = doubts or engines.Doubts()
+    if not text:
+        if doubts.unsure:
+            return NOT_ENGLISH
+        return NO_SPEECH if doubts.not_speech else NO_WORDS
+    if not doubts.unsure:
+        return ""
+    if doubts.unsure >= NOT_ENGLISH_SECONDS or doubts.unsure >= NOT_ENGLISH_SHARE * doubts.heard:
+        return PARTLY_ENGLISH.format(seconds=_duration(doubts.unsure))
+    return UNCLEAR_PART.format(seconds=_duration(doubts.unsure))
+
+
+def _duration(seconds: float) -> str:
+    minutes, rest = divmod(round(seconds), 60)
+    if not minutes:
+        return f"{rest} seconds"
+    return f"{minutes} min {rest} s" if rest else f"{minutes} min"
+
 
 class Cancelled(RuntimeError):
     """The note was deleted, or another job took it over."""
@@ -128,7 +172,7 @@ def _finish(note_id: int, worker: str, text: str, chosen: engines.Engine) -> str
     if text and note.answer_field and note.entry.session is not None:
         capture.add_transcript(note.entry.session, note.answer_field, text)
     note.status, note.progress, note.claimed_by, note.problem, note.partial = Status.DONE, 100, "", "", ""
-    note.engine, note.model, note.remark = chosen.name, chosen.model, "" if text else NO_WORDS
+    note.engine, note.model, note.remark = chosen.name, chosen.model, remark_for(text, getattr(chosen, "doubts", None))
     note.save(update_fields=[
         "status", "progress", "engine", "model", "claimed_by", "problem", "partial", "remark", "transcript_by",
     ])  # fmt: skip

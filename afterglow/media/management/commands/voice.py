@@ -46,10 +46,11 @@ class Command(BaseCommand):
     def _report(self, note: VoiceNote, outcome: str) -> None:
         where = f" for session {note.entry.session.number}" if note.entry.session else ""
         self.stdout.write(f"Added voice note {note.entry.pk}{where} ({note.seconds:.0f} s).")
-        if note.status == VoiceNote.Status.DONE and note.remark:
-            self.stdout.write(note.remark)
-        elif note.status == VoiceNote.Status.DONE:
-            self.stdout.write(f"Transcript (machine-made on this computer by {note.made_by}): {note.entry.text}")
+        if note.status == VoiceNote.Status.DONE:
+            if note.entry.text:
+                self.stdout.write(f"Transcript (machine-made on this computer by {note.made_by}): {note.entry.text}")
+            if note.remark:
+                self.stdout.write(note.remark)
         elif note.status == VoiceNote.Status.FAILED:
             self.stdout.write(f"No transcript: {note.problem} The recording is kept; retry from its page.")
         else:
