@@ -18,7 +18,7 @@ from afterglow.media.voice import audio, engines, jobs, notes
 from afterglow.media.voice import worker as worker_module
 from afterglow.media.voice.models import VoiceNote
 from afterglow.media.voice.worker import QueueWorker
-from tests.media.speech import wav_bytes
+from tests.media.speech import music, wav_bytes
 
 pytestmark = pytest.mark.skipif(not engines.moonshine_installed(), reason="moonshine-cpp has no wheel for this platform")
 
@@ -78,9 +78,10 @@ def heard(tmp_path_factory) -> dict:
         tried = _no_network(patch, tmp / "home")
         engines.moonshine_model.cache_clear()
         chunks = (pcm[i : i + 8192] for i in range(0, len(pcm), 8192))
-        text = engines.Moonshine().transcribe(chunks, len(samples) / audio.RATE, lambda f, t=None: calls.append((f, t)))
+        engine = engines.Moonshine()
+        text = engine.transcribe(chunks, len(samples) / audio.RATE, lambda f, t=None: calls.append((f, t)))
     return {"text": text, "calls": calls, "tried": tried, "home": tmp / "home", "first": parts[0],
-            "imported": "moonshine_cpp" in sys.modules}  # fmt: skip
+            "imported": "moonshine_cpp" in sys.modules, "doubts": engine.doubts}  # fmt: skip
 
 
 def test_it_gets_at_least_nine_in_ten_words_of_journal_sentences_right(heard):
@@ -339,3 +340,76 @@ def test_onnx_runtime_threads_wait_without_spinning_and_use_at_most_two_cores():
     options = engines.session_options()
     assert options.get_session_config_entry("session.intra_op.allow_spinning") == "0"
     assert 1 <= options.intra_op_num_threads <= 2 and options.enable_cpu_mem_arena
+
+
+# Our own sentences in languages Moonshine base-en was not trained on (espeak-ng's German and Spanish voices).
+ELSEWHERE = {
+    "de": "Nach der Sitzung fühlte ich mich leicht und ein wenig müde. Ich habe an meinen Bruder und den alten Fluss gedacht.",
+    "es": "Después de la sesión me sentí ligera y un poco cansada. Recordé cuando caminaba por el río con mi hermano.",
+}
+
+
+def _say_in(language: str, text: str, tmp: Path) -> bytes:
+    wav = tmp / f"{language}.wav"
+    subprocess.run(["espeak-ng", "-v", language, "-s", "150", "-w", str(wav), text], check=True, capture_output=True)
+    return wav.read_bytes()
+
+
+def test_english_journal_sentences_are_neither_left_out_nor_remarked_on(heard):
+    assert heard["doubts"].unsure == 0 and heard["doubts"].not_speech == 0
+    assert jobs.remark_for(heard["text"], heard["doubts"]) == ""
+
+
+@pytest.mark.parametrize("language", ["de", "es"])
+def test_a_note_in_another_language_gets_no_made_up_english_and_a_kind_word(patient, client, tmp_path, language):
+    data = _say_in(language, ELSEWHERE[language], tmp_path)
+    note = notes.add(patient, data)[0]
+    assert QueueWorker().run_until_empty() == 1
+    done = VoiceNote.objects.select_related("entry").get(pk=note.pk)
+    assert (done.status, done.entry.text, done.remark) == (Status.DONE, "", jobs.NOT_ENGLISH)
+    assert bytes(done.audio) == data and client.get(f"/voice/{done.pk}/audio").status_code == 200
+    page = client.get(f"/voice/{done.pk}").content.decode()
+    assert "only understands English" in page and "Try again" not in page
+
+
+def test_a_stretch_in_another_language_is_left_out_and_the_english_kept(tmp_path):
+    english = _say(" ".join(SAID[0]), tmp_path)
+    german = np.frombuffer(b"".join(audio.pcm16k(_say_in("de", ELSEWHERE["de"], tmp_path))), dtype=np.int16) / 32768
+    samples = np.concatenate([english, _quiet(3.0), german])
+    engine = engines.Moonshine()
+    text = engine.transcribe([(samples * 32767).astype(np.int16).tobytes()], len(samples) / audio.RATE, lambda f, t=None: None)
+    assert word_error_rate(" ".join(SAID[0]), text) <= 0.15, text
+    assert engine.doubts.unsure >= 0.8 * len(german) / audio.RATE
+    assert jobs.remark_for(text, engine.doubts).startswith("Some of this recording (about ")
+
+
+def test_music_is_skipped_before_the_model_runs_and_the_note_says_it_heard_no_talk(patient, client, monkeypatch):
+    ran: list[int] = []
+    real = engines.MoonshineModel.hear
+    monkeypatch.setattr(engines.MoonshineModel, "hear", lambda model, samples: ran.append(len(samples)) or real(model, samples))
+    data = wav_bytes(np.concatenate([music(12), music(12, seed=1, plucked=True)]))
+    note = notes.add(patient, data)[0]
+    assert QueueWorker().run_until_empty() == 1
+    done = VoiceNote.objects.select_related("entry").get(pk=note.pk)
+    assert (done.status, done.entry.text, done.remark) == (Status.DONE, "", jobs.NO_SPEECH)
+    assert ran == [] and bytes(done.audio) == data
+    assert "sounded like music" in client.get(f"/voice/{done.pk}").content.decode()
+
+
+def test_unsure_pieces_are_those_with_low_confidence_a_loop_or_no_words_after_speech():
+    sure = engines.Heard("I slept well.", confidence=-0.2, ran_out=False)
+    assert not sure.unsure(3.0)
+    assert engines.Heard("I slept well.", confidence=-0.9, ran_out=False).unsure(3.0)
+    assert engines.Heard("a bit of a bit of a bit", confidence=-0.3, ran_out=True).unsure(3.0)
+    assert engines.Heard("", confidence=-0.2, ran_out=False).unsure(3.0)
+    assert not engines.Heard("", confidence=-0.2, ran_out=False).unsure(0.5)  # a cough, a breath
+
+
+def test_the_remark_says_what_was_left_out_and_why():
+    assert jobs.remark_for("", engines.Doubts()) == jobs.NO_WORDS
+    assert jobs.remark_for("", engines.Doubts(not_speech=600)) == jobs.NO_SPEECH
+    assert jobs.remark_for("", engines.Doubts(heard=20, unsure=20)) == jobs.NOT_ENGLISH
+    assert jobs.remark_for("Hello.", engines.Doubts(heard=60, unsure=30)) == jobs.PARTLY_ENGLISH.format(seconds="30 seconds")
+    assert "(about 4 seconds) was not clear" in jobs.remark_for("Hello.", engines.Doubts(heard=60, unsure=4))
+    assert "about 2 min 5 s" in jobs.remark_for("Hello.", engines.Doubts(heard=600, unsure=125))
+    assert jobs.remark_for("Hello.", engines.Doubts(heard=60, not_speech=30)) == ""

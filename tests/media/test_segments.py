@@ -109,3 +109,15 @@ def test_a_phrase_looped_by_the_recogniser_is_kept_once_but_real_repetition_stay
     assert segments.without_loops("I see the sea, I see the sea, I see the sea, I see the sea.") == "I see the sea."
     assert segments.without_loops("It was very, very quiet.") == "It was very, very quiet."
     assert segments.without_loops("No, no, no. I said no.") == "No, no, no. I said no."
+
+
+def test_music_does_not_sound_like_speech_but_speech_with_music_behind_it_does(tmp_path):
+    from tests.media.speech import music, speak
+
+    said = np.frombuffer(speak(tmp_path / "said.wav").read_bytes()[44:], dtype=np.int16) / 32768  # 22 kHz is fine here
+    behind = music(len(said) / RATE + 1, seed=2)[: len(said)]
+    assert segments.sounds_like_speech(said) and segments.sounds_like_speech(said + 0.25 * behind)
+    for piece in _cut(np.concatenate([music(20), music(20, seed=1, plucked=True)])):
+        assert not segments.sounds_like_speech(piece.samples)
+    assert not segments.sounds_like_speech(rng.normal(0, 0.1, RATE * 10))  # a steady hiss
+    assert segments.sounds_like_speech(_sound(0.5))  # too short to tell: the recogniser decides

@@ -109,3 +109,14 @@ def test_voice_add_refuses_a_pipe_past_the_limit_without_holding_it(home):
     assert "larger than 200 MB" in result.stderr and "Traceback" not in result.stderr
     peak_mb = int(result.stdout.strip()) / 1024
     assert peak_mb < 360, f"peak {peak_mb:.0f} MB"
+
+
+def test_voice_add_of_music_finishes_with_a_plain_word_and_no_words(home, tmp_path):
+    from tests.media.speech import music, wav_bytes
+
+    path = tmp_path / "music.wav"
+    path.write_bytes(wav_bytes(music(20)))
+    out = ok(run(home, "voice", "add", str(path)))
+    assert "sounded like music" in out and "Transcript (" not in out
+    voice = [e for e in json.loads(ok(run(home, "list", "--json"))) if e["mode"] == "voice"]
+    assert len(voice) == 1 and voice[0]["text"] == ""
