@@ -385,16 +385,50 @@ def music_hour(minutes: float) -> None:
           f"{doubts}; told: {jobs.remark_for(text, doubts)!r} ({load()})")  # fmt: skip
 
 
+def locked_memory(note60: bytes, repeat: int = 2) -> None:
+    """What the worker holds while the journal is open (the model loaded and warmed) and after it locks
+    (engines.release), and the time from an unlock to the first words of a 60 s note: the model loaded and
+    warmed again, then the note recognised until its first piece's words."""
+    from afterglow.media.voice import audio, engines
+
+    print(f"  before any model: RSS {rss_mb():.0f} MB ({load()})")
+    for round_ in range(repeat):
+        started = time.perf_counter()
+        engines.warm()
+        warmed = time.perf_counter() - started
+        seen: list[float] = []
+
+        def on_text(fraction: float, text: str | None = None, seen: list[float] = seen) -> None:
+            if text and not seen:
+                seen.append(time.perf_counter() - started)
+
+        with PeakRss() as memory:
+            recognise(engines.engine(), note60, on_text)
+        open_rss = rss_mb()
+        engines.release()
+        print(f"  unlock {round_ + 1}: model loaded and warmed in {warmed:.1f} s, first words {seen[0]:.1f} s after the "
+              f"unlock; open: RSS {open_rss:.0f} MB (peak {memory.peak:.0f}); locked: RSS {rss_mb():.0f} MB ({load()})")  # fmt: skip
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--engines", default="moonshine,pocketsphinx,whisper")
     parser.add_argument("--long-minutes", type=float, default=60.0)
     parser.add_argument("--sentences", type=int, default=len(SENTENCES), help="fewer, for a quick look")
     parser.add_argument("--stages", action="store_true", help="only where the time goes, stage by stage, on one note")
+    parser.add_argument("--locked", action="store_true", help="only the model's memory while open and locked")
     parser.add_argument("--languages", action="store_true", help="only Moonshine's confidence on English and four other languages")
     parser.add_argument("--music-minutes", type=float, default=0.0, help="only: this many minutes of music through a job")
     args = parser.parse_args()
     sentences = SENTENCES[: args.sentences]
+    if args.locked:
+        import django
+
+        django.setup()
+        first = note_of(sentences, VOICES[0], SPEEDS[0])
+        print("worker memory, journal open and locked; first words after an unlock:")
+        locked_memory(webm(np.tile(first, 60 * RATE // len(first) + 1)[: 60 * RATE]))
+        return
     if args.languages or args.music_minutes:
         import django
 

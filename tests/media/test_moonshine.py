@@ -253,22 +253,30 @@ def test_the_page_of_a_running_job_shows_the_words_so_far(client, spoken):
     assert 'data-voice-partial aria-live="polite"' in page and "The garden was quiet." in page
 
 
-def test_a_long_running_worker_loads_the_model_as_it_starts_even_before_the_journal_is_unlocked(monkeypatch):
+def test_a_long_running_worker_lets_go_of_the_model_while_the_journal_is_locked_and_loads_it_at_unlock(patient, monkeypatch):
     worker = QueueWorker(interval=0.01)
-    monkeypatch.setattr(worker_module, "_current_key", lambda: None)  # locked: the model holds no journal data
-    warmed: list[bool] = []
-    monkeypatch.setattr(engines, "warm", lambda: warmed.append(True))
-    steps: list[int] = []
+    key: list[object] = [None]
+    monkeypatch.setattr(worker_module, "_current_key", lambda: key[0])
+    loaded: list[bool] = []
 
     def step() -> bool:
-        steps.append(1)
-        if len(steps) == 3:
+        loaded.append(engines.loaded())
+        if len(loaded) == 2:
+            key[0] = object()  # unlocked
+        if len(loaded) == 4:
+            key[0] = None  # locked again
+        if len(loaded) == 6:
             worker.stop.set()
-        return False
+        return real_step()
 
+    real_step = worker.step
     monkeypatch.setattr(worker, "step", step)
+    engines.warm()
+    assert engines.loaded()  # left by an earlier process state: a locked worker lets go of it at its first look
     worker.run_forever()
-    assert warmed == [True] and len(steps) == 3
+    # (as each step begins) let go of at the first step, locked; loaded in the second, unlocked; let go in the fourth
+    assert loaded == [True, False, True, True, False, False]
+    assert not engines.loaded()
 
 
 def test_warming_up_loads_the_model_that_jobs_then_reuse(monkeypatch):

@@ -9,6 +9,8 @@ Nothing here downloads anything: every model is a folder on this computer.
 
 from __future__ import annotations
 
+import ctypes
+import gc
 import importlib.util
 import os
 import threading
@@ -281,6 +283,30 @@ def warm() -> None:
             moonshine_model().transcribe(np.zeros(MOONSHINE_SHORTEST, dtype=np.float32))
     except EngineError:
         pass  # the first job says what is wrong, on the note's page
+
+
+def loaded() -> bool:
+    """The Moonshine model is in this process's memory."""
+    return moonshine_model.cache_info().currsize > 0
+
+
+def release() -> None:
+    """Let go of the model (~300 MB resident, more with ONNX Runtime's memory): the worker calls this when the
+    journal locks, and warm() loads it again at the next unlock. The C library's allocator is then asked to
+    hand freed memory back to the system, which it otherwise keeps for the process."""
+    if not loaded():
+        return
+    moonshine_model.cache_clear()
+    gc.collect()
+    _trim_heap()
+
+
+def _trim_heap() -> None:
+    try:
+        libc = ctypes.CDLL("libc.so.6")
+        libc.malloc_trim(0)
+    except (OSError, AttributeError):  # not glibc (musl, macOS): the memory is still freed, just kept by the process
+        pass
 
 
 @lru_cache(maxsize=1)

@@ -1,11 +1,12 @@
 """The queue's worker loop, run as a thread of `afterglow serve` or on its own as `afterglow worker`.
 
 In local mode the data key lives only in the memory of the process that was
-unlocked, so the serve process runs the worker itself. As it starts, the
-worker loads the speech model and runs it once over a second of quiet (a few
-seconds), so that the first recording's words come as soon as any later one's.
-While the journal is locked the loop only waits; after an unlock it first
-re-queues jobs that a lock or a stop cut short.
+unlocked, so the serve process runs the worker itself. While the journal is
+open, the worker holds the speech model, loaded and run once over a second of
+quiet, so that the first recording's words come as soon as any later one's.
+While it is locked the loop only waits, and lets go of the model (some 400 MB
+of memory a locked journal has no use for); at the next unlock it loads it
+again and first re-queues jobs that a lock or a stop cut short.
 """
 
 from __future__ import annotations
@@ -37,6 +38,10 @@ class QueueWorker:
         self._opened_with: object = None
         self._cut = False
         self._swept_at = 0.0
+        # Whether to hold the model while the journal is open (a long-running worker), and whether it was tried
+        # since the last unlock (a model that cannot load is tried once per unlock, not at every step).
+        self.keeps_model = False
+        self._warm_tried = False
         self.stop = threading.Event()
 
     def step(self) -> bool:
@@ -44,7 +49,12 @@ class QueueWorker:
         key = _current_key()
         if key is None:
             self._opened_with = None
+            if self.keeps_model:
+                self._warm_tried = False
+                engines.release()
             return False
+        if self.keeps_model and not self._warm_tried:
+            self._warm()
         close_old_connections()  # drops a connection opened under a key the vault has since forgotten
         sweep = self._opened_with is not key or time.monotonic() - self._swept_at > SWEEP_SECONDS
         if self._cut:
@@ -77,7 +87,9 @@ class QueueWorker:
         return done
 
     def run_forever(self) -> None:
-        self._warm()
+        self.keeps_model = True
+        if _current_key() is not None:
+            self._warm()
         while not self.stop.is_set():
             try:
                 ran = self.step()
@@ -90,10 +102,11 @@ class QueueWorker:
                 self.stop.wait(self.interval)
 
     def _warm(self) -> None:
-        """Load the speech model as the worker starts, before the journal is even unlocked (the model is
-        not journal data), so the first note's words come as soon as any later one's. Here, not in step():
-        only a long-running worker (serve, `afterglow worker`) pays for it. Tried once: a model that cannot
-        load must not keep the jobs waiting (they will say why)."""
+        """Load the speech model when the worker starts on an open journal or the journal is unlocked, before
+        the first job, so the first note's words come as soon as any later one's. Only a long-running worker
+        (serve, `afterglow worker`) does; the CLI's own run loads it with its job. Tried once per unlock: a
+        model that cannot load must not keep the jobs waiting (they will say why)."""
+        self._warm_tried = True
         try:
             engines.warm()
         except Exception as exc:  # out of memory, a broken runtime: the jobs report it on the note's page
