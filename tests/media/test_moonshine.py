@@ -350,6 +350,11 @@ def test_onnx_runtime_threads_wait_without_spinning_and_use_at_most_two_cores():
     assert 1 <= options.intra_op_num_threads <= 2 and options.enable_cpu_mem_arena
 
 
+def test_onnx_runtime_keeps_no_memory_plan_per_input_shape():
+    # The decoder's cache grows a token at a time, so a plan per shape only piles up (~200 MB, bench/README.md).
+    assert not engines.session_options().enable_mem_pattern
+
+
 # Our own sentences in languages Moonshine base-en was not trained on (espeak-ng's German and Spanish voices).
 ELSEWHERE = {
     "de": "Nach der Sitzung fühlte ich mich leicht und ein wenig müde. Ich habe an meinen Bruder und den alten Fluss gedacht.",
