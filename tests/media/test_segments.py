@@ -121,3 +121,13 @@ def test_music_does_not_sound_like_speech_but_speech_with_music_behind_it_does(t
         assert not segments.sounds_like_speech(piece.samples)
     assert not segments.sounds_like_speech(rng.normal(0, 0.1, RATE * 10))  # a steady hiss
     assert segments.sounds_like_speech(_sound(0.5))  # too short to tell: the recogniser decides
+
+
+def test_sentences_a_second_apart_are_gathered_into_pieces_of_six_seconds_or_more():
+    # People (and espeak-ng) leave about a second between sentences; a piece per sentence (~3.5 s) was the
+    # least accurate length (bench/README.md), so such a pause alone no longer ends a piece.
+    sentence, between = 3.4, 1.1
+    talk = np.concatenate([_quiet(0.5), *[np.concatenate([_sound(sentence), _quiet(between)]) for _ in range(5)]])
+    pieces = _cut(talk)
+    assert len(pieces) == 3, [(p.start, p.end) for p in pieces]  # two sentences, two, and the last one
+    assert all(p.end - p.start >= segments.SHORTEST_SECONDS for p in pieces[:2])

@@ -28,9 +28,12 @@ from afterglow.media.voice.audio import RATE
 FRAME = RATE * 30 // 1000  # 480 samples, 30 ms
 SHORTEST_SECONDS = 6.0
 LONGEST_SECONDS = 15.0
-# (pause, sound before it): a piece ends at a pause this long once it holds that much sound, so the
-# pause needed shrinks as the piece grows.
-PAUSES = ((2.5, 0.0), (1.0, 3.0), (0.3, SHORTEST_SECONDS))
+# (pause, sound before it): a piece ends at a pause this long once it holds that much sound. A pause of a
+# second used to end a piece after 3 s, which in practice cut after every sentence (people, and espeak-ng
+# with its own trailing quiet, leave about a second between sentences): pieces averaged 4.7 s, and a lone
+# sentence is where Moonshine errs most and is least sure of itself (bench/README.md). Now, short of a
+# paragraph's pause, a piece holds SHORTEST_SECONDS of sound first.
+PAUSES = ((2.5, 0.0), (0.3, SHORTEST_SECONDS))
 # A piece with less sound than this (a click, a cough, a knock) is not sent to the recogniser.
 LEAST_SPEECH_SECONDS = 0.3
 # Kept around the sound so the first and last words are not clipped.
