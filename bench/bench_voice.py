@@ -389,7 +389,7 @@ def locked_memory(note60: bytes, repeat: int = 2) -> None:
     """What the worker holds while the journal is open (the model loaded and warmed) and after it locks
     (engines.release), and the time from an unlock to the first words of a 60 s note: the model loaded and
     warmed again, then the note recognised until its first piece's words."""
-    from afterglow.media.voice import audio, engines
+    from afterglow.media.voice import engines
 
     print(f"  before any model: RSS {rss_mb():.0f} MB ({load()})")
     for round_ in range(repeat):
@@ -398,7 +398,7 @@ def locked_memory(note60: bytes, repeat: int = 2) -> None:
         warmed = time.perf_counter() - started
         seen: list[float] = []
 
-        def on_text(fraction: float, text: str | None = None, seen: list[float] = seen) -> None:
+        def on_text(fraction: float, text: str | None = None, seen: list[float] = seen, started: float = started) -> None:
             if text and not seen:
                 seen.append(time.perf_counter() - started)
 
@@ -406,8 +406,9 @@ def locked_memory(note60: bytes, repeat: int = 2) -> None:
             recognise(engines.engine(), note60, on_text)
         open_rss = rss_mb()
         engines.release()
-        print(f"  unlock {round_ + 1}: model loaded and warmed in {warmed:.1f} s, first words {seen[0]:.1f} s after the "
-              f"unlock; open: RSS {open_rss:.0f} MB (peak {memory.peak:.0f}); locked: RSS {rss_mb():.0f} MB ({load()})")  # fmt: skip
+        print(f"  unlock {round_ + 1}: model loaded and warmed in {warmed:.1f} s, first words {seen[0]:.1f} s "
+              f"after the unlock; open: RSS {open_rss:.0f} MB (peak {memory.peak:.0f}); "
+              f"locked: RSS {rss_mb():.0f} MB ({load()})")  # fmt: skip
 
 
 def main() -> None:
@@ -417,7 +418,7 @@ def main() -> None:
     parser.add_argument("--sentences", type=int, default=len(SENTENCES), help="fewer, for a quick look")
     parser.add_argument("--stages", action="store_true", help="only where the time goes, stage by stage, on one note")
     parser.add_argument("--locked", action="store_true", help="only the model's memory while open and locked")
-    parser.add_argument("--languages", action="store_true", help="only Moonshine's confidence on English and four other languages")
+    parser.add_argument("--languages", action="store_true", help="only Moonshine's confidence, English and 4 others")
     parser.add_argument("--music-minutes", type=float, default=0.0, help="only: this many minutes of music through a job")
     args = parser.parse_args()
     sentences = SENTENCES[: args.sentences]

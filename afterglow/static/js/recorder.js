@@ -469,7 +469,8 @@
             quote.className = "voice-item-text";
             quote.textContent = s.text;
             li.appendChild(quote);
-            self.say("Transcript ready (machine-made; open it to check).");
+            // Parts left out (not English to the transcriber, say): the note's own words about it.
+            self.say(s.remark ? "Transcript ready (machine-made). " + s.remark : "Transcript ready (machine-made; open it to check).");
             // Only a recording made on this page belongs to its answer (not one sent on from an earlier page).
             if (self.madeHere[item.uid]) {
               self.tell("afterglow:transcript", {
