@@ -114,7 +114,7 @@ class Moonshine:
         self.doubts = Doubts()
 
     def transcribe(self, pcm: Iterable[bytes], seconds: float, progress: Progress) -> str:
-        model = moonshine_model()
+        model: MoonshineModel | None = None  # loaded at the first piece of talk: not at all for an hour of music
         joiner = segments.Joiner()
         self.doubts = doubts = Doubts()
         for piece in segments.pieces(pcm):
@@ -123,6 +123,7 @@ class Moonshine:
                 doubts.not_speech += length
                 progress(min(1.0, piece.end / max(seconds, 0.01)))
                 continue
+            model = model or moonshine_model()
             heard = model.hear(piece.samples)
             doubts.heard += length
             if heard.unsure(piece.end - piece.start):
