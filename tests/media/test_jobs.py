@@ -215,3 +215,20 @@ def test_a_claim_names_the_process_so_a_worker_thread_can_release_what_it_claime
     thread.start()
     thread.join()
     assert seen == [QueueWorker().worker]
+
+
+def test_faster_whisper_too_is_never_given_music(patient, tmp_path, monkeypatch):
+    from tests.media.speech import music, wav_bytes
+
+    given: list[int] = []
+
+    class Model:  # stands in for a faster-whisper model folder, which no package here ships
+        def transcribe(self, samples, **options):
+            given.append(len(samples))
+            return [], None
+
+    monkeypatch.setenv(engines.WHISPER_ENV, str(tmp_path))
+    monkeypatch.setattr(engines, "_whisper_model", lambda folder: Model())
+    music_note = notes.add(patient, wav_bytes(music(12)))[0]
+    assert jobs.transcribe(music_note.pk, worker="w1") == Status.DONE
+    assert given == [] and _fresh(music_note).remark == jobs.NO_SPEECH

@@ -394,12 +394,20 @@ class Whisper:
     def __init__(self, model_dir: Path) -> None:
         self.model_dir = model_dir
         self.model = model_dir.name[:60]  # the folder's name, never its full path
+        self.doubts = Doubts()
 
     def transcribe(self, pcm: Iterable[bytes], seconds: float, progress: Progress) -> str:
-        # The same pieces as Moonshine's: one piece of audio in memory at a time, and words as they come.
+        # The same pieces as Moonshine's: one piece of audio in memory at a time, and words as they come;
+        # what does not sound like talk is skipped, as for Moonshine.
         model = _whisper_model(str(self.model_dir))
         joiner = segments.Joiner()
+        self.doubts = Doubts()
         for piece in segments.pieces(pcm):
+            if not segments.sounds_like_speech(piece.samples):
+                self.doubts.not_speech += len(piece.samples) / RATE
+                progress(min(1.0, piece.end / max(seconds, 0.01)))
+                continue
+            self.doubts.heard += len(piece.samples) / RATE
             found, _ = model.transcribe(piece.samples, language="en", condition_on_previous_text=False)
             text = joiner.add(piece, " ".join(part.text.strip() for part in found))
             progress(min(1.0, piece.end / max(seconds, 0.01)), text)
