@@ -5,7 +5,7 @@ sentences (bench/README.md): pieces of one sentence (~3 s) lose context and get
 more words wrong, pieces of 6-12 s are the most accurate, and past ~15 s each
 second costs more (RTF 0.34 at 7 s, 0.40 at 11 s, 0.51 at 17 s, 0.78 at 33 s).
 So a piece ends at the first short pause once it holds SHORTEST_SECONDS of
-sound, at a longer pause sooner, and at its quietest moment when it reaches
+sound, at a paragraph's pause (2.5 s) sooner, and at its quietest moment when it reaches
 LONGEST_SECONDS (one sentence per piece: 9% of words wrong; two or more: 3%).
 
 The voice detector is energy-based: 30 ms frames, a noise floor followed from
