@@ -47,7 +47,7 @@ def test_it_shows_each_patient_their_own_crisis_lines_on_every_page():
 
 
 def test_it_shows_a_visitor_who_has_not_signed_in_the_clinics_default_lines():
-    a, _, as_a, _ = pair()
+    _, _, as_a, _ = pair()
     post(as_a, "/settings/safety", {"region": elsewhere(), "gentle_notes": "on"})
     page = browser().get("/help").content.decode()
     assert f"call {region_for('').emergency}." in page
@@ -120,7 +120,7 @@ def test_it_never_reads_or_writes_config_toml_in_a_clinic():
     home = Path(settings.HOME)
     (home / "config.toml").write_text('[display]\ntheme = "dark"\ntext = "largest"\n', encoding="utf-8")
     try:
-        a, _, as_a, _ = pair()
+        _, _, as_a, _ = pair()
         assert 'data-text="largest"' not in as_a.get("/timeline").content.decode()
         post(as_a, "/settings/display", {"theme": "light", "text": "large"})
         assert "light" not in (home / "config.toml").read_text(encoding="utf-8")
@@ -153,7 +153,7 @@ def _quiet_for(client: Any, seconds: int) -> None:
 
 
 def test_it_signs_a_patient_out_after_their_own_shorter_idle_time():
-    a, b, as_a, as_b = pair()
+    _, _, as_a, as_b = pair()
     shorter = idle.choices()[0]
     assert shorter < max(settings.VAULT_IDLE_MINUTES, 1)
     assert post(as_a, "/settings/auto-lock", {"idle_minutes": str(shorter)}).status_code == 302

@@ -18,6 +18,7 @@ from django.shortcuts import redirect, render
 from django.urls import NoReverseMatch, reverse
 from django.views.decorators.http import require_GET, require_POST
 
+from afterglow import modes
 from afterglow.moments import stars
 from afterglow.preferences import idle
 from afterglow.preferences.store import for_request
@@ -84,8 +85,11 @@ def save_idle(request: HttpRequest) -> HttpResponse:
         idle.save(for_request(request), int(raw) if raw.isdigit() else -1, request)
     except idle.IdleError as error:
         return page(request, error=error.message, status=error.status)
-    messages.success(request, f"Saved. The journal locks itself after {raw} quiet minutes.")
-    return redirect(reverse("settings") + "#privacy")
+    if modes.current().unlocks_in_process:
+        messages.success(request, f"Saved. The journal locks itself after {raw} quiet minutes.")
+        return redirect(reverse("settings") + "#privacy")
+    messages.success(request, f"Saved. You will be signed out after {raw} quiet minutes.")
+    return redirect(reverse("settings") + "#signing-out")
 
 
 @require_POST
