@@ -173,3 +173,17 @@ def test_the_shorter_idle_time_holds_from_the_next_sign_in_too():
     assert again.session[idle.LIMIT] == shorter
     _quiet_for(again, shorter * 60 + 30)
     assert again.get("/timeline")["Location"].startswith("/login")
+
+
+def test_a_request_reads_its_patients_row_once(django_assert_num_queries):
+    from django.test import RequestFactory
+
+    from afterglow.preferences.store import for_request
+
+    a, _, as_a, _ = pair()
+    post(as_a, "/settings/display", {"theme": "dark", "text": "large"})
+    request = RequestFactory().get("/timeline")
+    request.user = a
+    with django_assert_num_queries(1):
+        assert display.load(for_request(request)).theme == "dark"
+        assert safety.chosen_region(for_request(request)) == "" and idle.chosen(for_request(request)) is None
