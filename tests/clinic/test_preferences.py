@@ -146,6 +146,13 @@ def test_it_offers_idle_times_only_up_to_the_clinics_longest():
     assert post(as_a, "/settings/auto-lock", {"idle_minutes": str(longer)}).status_code == 400
 
 
+def test_the_settings_page_links_to_no_phone_pairing_in_a_clinic():
+    _, _, as_a, _ = pair()
+    page = as_a.get("/settings").content.decode()
+    assert 'href="/settings/phones"' not in page and 'href="#phones"' not in page
+    assert as_a.get("/settings/phones").status_code == 404
+
+
 def _quiet_for(client: Any, seconds: int) -> None:
     session = client.session
     session[idle.SEEN] = int(time.time()) - seconds

@@ -60,6 +60,8 @@ def page(request: HttpRequest, *, error: str = "", typed: dict[str, str] | None 
 
 
 def _maybe(name: str) -> str:
+    if not modes.current().unlocks_in_process:
+        return ""  # pairing a phone over the home network is local mode's (a 404 in a clinic)
     for url_name in MAYBE[name]:
         try:
             return reverse(url_name)
