@@ -113,12 +113,20 @@ def for_patient(owner: Any) -> Store:
     return RowStore(owner)
 
 
+class NoOneHere(UserError):
+    """A verb that reads one person's preferences, run on a clinic's server, where they are each patient's own."""
+
+
 def for_command() -> Store:
-    """A CLI verb's: local mode's config.toml, readable while the journal is locked (`afterglow remind`);
-    in clinic mode the row of the patient the verb acts for."""
-    if not modes.current().clinic:
-        return local()
-    return RowStore(modes.local_patient())
+    """A CLI verb's (`afterglow remind`): local mode's config.toml, readable while the journal is locked.
+
+    A clinic's server has no one person whose preferences a verb could read (and must not make one up)."""
+    if modes.current().clinic:
+        raise NoOneHere(
+            "In clinic mode each patient's reminders are their own: they show in the patient's browser and "
+            "in the calendar file each patient downloads from Settings."
+        )
+    return local()
 
 
 def for_request(request: HttpRequest) -> Store:

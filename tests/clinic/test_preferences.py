@@ -194,3 +194,12 @@ def test_a_request_reads_its_patients_row_once(django_assert_num_queries):
     with django_assert_num_queries(1):
         assert display.load(for_request(request)).theme == "dark"
         assert safety.chosen_region(for_request(request)) == "" and idle.chosen(for_request(request)) is None
+
+
+def test_remind_on_a_clinics_server_says_reminders_are_each_patients_own():
+    from django.core.management import CommandError, call_command
+
+    with pytest.raises(CommandError, match="each patient's reminders are their own") as refused:
+        call_command("remind")
+    assert refused.value.returncode == 2
+    assert not type(member("patient-a", Role.PATIENT)).objects.filter(username="me").exists()
