@@ -139,7 +139,10 @@ def for_request(request: HttpRequest) -> Store:
 
 
 def _store_for(request: HttpRequest) -> Store:
-    if not modes.current().clinic:
+    mode = modes.current()
+    if not mode.clinic:
         return local()
-    user = getattr(request, "user", None)
-    return RowStore(user) if user is not None and user.is_authenticated else Defaults()
+    if not hasattr(request, "user"):
+        return Defaults()  # an error page answered before the request reached sign-in (a wrong Host, say)
+    # The mode says whose request this is (the person signed in); before signing in, nobody's.
+    return RowStore(mode.patient(request)) if mode.journal_open(request) else Defaults()

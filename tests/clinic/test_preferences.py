@@ -203,3 +203,8 @@ def test_remind_on_a_clinics_server_says_reminders_are_each_patients_own():
         call_command("remind")
     assert refused.value.returncode == 2
     assert not type(member("patient-a", Role.PATIENT)).objects.filter(username="me").exists()
+
+
+def test_an_error_page_before_sign_in_shows_the_default_look_and_lines():
+    response = browser().get("/help", headers={"Host": "not-the-clinic.example"})
+    assert response.status_code == 400 and f"call {region_for('').emergency}." in response.content.decode()
