@@ -217,12 +217,15 @@ def recognise(engine, data: bytes, on_text: Callable[[float, str | None], None] 
 
 def accuracy(names: list[str], sentences: list[str], notes: dict[tuple[str, int], bytes]) -> None:
     from afterglow.lib.wer import word_errors
+    from afterglow.media.voice import engines
 
     said = " ".join(sentences)
     for name, make in engines_wanted(names).items():
         engine = make()
         started = time.perf_counter()
         engine.transcribe(iter([bytes(RATE * 2)]), 1.0, lambda fraction, text=None: None)  # loads the model
+        if name == "moonshine":
+            engines.warm()  # Moonshine loads it only at the first piece of talk, which a second of quiet is not
         print(f"\n{name}: model load {time.perf_counter() - started:.1f} s ({load()})")
         errors = words = 0
         audio_s = work_s = cpu_s = 0.0
