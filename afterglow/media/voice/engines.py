@@ -52,8 +52,8 @@ MOONSHINE_THREADS = 2
 # How sure Moonshine is of what it wrote for a piece: the mean natural-log probability it gave each token it
 # chose (its end mark included). Measured with bench/bench_voice.py --languages on espeak-ng journal sentences
 # cut as a job cuts them: English pieces (2 voices x 2 speeds) stay above -0.48; German, Spanish, French and
-# Italian pieces that come out as English-looking sentences fall below -0.66, or run into the token bound
-# (a phrase looped), or come out empty. A piece below this is left out of the transcript (see Heard.unsure).
+# Italian pieces that come out as English-looking sentences fall to -0.65 or below, or come out empty.
+# A piece below this is left out of the transcript (see Heard.unsure).
 MOONSHINE_LEAST_CONFIDENCE = -0.58
 # A piece with this much speech-like sound that comes out with no words is a piece the model did not follow
 # (measured: French or Spanish sentences often end at once), not silence.
@@ -88,14 +88,16 @@ class Doubts:
 class Heard:
     text: str
     confidence: float  # mean log-probability of the tokens chosen, end mark included (0 = certain)
-    ran_out: bool  # stopped by the token bound rather than by its end mark: it was looping
+    ran_out: bool  # stopped by the token bound rather than by its end mark: it was looping (shown by the bench)
 
     def unsure(self, speech_seconds: float) -> bool:
-        """Moonshine's words for this piece are not to be trusted: low confidence, a loop, or no words
-        for a good stretch of speech. English pieces measured never are (bench/README.md)."""
+        """Moonshine's words for this piece are not to be trusted: low confidence, or no words for a good
+        stretch of speech. English pieces measured never are (bench/README.md). A loop to the token bound
+        alone is not reason enough: English cut mid-word (a paused recording) can loop with confidence,
+        and the joiner keeps a looped phrase once."""
         if not self.text:
             return speech_seconds >= MOONSHINE_WORDLESS_SECONDS
-        return self.ran_out or self.confidence < MOONSHINE_LEAST_CONFIDENCE
+        return self.confidence < MOONSHINE_LEAST_CONFIDENCE
 
 
 class Moonshine:
