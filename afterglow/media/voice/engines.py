@@ -57,6 +57,9 @@ MOONSHINE_THREADS = 2
 # tests' fake microphone gives: one of 15 at -0.60), so the line is drawn just above the other languages.
 # A piece below this is left out of the transcript (see Heard.unsure).
 MOONSHINE_LEAST_CONFIDENCE = -0.62
+# ... but only for a piece with this much sound: on shorter ones the confidence says little (English cut to
+# 3.3 s by the browser tests' fake microphone, through Opus, came out at -0.70 with half its words right).
+MOONSHINE_JUDGED_SECONDS = 4.0
 # A piece with this much speech-like sound that comes out with no words is a piece the model did not follow
 # (measured: French or Spanish sentences often end at once), not silence.
 MOONSHINE_WORDLESS_SECONDS = 1.5
@@ -99,7 +102,7 @@ class Heard:
         and the joiner keeps a looped phrase once."""
         if not self.text:
             return speech_seconds >= MOONSHINE_WORDLESS_SECONDS
-        return self.confidence < MOONSHINE_LEAST_CONFIDENCE
+        return speech_seconds >= MOONSHINE_JUDGED_SECONDS and self.confidence < MOONSHINE_LEAST_CONFIDENCE
 
 
 class Moonshine:
