@@ -103,8 +103,7 @@ def patient(request: HttpRequest, patient_id: int) -> HttpResponse:
     consent = sharing.consent_for(request, patient_id)
     shown = [c for c in Category if consent.allows(c)]
     sections = {c.value: _section(consent, c) for c in shown}
-    for c in shown:
-        sharing.record(request, [consent.patient], c.value)
+    sharing.record(request, [consent.patient], [c.value for c in shown])
     need = needs.need_of(consent, timezone.now())
     return render(request, "care/patient.html", {"consent": consent, "need": need, "sections": sections, "name": need.name})
 
@@ -138,8 +137,7 @@ def patient_report(request: HttpRequest, patient_id: int) -> HttpResponse:
     entry_ids = tuple(sharing.shared_entries(consent).values_list("pk", flat=True)) if consent.allows(Category.ENTRIES) else ()
     choice = report_data.Choice(sections=tuple(REPORT_SECTIONS[c] for c in shown), entry_ids=entry_ids)
     report = report_data.gather(consent.patient, choice)
-    for c in shown:
-        sharing.record(request, [consent.patient], c.value)
+    sharing.record(request, [consent.patient], [c.value for c in shown])
     response = HttpResponse(pdf.render(report), content_type="application/pdf")
     response["Content-Disposition"] = f'attachment; filename="afterglow-report-{report.prepared.isoformat()}.pdf"'
     response["Cache-Control"] = "no-store"

@@ -261,3 +261,59 @@ def test_the_clinician_report_holds_only_what_is_shared(cast, tmp_path):
     assert WORDS[Category.SESSIONS] in text
     assert not [w for w in (*NEVER, WORDS[Category.CHECKINS], WORDS[Category.ENTRIES], "check-in") if w in text]
     assert AuditRecord.objects.filter(what=Category.SESSIONS, path__endswith="report.pdf").exists()
+
+
+def clinic_of(dr: Any, size: int) -> None:
+    """`size` patients sharing everything with `dr`, each with a sign of every kind the dashboard reads."""
+    for n in range(size):
+        p = member(f"p-{size}-{n:02d}", Role.PATIENT)
+        s = session(p, course(p, days_ago(20)), days_ago(2))
+        session(p, s.course, days_ago(-3))
+        Capture.objects.create(owner=p, session=s, sensations={"chest_pain": 1})
+        CheckIn.objects.create(owner=p, at=timezone.now(), day=days_ago(n % 6), mood=6)
+        phq9(p, 0, total_rest=0, when=timezone.now() - timedelta(days=9))
+        phq9(p, n % 2, total_rest=2)
+        set_consent(p, dr, list(Category.values), [])
+
+
+@pytest.mark.parametrize("size", [3, 30])
+def test_the_dashboard_takes_the_same_number_of_queries_for_3_patients_as_for_30(size, django_assert_num_queries):
+    dr = member("dr-c", Role.CLINICIAN)
+    clinic_of(dr, size)
+    client = signed_in(dr)
+    with django_assert_num_queries(DASHBOARD_QUERIES):
+        page = client.get("/clinic/patients").content.decode()
+    assert page.count("PHQ-9 question 9 answered 1") == size // 2
+    assert page.count("Warning sign: Chest pain") == size and AuditRecord.objects.filter(what="overview").count() == size
+
+
+# The session, the account, its second factor and role, the consents, one query per category read, the audit
+# rows, and saving the session (in a savepoint: three).
+DASHBOARD_QUERIES = 13
+
+
+def patient_page_queries(history: int) -> int:
+    """Queries for one patient page of a patient with `history` sessions, entries, check-ins and questionnaires."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    dr = member(f"dr-{history}", Role.CLINICIAN)
+    p = member(f"p-{history}", Role.PATIENT)
+    c = course(p, days_ago(40))
+    for n in range(history):
+        s = session(p, c, days_ago(30 - n))
+        Intention.objects.create(owner=p, session=s, text=f"Intention {n}")
+        Capture.objects.create(owner=p, session=s, sensations={"racing_heart": 3})
+        CheckIn.objects.create(owner=p, at=timezone.now() - timedelta(days=n), day=days_ago(n), mood=5)
+        phq9(p, 0, when=timezone.now() - timedelta(days=20 - n))
+    picked = [Entry.objects.create(owner=p, text=f"Entry {n}").pk for n in range(history)]
+    set_consent(p, dr, list(Category.values), picked)
+    client = signed_in(dr)
+    with CaptureQueriesContext(connection) as queries:
+        assert client.get(f"/clinic/patients/{p.pk}").status_code == 200
+    assert AuditRecord.objects.filter(patient=p, path=f"/clinic/patients/{p.pk}").count() == len(Category)
+    return len(queries)
+
+
+def test_a_patient_page_takes_as_many_queries_for_a_long_history_as_for_a_short_one():
+    assert patient_page_queries(2) == patient_page_queries(12)
