@@ -429,6 +429,7 @@ def main() -> None:
         from django.core.management import call_command
 
         call_command("migrate", verbosity=0)
+        call_command("collectstatic", "--noinput", verbosity=0)  # as a clinic's deploy does; cached in clinic-home
         if not reused:
             print(f"Building the clinic: {PATIENTS} patients, {CLINICIANS} clinicians ({load()})", flush=True)
             begun = time.monotonic()

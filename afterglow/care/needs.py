@@ -7,6 +7,7 @@ questionnaires does not learn about item 9 from this list either.
 from __future__ import annotations
 
 from collections import defaultdict
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from typing import Any
@@ -93,37 +94,52 @@ def needs_of(consents: list[Consent], now: datetime) -> list[Need]:
     return found
 
 
-def _measures(shared: dict[int, Need], now: datetime) -> None:
-    if not shared:
-        return
+def histories(owner_ids: Iterable[int]) -> dict[tuple[int, str], list[responses.Point]]:
+    """Every finished questionnaire of these patients in one query, by (patient, instrument), oldest first."""
     known = instruments()
     rows = (
-        MeasureResponse.objects.filter(owner__in=shared, instrument__in=known, finished_at__isnull=False)
+        MeasureResponse.objects.filter(owner__in=list(owner_ids), instrument__in=list(known), finished_at__isnull=False)
         .only("id", "owner_id", "instrument", "answers", "course_id", "finished_at", "updated_at")
         .order_by("owner_id", "instrument", "finished_at", "id")
     )
-    histories: dict[tuple[int, str], list[responses.Point]] = defaultdict(list)
+    found: dict[tuple[int, str], list[responses.Point]] = defaultdict(list)
     for r in rows:
-        histories[(r.owner_id, r.instrument)].append(responses.Point(r, scoring.score(known[r.instrument], r.answer_map())))
+        found[(r.owner_id, r.instrument)].append(responses.Point(r, scoring.score(known[r.instrument], r.answer_map())))
+    return found
+
+
+def result_of(instrument: Instrument, points: list[responses.Point]) -> responses.Result:
+    """`responses.result` for the newest of `points`, read from the history already loaded (no query)."""
+    latest = points[-1]
+    earlier = [p for p in points[:-1] if p.when <= latest.when]
+    complete = [p for p in earlier if p.score.complete]
+    course_id = latest.response.course_id
+    same_course = [p for p in complete if course_id and p.response.course_id == course_id]
+    baseline = same_course[0] if same_course else None
+    last = complete[-1] if complete else None
+    change = scoring.change(latest.score, baseline.score if baseline else None, last.score if last else None)
+    overlap = responses.overlap_days(instrument, earlier[-1].when if earlier else None, latest.when)
+    return responses.Result(latest, change, baseline, last, overlap)
+
+
+def _measures(shared: dict[int, Need], now: datetime) -> None:
+    if not shared:
+        return
+    found = histories(shared)
     for owner, need in shared.items():
-        for instrument in known.values():  # the instruments' own order, as the patient page shows them
-            points = histories.get((owner, instrument.id))
+        for instrument in instruments().values():  # the instruments' own order, as the patient page shows them
+            points = found.get((owner, instrument.id))
             if points:
                 _signs(need, instrument, points, now)
 
 
 def _signs(need: Need, instrument: Instrument, points: list[responses.Point], now: datetime) -> None:
-    """Item 9 and reliable worsening from one instrument's history, oldest first (as `responses.result` reads it)."""
+    """Item 9 in the last 30 days, and reliable worsening of the newest since the course's first."""
     if instrument.crisis_item is not None:
         crises = [p for p in points if p.score.crisis and p.when >= now - RECENT]
         if crises:
             need.crisis_at, need.crisis_answer = crises[-1].when, crises[-1].score.crisis_answer
-    latest, earlier = points[-1], [p for p in points[:-1] if p.when <= points[-1].when]
-    complete = [p for p in earlier if p.score.complete]
-    course_id = latest.response.course_id
-    same_course = [p for p in complete if course_id and p.response.course_id == course_id]
-    baseline = same_course[0].score if same_course else None
-    change = scoring.change(latest.score, baseline, complete[-1].score if complete else None)
+    change = result_of(instrument, points).change
     if change.since_baseline is not None and change.since_baseline > 0 and change.meaningful_since_baseline:
         need.worsening.append(
             f"{instrument.name} up {change.since_baseline} points since the start of the course "

@@ -21,7 +21,7 @@ from afterglow.insights import charts as mood_charts
 from afterglow.insights import days
 from afterglow.journal.models import Capture, CheckIn, Entry, Session
 from afterglow.measures import course as measure_course
-from afterglow.measures import meaning, responses
+from afterglow.measures import meaning
 from afterglow.measures.instruments import get as get_instrument
 from afterglow.measures.instruments import instruments
 from afterglow.reports import clinician as report_data
@@ -172,10 +172,11 @@ def _section(consent: Consent, category: Category) -> dict[str, Any]:
         return {"checkins": recent, "has_any": bool(recent)}
     if category == Category.MEASURES:
         cards = []
+        read = needs.histories([who.pk])  # one query for every instrument, not two each
         for instrument in instruments().values():
-            points = responses.history(who, instrument)
+            points = read.get((who.pk, instrument.id))
             if points:
-                latest = responses.result(instrument, points[-1].response)
+                latest = needs.result_of(instrument, points)
                 cards.append({
                     "instrument": instrument, "card": measure_course.card(who, instrument), "headline": meaning.headline(latest),
                     "change": latest.change, "crisis": latest.score.crisis,

@@ -317,3 +317,21 @@ def patient_page_queries(history: int) -> int:
 
 def test_a_patient_page_takes_as_many_queries_for_a_long_history_as_for_a_short_one():
     assert patient_page_queries(2) == patient_page_queries(12)
+
+
+def test_the_result_read_from_a_loaded_history_is_the_one_the_patient_sees():
+    from afterglow.care.needs import histories, result_of
+    from afterglow.measures import responses
+    from afterglow.measures.instruments import get
+
+    p = member("p-hist", Role.PATIENT)
+    c = course(p, days_ago(40))
+    for n, (rest, item9) in enumerate([(0, 0), (2, 0), (1, 1), (3, 0)]):
+        phq9(p, item9, total_rest=rest, when=timezone.now() - timedelta(days=30 - 8 * n))
+    MeasureResponse.objects.filter(owner=p).exclude(pk=MeasureResponse.objects.filter(owner=p).first().pk).update(course=c)
+    phq = get("phq9")
+    points = histories([p.pk])[(p.pk, "phq9")]
+    mine, theirs = result_of(phq, points), responses.result(phq, points[-1].response)
+    assert (mine.change, mine.overlap_days, mine.score.total) == (theirs.change, theirs.overlap_days, theirs.score.total)
+    assert mine.baseline is not None and theirs.baseline is not None and mine.baseline.response.pk == theirs.baseline.response.pk
+    assert mine.change.since_baseline == 8 and mine.change.meaningful_since_baseline
