@@ -306,6 +306,7 @@ class Results:
     times: dict[str, list[float]] = field(default_factory=lambda: defaultdict(list))
     errors: dict[str, int] = field(default_factory=lambda: defaultdict(int))
     lock: threading.Lock = field(default_factory=threading.Lock)
+    cpu: dict[str, float] = field(default_factory=dict)  # processor ms per page: gunicorn, PostgreSQL, the clients
 
     def add(self, kind: str, seconds: float, ok: bool) -> None:
         with self.lock:
@@ -339,8 +340,10 @@ def client(port: int, person: Person, until: float, pause: tuple[float, float], 
     connection.close()
 
 
-def drive(port: int, crowd: list[Person], seconds: float, pause: tuple[float, float]) -> tuple[Results, float]:
+def drive(port: int, crowd: list[Person], seconds: float, pause: tuple[float, float], server: int = 0) -> tuple[Results, float]:
+    """Run the clients; with `server` (gunicorn's pid), also where the processor time went."""
     results = Results()
+    cpu = (cpu_of(server), cpu_of(postmaster_pid()), time.process_time()) if server else None
     until = time.monotonic() + seconds
     threads = [threading.Thread(target=client, args=(port, p, until, pause, results, n)) for n, p in enumerate(crowd)]
     begun = time.monotonic()
@@ -348,7 +351,32 @@ def drive(port: int, crowd: list[Person], seconds: float, pause: tuple[float, fl
         t.start()
     for t in threads:
         t.join()
+    if cpu is not None:
+        pages = max(1, sum(len(v) for v in results.times.values()))
+        web, database, clients = cpu_of(server) - cpu[0], cpu_of(postmaster_pid()) - cpu[1], time.process_time() - cpu[2]
+        results.cpu = {"web": web / pages * 1000, "database": database / pages * 1000, "clients": clients / pages * 1000}
     return results, time.monotonic() - begun
+
+
+def cpu_of(root: int) -> float:
+    """Processor seconds used by a process, its live children, and the children it has reaped (Linux /proc)."""
+    tick = os.sysconf("SC_CLK_TCK")
+    total = 0.0
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        try:
+            fields = stat.read_text().rsplit(")", 1)[1].split()
+        except OSError:
+            continue  # ended while we looked
+        pid, parent = int(stat.parent.name), int(fields[1])
+        if pid == root:
+            total += sum(int(f) for f in fields[11:15])  # utime, stime, cutime, cstime
+        elif parent == root:
+            total += int(fields[11]) + int(fields[12])
+    return total / tick
+
+
+def postmaster_pid() -> int:
+    return int((CLUSTER / "data" / "postmaster.pid").read_text().split()[0])
 
 
 def pct(values: list[float], p: float) -> float:
@@ -447,7 +475,7 @@ def main() -> None:
         try:
             warm(server.port, crowd, args.workers)
             before = load()
-            results, wall = drive(server.port, crowd, args.seconds, (0.5, 1.5))
+            results, wall = drive(server.port, crowd, args.seconds, (0.5, 1.5), server.proc.pid)
             report["paced"] = show(
                 f"Paced: {args.clients} clients, ~1 request/s each, {args.workers} workers", results, wall, before
             )
@@ -460,7 +488,7 @@ def main() -> None:
                 warm(server.port, crowd, workers)
                 before = load()
                 results, wall = drive(server.port, crowd[: args.capacity_clients] + crowd[10 : 10 + args.capacity_clients],
-                                      args.capacity_seconds, (0, 0))  # fmt: skip
+                                      args.capacity_seconds, (0, 0), server.proc.pid)  # fmt: skip
                 report["capacity"][workers] = show(f"Closed loop: {2 * args.capacity_clients} clients, {workers} workers",
                                                    results, wall, before)  # fmt: skip
             finally:
@@ -503,6 +531,11 @@ def show(title: str, results: Results, wall: float, before: str) -> dict[str, An
         p50, p95, p99 = (pct(values, p) * 1000 for p in (50, 95, 99))
         print(f"  {kind:26} n={len(values):5}  p50 {p50:6.1f} ms  p95 {p95:6.1f} ms  p99 {p99:6.1f} ms")
         out["pages_by_kind"][kind] = {"n": len(values), "p50": round(p50, 1), "p95": round(p95, 1), "p99": round(p99, 1)}
+    if results.cpu:
+        c = results.cpu
+        where = f"gunicorn {c['web']:.1f} ms, PostgreSQL {c['database']:.1f} ms, clients {c['clients']:.1f} ms"
+        print(f"  processor time per page: {where}")
+        out["cpu_ms_per_page"] = {k: round(v, 1) for k, v in c.items()}
     everything = [v for values in results.times.values() for v in values]
     if everything:
         p50, p95, p99 = (pct(everything, p) * 1000 for p in (50, 95, 99))
