@@ -2,8 +2,8 @@
 
 One command (a first run builds the clinic, about 5–10 minutes on 2 busy cores; later runs reuse it):
 
-    .venv/bin/python bench/bench_clinic.py [--workers 2] [--capacity 1,2,3,4] [--clients 50] [--seconds 60]
-        [--capacity-seconds 20] [--capacity-clients 8] [--rebuild]
+    .venv/bin/python bench/bench_clinic.py [--workers 3] [--capacity 1,2,3,4] [--clients 50] [--seconds 60]
+        [--capacity-seconds 20] [--capacity-clients 16] [--rebuild]
 
 What it does:
 1. A PostgreSQL cluster of its own (afterglow/clinic/devcluster.py: socket only, no TCP port) kept in
@@ -19,7 +19,7 @@ What it does:
 5. Paced: `--clients` clients (threads, one keep-alive connection each), each about one request a second
    (a pause of 0.5–1.5 s after each answer), for `--seconds`: 10 clinicians (dashboard, a consented
    patient's page) and 40 patients (home, timeline, one of their entries, search). p50/p95/p99 per page.
-6. Closed loop: `--capacity-clients` clients with no pause, for each worker count in `--capacity`:
+6. Closed loop: `--capacity-clients` clients (a fifth of them clinicians) with no pause, for each worker count in `--capacity`:
    requests per second (pages answered 200 per second of wall time).
 
 The load average (`os.getloadavg`) is printed beside every figure. Results also go to
@@ -420,11 +420,11 @@ def warm(port: int, crowd: list[Person], workers: int) -> None:
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n", 1)[0])
-    parser.add_argument("--workers", type=int, default=2, help="gunicorn workers for the paced run")
+    parser.add_argument("--workers", type=int, default=3, help="gunicorn workers for the paced run")
     parser.add_argument("--capacity", default="1,2,3,4", help="worker counts for the closed loop ('' skips it)")
     parser.add_argument("--clients", type=int, default=50)
     parser.add_argument("--seconds", type=float, default=60)
-    parser.add_argument("--capacity-clients", type=int, default=8)
+    parser.add_argument("--capacity-clients", type=int, default=16)
     parser.add_argument("--capacity-seconds", type=float, default=20)
     parser.add_argument("--rebuild", action="store_true", help="build the clinic anew")
     args = parser.parse_args()
@@ -482,14 +482,16 @@ def main() -> None:
         finally:
             server.stop()
         report["capacity"] = {}
+        # The paced run's mix (a fifth clinicians) in fewer clients, each sending its next request at once.
+        doctors = max(1, args.capacity_clients // 5)
+        closed = crowd[:doctors] + crowd[10 : 10 + args.capacity_clients - doctors]
         for workers in [int(w) for w in args.capacity.split(",") if w.strip()]:
             server = Server(env, workers)
             try:
                 warm(server.port, crowd, workers)
                 before = load()
-                results, wall = drive(server.port, crowd[: args.capacity_clients] + crowd[10 : 10 + args.capacity_clients],
-                                      args.capacity_seconds, (0, 0), server.proc.pid)  # fmt: skip
-                report["capacity"][workers] = show(f"Closed loop: {2 * args.capacity_clients} clients, {workers} workers",
+                results, wall = drive(server.port, closed, args.capacity_seconds, (0, 0), server.proc.pid)
+                report["capacity"][workers] = show(f"Closed loop: {len(closed)} clients, {workers} workers",
                                                    results, wall, before)  # fmt: skip
             finally:
                 server.stop()
