@@ -122,24 +122,60 @@ def result_of(instrument: Instrument, points: list[responses.Point]) -> response
     return responses.Result(latest, change, baseline, last, overlap)
 
 
+# (id, answers, course id, finished at) of one finished questionnaire: the dashboard reads no more than that.
+Row = tuple[int, dict[str, Any], int | None, datetime]
+
+
 def _measures(shared: dict[int, Need], now: datetime) -> None:
+    """Every shared patient's questionnaires in one query, as plain rows, scoring only those the signs need."""
     if not shared:
         return
-    found = histories(shared)
+    known = instruments()
+    rows = (
+        MeasureResponse.objects.filter(owner__in=list(shared), instrument__in=list(known), finished_at__isnull=False)
+        .order_by("owner_id", "instrument", "finished_at", "id")
+        .values_list("owner_id", "instrument", "id", "answers", "course_id", "finished_at")
+    )
+    grouped: dict[tuple[int, str], list[Row]] = defaultdict(list)
+    for owner, instrument_id, pk, answers, course_id, finished in rows:
+        if finished is not None:  # always, by the filter; says so to the type checker
+            grouped[(owner, instrument_id)].append((pk, answers or {}, course_id, finished))
     for owner, need in shared.items():
-        for instrument in instruments().values():  # the instruments' own order, as the patient page shows them
-            points = found.get((owner, instrument.id))
-            if points:
-                _signs(need, instrument, points, now)
+        for instrument in known.values():  # the instruments' own order, as the patient page shows them
+            found = grouped.get((owner, instrument.id))
+            if found:
+                _signs(need, instrument, found, now)
 
 
-def _signs(need: Need, instrument: Instrument, points: list[responses.Point], now: datetime) -> None:
-    """Item 9 in the last 30 days, and reliable worsening of the newest since the course's first."""
+def _signs(need: Need, instrument: Instrument, rows: list[Row], now: datetime) -> None:
+    """Item 9 in the last 30 days, and reliable worsening of the newest since the course's first.
+
+    The same reading as `responses.result` (see `result_of`), oldest first, but scoring only the newest, the
+    course's first complete one and the last complete one before the newest.
+    """
     if instrument.crisis_item is not None:
-        crises = [p for p in points if p.score.crisis and p.when >= now - RECENT]
-        if crises:
-            need.crisis_at, need.crisis_answer = crises[-1].when, crises[-1].score.crisis_answer
-    change = result_of(instrument, points).change
+        item = str(instrument.crisis_item)
+        for _, answers, _, when in reversed(rows):
+            if when < now - RECENT:
+                break
+            answer = answers.get(item)
+            if answer is not None and int(answer) > 0:
+                need.crisis_at, need.crisis_answer = when, int(answer)
+                break
+    scores: dict[int, scoring.Score] = {}
+
+    def score(i: int) -> scoring.Score:
+        if i not in scores:
+            scores[i] = scoring.score(instrument, {int(k): int(v) for k, v in rows[i][1].items()})
+        return scores[i]
+
+    newest = len(rows) - 1
+    if score(newest).total is None:
+        return  # an incomplete newest one has no change to show
+    course_id = rows[newest][2]
+    baseline = next((score(i) for i in range(newest) if course_id and rows[i][2] == course_id and score(i).complete), None)
+    last = next((score(i) for i in reversed(range(newest)) if score(i).complete), None)
+    change = scoring.change(score(newest), baseline, last)
     if change.since_baseline is not None and change.since_baseline > 0 and change.meaningful_since_baseline:
         need.worsening.append(
             f"{instrument.name} up {change.since_baseline} points since the start of the course "

@@ -340,3 +340,32 @@ def test_the_result_read_from_a_loaded_history_is_the_one_the_patient_sees():
     assert (mine.change, mine.overlap_days, mine.score.total) == (theirs.change, theirs.overlap_days, theirs.score.total)
     assert mine.baseline is not None and theirs.baseline is not None and mine.baseline.response.pk == theirs.baseline.response.pk
     assert mine.change.since_baseline == 8 and mine.change.meaningful_since_baseline
+
+
+@pytest.mark.parametrize(
+    ("history", "expected"),
+    [
+        ([(0, 0, True), (2, 0, True)], True),  # worse by 16: a reliable change
+        ([(1, 0, True), (1, 0, True), (2, 0, False)], False),  # the newest is incomplete: no change to read
+        ([(3, 0, False), (1, 0, True), (1, 0, True)], False),  # an incomplete first is not the baseline (it would be 24)
+        ([(0, 0, False), (1, 0, True), (2, 0, True)], True),  # the first complete one is: 8 → 16
+        ([(0, 0, True), (3, 0, True), (1, 0, None)], False),  # the newest belongs to no course: no baseline
+    ],
+)
+def test_the_dashboard_reads_worsening_as_the_patient_page_does(history, expected):
+    from afterglow.care.needs import Need, _measures, histories, result_of
+    from afterglow.measures.instruments import get
+
+    p = member("p-signs", Role.PATIENT)
+    c = course(p, days_ago(40))
+    for n, (rest, item9, in_course) in enumerate(history):
+        r = phq9(p, item9, total_rest=rest, when=timezone.now() - timedelta(days=30 - 7 * n))
+        if in_course is False:
+            r.answers = {k: v for k, v in r.answers.items() if k != "3"}  # a question skipped
+        MeasureResponse.objects.filter(pk=r.pk).update(answers=r.answers, course=c if in_course is not None else None)
+    consent = set_consent(p, member("dr-signs", Role.CLINICIAN), list(Category.values), [])
+    need = Need(consent)
+    _measures({p.pk: need}, timezone.now())
+    change = result_of(get("phq9"), histories([p.pk])[(p.pk, "phq9")]).change
+    worse = change.since_baseline is not None and change.since_baseline > 0 and change.meaningful_since_baseline
+    assert bool(need.worsening) == worse == expected
