@@ -97,11 +97,9 @@ def needs_of(consents: list[Consent], now: datetime) -> list[Need]:
 def histories(owner_ids: Iterable[int]) -> dict[tuple[int, str], list[responses.Point]]:
     """Every finished questionnaire of these patients in one query, by (patient, instrument), oldest first."""
     known = instruments()
-    rows = (
-        MeasureResponse.objects.filter(owner__in=list(owner_ids), instrument__in=list(known), finished_at__isnull=False)
-        .only("id", "owner_id", "instrument", "answers", "course_id", "finished_at", "updated_at")
-        .order_by("owner_id", "instrument", "finished_at", "id")
-    )
+    rows = MeasureResponse.objects.filter(
+        owner__in=list(owner_ids), instrument__in=list(known), finished_at__isnull=False
+    ).order_by("owner_id", "instrument", "finished_at", "id")
     found: dict[tuple[int, str], list[responses.Point]] = defaultdict(list)
     for r in rows:
         found[(r.owner_id, r.instrument)].append(responses.Point(r, scoring.score(known[r.instrument], r.answer_map())))
