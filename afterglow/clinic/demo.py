@@ -9,13 +9,12 @@ printed, and the words are made up.
 from __future__ import annotations
 
 import secrets
+from collections.abc import Callable
 from datetime import datetime, time, timedelta
 from typing import Any
 
 from django.utils import timezone
 
-from afterglow.care.models import Category
-from afterglow.care.sharing import set_consent
 from afterglow.clinic import accounts
 from afterglow.clinic.models import Invite, Role
 from afterglow.journal.entries import create_entry
@@ -29,15 +28,9 @@ PATIENTS = {
     "kim": ["First week. Mostly curious, a little nervous.", "Made tea and sat by the window for a while."],
 }
 CLINICIANS = ("dr-rivera", "dr-okafor")
-EVERYTHING: list[str] = list(Category.values)
-# Who shares what with whom: (patient, clinician, categories). kim shares nothing yet.
-SHARING: list[tuple[str, str, list[str]]] = [
-    ("sam", "dr-rivera", EVERYTHING),
-    ("alex", "dr-rivera", [Category.SESSIONS, Category.CHECKINS, Category.SIDE_EFFECTS]),
-    ("alex", "dr-okafor", [Category.CHECKINS]),
-    ("jo", "dr-rivera", [Category.CHECKINS, Category.MEASURES]),
-    ("jo", "dr-okafor", EVERYTHING),
-]
+# What the apps above the clinic add to the demo (the care team's consents, from afterglow.care, which
+# registers here, as the clinic may not import it): each is given every account by username.
+additions: list[Callable[[dict[str, Any]], None]] = []
 
 
 def build() -> list[tuple[str, str, str]]:
@@ -60,8 +53,8 @@ def build() -> list[tuple[str, str, str]]:
         patients[username] = user
         people.append((username, Role.PATIENT, f"password {password}"))
     _needs(patients)
-    for patient, clinician, categories in SHARING:
-        set_consent(patients[patient], staff[clinician], categories, [])
+    for add in additions:
+        add(staff | patients)
     return people
 
 
