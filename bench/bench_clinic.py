@@ -3,7 +3,7 @@
 One command (a first run builds the clinic, about 5–10 minutes on 2 busy cores; later runs reuse it):
 
     .venv/bin/python bench/bench_clinic.py [--workers 3] [--capacity 1,2,3,4] [--clients 50] [--seconds 60]
-        [--capacity-seconds 20] [--capacity-clients 16] [--rebuild]
+        [--capacity-seconds 20] [--capacity-clients 16] [--alone-seconds 15] [--rebuild]
 
 What it does:
 1. A PostgreSQL cluster of its own (afterglow/clinic/devcluster.py: socket only, no TCP port) kept in
@@ -16,7 +16,9 @@ What it does:
    and for clinicians the second factor's device, as django_otp's `login` records it).
 4. gunicorn with deploy/gunicorn.conf.py and `--workers N`, behind no proxy: the clients send the
    X-Forwarded-Proto header the clinic's TLS proxy would set.
-5. Paced: `--clients` clients (threads, one keep-alive connection each), each about one request a second
+5. Alone: one clinician and one patient with no pause for `--alone-seconds`: each page's own time, with
+   no queue in front of it (what the paced run would show on a machine with cores to spare).
+   Paced: `--clients` clients (threads, one keep-alive connection each), each about one request a second
    (a pause of 0.5–1.5 s after each answer), for `--seconds`: 10 clinicians (dashboard, a consented
    patient's page) and 40 patients (home, timeline, one of their entries, search). p50/p95/p99 per page.
 6. Closed loop: `--capacity-clients` clients (a fifth of them clinicians) with no pause, for each worker count in `--capacity`:
@@ -425,6 +427,7 @@ def main() -> None:
     parser.add_argument("--clients", type=int, default=50)
     parser.add_argument("--seconds", type=float, default=60)
     parser.add_argument("--capacity-clients", type=int, default=16)
+    parser.add_argument("--alone-seconds", type=float, default=15, help="2 clients, no pause, before the paced run (0 skips)")
     parser.add_argument("--capacity-seconds", type=float, default=20)
     parser.add_argument("--rebuild", action="store_true", help="build the clinic anew")
     args = parser.parse_args()
@@ -474,6 +477,11 @@ def main() -> None:
         server = Server(env, args.workers)
         try:
             warm(server.port, crowd, args.workers)
+            if args.alone_seconds:
+                # One clinician and one patient, no pause: each page's own time, with no queue in front of it.
+                before = load()
+                results, wall = drive(server.port, [crowd[0], crowd[10]], args.alone_seconds, (0, 0), server.proc.pid)
+                report["alone"] = show(f"Alone: 2 clients, no pause, {args.workers} workers", results, wall, before)
             before = load()
             results, wall = drive(server.port, crowd, args.seconds, (0.5, 1.5), server.proc.pid)
             report["paced"] = show(
