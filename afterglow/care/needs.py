@@ -77,7 +77,7 @@ def needs_of(consents: list[Consent], now: datetime) -> list[Need]:
     _side_effects(sharing(Category.SIDE_EFFECTS), now)
     checkins = sharing(Category.CHECKINS)
     if checkins:
-        last_days = CheckIn.objects.filter(owner__in=checkins).values("owner").annotate(last=Max("day"))
+        last_days = CheckIn.objects.filter(owner__in=list(checkins)).values("owner").annotate(last=Max("day"))
         today = timezone.localdate(now)
         for row in last_days:
             need = checkins[row["owner"]]
@@ -87,7 +87,7 @@ def needs_of(consents: list[Consent], now: datetime) -> list[Need]:
     sessions = sharing(Category.SESSIONS)
     if sessions:
         upcoming = (
-            Session.objects.filter(owner__in=sessions, started_at__gt=now).values("owner").annotate(first=Min("started_at"))
+            Session.objects.filter(owner__in=list(sessions), started_at__gt=now).values("owner").annotate(first=Min("started_at"))
         )
         for ahead in upcoming:
             sessions[ahead["owner"]].next_session = timezone.localtime(ahead["first"])
@@ -185,7 +185,7 @@ def _side_effects(shared: dict[int, Need], now: datetime) -> None:
     if not shared:
         return
     captures = (
-        Capture.objects.filter(owner__in=shared, session__started_at__gte=now - RECENT)
+        Capture.objects.filter(owner__in=list(shared), session__started_at__gte=now - RECENT)
         .select_related("session")
         .only("owner_id", "sensations", "session__number", "session__started_at")
         .order_by("owner_id", "session__started_at")
