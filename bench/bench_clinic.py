@@ -1,6 +1,7 @@
 """Load on a clinic of 1,000 patients: PostgreSQL, gunicorn with the repo's config, 50 paced clients.
 
-One command (a first run builds the clinic, about 5–10 minutes on 2 busy cores; later runs reuse it):
+One command (a first run builds the clinic, 2.5 minutes at load 7–9 on 2 cores; later runs reuse it, and a
+whole run then takes about 7 minutes):
 
     .venv/bin/python bench/bench_clinic.py [--workers 3] [--capacity 1,2,3,4] [--clients 50] [--seconds 60]
         [--capacity-seconds 20] [--capacity-clients 16] [--alone-seconds 15] [--rebuild]
