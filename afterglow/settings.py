@@ -85,6 +85,8 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "afterglow.vault.middleware.vault_middleware",
     "afterglow.clinic.middleware.sign_in_middleware",
+    # Clinic mode: a patient's key for their private entries, for their own request only.
+    "afterglow.clinic.private_keys.private_key_middleware",
     "afterglow.journal.middleware.patient_middleware",
     "afterglow.web.middleware.no_store_middleware",
 ]

@@ -1,0 +1,381 @@
+"""Private entries on a clinic's server: their words are stored as ciphertext only the patient opens.
+
+Local mode needs none of this (the whole journal is one SQLCipher file), so every function here
+does nothing there. In a clinic (PostgreSQL, many patients, a database administrator, backups):
+
+* Each patient has an X25519 key pair (`PrivateKeyring`). The public half is stored as it is;
+  the private half only wrapped (AES-256-GCM, `vault.crypto.wrap`) twice: under a key derived
+  from the patient's password (Argon2id, its own salt) and under a recovery key shown once.
+* A private entry's title and text, and each of its revisions, are sealed to the public key:
+  a fresh X25519 key per seal, HKDF-SHA256 of the shared secret, AES-256-GCM with the entry's
+  uid and owner (a revision: its entry's id) as associated data. Sealing needs no secret, so a
+  background job, the CLI or an autosave whose sign-in cookie went missing still stores every
+  word, never the plaintext; opening needs the private key.
+* The private key is in memory only for the patient's own request (`opening`): the clinic's
+  middleware unwraps it from the session with a key held in the patient's browser cookie.
+  Rows read without it (a clinician, a job) stay sealed: their title and text read as empty
+  and `locked` is true.
+
+The columns `title` and `text` of a sealed row are empty, so the full-text index (filled from
+them by a trigger) holds nothing of a private entry's words. docs/privacy.md says what this
+protects against, and what it costs: a forgotten password without the recovery key loses them.
+"""
+
+from __future__ import annotations
+
+import base64
+import json
+import os
+from collections.abc import Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any
+
+from cryptography.exceptions import InvalidTag
+from cryptography.hazmat.primitives import hashes
+from cryptography.hazmat.primitives.asymmetric.x25519 import X25519PrivateKey, X25519PublicKey
+from cryptography.hazmat.primitives.ciphers.aead import AESGCM
+from cryptography.hazmat.primitives.kdf.hkdf import HKDF
+from django.conf import settings
+from django.utils import timezone
+
+from afterglow import modes
+from afterglow.lib.errors import UserError
+from afterglow.vault import crypto
+
+if TYPE_CHECKING:
+    from afterglow.journal.models import Entry, EntryRevision, PrivateKeyring
+
+VERSION = "1"  # the first field of every sealed value: "1:" + base64(ephemeral public key, nonce, ciphertext)
+_INFO = b"afterglow private entry"
+
+
+class Locked(UserError):
+    """A private entry's words are needed but cannot be opened here (no key, or the wrong one)."""
+
+    def __init__(self, message: str = "") -> None:
+        super().__init__(
+            message
+            or "This private entry is locked: only your password, or your recovery key, opens it. "
+            "Please sign in again; nothing was changed.",
+            409,
+        )
+
+
+def applies() -> bool:
+    return modes.current().clinic
+
+
+# ---- sealing (framework-free) ------------------------------------------------------------------
+
+
+def new_key_pair() -> tuple[bytes, bytes]:
+    """(private, public), 32 bytes each."""
+    secret = X25519PrivateKey.generate()
+    return secret.private_bytes_raw(), secret.public_key().public_bytes_raw()
+
+
+def public_of(secret: bytes) -> bytes:
+    return X25519PrivateKey.from_private_bytes(secret).public_key().public_bytes_raw()
+
+
+def _aead_key(shared: bytes, ephemeral: bytes, recipient: bytes) -> bytes:
+    return HKDF(algorithm=hashes.SHA256(), length=32, salt=ephemeral + recipient, info=_INFO).derive(shared)
+
+
+def seal(public: bytes, plaintext: bytes, context: str) -> str:
+    ephemeral = X25519PrivateKey.generate()
+    ephemeral_public = ephemeral.public_key().public_bytes_raw()
+    key = _aead_key(ephemeral.exchange(X25519PublicKey.from_public_bytes(public)), ephemeral_public, public)
+    nonce = os.urandom(12)
+    body = ephemeral_public + nonce + AESGCM(key).encrypt(nonce, plaintext, context.encode())
+    return f"{VERSION}:{base64.b64encode(body).decode('ascii')}"
+
+
+def unseal(secret: bytes, sealed: str, context: str) -> bytes | None:
+    """The plaintext, or None when this is not the key (or the row was moved or changed)."""
+    version, _, body = sealed.partition(":")
+    if version != VERSION:
+        return None
+    raw = base64.b64decode(body)
+    ephemeral_public, nonce, ciphertext = raw[:32], raw[32:44], raw[44:]
+    private = X25519PrivateKey.from_private_bytes(secret)
+    recipient = private.public_key().public_bytes_raw()
+    key = _aead_key(private.exchange(X25519PublicKey.from_public_bytes(ephemeral_public)), ephemeral_public, recipient)
+    try:
+        return AESGCM(key).decrypt(nonce, ciphertext, context.encode())
+    except InvalidTag:
+        return None
+
+
+# ---- the key of this request -------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Opener:
+    owner_id: int
+    secret: bytes
+
+
+_opener: ContextVar[Opener | None] = ContextVar("afterglow_private_opener", default=None)
+
+
+@contextmanager
+def opening(owner_id: int, secret: bytes) -> Iterator[None]:
+    """Within this block, `owner_id`'s private rows read as plaintext (for that patient's own request)."""
+    token = _opener.set(Opener(owner_id, secret))
+    try:
+        yield
+    finally:
+        _opener.reset(token)
+
+
+def _secret_for(owner_id: int | None) -> bytes | None:
+    opener = _opener.get()
+    if opener is None or (owner_id is not None and opener.owner_id != owner_id):
+        return None
+    return opener.secret
+
+
+# ---- entries and revisions ---------------------------------------------------------------------
+
+_WORDS = ("title", "text", "sealed")
+
+
+def _entry_context(entry: Entry) -> str:
+    return f"afterglow entry {entry.uid} of {entry.owner_id}"
+
+
+def _revision_context(revision: EntryRevision) -> str:
+    return f"afterglow revision of entry {revision.entry_id}"
+
+
+def opened_entry(entry: Entry) -> None:
+    """Called as a row is read: fill in a sealed entry's words when this request may open them."""
+    entry._private_stored = entry.private
+    entry._private_locked = False
+    if not entry.__dict__.get("sealed"):
+        return
+    secret = _secret_for(entry.owner_id)
+    plain = unseal(secret, entry.sealed, _entry_context(entry)) if secret else None
+    if plain is None:
+        entry._private_locked = True
+        return
+    words = json.loads(plain)
+    entry.title, entry.text = words["title"], words["text"]
+
+
+def opened_revision(revision: EntryRevision) -> None:
+    revision._private_locked = False
+    if not revision.__dict__.get("sealed"):
+        return
+    secret = _secret_for(None)
+    plain = unseal(secret, revision.sealed, _revision_context(revision)) if secret else None
+    if plain is None:
+        revision._private_locked = True
+        return
+    revision.text = plain.decode("utf-8")
+
+
+def _keyring_public(owner_id: int) -> bytes:
+    from afterglow.journal.models import PrivateKeyring
+
+    keyring = PrivateKeyring.objects.filter(owner_id=owner_id).first()
+    if keyring is None or not keyring.public_key:
+        # No key pair yet (an account from before private entries were sealed, or made outside
+        # the sign-in pages): refusing keeps the words in the browser's draft, never in the clear.
+        raise Locked("Please sign in again before writing a private entry, so it can be stored sealed.")
+    return base64.b64decode(keyring.public_key)
+
+
+def widened(update_fields: Any) -> Any:
+    """A partial save that touches an entry's words, or its private mark, writes all three word columns."""
+    if update_fields is None:
+        return None
+    fields = set(update_fields)
+    if fields & {"title", "text", "private", "sealed"}:
+        fields |= set(_WORDS)
+    return fields
+
+
+@contextmanager
+def storing_entry(entry: Entry) -> Iterator[None]:
+    """While `entry` is written: a private one goes in sealed, its columns empty; the object keeps its words."""
+    if not applies():
+        yield
+        return
+    title, text = entry.title, entry.text
+    locked = getattr(entry, "_private_locked", False)
+    if locked and (title or text or not entry.private):
+        raise Locked()
+    if entry.private and not locked:
+        has_words = bool(title or text)
+        words = json.dumps({"title": title, "text": text}).encode("utf-8")
+        entry.sealed = seal(_keyring_public(entry.owner_id), words, _entry_context(entry)) if has_words else ""
+        entry.title, entry.text = "", ""
+    elif not entry.private:
+        entry.sealed = ""
+    try:
+        yield
+    finally:
+        entry.title, entry.text = title, text
+
+
+def after_entry_saved(entry: Entry) -> None:
+    """Marking an entry private seals its earlier versions too; un-marking opens them."""
+    was = getattr(entry, "_private_stored", None)
+    entry._private_stored = entry.private
+    if not applies() or was is None or was == entry.private:
+        return
+    revisions = entry.revisions.all() if entry.private else entry.revisions.exclude(sealed="")
+    for revision in revisions:
+        revision.entry = entry
+        revision.save(update_fields=["text", "sealed"])
+
+
+@contextmanager
+def storing_revision(revision: EntryRevision) -> Iterator[None]:
+    if not applies():
+        yield
+        return
+    text = revision.text
+    locked = getattr(revision, "_private_locked", False)
+    private = revision.entry.private
+    if locked and (text or not private):
+        raise Locked()
+    if private and not locked:
+        public = _keyring_public(revision.entry.owner_id)
+        revision.sealed = seal(public, text.encode("utf-8"), _revision_context(revision)) if text else ""
+        revision.text = ""
+    elif not private:
+        revision.sealed = ""
+    try:
+        yield
+    finally:
+        revision.text = text
+
+
+def open_revision_text(entry_id: int, text: str, sealed: str) -> str:
+    """A revision's text from its columns (for code that reads values, not rows); '' when it cannot be opened."""
+    if not sealed:
+        return text
+    secret = _secret_for(None)
+    plain = unseal(secret, sealed, f"afterglow revision of entry {entry_id}") if secret else None
+    return plain.decode("utf-8") if plain is not None else ""
+
+
+def stored_form(row: Any) -> Any:
+    """The row as the database holds it (a private entry's words sealed), for code that copies rows."""
+    from afterglow.journal.models import Entry, EntryRevision
+
+    if not applies() or not isinstance(row, Entry | EntryRevision) or not row.__dict__.get("sealed"):
+        return row
+    if isinstance(row, Entry):
+        row.title = ""
+    row.text = ""
+    return row
+
+
+# ---- the key ring ------------------------------------------------------------------------------
+
+
+def _kdf_params() -> crypto.KdfParams:
+    return crypto.FAST_PARAMS if getattr(settings, "VAULT_KDF_FAST_FOR_TESTS", False) else crypto.PARAMS
+
+
+def _purpose(keyring: PrivateKeyring, how: str) -> str:
+    return f"afterglow private entries of {keyring.owner_id} by {how}"
+
+
+def _password_wrap(keyring: PrivateKeyring, secret: bytes, password: str) -> dict[str, Any]:
+    salt, params = os.urandom(16), _kdf_params()
+    kek = crypto.derive(crypto.normalise(password), salt, params)
+    return {"salt": crypto.b64(salt), "kdf": params.as_dict(), **crypto.wrap(kek, secret, _purpose(keyring, "password"))}
+
+
+def _recovery_wrap(keyring: PrivateKeyring, secret: bytes) -> tuple[dict[str, str], str]:
+    raw, salt = crypto.new_recovery_key(), os.urandom(16)
+    kek = crypto.recovery_kek(raw, salt)
+    wrapped = {"salt": crypto.b64(salt), **crypto.wrap(kek, secret, _purpose(keyring, "recovery"))}
+    return wrapped, crypto.format_recovery_key(raw)
+
+
+def create_keyring(owner: Any, password: str) -> tuple[bytes, str]:
+    """A new key pair for `owner`, wrapped by the password and a new recovery key; returns (private key, recovery key).
+
+    Replaces an older key ring: private entries sealed to it can then not be opened again.
+    """
+    from afterglow.journal.models import PrivateKeyring
+
+    secret, public = new_key_pair()
+    keyring, _ = PrivateKeyring.objects.get_or_create(owner=owner)
+    keyring.public_key = base64.b64encode(public).decode("ascii")
+    keyring.by_password = _password_wrap(keyring, secret, password)
+    keyring.by_recovery, recovery = _recovery_wrap(keyring, secret)
+    keyring.recovery_confirmed_at = None
+    keyring.save()
+    return secret, recovery
+
+
+def unlock_with_password(keyring: PrivateKeyring, password: str) -> bytes | None:
+    wrapped = keyring.by_password
+    if not wrapped:
+        return None
+    kdf = {k: v for k, v in wrapped["kdf"].items() if k != "name"}
+    kek = crypto.derive(crypto.normalise(password), crypto.unb64(wrapped["salt"]), crypto.KdfParams(**kdf))
+    return crypto.unwrap(kek, wrapped, _purpose(keyring, "password"))
+
+
+def unlock_with_recovery(keyring: PrivateKeyring, recovery_text: str) -> bytes | None:
+    raw = crypto.parse_recovery_key(recovery_text)
+    wrapped = keyring.by_recovery
+    if raw is None or not wrapped:
+        return None
+    kek = crypto.recovery_kek(raw, crypto.unb64(wrapped["salt"]))
+    secret = crypto.unwrap(kek, wrapped, _purpose(keyring, "recovery"))
+    return secret if secret is not None and public_of(secret) == base64.b64decode(keyring.public_key) else None
+
+
+def rewrap_password(keyring: PrivateKeyring, secret: bytes, password: str) -> None:
+    keyring.by_password = _password_wrap(keyring, secret, password)
+    keyring.save(update_fields=["by_password"])
+
+
+def forget_password(owner: Any) -> None:
+    """An admin's reset: the old password's wrapping goes; only the recovery key opens the entries now."""
+    from afterglow.journal.models import PrivateKeyring
+
+    PrivateKeyring.objects.filter(owner=owner).update(by_password={})
+
+
+def new_recovery_key(keyring: PrivateKeyring, secret: bytes) -> str:
+    """Replace the recovery key (the old one stops working); it needs confirming again."""
+    keyring.by_recovery, recovery = _recovery_wrap(keyring, secret)
+    keyring.recovery_confirmed_at = None
+    keyring.save(update_fields=["by_recovery", "recovery_confirmed_at"])
+    return recovery
+
+
+def confirm_recovery(keyring: PrivateKeyring) -> None:
+    keyring.recovery_confirmed_at = timezone.now()
+    keyring.save(update_fields=["recovery_confirmed_at"])
+
+
+def locked_count(owner: Any) -> int:
+    """How many of `owner`'s private entries this request cannot open (none when it holds their key)."""
+    from afterglow.journal.models import Entry
+
+    sealed = Entry.objects.filter(owner=owner).exclude(sealed="").only("id", "uid", "owner_id", "sealed", "private")
+    return sum(1 for entry in sealed if entry.locked)
+
+
+def seal_leftovers(owner: Any) -> None:
+    """Seal `owner`'s private entries still stored in the clear (marked before their key existed)."""
+    from afterglow.journal.models import Entry
+
+    for entry in Entry.objects.filter(owner=owner, private=True, sealed=""):
+        entry.save(update_fields=["title", "text"])
+        for revision in entry.revisions.filter(sealed="").exclude(text=""):
+            revision.entry = entry
+            revision.save(update_fields=["text"])
