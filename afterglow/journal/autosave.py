@@ -19,8 +19,8 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from afterglow.access import NotYours, owned
-from afterglow.journal import private
 from afterglow.journal.entries import TOO_LONG, create_entry, normalise, save_text
+from afterglow.journal.private import Locked
 from afterglow.journal.models import Entry, Session
 from afterglow.lib.errors import UserError
 from afterglow.prompts.library import PackError, Prompt, library
@@ -71,7 +71,7 @@ def autosave(
             return _save(owner, uid, text, session=session, prompt=prompt, private=private, editing=editing)
     except ValidationError as error:  # the text itself, checked once by entries.clean_text
         raise AutosaveError(error.messages[0], 413 if error.code == TOO_LONG else 400) from error
-    except private.Locked as error:  # a sealed entry this request cannot open: the browser keeps its draft
+    except Locked as error:  # a sealed entry this request cannot open: the browser keeps its draft
         raise AutosaveError(error.message, error.status) from error
 
 

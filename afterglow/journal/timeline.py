@@ -123,6 +123,8 @@ class Item:
     @property
     def excerpt(self) -> str:
         """The first lines of an entry, or a check-in's note."""
+        if self.rank == ENTRY and self.obj.__dict__.get("sealed"):  # the column is empty: the words were sealed
+            return clip(self.obj.text[:EXCERPT_CHARS], 240)
         text = self.obj.excerpt if self.rank == ENTRY else self.obj.note if self.rank == CHECKIN else ""
         return clip(text or "", 240)
 
@@ -308,7 +310,8 @@ def _entry_rows(rows: QuerySet[Entry], before: Cursor | None, after: Cursor | No
 
 def _with_excerpts(rows: QuerySet[Entry]) -> QuerySet[Entry]:
     """Entries without their full text: a page needs a few lines of each, and texts can be long."""
-    rows = rows.only("id", "uid", "session_id", "mode", "prompt_id", "title", "private", "created_at", "updated_at")
+    # `sealed` (and the owner it is sealed for): a private entry's words in a clinic, opened as the row is read.
+    rows = rows.only("id", "uid", "owner_id", "session_id", "mode", "prompt_id", "title", "private", "sealed", "created_at", "updated_at")
     return rows.annotate(excerpt=Substr("text", 1, EXCERPT_CHARS), prompt=Substr("prompt_text", 1, 200))
 
 
