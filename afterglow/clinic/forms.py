@@ -53,7 +53,9 @@ def _password_field(label: str, autocomplete: str) -> forms.CharField:
 class KeptForm(forms.Form):
     kept = forms.BooleanField(
         label="I have written down or printed my recovery key and put it somewhere safe.",
-        error_messages={"required": "Please keep the recovery key first: without it, a forgotten password loses your private entries."},
+        error_messages={
+            "required": "Please keep the recovery key first: without it, a forgotten password loses your private entries."
+        },
     )
 
 

@@ -33,6 +33,7 @@ from django.urls import reverse
 from afterglow import modes
 from afterglow.clinic.models import Role
 from afterglow.clinic.roles import role_of
+from afterglow.journal import keyring as rings
 from afterglow.journal import private
 from afterglow.journal.models import Entry, PrivateKeyring
 from afterglow.web.middleware import Handler
@@ -113,7 +114,7 @@ def signed_in(request: HttpRequest, user: Any, password: str) -> None:
         return
     keyring = keyring_of(user)
     if keyring is not None and keyring.by_password:
-        secret = private.unlock_with_password(keyring, password)
+        secret = rings.unlock_with_password(keyring, password)
         if secret is not None:
             keep(request, secret)
         return
@@ -124,11 +125,11 @@ def signed_in(request: HttpRequest, user: Any, password: str) -> None:
 
 def start_over(request: HttpRequest, user: Any, password: str) -> None:
     """A new key (and recovery key, to show); private entries sealed to an old one stay locked."""
-    secret, recovery = private.create_keyring(user, password)
+    secret, recovery = rings.create_keyring(user, password)
     keep(request, secret)
     keep_recovery(request, recovery)
     with private.opening(user.pk, secret):
-        private.seal_leftovers(user)
+        rings.seal_leftovers(user)
 
 
 # ---- the gate ----------------------------------------------------------------------------------

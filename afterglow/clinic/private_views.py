@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.contrib import messages
 from django.contrib.auth import update_session_auth_hash
 from django.contrib.auth.password_validation import password_validators_help_texts, validate_password
@@ -15,7 +17,7 @@ from afterglow.clinic import private_keys
 from afterglow.clinic.forms import KeptForm, NewPasswordForm, RecoverForm, StartOverForm
 from afterglow.clinic.models import Role
 from afterglow.clinic.roles import role_of
-from afterglow.journal import private
+from afterglow.journal import keyring as rings
 
 
 def _patient(request: HttpRequest) -> bool:
@@ -30,11 +32,11 @@ def recovery_key(request: HttpRequest) -> HttpResponse:
         return redirect("home")
     pending = private_keys.pending_recovery(request)
     if pending is None:
-        status = "kept" if keyring.recovery_confirmed_at else "missing"
-        return render(request, "clinic/recovery_key_none.html", {"status": status, "form": _new_key_form(keyring)})
+        state = "kept" if keyring.recovery_confirmed_at else "missing"
+        return render(request, "clinic/recovery_key_none.html", {"status": state, "form": _new_key_form(keyring)})
     form = KeptForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
-        private.confirm_recovery(keyring)
+        rings.confirm_recovery(keyring)
         private_keys.drop_recovery(request)
         messages.success(request, "Thank you. Your private entries open with your password, or with that recovery key.")
         return redirect("home")
@@ -59,7 +61,7 @@ def recovery_key_new(request: HttpRequest) -> HttpResponse:
             if form.is_valid():
                 form.add_error("password", "That is not your password.")
             return render(request, "clinic/recovery_key_none.html", {"status": "kept", "form": form}, status=400)
-    private_keys.keep_recovery(request, private.new_recovery_key(keyring, secret))
+    private_keys.keep_recovery(request, rings.new_recovery_key(keyring, secret))
     return redirect("clinic_recovery_key")
 
 
@@ -77,13 +79,13 @@ def private_locked(request: HttpRequest) -> HttpResponse:
     if request.method == "POST" and request.POST.get("action") == "recover":
         recover = RecoverForm(request.POST, auto_id=_RECOVER_ID)
         if recover.is_valid():
-            secret = private.unlock_with_recovery(keyring, recover.cleaned_data["recovery_key"])
+            secret = rings.unlock_with_recovery(keyring, recover.cleaned_data["recovery_key"])
             if secret is None:
                 recover.add_error("recovery_key", "That recovery key does not open these entries. Check each group of letters.")
             elif not request.user.check_password(recover.cleaned_data["password"]):
                 recover.add_error("password", "That is not the password you just chose.")
             else:
-                private.rewrap_password(keyring, secret, recover.cleaned_data["password"])
+                rings.rewrap_password(keyring, secret, recover.cleaned_data["password"])
                 private_keys.keep(request, secret)
                 messages.success(request, "Your private entries are open again, with your new password.")
                 return redirect("home")
@@ -96,7 +98,7 @@ def private_locked(request: HttpRequest) -> HttpResponse:
         if start.is_valid():
             start.add_error("password", "That is not the password you just chose.")
         status = 400
-    context = {"recover": recover, "start": start, "locked": private.locked_count(request.user)}
+    context = {"recover": recover, "start": start, "locked": rings.locked_count(request.user)}
     return render(request, "clinic/private_locked.html", context, status=status)
 
 
@@ -105,7 +107,7 @@ def change_password(request: HttpRequest) -> HttpResponse:
     """A new password; a patient's private entries' key is wrapped again under it."""
     form = NewPasswordForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
-        user = request.user
+        user: Any = request.user
         if not user.check_password(form.cleaned_data["current"]):
             form.add_error("current", "That is not your current password.")
         else:
@@ -123,11 +125,11 @@ def change_password(request: HttpRequest) -> HttpResponse:
 
 @transaction.atomic
 def _set_password(request: HttpRequest, password: str) -> None:
-    user = request.user
+    user: Any = request.user
     user.set_password(password)
     user.save(update_fields=["password"])
     update_session_auth_hash(request, user)
     keyring = private_keys.keyring_of(user) if _patient(request) else None
     secret = private_keys.secret_of(request)
     if keyring is not None and secret is not None:
-        private.rewrap_password(keyring, secret, password)
+        rings.rewrap_password(keyring, secret, password)

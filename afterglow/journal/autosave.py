@@ -20,8 +20,8 @@ from django.utils import timezone
 
 from afterglow.access import NotYours, owned
 from afterglow.journal.entries import TOO_LONG, create_entry, normalise, save_text
-from afterglow.journal.private import Locked
 from afterglow.journal.models import Entry, Session
+from afterglow.journal.private import Locked
 from afterglow.lib.errors import UserError
 from afterglow.prompts.library import PackError, Prompt, library
 from afterglow.prompts.models import OWN_PACK, OwnPrompt

@@ -6,6 +6,7 @@ Day N after a session is derived (see `rules.py`), never stored.
 
 from __future__ import annotations
 
+import base64
 import uuid
 from datetime import date, datetime, time
 from typing import Any
@@ -256,9 +257,16 @@ class Entry(models.Model):
             return "A locked private entry"
         return self.title or self.prompt_text or "Entry"
 
+    def save(self, *args: Any, **kwargs: Any) -> None:
+        kwargs["update_fields"] = private.widened(kwargs.get("update_fields"))
+        with transaction.atomic():
+            with private.storing_entry(self):
+                super().save(*args, **kwargs)
+            private.after_entry_saved(self)
+
     @classmethod
-    def from_db(cls, db: str | None, field_names: Any, values: Any) -> Entry:
-        entry = super().from_db(db, field_names, values)
+    def from_db(cls, *args: Any, **kwargs: Any) -> Entry:
+        entry = super().from_db(*args, **kwargs)
         private.opened_entry(entry)
         return entry
 
@@ -266,13 +274,6 @@ class Entry(models.Model):
     def locked(self) -> bool:
         """A private entry whose words this request cannot open (a clinician's, or after a password reset)."""
         return self._private_locked
-
-    def save(self, *args: Any, **kwargs: Any) -> None:
-        kwargs["update_fields"] = private.widened(kwargs.get("update_fields"))
-        with transaction.atomic():
-            with private.storing_entry(self):
-                super().save(*args, **kwargs)
-            private.after_entry_saved(self)
 
 
 class EntryRevision(models.Model):
@@ -294,22 +295,22 @@ class EntryRevision(models.Model):
     class Meta:
         ordering = ["-saved_at", "-id"]
 
-    @classmethod
-    def from_db(cls, db: str | None, field_names: Any, values: Any) -> EntryRevision:
-        revision = super().from_db(db, field_names, values)
-        private.opened_revision(revision)
-        return revision
-
-    @property
-    def locked(self) -> bool:
-        return self._private_locked
-
     def save(self, *args: Any, **kwargs: Any) -> None:
         fields = kwargs.get("update_fields")
         if fields is not None and {"text", "sealed"} & set(fields):
             kwargs["update_fields"] = set(fields) | {"text", "sealed"}
         with private.storing_revision(self):
             super().save(*args, **kwargs)
+
+    @classmethod
+    def from_db(cls, *args: Any, **kwargs: Any) -> EntryRevision:
+        revision = super().from_db(*args, **kwargs)
+        private.opened_revision(revision)
+        return revision
+
+    @property
+    def locked(self) -> bool:
+        return self._private_locked
 
 
 class PrivateKeyring(models.Model):
@@ -325,6 +326,14 @@ class PrivateKeyring(models.Model):
     by_recovery = models.JSONField(default=dict, blank=True)
     recovery_confirmed_at = models.DateTimeField(null=True, blank=True)
     created_at = models.DateTimeField(default=timezone.now)
+
+
+def _public_key_of(owner_id: int) -> bytes | None:
+    found = PrivateKeyring.objects.filter(owner_id=owner_id).values_list("public_key", flat=True).first()
+    return base64.b64decode(found) if found else None
+
+
+private.public_key_of = _public_key_of
 
 
 class IntegrationAction(models.Model):

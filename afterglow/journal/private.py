@@ -26,26 +26,24 @@ from __future__ import annotations
 import base64
 import json
 import os
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from contextvars import ContextVar
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from cryptography.exceptions import InvalidTag
 from cryptography.hazmat.primitives import hashes
 from cryptography.hazmat.primitives.asymmetric.x25519 import X25519PrivateKey, X25519PublicKey
 from cryptography.hazmat.primitives.ciphers.aead import AESGCM
 from cryptography.hazmat.primitives.kdf.hkdf import HKDF
-from django.conf import settings
-from django.utils import timezone
 
 from afterglow import modes
 from afterglow.lib.errors import UserError
-from afterglow.vault import crypto
 
-if TYPE_CHECKING:
-    from afterglow.journal.models import Entry, EntryRevision, PrivateKeyring
+# An entry or a revision (journal.models imports this module, so it is not imported here).
+Entry = Any
+EntryRevision = Any
 
 VERSION = "1"  # the first field of every sealed value: "1:" + base64(ephemeral public key, nonce, ciphertext)
 _INFO = b"afterglow private entry"
@@ -178,15 +176,21 @@ def opened_revision(revision: EntryRevision) -> None:
     revision.text = plain.decode("utf-8")
 
 
-def _keyring_public(owner_id: int) -> bytes:
-    from afterglow.journal.models import PrivateKeyring
+def _no_public_key(owner_id: int) -> bytes | None:
+    return None
 
-    keyring = PrivateKeyring.objects.filter(owner_id=owner_id).first()
-    if keyring is None or not keyring.public_key:
+
+# The models register how to find an owner's public key (None when they have none yet).
+public_key_of: Callable[[int], bytes | None] = _no_public_key
+
+
+def _keyring_public(owner_id: int) -> bytes:
+    public = public_key_of(owner_id)
+    if public is None:
         # No key pair yet (an account from before private entries were sealed, or made outside
         # the sign-in pages): refusing keeps the words in the browser's draft, never in the clear.
         raise Locked("Please sign in again before writing a private entry, so it can be stored sealed.")
-    return base64.b64decode(keyring.public_key)
+    return public
 
 
 def widened(update_fields: Any) -> Any:
@@ -267,115 +271,9 @@ def open_revision_text(entry_id: int, text: str, sealed: str) -> str:
 
 def stored_form(row: Any) -> Any:
     """The row as the database holds it (a private entry's words sealed), for code that copies rows."""
-    from afterglow.journal.models import Entry, EntryRevision
-
-    if not applies() or not isinstance(row, Entry | EntryRevision) or not row.__dict__.get("sealed"):
+    if not applies() or not row.__dict__.get("sealed"):
         return row
-    if isinstance(row, Entry):
+    if hasattr(row, "title"):
         row.title = ""
     row.text = ""
     return row
-
-
-# ---- the key ring ------------------------------------------------------------------------------
-
-
-def _kdf_params() -> crypto.KdfParams:
-    return crypto.FAST_PARAMS if getattr(settings, "VAULT_KDF_FAST_FOR_TESTS", False) else crypto.PARAMS
-
-
-def _purpose(keyring: PrivateKeyring, how: str) -> str:
-    return f"afterglow private entries of {keyring.owner_id} by {how}"
-
-
-def _password_wrap(keyring: PrivateKeyring, secret: bytes, password: str) -> dict[str, Any]:
-    salt, params = os.urandom(16), _kdf_params()
-    kek = crypto.derive(crypto.normalise(password), salt, params)
-    return {"salt": crypto.b64(salt), "kdf": params.as_dict(), **crypto.wrap(kek, secret, _purpose(keyring, "password"))}
-
-
-def _recovery_wrap(keyring: PrivateKeyring, secret: bytes) -> tuple[dict[str, str], str]:
-    raw, salt = crypto.new_recovery_key(), os.urandom(16)
-    kek = crypto.recovery_kek(raw, salt)
-    wrapped = {"salt": crypto.b64(salt), **crypto.wrap(kek, secret, _purpose(keyring, "recovery"))}
-    return wrapped, crypto.format_recovery_key(raw)
-
-
-def create_keyring(owner: Any, password: str) -> tuple[bytes, str]:
-    """A new key pair for `owner`, wrapped by the password and a new recovery key; returns (private key, recovery key).
-
-    Replaces an older key ring: private entries sealed to it can then not be opened again.
-    """
-    from afterglow.journal.models import PrivateKeyring
-
-    secret, public = new_key_pair()
-    keyring, _ = PrivateKeyring.objects.get_or_create(owner=owner)
-    keyring.public_key = base64.b64encode(public).decode("ascii")
-    keyring.by_password = _password_wrap(keyring, secret, password)
-    keyring.by_recovery, recovery = _recovery_wrap(keyring, secret)
-    keyring.recovery_confirmed_at = None
-    keyring.save()
-    return secret, recovery
-
-
-def unlock_with_password(keyring: PrivateKeyring, password: str) -> bytes | None:
-    wrapped = keyring.by_password
-    if not wrapped:
-        return None
-    kdf = {k: v for k, v in wrapped["kdf"].items() if k != "name"}
-    kek = crypto.derive(crypto.normalise(password), crypto.unb64(wrapped["salt"]), crypto.KdfParams(**kdf))
-    return crypto.unwrap(kek, wrapped, _purpose(keyring, "password"))
-
-
-def unlock_with_recovery(keyring: PrivateKeyring, recovery_text: str) -> bytes | None:
-    raw = crypto.parse_recovery_key(recovery_text)
-    wrapped = keyring.by_recovery
-    if raw is None or not wrapped:
-        return None
-    kek = crypto.recovery_kek(raw, crypto.unb64(wrapped["salt"]))
-    secret = crypto.unwrap(kek, wrapped, _purpose(keyring, "recovery"))
-    return secret if secret is not None and public_of(secret) == base64.b64decode(keyring.public_key) else None
-
-
-def rewrap_password(keyring: PrivateKeyring, secret: bytes, password: str) -> None:
-    keyring.by_password = _password_wrap(keyring, secret, password)
-    keyring.save(update_fields=["by_password"])
-
-
-def forget_password(owner: Any) -> None:
-    """An admin's reset: the old password's wrapping goes; only the recovery key opens the entries now."""
-    from afterglow.journal.models import PrivateKeyring
-
-    PrivateKeyring.objects.filter(owner=owner).update(by_password={})
-
-
-def new_recovery_key(keyring: PrivateKeyring, secret: bytes) -> str:
-    """Replace the recovery key (the old one stops working); it needs confirming again."""
-    keyring.by_recovery, recovery = _recovery_wrap(keyring, secret)
-    keyring.recovery_confirmed_at = None
-    keyring.save(update_fields=["by_recovery", "recovery_confirmed_at"])
-    return recovery
-
-
-def confirm_recovery(keyring: PrivateKeyring) -> None:
-    keyring.recovery_confirmed_at = timezone.now()
-    keyring.save(update_fields=["recovery_confirmed_at"])
-
-
-def locked_count(owner: Any) -> int:
-    """How many of `owner`'s private entries this request cannot open (none when it holds their key)."""
-    from afterglow.journal.models import Entry
-
-    sealed = Entry.objects.filter(owner=owner).exclude(sealed="").only("id", "uid", "owner_id", "sealed", "private")
-    return sum(1 for entry in sealed if entry.locked)
-
-
-def seal_leftovers(owner: Any) -> None:
-    """Seal `owner`'s private entries still stored in the clear (marked before their key existed)."""
-    from afterglow.journal.models import Entry
-
-    for entry in Entry.objects.filter(owner=owner, private=True, sealed=""):
-        entry.save(update_fields=["title", "text"])
-        for revision in entry.revisions.filter(sealed="").exclude(text=""):
-            revision.entry = entry
-            revision.save(update_fields=["text"])

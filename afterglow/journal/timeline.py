@@ -311,7 +311,8 @@ def _entry_rows(rows: QuerySet[Entry], before: Cursor | None, after: Cursor | No
 def _with_excerpts(rows: QuerySet[Entry]) -> QuerySet[Entry]:
     """Entries without their full text: a page needs a few lines of each, and texts can be long."""
     # `sealed` (and the owner it is sealed for): a private entry's words in a clinic, opened as the row is read.
-    rows = rows.only("id", "uid", "owner_id", "session_id", "mode", "prompt_id", "title", "private", "sealed", "created_at", "updated_at")
+    fields = ("id", "uid", "owner_id", "session_id", "mode", "prompt_id", "title", "private", "sealed", "created_at")
+    rows = rows.only(*fields, "updated_at")
     return rows.annotate(excerpt=Substr("text", 1, EXCERPT_CHARS), prompt=Substr("prompt_text", 1, 200))
 
 

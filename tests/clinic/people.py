@@ -10,7 +10,7 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from afterglow.clinic import accounts
 from afterglow.clinic.models import Invite, Role
-from afterglow.journal import private
+from afterglow.journal import keyring as rings
 from afterglow.journal.models import PrivateKeyring
 
 PASSWORD = "a quiet harbour at dawn 7"
@@ -44,8 +44,8 @@ def member(username: str, role: str) -> Any:
     accounts.accept(found, PASSWORD)
     if role == Role.PATIENT:
         # As if they had signed in and kept their recovery key; `recovery` holds it for tests that need it.
-        _, key = private.create_keyring(user, PASSWORD)
-        private.confirm_recovery(PrivateKeyring.objects.get(owner=user))
+        _, key = rings.create_keyring(user, PASSWORD)
+        rings.confirm_recovery(PrivateKeyring.objects.get(owner=user))
         recovery[user.pk] = key
     if role != Role.PATIENT:
         TOTPDevice.objects.create(user=user, name="phone", confirmed=True)

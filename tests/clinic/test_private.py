@@ -17,7 +17,7 @@ from afterglow.care.models import Category
 from afterglow.clinic import accounts
 from afterglow.clinic.devcluster import server_bin
 from afterglow.clinic.models import Invite, Role
-from afterglow.journal import private
+from afterglow.journal import keyring as rings
 from afterglow.journal.models import Entry, EntryRevision, PrivateKeyring
 from afterglow.trash import bin as trash
 from tests.clinic.people import PASSWORD, browser, member, post, recovery, signed_in
@@ -111,7 +111,8 @@ def test_it_seals_existing_words_and_versions_when_marked_private_and_opens_them
     assert anywhere_in_the_database(SECRET) == [] and anywhere_in_the_database(EARLIER) == []
     assert EntryRevision.objects.filter(entry__uid=uid, sealed="").count() == 0
     write(client, f"{SECRET} second", uid=uid, private=False)
-    assert set(EntryRevision.objects.filter(entry__uid=uid).values_list("text", flat=True)) == {f"{EARLIER} first", f"{SECRET} second"}
+    texts = set(EntryRevision.objects.filter(entry__uid=uid).values_list("text", flat=True))
+    assert texts == {f"{EARLIER} first", f"{SECRET} second"}
     assert not Entry.objects.filter(uid=uid).exclude(sealed="").exists()
 
 
@@ -152,7 +153,8 @@ def test_it_opens_private_entries_with_the_recovery_key_after_an_admin_reset(pat
     assert home.status_code == 302 and home["Location"] == "/account/private/locked"
     page = client.get("/account/private/locked").content.decode()
     assert "cannot be opened" in page and "recovery key" in page and "(1)" in page
-    wrong = post(client, "/account/private/locked", {"action": "recover", "recovery_key": "AAAAA-" * 7 + "AAAAA", "password": NEW_PASSWORD})
+    guess = {"action": "recover", "recovery_key": "AAAAA-" * 7 + "AAAAA", "password": NEW_PASSWORD}
+    wrong = post(client, "/account/private/locked", guess)
     assert wrong.status_code == 400 and b"does not open" in wrong.content
     data = {"action": "recover", "recovery_key": recovery[patient.pk].lower(), "password": NEW_PASSWORD}
     assert post(client, "/account/private/locked", data).status_code == 302
@@ -178,7 +180,8 @@ def test_it_says_kindly_that_private_entries_are_lost_after_a_reset_without_the_
     assert post(client, "/account/private/recovery-key", {"kept": "on"}).status_code == 302
     entry_id = Entry.objects.get(uid=uid).pk
     locked = client.get(f"/entries/{entry_id}")
-    assert locked.status_code == 200 and b"This private entry is locked" in locked.content and SECRET.encode() not in locked.content
+    assert locked.status_code == 200 and b"This private entry is locked" in locked.content
+    assert SECRET.encode() not in locked.content
     assert b"Openfield" in client.get("/timeline").content
     refused = post(client, "/write/autosave", {"uid": str(uid), "text": "over the top", "private": "on"})
     assert refused.status_code == 409 and b"locked" in refused.content  # never written over
@@ -211,7 +214,7 @@ def test_it_replaces_a_kept_recovery_key_only_with_the_password(patient):
     assert post(client, "/account/private/recovery-key/new", {"password": PASSWORD}).status_code == 302
     assert PrivateKeyring.objects.get(owner=patient).by_recovery != old
     keyring = PrivateKeyring.objects.get(owner=patient)
-    assert private.unlock_with_recovery(keyring, recovery[patient.pk]) is None  # the old key stops working
+    assert rings.unlock_with_recovery(keyring, recovery[patient.pk]) is None  # the old key stops working
 
 
 def test_it_never_shows_a_private_entry_to_a_clinician_with_full_consent(patient):
@@ -259,7 +262,7 @@ def test_it_stores_no_key_in_the_clear_in_the_session_row(patient):
     cookie_half = client.cookies["afterglow_private"].value
     assert "private_key" in stored and cookie_half not in json.dumps(stored)
     keyring = PrivateKeyring.objects.get(owner=patient)
-    secret = private.unlock_with_password(keyring, PASSWORD)
+    secret = rings.unlock_with_password(keyring, PASSWORD)
     assert secret is not None
     import base64
 
