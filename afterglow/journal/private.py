@@ -142,7 +142,11 @@ _WORDS = ("title", "text", "sealed")
 
 
 def _entry_context(entry: Entry) -> str:
-    return f"afterglow entry {entry.uid} of {entry.owner_id}"
+    return _context_of(entry.uid, entry.owner_id)
+
+
+def _context_of(uid: Any, owner_id: int) -> str:
+    return f"afterglow entry {uid} of {owner_id}"
 
 
 def _revision_context(revision: EntryRevision) -> str:
@@ -277,3 +281,15 @@ def stored_form(row: Any) -> Any:
         row.title = ""
     row.text = ""
     return row
+
+
+def open_words(uid: Any, owner_id: int, title: str, text: str, sealed: str) -> tuple[str, str]:
+    """An entry's (title, text) from its columns, for code that reads values, not rows; empty when it cannot be opened."""
+    if not sealed:
+        return title, text
+    secret = _secret_for(owner_id)
+    plain = unseal(secret, sealed, _context_of(uid, owner_id)) if secret else None
+    if plain is None:
+        return "", ""
+    words = json.loads(plain)
+    return words["title"], words["text"]

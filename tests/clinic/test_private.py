@@ -17,10 +17,14 @@ from afterglow.care.models import Category
 from afterglow.clinic import accounts
 from afterglow.clinic.devcluster import server_bin
 from afterglow.clinic.models import Invite, Role
+from afterglow.insights import themes
 from afterglow.journal import keyring as rings
+from afterglow.journal.entries import create_entry
 from afterglow.journal.models import Entry, EntryRevision, PrivateKeyring
+from afterglow.journal.private import opening
 from afterglow.trash import bin as trash
 from tests.clinic.people import PASSWORD, browser, member, post, recovery, signed_in
+from tests.journal.course_factories import course, days_ago
 
 pytestmark = [pytest.mark.clinic, pytest.mark.django_db]
 
@@ -279,3 +283,14 @@ def test_a_reset_invite_forgets_the_password_wrapping(patient):
     accounts.invite(patient.username, Role.PATIENT)
     assert PrivateKeyring.objects.get(owner=patient).by_password == {}
     assert Invite.objects.filter(member__user=patient, used_at__isnull=True).exists()
+
+
+def test_it_gives_the_patients_own_themes_the_words_of_private_entries(patient):
+    c = course(patient, days_ago(40))
+    for _ in range(3):
+        create_entry(patient, "The lighthouse keeper waved.", private=True)
+    assert Entry.objects.filter(owner=patient, text="").count() == 3  # sealed in the database
+    secret = rings.unlock_with_password(PrivateKeyring.objects.get(owner=patient), PASSWORD)
+    assert secret is not None
+    with opening(patient.pk, secret):
+        assert "lighthouse keeper waved" in [t.name for t in themes.compute(c).words]
