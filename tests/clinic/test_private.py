@@ -95,14 +95,17 @@ def test_it_opens_the_private_entry_for_its_patient_after_signing_in_again(patie
     assert SECRET in later.get("/timeline").content.decode()
 
 
-def test_it_searches_no_private_words_in_the_database_and_reads_them_without_a_key_as_locked(patient):
-    write(signed_in(patient), f"{SECRET} rising", uid=uuid.uuid4())
+def test_it_indexes_no_private_words_in_the_database_yet_finds_them_for_their_patient(patient):
+    client = signed_in(patient)
+    write(client, f"A slow morning, then {SECRET} rising over the hill", uid=uuid.uuid4())
     entry = Entry.objects.get(owner=patient)  # no key in this test's own context: as a clinician's request reads it
     assert entry.locked and entry.text == "" and entry.title == "" and entry.sealed.startswith("1:")
     with connection.cursor() as cur:
         cur.execute("SELECT count(*) FROM journal_entry WHERE search_tsv @@ to_tsquery('afterglow', %s)", [SECRET])
         assert cur.fetchone()[0] == 0
-    assert f"/entries/{entry.pk}" not in signed_in(patient).get("/search", {"q": SECRET}).content.decode()
+    page = client.get("/search", {"q": f"{SECRET.lower()} hill"}).content.decode()
+    assert f"/entries/{entry.pk}" in page and f"<mark>{SECRET}</mark> rising" in page  # opened in the app, for her
+    assert f"/entries/{entry.pk}" not in client.get("/search", {"q": f"{SECRET} valley"}).content.decode()
 
 
 def test_it_seals_existing_words_and_versions_when_marked_private_and_opens_them_when_unmarked(patient):
