@@ -117,7 +117,11 @@ def signed_in(request: HttpRequest, user: Any, password: str) -> None:
         secret = rings.unlock_with_password(keyring, password)
         if secret is not None:
             keep(request, secret)
-        return
+            return
+        # The password was set some other way (`manage.py changepassword`): as after an admin's
+        # reset, only the recovery key opens the entries now, and the gate says so.
+        rings.forget_password(user)
+        keyring.by_password = {}
     if keyring is not None and Entry.objects.filter(owner=user).exclude(sealed="").exists():
         return  # the gate sends them to the recovery key page
     start_over(request, user, password)

@@ -99,7 +99,7 @@ def test_it_indexes_no_private_words_in_the_database_yet_finds_them_for_their_pa
     client = signed_in(patient)
     write(client, f"A slow morning, then {SECRET} rising over the hill", uid=uuid.uuid4())
     entry = Entry.objects.get(owner=patient)  # no key in this test's own context: as a clinician's request reads it
-    assert entry.locked and entry.text == "" and entry.title == "" and entry.sealed.startswith("1:")
+    assert entry.locked and entry.text == "" and entry.title == "" and entry.sealed.startswith("2:")  # sealed by her own request
     with connection.cursor() as cur:
         cur.execute("SELECT count(*) FROM journal_entry WHERE search_tsv @@ to_tsquery('afterglow', %s)", [SECRET])
         assert cur.fetchone()[0] == 0
@@ -292,8 +292,22 @@ def test_it_gives_the_patients_own_themes_the_words_of_private_entries(patient):
     c = course(patient, days_ago(40))
     for _ in range(3):
         create_entry(patient, "The lighthouse keeper waved.", private=True)
-    assert Entry.objects.filter(owner=patient, text="").count() == 3  # sealed in the database
+    sealed = Entry.objects.filter(owner=patient, text="").values_list("sealed", flat=True)
+    assert len(sealed) == 3 and all(s.startswith("1:") for s in sealed)  # sealed with no key at hand: to her public key
     secret = rings.unlock_with_password(PrivateKeyring.objects.get(owner=patient), PASSWORD)
     assert secret is not None
     with opening(patient.pk, secret):
         assert "lighthouse keeper waved" in [t.name for t in themes.compute(c).words]
+
+
+def test_it_asks_for_the_recovery_key_when_the_password_was_changed_outside_the_pages(patient):
+    uid = uuid.uuid4()
+    write(signed_in(patient), f"{SECRET} behind the door", uid=uid)
+    patient.set_password(NEW_PASSWORD)  # as `manage.py changepassword` would
+    patient.save()
+    client = browser()
+    assert post(client, "/login", {"username": patient.username, "password": NEW_PASSWORD}).status_code == 302
+    assert client.get("/")["Location"] == "/account/private/locked"  # not a loop back to the sign-in page
+    data = {"action": "recover", "recovery_key": recovery[patient.pk], "password": NEW_PASSWORD}
+    assert post(client, "/account/private/locked", data).status_code == 302
+    assert SECRET in client.get(f"/entries/{Entry.objects.get(uid=uid).pk}").content.decode()
