@@ -311,3 +311,8 @@ def test_it_asks_for_the_recovery_key_when_the_password_was_changed_outside_the_
     data = {"action": "recover", "recovery_key": recovery[patient.pk], "password": NEW_PASSWORD}
     assert post(client, "/account/private/locked", data).status_code == 302
     assert SECRET in client.get(f"/entries/{Entry.objects.get(uid=uid).pk}").content.decode()
+
+
+def test_it_links_the_password_page_from_every_page_of_a_signed_in_patient(patient):
+    page = signed_in(patient).get("/timeline").content.decode()
+    assert 'href="/account/password"' in page
