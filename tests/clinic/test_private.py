@@ -316,3 +316,13 @@ def test_it_asks_for_the_recovery_key_when_the_password_was_changed_outside_the_
 def test_it_links_the_password_page_from_every_page_of_a_signed_in_patient(patient):
     page = signed_in(patient).get("/timeline").content.decode()
     assert 'href="/account/password"' in page
+
+
+def test_it_refuses_a_save_whose_key_cookie_went_missing_without_touching_the_entry(patient):
+    client = signed_in(patient)
+    uid = uuid.uuid4()
+    write(client, f"{SECRET} as it was", uid=uid)
+    del client.cookies["afterglow_private"]
+    response = post(client, "/write/autosave", {"uid": str(uid), "text": "half a thought", "private": "on"})
+    assert response.status_code == 401 and response["HX-Redirect"].startswith("/login")  # the browser keeps its draft
+    assert SECRET in signed_in(patient).get(f"/entries/{Entry.objects.get(uid=uid).pk}").content.decode()
