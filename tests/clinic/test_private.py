@@ -326,3 +326,9 @@ def test_it_refuses_a_save_whose_key_cookie_went_missing_without_touching_the_en
     response = post(client, "/write/autosave", {"uid": str(uid), "text": "half a thought", "private": "on"})
     assert response.status_code == 401 and response["HX-Redirect"].startswith("/login")  # the browser keeps its draft
     assert SECRET in signed_in(patient).get(f"/entries/{Entry.objects.get(uid=uid).pk}").content.decode()
+
+
+def test_it_tells_the_admin_a_reset_leaves_private_entries_to_the_recovery_key():
+    admin = member("admin-a", Role.ADMIN)
+    page = signed_in(admin).get("/clinic/").content.decode()
+    assert "only their own recovery key opens them again" in page
