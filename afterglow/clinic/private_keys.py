@@ -32,7 +32,7 @@ from django.urls import reverse
 
 from afterglow import modes
 from afterglow.clinic.models import Role
-from afterglow.clinic.roles import role_of
+from afterglow.clinic.roles import needs_second_factor_now, role_of
 from afterglow.journal import keyring as rings
 from afterglow.journal import private
 from afterglow.journal.models import Entry, PrivateKeyring
@@ -150,10 +150,12 @@ def private_key_middleware(get_response: Handler) -> Handler:
         if not user.is_authenticated or role_of(user) != Role.PATIENT:
             return _finish(request, get_response(request))
         secret = secret_of(request)
-        if not request.path.startswith(_ALWAYS):
-            gate = _gate(request, keyring_of(user), secret)
-            if gate is not None:
-                return gate
+        where = None if request.path.startswith(_ALWAYS) else _gate(request, keyring_of(user), secret)
+        # Before the second factor, the sign-in gate (inside this one) answers instead.
+        if where is not None and not needs_second_factor_now(user):
+            if where.startswith(reverse("clinic_sign_in")):
+                logout(request)
+            return _finish(request, _go(request, where))
         if secret is None:
             return _finish(request, get_response(request))
         with private.opening(user.pk, secret):
@@ -175,17 +177,17 @@ def _opened(owner_id: int, secret: bytes, chunks: Iterable[Any]) -> Iterator[Any
         yield chunk
 
 
-def _gate(request: HttpRequest, keyring: PrivateKeyring | None, secret: bytes | None) -> HttpResponse | None:
+def _gate(request: HttpRequest, keyring: PrivateKeyring | None, secret: bytes | None) -> str | None:
+    """Where a patient must go before their journal opens (None: nowhere)."""
     if keyring is None:
         return None  # an account from before private entries were sealed: its next sign-in makes the key
     if not keyring.by_password:
-        return _go(request, reverse("clinic_private_locked"))
+        return reverse("clinic_private_locked")
     if secret is None:
         # The session has lost its half (or its cookie): signing in again brings the key back.
-        logout(request)
-        return _go(request, f"{reverse('clinic_sign_in')}?{urlencode({'next': request.get_full_path()})}")
+        return f"{reverse('clinic_sign_in')}?{urlencode({'next': request.get_full_path()})}"
     if keyring.recovery_confirmed_at is None:
-        return _go(request, reverse("clinic_recovery_key"))
+        return reverse("clinic_recovery_key")
     return None
 
 

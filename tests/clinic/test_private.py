@@ -332,3 +332,43 @@ def test_it_tells_the_admin_a_reset_leaves_private_entries_to_the_recovery_key()
     admin = member("admin-a", Role.ADMIN)
     page = signed_in(admin).get("/clinic/").content.decode()
     assert "only their own recovery key opens them again" in page
+
+
+def test_it_brings_a_private_entry_back_from_the_trash_still_sealed_and_readable(patient):
+    client = signed_in(patient)
+    uid = uuid.uuid4()
+    write(client, f"{SECRET} in and out of the bin", uid=uid)
+    item = trash.put(Entry.objects.get(uid=uid))
+    assert SECRET not in item.payload and SECRET not in item.label
+    trash.restore(item)
+    back = Entry.objects.get(uid=uid)
+    assert back.sealed and back.locked  # as stored: sealed (this test holds no key)
+    assert f"{SECRET} in and out of the bin" in client.get(f"/entries/{back.pk}").content.decode()
+
+
+def test_it_forgets_the_key_when_the_session_expires_idle(patient):
+    from django.contrib.sessions.models import Session
+    from django.utils import timezone
+
+    client = signed_in(patient)
+    Session.objects.update(expire_date=timezone.now())  # as after AFTERGLOW_IDLE_MINUTES without a request
+    response = client.get("/timeline")
+    assert response.status_code == 302 and response["Location"].startswith("/login")
+    assert client.cookies["afterglow_private"].value == ""  # the browser's half is dropped too
+
+
+def test_it_asks_a_patients_second_factor_before_anything_about_the_recovery_key():
+    from django_otp.plugins.otp_totp.models import TOTPDevice
+
+    from tests.clinic.people import code
+
+    _, token = accounts.invite("patient-otp", Role.PATIENT)
+    assert post(browser(), f"/invite/{token}", {"password": PASSWORD, "password_again": PASSWORD}).status_code == 302
+    user = PrivateKeyring.objects.get(owner__username="patient-otp").owner
+    TOTPDevice.objects.create(user=user, name="phone", confirmed=True)
+    client = browser()
+    assert post(client, "/login", {"username": "patient-otp", "password": PASSWORD}).status_code == 302
+    assert client.get("/")["Location"].startswith("/login/verify")  # the recovery key waits for the code
+    assert post(client, "/login/verify", {"token": code(user)}).status_code == 302
+    assert client.get("/")["Location"] == "/account/private/recovery-key"
+    assert b"was not kept yet" in client.get("/account/private/recovery-key").content  # shown once, in the other session
