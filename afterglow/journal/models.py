@@ -235,7 +235,7 @@ class Entry(models.Model):
     private = models.BooleanField(default=False)
     # Clinic mode: a private entry's title and text, sealed to its owner's key (`private.py`);
     # its `title` and `text` columns are then empty. Always empty in local mode.
-    sealed = models.TextField(blank=True, default="")
+    sealed = models.TextField(blank=True, default="", db_default="")
     created_at = models.DateTimeField(default=timezone.now)
     updated_at = models.DateTimeField(default=timezone.now)
 
@@ -286,7 +286,7 @@ class EntryRevision(models.Model):
     entry = models.ForeignKey(Entry, on_delete=models.CASCADE, related_name="revisions")
     text = models.TextField(blank=True)
     # A private entry's version, sealed as the entry is (`private.py`); `text` is then empty.
-    sealed = models.TextField(blank=True, default="")
+    sealed = models.TextField(blank=True, default="", db_default="")
     saved_at = models.DateTimeField(default=timezone.now)
     editing = models.CharField(max_length=36, blank=True)
 
