@@ -240,15 +240,23 @@ def test_it_never_shows_a_private_entry_to_a_clinician_with_full_consent(patient
     assert SECRET.encode() not in report.content
 
 
+def _export(client: Any, fmt: str) -> zipfile.ZipFile:
+    response = post(client, "/export", {"format": fmt, "include_private": "on"})
+    assert response.status_code == 200
+    body = b"".join(response.streaming_content) if response.streaming else response.content
+    return zipfile.ZipFile(io.BytesIO(body))
+
+
 def test_it_exports_the_patients_own_private_entries_in_plain_words(patient):
     client = signed_in(patient)
     write(client, f"{SECRET} in my export", uid=uuid.uuid4())
-    response = post(client, "/export", {"format": "json", "include_private": "on"})
-    assert response.status_code == 200
-    body = b"".join(response.streaming_content) if response.streaming else response.content
-    with zipfile.ZipFile(io.BytesIO(body)) as archive:
+    with _export(client, "json") as archive:
         exported = archive.read("afterglow.json").decode()
     assert exported.count(SECRET) == 2  # the entry's text and its one version
+    assert '"sealed"' not in exported
+    with _export(client, "md") as archive:
+        pages = [archive.read(name).decode() for name in archive.namelist() if name.startswith("entries/")]
+    assert any(f"{SECRET} in my export" in page for page in pages)
 
 
 def test_it_forgets_the_key_when_signing_out(patient):
