@@ -118,6 +118,8 @@ class Item:
     @property
     def heading(self) -> str:
         """An entry's title, or the prompt it answers."""
+        if self.rank == ENTRY and self.obj.locked:  # a clinic's private entry this request cannot open
+            return "A locked private entry (only your recovery key opens it)"
         return clip(self.obj.title or self.obj.prompt or "", 120) if self.rank == ENTRY else ""
 
     @property

@@ -189,7 +189,8 @@ def test_it_says_kindly_that_private_entries_are_lost_after_a_reset_without_the_
     locked = client.get(f"/entries/{entry_id}")
     assert locked.status_code == 200 and b"This private entry is locked" in locked.content
     assert SECRET.encode() not in locked.content
-    assert b"Openfield" in client.get("/timeline").content
+    timeline = client.get("/timeline").content
+    assert b"Openfield" in timeline and b"A locked private entry" in timeline
     refused = post(client, "/write/autosave", {"uid": str(uid), "text": "over the top", "private": "on"})
     assert refused.status_code == 409 and b"locked" in refused.content  # never written over
     fresh = uuid.uuid4()
