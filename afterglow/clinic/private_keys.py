@@ -179,12 +179,11 @@ def _opened(owner_id: int, secret: bytes, chunks: Iterable[Any]) -> Iterator[Any
 
 def _gate(request: HttpRequest, keyring: PrivateKeyring | None, secret: bytes | None) -> str | None:
     """Where a patient must go before their journal opens (None: nowhere)."""
-    if keyring is None:
-        return None  # an account from before private entries were sealed: its next sign-in makes the key
-    if not keyring.by_password:
+    if keyring is not None and not keyring.by_password:
         return reverse("clinic_private_locked")
-    if secret is None:
-        # The session has lost its half (or its cookie): signing in again brings the key back.
+    if keyring is None or secret is None:
+        # A session from before private entries were sealed, or one that lost its half (or its
+        # cookie): signing in again makes the key, or brings it back (and seals what was left).
         return f"{reverse('clinic_sign_in')}?{urlencode({'next': request.get_full_path()})}"
     if keyring.recovery_confirmed_at is None:
         return reverse("clinic_recovery_key")

@@ -381,3 +381,17 @@ def test_it_asks_a_patients_second_factor_before_anything_about_the_recovery_key
     assert post(client, "/login/verify", {"token": code(user)}).status_code == 302
     assert client.get("/")["Location"] == "/account/private/recovery-key"
     assert b"was not kept yet" in client.get("/account/private/recovery-key").content  # shown once, in the other session
+
+
+def test_it_seals_private_entries_left_from_before_at_once_by_asking_to_sign_in_again(patient):
+    client = signed_in(patient)
+    PrivateKeyring.objects.filter(owner=patient).delete()  # as on a server from before this existed
+    old = Entry.objects.create(owner=patient, text="placeholder")
+    Entry.objects.filter(pk=old.pk).update(text=f"{SECRET} from long ago", private=True)  # stored in the clear then
+    response = client.get("/timeline")
+    assert response.status_code == 302 and response["Location"].startswith("/login")
+    again = browser()
+    assert post(again, "/login", {"username": patient.username, "password": PASSWORD}).status_code == 302
+    assert anywhere_in_the_database(SECRET) == []
+    assert post(again, "/account/private/recovery-key", {"kept": "on"}).status_code == 302
+    assert f"{SECRET} from long ago" in again.get(f"/entries/{old.pk}").content.decode()
