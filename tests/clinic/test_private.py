@@ -291,7 +291,7 @@ def test_it_sends_the_key_cookie_httponly_secure_and_samesite_strict(patient):
     assert morsel["httponly"] and morsel["secure"] and morsel["samesite"] == "Strict"
 
 
-def test_a_reset_invite_forgets_the_password_wrapping(patient):
+def test_it_forgets_the_password_wrapping_when_the_admin_sends_a_reset_invite(patient):
     accounts.invite(patient.username, Role.PATIENT)
     assert PrivateKeyring.objects.get(owner=patient).by_password == {}
     assert Invite.objects.filter(member__user=patient, used_at__isnull=True).exists()
