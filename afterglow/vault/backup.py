@@ -34,7 +34,7 @@ from pathlib import Path
 from django.conf import settings
 from django.db import connections
 
-from afterglow.vault import claim, keyfile, keyring, store
+from afterglow.vault import claim, keyfile, keyring, pagecheck, store
 from afterglow.vault.errors import BadBackup, BadDestination, JournalMissing, Locked, WrongPassphrase
 
 NAME_RE = re.compile(r"^journal-\d{4}-\d{2}-\d{2}-\d{6}(-\d+)?\.db$")
@@ -66,8 +66,8 @@ def make_backup(dest: Path | None = None, *, force: bool = False) -> Path:
         partial.unlink(missing_ok=True)
         _claim_partial(partial)
         try:
-            _copy_snapshot(key, partial)
-            store.check(partial, key)
+            recheck = _copy_snapshot(key, partial)
+            store.check(partial, key, pages=recheck)
             store.step("backup-copied")
             store.atomic_write(keys_beside(dest), store.keys_path().read_bytes())
             store.step("backup-keys-written")
@@ -141,7 +141,7 @@ def _publish(partial: Path, dest: Path, *, replace: bool) -> None:
     store.fsync_dir(dest.parent)
 
 
-def _copy_snapshot(key: bytes, dest: Path) -> None:
+def _copy_snapshot(key: bytes, dest: Path) -> set[int]:
     """The journal as of one moment, copied as it lies on the disk: its pages stay encrypted as they are.
 
     A read transaction on the live journal holds that moment while the file and its WAL are copied.
@@ -150,6 +150,12 @@ def _copy_snapshot(key: bytes, dest: Path) -> None:
     holds every commit up to that moment (a frame half-written at the end fails its checksum and is
     left out when the copy is opened). The copy's WAL is then folded in, so a backup is one file.
     SQLite's online backup API would decrypt and encrypt every page again to write the same bytes.
+
+    Each page's HMAC is checked in the buffer it is copied from (`pagecheck.copy_checked`), so the
+    journal is read once. Returns the pages to check again in the finished copy: page 1 (folding
+    the WAL in rewrites its header), every page the WAL names (the fold may have written it), and
+    any page that failed while copying (a checkpoint of the live journal may have been writing it;
+    the fold puts such a page right, and if it does not, the check refuses the copy).
     """
     live = store.journal_path()
     if not live.is_file():
@@ -161,11 +167,13 @@ def _copy_snapshot(key: bytes, dest: Path) -> None:
         try:
             reader.execute("BEGIN")
             reader.execute("SELECT count(*) FROM sqlite_master").fetchone()
-            _copy_private(live, dest)
+            _make_private(dest)
+            copied = pagecheck.copy_checked(live, dest, key)
             if wal.exists():
                 _copy_private(wal, copied_wal)
         finally:
             reader.close()
+        recheck = {1, *copied.damaged, *pagecheck.wal_pages(copied_wal)}
         copy = store.connect(dest, key)
         try:
             copy.execute("PRAGMA wal_checkpoint(TRUNCATE)")
@@ -173,6 +181,7 @@ def _copy_snapshot(key: bytes, dest: Path) -> None:
         finally:
             copy.close()
         _fsync(dest)
+        return recheck
     except BaseException:
         dest.unlink(missing_ok=True)
         raise
@@ -181,10 +190,15 @@ def _copy_snapshot(key: bytes, dest: Path) -> None:
             sidecar.unlink(missing_ok=True)
 
 
+def _make_private(path: Path) -> None:
+    """An empty file at `path` readable by the owner alone."""
+    os.close(os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600))
+    os.chmod(path, 0o600)
+
+
 def _copy_private(source: Path, dest: Path) -> None:
     """A byte-for-byte copy readable by the owner alone from its first byte."""
-    os.close(os.open(dest, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600))
-    os.chmod(dest, 0o600)
+    _make_private(dest)
     shutil.copyfile(source, dest)
 
 

@@ -13,13 +13,14 @@ import os
 import shutil
 import signal
 import sqlite3
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from pathlib import Path
 from typing import Any
 
 from django.conf import settings
 from sqlcipher3 import dbapi2 as sqlcipher
 
+from afterglow.vault import pagecheck
 from afterglow.vault.backend.base import key_pragma
 from afterglow.vault.errors import BadBackup, StorageError
 
@@ -143,15 +144,17 @@ def opens(path: Path, key: bytes) -> bool:
         conn.close()
 
 
-def check(path: Path, key: bytes) -> None:
+def check(path: Path, key: bytes, *, pages: Iterable[int] | None = None) -> None:
     """Raise BadBackup unless `path` opens with `key`, every page is whole and it is a journal.
 
-    SQLCipher's `cipher_integrity_check` verifies each page's HMAC: a page changed by even one
-    bit, or not written by this key, is named. Reading the schema first refuses a file cut short
-    (its header counts more pages than it holds). SQLite's own `integrity_check` walks every
-    b-tree as well, at several times the cost (bench/bench_backup.py), and finds
+    Each page's HMAC is checked (`pagecheck`, the check `PRAGMA cipher_integrity_check` makes, in
+    one pass on both cores): a page changed by even one bit, moved, or not written by this key is
+    named. Reading the schema first refuses a file cut short at a page boundary (its header counts
+    more pages than it holds), which the HMACs alone let through. SQLite's own `integrity_check`
+    walks every b-tree as well, at several times the cost (bench/bench_backup.py), and finds
     nothing more in a copy whose pages all carry this key's HMAC: that copy holds exactly the
-    pages the journal held.
+    pages the journal held. `pages` limits the HMAC check to those pages, for a caller that has
+    checked the others already (a backup checks each page as it copies it).
     """
     if not path.is_file():
         raise BadBackup(f"There is no file at {path}.")
@@ -160,7 +163,6 @@ def check(path: Path, key: bytes) -> None:
     conn = connect(path, key)
     try:
         tables = {row[0] for row in conn.execute("SELECT name FROM sqlite_master WHERE type = 'table'")}
-        damaged = conn.execute("PRAGMA cipher_integrity_check").fetchall()
     except sqlcipher.DatabaseError as exc:
         if "not a database" in str(exc):
             raise BadBackup(
@@ -170,7 +172,7 @@ def check(path: Path, key: bytes) -> None:
         raise BadBackup(f"{path.name} is damaged or incomplete ({exc}).") from exc
     finally:
         conn.close()
-    if damaged:
+    if not pagecheck.check_file(path, key, pages=pages).whole:
         raise BadBackup(f"{path.name} is damaged or incomplete; its integrity check failed.")
     if "django_migrations" not in tables:
         raise BadBackup(f"{path.name} opens, but it holds no Afterglow journal.")

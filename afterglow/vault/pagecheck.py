@@ -1,0 +1,204 @@
+"""SQLCipher's page HMACs, checked by Afterglow itself in one pass, while a file is copied if need be.
+
+`PRAGMA cipher_integrity_check` reads the file a page at a time and checks each page's HMAC; it
+costs about 2.5 times a copy of the file (bench/README.md). The same check done here reads each
+page once, in large blocks, on both cores (hashlib releases the GIL while it hashes), and can check
+the pages of a backup in the very buffers that are being copied, so a backup reads its journal once.
+It says the same as SQLCipher's check on every damage tried (`tests/vault/test_pagecheck.py`).
+
+The layout, as Afterglow's journals are made (SQLCipher 4 defaults, with HMAC-SHA256 chosen in
+`backend/base.py`):
+
+- pages of 4096 bytes; each ends with its reserve: a 16-byte IV, then the 32-byte HMAC;
+- page 1 begins with the file's 16-byte salt in place of SQLite's header string;
+- each page's HMAC is HMAC-SHA256 over its bytes from the start (page 1: after the salt) up to
+  its HMAC, that is its ciphertext and its IV, followed by the page number as 4 bytes little-endian;
+- the HMAC key is PBKDF2-HMAC-SHA512 of the raw data key, with the salt XOR 0x3a, 2 rounds, 32 bytes.
+
+A page changed by one bit, moved to another place, zeroed, or written with another key fails its
+HMAC. A file cut at a page boundary passes every page it still has; `store.check` refuses it by
+reading the schema (SQLite compares the page count in the header with the file's length).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import hmac
+import os
+import threading
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+from pathlib import Path
+
+PAGE = 4096
+SALT = 16
+HMAC_SIZE = 32
+IV_SIZE = 16
+COVERED_END = PAGE - HMAC_SIZE  # the HMAC covers each page up to here
+HMAC_SALT_MASK = 0x3A
+FAST_KDF_ROUNDS = 2
+BLOCK_PAGES = 256  # 1 MiB read, checked and written at a time per thread: memory stays small
+THREADS = 2
+_PGNO = [b""]  # page numbers as 4 bytes little-endian, made once (index = page number)
+
+
+@dataclass
+class Report:
+    """What a pass found: the pages whose HMAC failed, and how many whole pages and stray bytes it saw."""
+
+    pages: int = 0
+    damaged: list[int] = field(default_factory=list)
+    stray_bytes: int = 0  # a last page cut short
+
+    @property
+    def whole(self) -> bool:
+        return not self.damaged and not self.stray_bytes
+
+
+def hmac_key(key: bytes, salt: bytes) -> bytes:
+    """The page-HMAC key SQLCipher derives from a raw 32-byte data key and the file's salt."""
+    masked = bytes(b ^ HMAC_SALT_MASK for b in salt)
+    return hashlib.pbkdf2_hmac("sha512", key, masked, FAST_KDF_ROUNDS, len(key))
+
+
+def _page_numbers(upto: int) -> list[bytes]:
+    if len(_PGNO) <= upto:
+        _PGNO.extend(n.to_bytes(4, "little") for n in range(len(_PGNO), upto + 1))
+    return _PGNO
+
+
+def bad_pages(mac_key: bytes, first: int, block: memoryview | bytes) -> list[int]:
+    """Page numbers in `block` (whole pages, the first numbered `first`) whose HMAC does not match."""
+    view = memoryview(block)
+    count = len(view) // PAGE
+    numbers = _page_numbers(first + count)
+    digest, compare = hmac.digest, hmac.compare_digest
+    bad = []
+    for i in range(count):
+        at = i * PAGE
+        pgno = first + i
+        start = at + SALT if pgno == 1 else at
+        mac = digest(mac_key, b"".join((view[start : at + COVERED_END], numbers[pgno])), "sha256")
+        if not compare(mac, view[at + COVERED_END : at + PAGE]):
+            bad.append(pgno)
+    return bad
+
+
+def _salt(fd: int) -> bytes:
+    return os.pread(fd, SALT, 0)
+
+
+def _split(pages: int, parts: int) -> list[tuple[int, int]]:
+    """`parts` runs of whole blocks (first page index, end index) covering `pages` pages."""
+    blocks = -(-pages // BLOCK_PAGES)
+    per = -(-blocks // parts) * BLOCK_PAGES if blocks else 0
+    return [(lo, min(lo + per, pages)) for lo in range(0, pages, per or 1)] if pages else []
+
+
+def _run(parts: list[tuple[int, int]], work: Callable[[int, int], list[int]]) -> list[int]:
+    """`work(lo, hi)` for each part, the first in this thread and the others beside it; the bad pages of all."""
+    found: list[list[int]] = [[] for _ in parts]
+    errors: list[BaseException] = []
+
+    def one(n: int) -> None:
+        try:
+            found[n] = work(*parts[n])
+        except BaseException as exc:  # handed back to the caller below
+            errors.append(exc)
+
+    helpers = [threading.Thread(target=one, args=(n,), name="afterglow-pagecheck") for n in range(1, len(parts))]
+    for helper in helpers:
+        helper.start()
+    if parts:
+        one(0)
+    for helper in helpers:
+        helper.join()
+    if errors:
+        raise errors[0]
+    return sorted(p for part in found for p in part)
+
+
+def check_file(path: Path, key: bytes, *, pages: Iterable[int] | None = None, threads: int = THREADS) -> Report:
+    """Check the HMAC of every page of `path` (or only of `pages`, numbered from 1) with the data key `key`."""
+    fd = os.open(path, os.O_RDONLY)
+    try:
+        size = os.fstat(fd).st_size
+        report = Report(pages=size // PAGE, stray_bytes=size % PAGE)
+        if report.pages == 0:
+            return report
+        mac_key = hmac_key(key, _salt(fd))
+        if pages is not None:
+            wanted = sorted({p for p in pages if 1 <= p <= report.pages})
+            report.damaged = [p for p in wanted if bad_pages(mac_key, p, os.pread(fd, PAGE, (p - 1) * PAGE))]
+            return report
+
+        def work(lo: int, hi: int) -> list[int]:
+            bad: list[int] = []
+            for at in range(lo, hi, BLOCK_PAGES):
+                n = min(BLOCK_PAGES, hi - at)
+                bad += bad_pages(mac_key, at + 1, os.pread(fd, n * PAGE, at * PAGE))
+            return bad
+
+        report.damaged = _run(_split(report.pages, threads), work)
+        return report
+    finally:
+        os.close(fd)
+
+
+def copy_checked(source: Path, dest: Path, key: bytes, *, threads: int = THREADS) -> Report:
+    """Copy `source` to the (existing, empty) file `dest` byte for byte, checking each page's HMAC in the
+    buffer that is copied: the source is read once. Pages that fail are reported, not refused here (a
+    page caught half-way through a checkpoint of the live journal is put right by the WAL folded in
+    after). Not fsynced: the caller does that once the copy is final."""
+    src = os.open(source, os.O_RDONLY)
+    try:
+        out = os.open(dest, os.O_WRONLY)
+        try:
+            size = os.fstat(src).st_size
+            report = Report(pages=size // PAGE, stray_bytes=size % PAGE)
+            os.ftruncate(out, size)  # each thread writes its own part in place
+            mac_key = hmac_key(key, _salt(src)) if report.pages else b""
+
+            def work(lo: int, hi: int) -> list[int]:
+                bad: list[int] = []
+                for at in range(lo, hi, BLOCK_PAGES):
+                    n = min(BLOCK_PAGES, hi - at)
+                    block = os.pread(src, n * PAGE, at * PAGE)
+                    bad += bad_pages(mac_key, at + 1, block)
+                    bad += range(at + 1 + len(block) // PAGE, at + 1 + n)  # shorter than it was: not checked
+                    _write_all(out, block, at * PAGE)
+                return bad
+
+            report.damaged = _run(_split(report.pages, threads), work)
+            if report.stray_bytes:
+                _write_all(out, os.pread(src, report.stray_bytes, report.pages * PAGE), report.pages * PAGE)
+            return report
+        finally:
+            os.close(out)
+    finally:
+        os.close(src)
+
+
+def _write_all(fd: int, data: bytes, offset: int) -> None:
+    view = memoryview(data)
+    while view:
+        done = os.pwrite(fd, view, offset)
+        view, offset = view[done:], offset + done
+
+
+def wal_pages(wal: Path) -> set[int]:
+    """The page numbers named by the frames of a WAL file (all of them: a superset of what a checkpoint writes)."""
+    found: set[int] = set()
+    try:
+        fd = os.open(wal, os.O_RDONLY)
+    except FileNotFoundError:
+        return found
+    try:
+        size = os.fstat(fd).st_size
+        frame = 24 + PAGE
+        for at in range(32, size - frame + 1, frame):
+            found.add(int.from_bytes(os.pread(fd, 4, at), "big"))
+    finally:
+        os.close(fd)
+    found.discard(0)
+    return found
