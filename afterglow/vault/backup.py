@@ -26,7 +26,6 @@ import re
 import shutil
 import stat
 from collections.abc import Iterator
-from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
@@ -280,14 +279,13 @@ def restore(source: Path, passphrase: str, *, other_journal: bool = False) -> Pa
         with claim.alone(IN_USE):
             finish_interrupted()
             try:
-                # The copy (disk) and the key derivation (processor) take about as long as each other
-                # and need different things, so they run side by side; the pool waits for the copy.
+                # The first key is derived before anything is copied (a wrong passphrase is refused at
+                # once), so the copy can check each page's HMAC with it as it goes: the backup is read
+                # once. Most restores need no other key; another is derived only if this one fails.
                 opened = _opened_keys(source, passphrase)
-                with ThreadPoolExecutor(max_workers=1) as pool:
-                    copying = pool.submit(store.copy_file, source, home / STAGED_JOURNAL)
-                    first = next(opened)  # only the first key is derived ahead: most restores need no other
-                    copying.result()
-                verified = _verified(home / STAGED_JOURNAL, itertools.chain([first], opened))
+                first = next(opened)
+                copied = _stage(source, home / STAGED_JOURNAL, first[0])
+                verified = _verified(home / STAGED_JOURNAL, first, copied, opened)
                 if verified.other is not None and not other_journal:
                     raise BadBackup(_other_journal_message(source, verified.other))
                 if verified.adopt is not None:
@@ -373,12 +371,29 @@ def _opened_keys(source: Path, passphrase: str) -> Iterator[tuple[bytes, keyfile
         raise WrongPassphrase("That passphrase opens neither this journal nor the keys beside this backup. Nothing was changed.")
 
 
-def _verified(staged: Path, opened: Iterator[tuple[bytes, keyfile.KeyFile, Path | None]]) -> Verified:
-    """The data key that opens the staged copy, the keys file to adopt if it is not ours, and whose journal it is."""
+def _stage(source: Path, staged: Path, key: bytes) -> pagecheck.Report:
+    """`source` copied to `staged` (owner-only, on the disk), each page's HMAC checked with `key` on the way."""
+    _make_private(staged)
+    copied = pagecheck.copy_checked(source, staged, key)
+    _fsync(staged)
+    return copied
+
+
+def _verified(
+    staged: Path,
+    first: tuple[bytes, keyfile.KeyFile, Path | None],
+    copied: pagecheck.Report,
+    others: Iterator[tuple[bytes, keyfile.KeyFile, Path | None]],
+) -> Verified:
+    """The data key that opens the staged copy, the keys file to adopt if it is not ours, and whose journal it is.
+
+    The first key's page check was made while copying (`copied`); only page 1 and the pages it
+    found damaged are read again. Another key is checked on every page.
+    """
     problem: BadBackup | None = None
-    for key, keys, adopt in opened:
+    for key, keys, adopt in itertools.chain([first], others):
         try:
-            store.check(staged, key)
+            store.check(staged, key, pages={1, *copied.damaged} if key == first[0] else None)
         except BadBackup as exc:
             problem = problem or exc
             continue

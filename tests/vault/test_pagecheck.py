@@ -198,3 +198,18 @@ def test_its_helper_threads_keep_the_backups_lower_priority():
     before = priority()
     seen = background.gently(lambda: pagecheck._run([(0, 1), (1, 2)], lambda lo, hi: [priority()]))
     assert seen == [min(before + background.BACKUP_NICENESS, 19)] * 2
+
+
+def test_store_check_lets_sqlcipher_decide_when_the_file_is_laid_out_otherwise(made, tmp_path: Path, monkeypatch):
+    """If SQLCipher read page 1 for the schema but pagecheck finds it damaged, pagecheck's layout is not this
+    file's (another SQLCipher version): `cipher_integrity_check` decides, so a whole file is not refused."""
+    monkeypatch.setattr(pagecheck, "HMAC_SALT_MASK", 0x3B)  # a layout other than the file's
+    path = tmp_path / "journal.db"
+    path.write_bytes(made[0])
+    assert 1 in pagecheck.check_file(path, KEY).damaged
+    store.check(path, KEY)
+    data = bytearray(made[0])
+    data[len(data) // 2] ^= 1
+    path.write_bytes(data)
+    with pytest.raises(BadBackup, match="integrity check failed"):
+        store.check(path, KEY)
