@@ -164,12 +164,11 @@ def check(path: Path, key: bytes, *, pages: Iterable[int] | None = None) -> None
     try:
         tables = {row[0] for row in conn.execute("SELECT name FROM sqlite_master WHERE type = 'table'")}
         report = pagecheck.check_file(path, key, pages=pages)
+        whole = report.whole
         if 1 in report.damaged:
             # SQLCipher has just read page 1 for the schema, so its HMAC is sound: this file is laid
             # out otherwise than pagecheck knows (another SQLCipher version?). SQLCipher's check decides.
             whole = conn.execute("PRAGMA cipher_integrity_check").fetchall() == []
-        else:
-            whole = report.whole
     except sqlcipher.DatabaseError as exc:
         if "not a database" in str(exc):
             raise BadBackup(

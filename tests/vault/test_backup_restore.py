@@ -107,7 +107,15 @@ def _foreign_with_its_keys(foreign: Path, tmp: Path) -> Path:
     return tmp / "bad.db"
 
 
-OURS = [_truncated, _flipped_byte, _cut_at_a_page_boundary, _first_page_flipped, _last_page_flipped, _two_pages_swapped, _page_zeroed]
+OURS = [
+    _truncated,
+    _flipped_byte,
+    _cut_at_a_page_boundary,
+    _first_page_flipped,
+    _last_page_flipped,
+    _two_pages_swapped,
+    _page_zeroed,
+]
 
 
 @pytest.mark.parametrize("make_bad", [*OURS, _random, _foreign, _foreign_with_its_keys])
