@@ -26,6 +26,7 @@ import re
 import shutil
 import stat
 from collections.abc import Iterator
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
@@ -33,7 +34,7 @@ from pathlib import Path
 from django.conf import settings
 from django.db import connections
 
-from afterglow.vault import claim, keyfile, keyring, pagecheck, store
+from afterglow.vault import claim, keyfile, keyring, store
 from afterglow.vault.errors import BadBackup, BadDestination, JournalMissing, Locked, WrongPassphrase
 
 NAME_RE = re.compile(r"^journal-\d{4}-\d{2}-\d{2}-\d{6}(-\d+)?\.db$")
@@ -65,8 +66,8 @@ def make_backup(dest: Path | None = None, *, force: bool = False) -> Path:
         partial.unlink(missing_ok=True)
         _claim_partial(partial)
         try:
-            recheck = _copy_snapshot(key, partial)
-            store.check(partial, key, pages=recheck)
+            _copy_snapshot(key, partial)
+            store.check(partial, key)  # every page of the finished copy, as it will be kept (`pagecheck`)
             store.step("backup-copied")
             store.atomic_write(keys_beside(dest), store.keys_path().read_bytes())
             store.step("backup-keys-written")
@@ -140,7 +141,7 @@ def _publish(partial: Path, dest: Path, *, replace: bool) -> None:
     store.fsync_dir(dest.parent)
 
 
-def _copy_snapshot(key: bytes, dest: Path) -> set[int]:
+def _copy_snapshot(key: bytes, dest: Path) -> None:
     """The journal as of one moment, copied as it lies on the disk: its pages stay encrypted as they are.
 
     A read transaction on the live journal holds that moment while the file and its WAL are copied.
@@ -149,12 +150,6 @@ def _copy_snapshot(key: bytes, dest: Path) -> set[int]:
     holds every commit up to that moment (a frame half-written at the end fails its checksum and is
     left out when the copy is opened). The copy's WAL is then folded in, so a backup is one file.
     SQLite's online backup API would decrypt and encrypt every page again to write the same bytes.
-
-    Each page's HMAC is checked in the buffer it is copied from (`pagecheck.copy_checked`), so the
-    journal is read once. Returns the pages to check again in the finished copy: page 1 (folding
-    the WAL in rewrites its header), every page the WAL names (the fold may have written it), and
-    any page that failed while copying (a checkpoint of the live journal may have been writing it;
-    the fold puts such a page right, and if it does not, the check refuses the copy).
     """
     live = store.journal_path()
     if not live.is_file():
@@ -166,13 +161,11 @@ def _copy_snapshot(key: bytes, dest: Path) -> set[int]:
         try:
             reader.execute("BEGIN")
             reader.execute("SELECT count(*) FROM sqlite_master").fetchone()
-            _make_private(dest)
-            copied = pagecheck.copy_checked(live, dest, key)
+            _copy_private(live, dest)
             if wal.exists():
                 _copy_private(wal, copied_wal)
         finally:
             reader.close()
-        recheck = {1, *copied.damaged, *pagecheck.wal_pages(copied_wal)}
         copy = store.connect(dest, key)
         try:
             copy.execute("PRAGMA wal_checkpoint(TRUNCATE)")
@@ -180,7 +173,6 @@ def _copy_snapshot(key: bytes, dest: Path) -> set[int]:
         finally:
             copy.close()
         _fsync(dest)
-        return recheck
     except BaseException:
         dest.unlink(missing_ok=True)
         raise
@@ -189,15 +181,10 @@ def _copy_snapshot(key: bytes, dest: Path) -> set[int]:
             sidecar.unlink(missing_ok=True)
 
 
-def _make_private(path: Path) -> None:
-    """An empty file at `path` readable by the owner alone."""
-    os.close(os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600))
-    os.chmod(path, 0o600)
-
-
 def _copy_private(source: Path, dest: Path) -> None:
     """A byte-for-byte copy readable by the owner alone from its first byte."""
-    _make_private(dest)
+    os.close(os.open(dest, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600))
+    os.chmod(dest, 0o600)
     shutil.copyfile(source, dest)
 
 
@@ -268,7 +255,7 @@ def restore(source: Path, passphrase: str, *, other_journal: bool = False) -> Pa
     """Replace journal.db with a verified backup; returns the safety copy of the journal it replaced (None if there was none).
 
     Nothing about the live journal changes until the backup has opened with
-    the person's passphrase and passed integrity_check; a backup of another
+    the person's passphrase and passed `store.check`; a backup of another
     journal is taken only when `other_journal` says the person means it.
     """
     home = store.home()
@@ -279,13 +266,17 @@ def restore(source: Path, passphrase: str, *, other_journal: bool = False) -> Pa
         with claim.alone(IN_USE):
             finish_interrupted()
             try:
-                # The first key is derived before anything is copied (a wrong passphrase is refused at
-                # once), so the copy can check each page's HMAC with it as it goes: the backup is read
-                # once. Most restores need no other key; another is derived only if this one fails.
+                # The copy (disk) and the key derivation (processor) take about as long as each other
+                # and need different things, so they run side by side; the pool waits for the copy.
+                # The staged copy's pages are then checked as they were written, on both cores
+                # (`store.check`). Deriving the key first, to check each page in the buffer that
+                # copies it, was slower: the derivation then adds its whole time (bench/README.md).
                 opened = _opened_keys(source, passphrase)
-                first = next(opened)
-                copied = _stage(source, home / STAGED_JOURNAL, first[0])
-                verified = _verified(home / STAGED_JOURNAL, first, copied, opened)
+                with ThreadPoolExecutor(max_workers=1) as pool:
+                    copying = pool.submit(store.copy_file, source, home / STAGED_JOURNAL)
+                    first = next(opened)  # only the first key is derived ahead: most restores need no other
+                    copying.result()
+                verified = _verified(home / STAGED_JOURNAL, itertools.chain([first], opened))
                 if verified.other is not None and not other_journal:
                     raise BadBackup(_other_journal_message(source, verified.other))
                 if verified.adopt is not None:
@@ -371,29 +362,12 @@ def _opened_keys(source: Path, passphrase: str) -> Iterator[tuple[bytes, keyfile
         raise WrongPassphrase("That passphrase opens neither this journal nor the keys beside this backup. Nothing was changed.")
 
 
-def _stage(source: Path, staged: Path, key: bytes) -> pagecheck.Report:
-    """`source` copied to `staged` (owner-only, on the disk), each page's HMAC checked with `key` on the way."""
-    _make_private(staged)
-    copied = pagecheck.copy_checked(source, staged, key)
-    _fsync(staged)
-    return copied
-
-
-def _verified(
-    staged: Path,
-    first: tuple[bytes, keyfile.KeyFile, Path | None],
-    copied: pagecheck.Report,
-    others: Iterator[tuple[bytes, keyfile.KeyFile, Path | None]],
-) -> Verified:
-    """The data key that opens the staged copy, the keys file to adopt if it is not ours, and whose journal it is.
-
-    The first key's page check was made while copying (`copied`); only page 1 and the pages it
-    found damaged are read again. Another key is checked on every page.
-    """
+def _verified(staged: Path, opened: Iterator[tuple[bytes, keyfile.KeyFile, Path | None]]) -> Verified:
+    """The data key that opens the staged copy, the keys file to adopt if it is not ours, and whose journal it is."""
     problem: BadBackup | None = None
-    for key, keys, adopt in itertools.chain([first], others):
+    for key, keys, adopt in opened:
         try:
-            store.check(staged, key, pages={1, *copied.damaged} if key == first[0] else None)
+            store.check(staged, key)
         except BadBackup as exc:
             problem = problem or exc
             continue

@@ -1,13 +1,13 @@
-"""SQLCipher's page HMACs, checked by Afterglow itself in one pass, while a file is copied if need be.
+"""SQLCipher's page HMACs, checked by Afterglow itself in one pass on both cores.
 
-`PRAGMA cipher_integrity_check` reads the file a page at a time and checks each page's HMAC; it
-costs about 2.5 times a copy of the file (bench/README.md). The same check done here reads each
-page once, in large blocks, on both cores (hashlib releases the GIL while it hashes), and can check
-the pages of a backup in the very buffers that are being copied, so a backup reads its journal once.
-It says the same as SQLCipher's check on every damage tried (`tests/vault/test_pagecheck.py`).
+`PRAGMA cipher_integrity_check` reads the file a page at a time on one core and checks each page's
+HMAC; it costs about 2.5 times a copy of the file (bench/README.md). The same check done here reads
+the file in large blocks, half of it in each of two threads (hashlib lets go of the GIL while it
+hashes a page), and says the same as SQLCipher's check on every damage tried
+(`tests/vault/test_pagecheck.py`). `store.check` uses it for every backup and restore.
 
 The layout, as Afterglow's journals are made (SQLCipher 4 defaults, with HMAC-SHA256 chosen in
-`backend/base.py`):
+`backend/base.py`; keys.json's "cipher" names it):
 
 - pages of 4096 bytes; each ends with its reserve: a 16-byte IV, then the 32-byte HMAC;
 - page 1 begins with the file's 16-byte salt in place of SQLite's header string;
@@ -16,8 +16,9 @@ The layout, as Afterglow's journals are made (SQLCipher 4 defaults, with HMAC-SH
 - the HMAC key is PBKDF2-HMAC-SHA512 of the raw data key, with the salt XOR 0x3a, 2 rounds, 32 bytes.
 
 A page changed by one bit, moved to another place, zeroed, or written with another key fails its
-HMAC. A file cut at a page boundary passes every page it still has; `store.check` refuses it by
-reading the schema (SQLite compares the page count in the header with the file's length).
+HMAC, as does a last page cut short. A file cut at a page boundary passes every page it still has;
+`store.check` refuses it by reading the schema (SQLite compares the page count in the header with
+the file's length), and lets SQLCipher's own check decide if this layout ever stops being the file's.
 """
 
 from __future__ import annotations
@@ -26,7 +27,7 @@ import hashlib
 import hmac
 import os
 import threading
-from collections.abc import Callable, Iterable
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -37,7 +38,7 @@ IV_SIZE = 16
 COVERED_END = PAGE - HMAC_SIZE  # the HMAC covers each page up to here
 HMAC_SALT_MASK = 0x3A
 FAST_KDF_ROUNDS = 2
-BLOCK_PAGES = 256  # 1 MiB read, checked and written at a time per thread: memory stays small
+BLOCK_PAGES = 256  # 1 MiB read and checked at a time per thread
 THREADS = 2
 _PGNO = [b""]  # page numbers as 4 bytes little-endian, made once (index = page number)
 
@@ -134,8 +135,8 @@ def _run(parts: list[tuple[int, int]], work: Callable[[int, int], list[int]]) ->
     return sorted(p for part in found for p in part)
 
 
-def check_file(path: Path, key: bytes, *, pages: Iterable[int] | None = None, threads: int = THREADS) -> Report:
-    """Check the HMAC of every page of `path` (or only of `pages`, numbered from 1) with the data key `key`."""
+def check_file(path: Path, key: bytes, *, threads: int = THREADS) -> Report:
+    """Check the HMAC of every page of `path` with the data key `key`, reading each page once."""
     fd = os.open(path, os.O_RDONLY)
     try:
         size = os.fstat(fd).st_size
@@ -143,16 +144,15 @@ def check_file(path: Path, key: bytes, *, pages: Iterable[int] | None = None, th
         if report.pages == 0:
             return report
         mac = Mac(hmac_key(key, _salt(fd)))
-        if pages is not None:
-            wanted = sorted({p for p in pages if 1 <= p <= report.pages})
-            report.damaged = [p for p in wanted if bad_pages(mac, p, os.pread(fd, PAGE, (p - 1) * PAGE))]
-            return report
 
         def work(lo: int, hi: int) -> list[int]:
             bad: list[int] = []
+            buffer = memoryview(bytearray(BLOCK_PAGES * PAGE))
             for at in range(lo, hi, BLOCK_PAGES):
                 n = min(BLOCK_PAGES, hi - at)
-                bad += bad_pages(mac, at + 1, os.pread(fd, n * PAGE, at * PAGE))
+                block = _read_into(fd, buffer[: n * PAGE], at * PAGE)
+                bad += bad_pages(mac, at + 1, block)
+                bad += range(at + 1 + len(block) // PAGE, at + 1 + n)  # cut while it was read: not whole
             return bad
 
         report.damaged = _run(_split(report.pages, threads), work)
@@ -161,60 +161,13 @@ def check_file(path: Path, key: bytes, *, pages: Iterable[int] | None = None, th
         os.close(fd)
 
 
-def copy_checked(source: Path, dest: Path, key: bytes, *, threads: int = THREADS) -> Report:
-    """Copy `source` to the (existing, empty) file `dest` byte for byte, checking each page's HMAC in the
-    buffer that is copied: the source is read once. Pages that fail are reported, not refused here (a
-    page caught half-way through a checkpoint of the live journal is put right by the WAL folded in
-    after). Not fsynced: the caller does that once the copy is final."""
-    src = os.open(source, os.O_RDONLY)
-    try:
-        out = os.open(dest, os.O_WRONLY)
-        try:
-            size = os.fstat(src).st_size
-            report = Report(pages=size // PAGE, stray_bytes=size % PAGE)
-            os.ftruncate(out, size)  # each thread writes its own part in place
-            mac = Mac(hmac_key(key, _salt(src)))
-
-            def work(lo: int, hi: int) -> list[int]:
-                bad: list[int] = []
-                for at in range(lo, hi, BLOCK_PAGES):
-                    n = min(BLOCK_PAGES, hi - at)
-                    block = os.pread(src, n * PAGE, at * PAGE)
-                    bad += bad_pages(mac, at + 1, block)
-                    bad += range(at + 1 + len(block) // PAGE, at + 1 + n)  # shorter than it was: not checked
-                    _write_all(out, block, at * PAGE)
-                return bad
-
-            report.damaged = _run(_split(report.pages, threads), work)
-            if report.stray_bytes:
-                _write_all(out, os.pread(src, report.stray_bytes, report.pages * PAGE), report.pages * PAGE)
-            return report
-        finally:
-            os.close(out)
-    finally:
-        os.close(src)
-
-
-def _write_all(fd: int, data: bytes, offset: int) -> None:
-    view = memoryview(data)
-    while view:
-        done = os.pwrite(fd, view, offset)
-        view, offset = view[done:], offset + done
-
-
-def wal_pages(wal: Path) -> set[int]:
-    """The page numbers named by the frames of a WAL file (all of them: a superset of what a checkpoint writes)."""
-    found: set[int] = set()
-    try:
-        fd = os.open(wal, os.O_RDONLY)
-    except FileNotFoundError:
-        return found
-    try:
-        size = os.fstat(fd).st_size
-        frame = 24 + PAGE
-        for at in range(32, size - frame + 1, frame):
-            found.add(int.from_bytes(os.pread(fd, 4, at), "big"))
-    finally:
-        os.close(fd)
-    found.discard(0)
-    return found
+def _read_into(fd: int, buffer: memoryview, offset: int) -> memoryview:
+    """As much of `buffer` as the file fills from `offset` (less only at its end); one buffer per
+    thread, so memory stays at a megabyte per thread whatever the file's size."""
+    got = 0
+    while got < len(buffer):
+        n = os.preadv(fd, [buffer[got:]], offset + got)
+        if n == 0:
+            break
+        got += n
+    return buffer[:got]

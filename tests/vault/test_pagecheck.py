@@ -161,33 +161,32 @@ def test_it_names_the_damaged_pages_whatever_the_number_of_threads(made, tmp_pat
     path = tmp_path / "damaged.db"
     path.write_bytes(data)
     assert pagecheck.check_file(path, KEY, threads=threads).damaged == [1, 2, pages // 2, pages]
-    assert pagecheck.check_file(path, KEY, pages=[2, 3, pages + 5]).damaged == [2]
 
 
-def test_it_copies_byte_for_byte_and_names_the_damaged_pages_it_copied(made, tmp_path: Path, monkeypatch):
+def test_it_reads_in_blocks_and_still_checks_every_page(made, tmp_path: Path, monkeypatch):
     monkeypatch.setattr(pagecheck, "BLOCK_PAGES", 7)  # several blocks per thread, and a short last one
-    source, dest = tmp_path / "source.db", tmp_path / "dest.db"
     data = bytearray(made[0])
-    data[5 * PAGE + 9] ^= 0x20
-    source.write_bytes(data)
-    dest.write_bytes(b"")
-    report = pagecheck.copy_checked(source, dest, KEY)
-    assert dest.read_bytes() == bytes(data)
-    assert report.damaged == [6] and report.pages == len(data) // PAGE and not report.stray_bytes
+    pages = len(data) // PAGE
+    for pgno in range(1, pages + 1, 5):
+        data[(pgno - 1) * PAGE + 3000] ^= 0x40
+    path = tmp_path / "damaged.db"
+    path.write_bytes(data)
+    assert pagecheck.check_file(path, KEY).damaged == list(range(1, pages + 1, 5))
 
 
-def test_it_lists_the_pages_a_wal_holds(tmp_path: Path):
-    path = _journal(tmp_path / "wal.db", KEY, rows=50)
-    writer = store.connect(path, KEY)
-    try:
-        writer.execute("PRAGMA journal_mode = WAL")
-        writer.execute("PRAGMA wal_autocheckpoint = 0")
-        writer.execute("INSERT INTO entry (text, blob) VALUES ('late', x'00')")
-        named = pagecheck.wal_pages(path.with_name("wal.db-wal"))
-        assert named and named <= set(range(1, pagecheck.check_file(path, KEY).pages + 2))
-    finally:
-        writer.close()
-    assert pagecheck.wal_pages(tmp_path / "none.db-wal") == set()
+def test_pages_a_file_lost_while_it_was_read_are_not_called_whole(made, tmp_path: Path, monkeypatch):
+    path = tmp_path / "shrinking.db"
+    path.write_bytes(made[0])
+    real = pagecheck._read_into
+
+    def cut_after_the_first_block(fd: int, buffer: memoryview, offset: int) -> memoryview:
+        got = real(fd, buffer, offset)
+        return got if offset == 0 else got[: PAGE * 2]
+
+    monkeypatch.setattr(pagecheck, "BLOCK_PAGES", 10)
+    monkeypatch.setattr(pagecheck, "_read_into", cut_after_the_first_block)
+    report = pagecheck.check_file(path, KEY, threads=1)
+    assert not report.whole and report.damaged[0] == 13
 
 
 @pytest.mark.skipif(not sys.platform.startswith("linux"), reason="nice values are per thread on Linux")
