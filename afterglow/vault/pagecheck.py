@@ -69,34 +69,41 @@ def _page_numbers(upto: int) -> list[bytes]:
 
 
 class Mac:
-    """HMAC-SHA256 with a fixed key, its padded key states hashed once (RFC 2104): a quarter less work per page
-    than `hmac.digest`, which sets the key up again on every call."""
+    """HMAC-SHA256 with a fixed key, its two padded key blocks hashed once (RFC 2104): a quarter less work a
+    page than `hmac.digest`, which sets the key up again on every call."""
 
     def __init__(self, key: bytes) -> None:
         padded = key.ljust(64, b"\0")
         self.inner = hashlib.sha256(bytes(b ^ 0x36 for b in padded))
         self.outer = hashlib.sha256(bytes(b ^ 0x5C for b in padded))
 
-    def digest(self, message: bytes) -> bytes:
+    def digest(self, *parts: bytes | memoryview) -> bytes:
         inner = self.inner.copy()
-        inner.update(message)  # hashlib lets go of the GIL for a message this long
+        for part in parts:
+            inner.update(part)
         outer = self.outer.copy()
         outer.update(inner.digest())
         return outer.digest()
 
 
 def bad_pages(mac: Mac, first: int, block: memoryview | bytes) -> list[int]:
-    """Page numbers in `block` (whole pages, the first numbered `first`) whose HMAC does not match."""
+    """Page numbers in `block` (whole pages, the first numbered `first`) whose HMAC does not match.
+
+    `Mac.digest` written out in the loop: a method call and a join less a page is a tenth of the time."""
     view = memoryview(block)
     count = len(view) // PAGE
     numbers = _page_numbers(first + count)
-    digest, compare, join = mac.digest, hmac.compare_digest, b"".join
+    inner_copy, outer_copy, compare = mac.inner.copy, mac.outer.copy, hmac.compare_digest
     bad = []
     for i in range(count):
         at = i * PAGE
         pgno = first + i
-        start = at + SALT if pgno == 1 else at
-        if not compare(digest(join((view[start : at + COVERED_END], numbers[pgno]))), view[at + COVERED_END : at + PAGE]):
+        inner = inner_copy()
+        inner.update(view[at + SALT if pgno == 1 else at : at + COVERED_END])  # hashlib lets go of the GIL here
+        inner.update(numbers[pgno])
+        outer = outer_copy()
+        outer.update(inner.digest())
+        if not compare(outer.digest(), view[at + COVERED_END : at + PAGE]):
             bad.append(pgno)
     return bad
 

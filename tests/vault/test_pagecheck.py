@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hmac
 import os
 import random
 import sys
@@ -212,3 +213,8 @@ def test_store_check_lets_sqlcipher_decide_when_the_file_is_laid_out_otherwise(m
     path.write_bytes(data)
     with pytest.raises(BadBackup, match="integrity check failed"):
         store.check(path, KEY)
+
+
+def test_its_hmac_is_the_standard_one():
+    mac = pagecheck.Mac(KEY)
+    assert mac.digest(b"page bytes", b"\x01\x00\x00\x00") == hmac.digest(KEY, b"page bytes\x01\x00\x00\x00", "sha256")
