@@ -218,3 +218,18 @@ def test_store_check_lets_sqlcipher_decide_when_the_file_is_laid_out_otherwise(m
 def test_its_hmac_is_the_standard_one():
     mac = pagecheck.Mac(KEY)
     assert mac.digest(b"page bytes", b"\x01\x00\x00\x00") == hmac.digest(KEY, b"page bytes\x01\x00\x00\x00", "sha256")
+
+
+def test_it_holds_a_block_per_thread_not_the_file(made, tmp_path: Path, monkeypatch):
+    import tracemalloc
+
+    monkeypatch.setattr(pagecheck, "BLOCK_PAGES", 4)
+    path = tmp_path / "journal.db"
+    path.write_bytes(made[0])
+    tracemalloc.start()
+    try:
+        assert pagecheck.check_file(path, KEY).whole
+        peak = tracemalloc.get_traced_memory()[1]
+    finally:
+        tracemalloc.stop()
+    assert peak < 2 * 4 * PAGE + 64 * 1024 < len(made[0])
