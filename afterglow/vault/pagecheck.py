@@ -40,7 +40,6 @@ HMAC_SALT_MASK = 0x3A
 FAST_KDF_ROUNDS = 2
 BLOCK_PAGES = 256  # 1 MiB read and checked at a time per thread
 THREADS = 2
-_PGNO = [b""]  # page numbers as 4 bytes little-endian, made once (index = page number)
 
 
 @dataclass
@@ -60,12 +59,6 @@ def hmac_key(key: bytes, salt: bytes) -> bytes:
     """The page-HMAC key SQLCipher derives from a raw 32-byte data key and the file's salt."""
     masked = bytes(b ^ HMAC_SALT_MASK for b in salt)
     return hashlib.pbkdf2_hmac("sha512", key, masked, FAST_KDF_ROUNDS, len(key))
-
-
-def _page_numbers(upto: int) -> list[bytes]:
-    if len(_PGNO) <= upto:
-        _PGNO.extend(n.to_bytes(4, "little") for n in range(len(_PGNO), upto + 1))
-    return _PGNO
 
 
 class Mac:
@@ -92,7 +85,7 @@ def bad_pages(mac: Mac, first: int, block: memoryview | bytes) -> list[int]:
     `Mac.digest` written out in the loop: a method call and a join less a page is a tenth of the time."""
     view = memoryview(block)
     count = len(view) // PAGE
-    numbers = _page_numbers(first + count)
+    numbers = [n.to_bytes(4, "little") for n in range(first, first + count)]
     inner_copy, outer_copy, compare = mac.inner.copy, mac.outer.copy, hmac.compare_digest
     bad = []
     for i in range(count):
@@ -100,7 +93,7 @@ def bad_pages(mac: Mac, first: int, block: memoryview | bytes) -> list[int]:
         pgno = first + i
         inner = inner_copy()
         inner.update(view[at + SALT if pgno == 1 else at : at + COVERED_END])  # hashlib lets go of the GIL here
-        inner.update(numbers[pgno])
+        inner.update(numbers[i])
         outer = outer_copy()
         outer.update(inner.digest())
         if not compare(outer.digest(), view[at + COVERED_END : at + PAGE]):
