@@ -34,7 +34,7 @@ from pathlib import Path
 PAGE = 4096
 SALT = 16
 HMAC_SIZE = 32
-IV_SIZE = 16
+IV_SIZE = 16  # before the HMAC, and covered by it
 COVERED_END = PAGE - HMAC_SIZE  # the HMAC covers each page up to here
 HMAC_SALT_MASK = 0x3A
 FAST_KDF_ROUNDS = 2
@@ -62,8 +62,8 @@ def hmac_key(key: bytes, salt: bytes) -> bytes:
 
 
 class Mac:
-    """HMAC-SHA256 with a fixed key, its two padded key blocks hashed once (RFC 2104): a quarter less work a
-    page than `hmac.digest`, which sets the key up again on every call."""
+    """HMAC-SHA256 with a fixed key, its two padded key blocks hashed once (RFC 2104): about a quarter less work
+    a page than `hmac.digest`, which sets the key up again on every call."""
 
     def __init__(self, key: bytes) -> None:
         padded = key.ljust(64, b"\0")
@@ -82,7 +82,8 @@ class Mac:
 def bad_pages(mac: Mac, first: int, block: memoryview | bytes) -> list[int]:
     """Page numbers in `block` (whole pages, the first numbered `first`) whose HMAC does not match.
 
-    `Mac.digest` written out in the loop: a method call and a join less a page is a tenth of the time."""
+    `Mac.digest` written out in the loop: a method call and a join less a page is about a tenth
+    of the time."""
     view = memoryview(block)
     count = len(view) // PAGE
     numbers = [n.to_bytes(4, "little") for n in range(first, first + count)]

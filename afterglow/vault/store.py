@@ -148,7 +148,7 @@ def check(path: Path, key: bytes) -> None:
     """Raise BadBackup unless `path` opens with `key`, every page is whole and it is a journal.
 
     Each page's HMAC is checked (`pagecheck`: the check `PRAGMA cipher_integrity_check` makes, in
-    one pass on both cores, at under half its time): a page changed by even one bit, moved, or not
+    one pass on both cores, in less time: bench/README.md): a page changed by even one bit, moved, or not
     written by this key is named. Reading the schema first refuses a file cut short at a page
     boundary (its header counts more pages than it holds), which the HMACs alone let through.
     SQLite's own `integrity_check` walks every b-tree as well, at several times the cost
