@@ -13,8 +13,9 @@ What it does:
    and 1,000 patients, each with a course of 6 sessions (the last one ahead), an intention and a capture per
    session held (some with a warning sign), 200 entries, 90 check-ins, a PHQ-9 and a GAD-7 every two weeks
    (some with question 9 above 0, some worsening), and consent to one or two clinicians in varied categories.
-3. Real sessions, made directly in the session table as the sign-in page makes them (the password's hash,
-   and for clinicians the second factor's device, as django_otp's `login` records it).
+3. Real sessions, made directly in the session table as the sign-in page makes them (the password's hash;
+   for clinicians the second factor's device, as django_otp's `login` records it; for patients the key to
+   their private entries, half in the session and half in a cookie, with the recovery key confirmed).
 4. gunicorn with deploy/gunicorn.conf.py and `--workers N`, behind no proxy: the clients send the
    X-Forwarded-Proto header the clinic's TLS proxy would set.
 5. Alone: one clinician and one patient with no pause for `--alone-seconds`: each page's own time, with
@@ -32,6 +33,7 @@ bench/out/results-clinic.json. Nothing leaves this computer: the clients talk to
 from __future__ import annotations
 
 import argparse
+import base64
 import http.client
 import json
 import os
@@ -250,6 +252,31 @@ class Person:
     targets: list[int] = field(default_factory=list)  # consented patients' ids, or the patient's own entry ids
 
 
+def private_key(patient: Any, session: Any) -> str:
+    """The patient's key for private entries, as the sign-in page leaves it: half sealed in the session, half
+    in the browser's cookie (afterglow/clinic/private_keys.py), with the recovery key already confirmed.
+    The key ring is made on first use (one Argon2id run per patient, as a first sign-in does)."""
+    from django.http import HttpRequest
+    from django.utils import timezone
+
+    from afterglow.clinic import private_keys
+    from afterglow.journal import keyring as rings
+
+    ring = private_keys.keyring_of(patient)
+    secret = rings.unlock_with_password(ring, PASSWORD) if ring is not None else None
+    if secret is None:
+        secret, _ = rings.create_keyring(patient, PASSWORD)
+        ring = private_keys.keyring_of(patient)
+    if ring is not None and ring.recovery_confirmed_at is None:
+        ring.recovery_confirmed_at = timezone.now()
+        ring.save(update_fields=["recovery_confirmed_at"])
+    request = HttpRequest()
+    request.user, request.session = patient, session
+    private_keys.keep(request, secret)
+    cookie_key = bytes(request.__dict__[private_keys._NEW_COOKIE])
+    return f"{private_keys.COOKIE}={base64.urlsafe_b64encode(cookie_key).decode()}"
+
+
 def people(clinicians: int, patients: int, cookie_name: str) -> list[Person]:
     """Signed-in sessions made directly, as `login` and django_otp's `login` would record them."""
     from importlib import import_module
@@ -272,8 +299,9 @@ def people(clinicians: int, patients: int, cookie_name: str) -> list[Person]:
         s[HASH_SESSION_KEY] = user.get_session_auth_hash()
         if device is not None:
             s[DEVICE_ID_SESSION_KEY] = device.persistent_id
+        cookies = [private_key(user, s)] if device is None else []
         s.create()
-        return f"{cookie_name}={s.session_key}"
+        return "; ".join([f"{cookie_name}={s.session_key}", *cookies])
 
     found = []
     for dr in User.objects.filter(member__role="clinician").order_by("pk")[:clinicians]:
