@@ -75,6 +75,9 @@ def _direct(argv: list[str], *, durable: bool) -> None:
 
         cli_apps.quick_verb()  # before the settings load: they leave out the apps these verbs never use
         prepare(data_home())
+        from django.conf import settings
+
+        cli_apps.configure_logging(settings)
         # The verb's saves are acknowledged ("Saved entry 12.") only once they are on disk,
         # even while a server holds the journal open and the WAL is not checkpointed on close.
         from django.db.backends.signals import connection_created

@@ -66,8 +66,11 @@ INSTALLED_APPS = [
     "afterglow.clinic",
     "afterglow.care",
 ]
-# `list`, `search` and `write` run from the command line leave out the apps they never use.
-INSTALLED_APPS = cli_apps.installed(INSTALLED_APPS, clinic=CLINIC)
+# `list`, `search` and `write` run from the command line leave out the apps they never use,
+# and set up logging from LOGGING alone (afterglow/cli_apps.py says why).
+if cli_apps.lean(clinic=CLINIC):
+    INSTALLED_APPS = cli_apps.installed(INSTALLED_APPS)
+    LOGGING_CONFIG = None
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
