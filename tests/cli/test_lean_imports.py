@@ -9,6 +9,7 @@ import sys
 
 import pytest
 
+from afterglow import cli_apps
 from tests.vault.conftest import cli_env, ok, run
 
 
@@ -87,3 +88,21 @@ def test_it_sets_up_logging_as_django_would_without_its_defaults(home):
     assert full.returncode == 0, full.stderr[-500:]
     assert quick["loggers"] == json.loads(full.stdout)
     assert quick["loggers"]["afterglow"] == [logging.INFO, ["StreamHandler"]]
+
+
+def test_it_leaves_out_no_app_whose_models_a_quick_verb_may_touch(monkeypatch):
+    from django.conf import settings
+
+    monkeypatch.setattr(cli_apps, "_quick", True)
+    assert cli_apps.lean(clinic=False)
+    kept = cli_apps.installed(list(settings.INSTALLED_APPS))
+    every_own_app = {app for app in settings.INSTALLED_APPS if app.startswith("afterglow.")}
+    assert every_own_app <= set(kept)
+    assert {"django.contrib.auth", "django.contrib.contenttypes"} <= set(kept)
+    assert not set(kept) & cli_apps.NOT_FOR_QUICK_VERBS
+
+
+def test_it_keeps_every_app_in_clinic_mode_and_for_other_verbs(monkeypatch):
+    assert not cli_apps.lean(clinic=False)  # nothing asked for it: serve, tests, every other verb
+    monkeypatch.setattr(cli_apps, "_quick", True)
+    assert not cli_apps.lean(clinic=True)
