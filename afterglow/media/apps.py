@@ -13,12 +13,12 @@ class Config(AppConfig):
         from afterglow.media.search import CAPTIONS, PG_CAPTIONS, caption_matches
 
         # The journal's lists and search show pictures without importing media.
-        timeline.find_pictures_with(_attach_thumbnails)
+        timeline.find_pictures_with(attach_thumbnails_lazily)
         search.add_index(CAPTIONS, caption_matches)
         search_pg.add_index(PG_CAPTIONS)
 
 
-def _attach_thumbnails(items: Any) -> None:
+def attach_thumbnails_lazily(items: Any) -> None:
     # Imported when a list of entries is first shown, not at start: it brings Pillow
     # (~15 ms and ~5 MB), which a CLI verb that shows no pictures never needs.
     from afterglow.media.visual.pictures import attach_thumbnails
