@@ -91,6 +91,9 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "afterglow.vault.middleware.vault_middleware",
+    # Clinic mode: a patient's key for their private entries, for their own request only (outside the
+    # sign-in gate, so a signed-out browser's half of the key is dropped too).
+    "afterglow.clinic.private_keys.private_key_middleware",
     "afterglow.clinic.middleware.sign_in_middleware",
     "afterglow.journal.middleware.patient_middleware",
     "afterglow.web.middleware.no_store_middleware",
