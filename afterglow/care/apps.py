@@ -1,3 +1,5 @@
+from typing import Any
+
 from django.apps import AppConfig
 
 
@@ -6,9 +8,8 @@ class CareConfig(AppConfig):
     label = "care"
     default_auto_field = "django.db.models.BigAutoField"
 
-    def ready(self) -> None:
-        # The clinic's demo sits below the care team, so the care team adds its consents to it.
-        from afterglow.care import demo as care_demo
-        from afterglow.clinic import demo
+    def add_to_demo(self, people: dict[str, Any]) -> None:
+        """The clinic's demo (below the care team, so it cannot import it) asks each app for its part: consents."""
+        from afterglow.care import demo
 
-        demo.additions.append(care_demo.share)
+        demo.share(people)

@@ -9,10 +9,10 @@ printed, and the words are made up.
 from __future__ import annotations
 
 import secrets
-from collections.abc import Callable
 from datetime import datetime, time, timedelta
 from typing import Any
 
+from django.apps import apps
 from django.utils import timezone
 
 from afterglow.clinic import accounts
@@ -28,9 +28,6 @@ PATIENTS = {
     "kim": ["First week. Mostly curious, a little nervous.", "Made tea and sat by the window for a while."],
 }
 CLINICIANS = ("dr-rivera", "dr-okafor")
-# What the apps above the clinic add to the demo (the care team's consents, from afterglow.care, which
-# registers here, as the clinic may not import it): each is given every account by username.
-additions: list[Callable[[dict[str, Any]], None]] = []
 
 
 def build() -> list[tuple[str, str, str]]:
@@ -53,8 +50,12 @@ def build() -> list[tuple[str, str, str]]:
         patients[username] = user
         people.append((username, Role.PATIENT, f"password {password}"))
     _needs(patients)
-    for add in additions:
-        add(staff | patients)
+    # What the apps above the clinic add (the care team's consents): the clinic may not import them, so it
+    # asks each installed app that has an `add_to_demo(people by username)`.
+    for config in apps.get_app_configs():
+        add = getattr(config, "add_to_demo", None)
+        if callable(add):
+            add(staff | patients)
     return people
 
 
