@@ -1,15 +1,28 @@
 """Sign-in throttling, per account and per address, shared by every web worker (kept in PostgreSQL).
 
-Failures count within a window; past the limit, that account (or address) is refused without the
-password being checked, so guessing gains nothing and says nothing about whether an account exists.
+Per account the limit is a wall: after a few failures in the window that account is refused
+without the password being checked, from any address, so guessing gains nothing and says nothing
+about whether an account exists.
+
+Per address it is a slow-down, not a wall: a clinic's Wi-Fi puts every patient in the waiting
+room behind one address, and one person guessing (or thirty typing their password wrong) must not
+shut the others out for a quarter of an hour. Past SLOW_AFTER failures in the window, the address
+gets one try per wait, a wait that doubles with each further failure up to LONGEST_WAIT. A try
+refused for the wait checks no password and counts for nothing, so it does not lengthen the wait
+for the person beside the guesser: they wait a minute at most, then sign in. A guesser keeps about
+as few passwords checked as the old wall of 30 allowed (some 35 each quarter of an hour, as old
+failures leave the window), and must still get past each account's wall.
 """
 
 from __future__ import annotations
 
 import ipaddress
-from datetime import timedelta
+import math
+from dataclasses import dataclass
+from datetime import datetime, timedelta
 
 from django.conf import settings
+from django.db.models import Count, Max, Q
 from django.http import HttpRequest
 from django.utils import timezone
 
@@ -17,7 +30,17 @@ from afterglow.clinic.models import SignInFailure
 
 WINDOW = timedelta(minutes=15)
 PER_ACCOUNT = 5
-PER_ADDRESS = 30
+SLOW_AFTER = 30
+WAIT_STEP = timedelta(seconds=1)
+LONGEST_WAIT = timedelta(seconds=60)
+
+ACCOUNT, ADDRESS = SignInFailure.Scope.ACCOUNT, SignInFailure.Scope.ADDRESS
+
+
+@dataclass(frozen=True)
+class Refusal:
+    scope: str  # 'account' (the wall) or 'address' (the slow-down)
+    seconds: int  # how long to wait before the next try is looked at
 
 
 def client_address(request: HttpRequest) -> str:
@@ -33,24 +56,46 @@ def client_address(request: HttpRequest) -> str:
     return remote
 
 
-def _keys(username: str, address: str) -> list[tuple[str, str]]:
-    return [(SignInFailure.Scope.ACCOUNT, username.strip().lower()[:150]), (SignInFailure.Scope.ADDRESS, address[:64])]
+def _account(username: str) -> str:
+    return username.strip().lower()[:150]
 
 
-def refused_for(username: str, address: str) -> str:
-    """'' when a try is allowed now; otherwise which limit is reached ('account' or 'address')."""
-    since = timezone.now() - WINDOW
-    for scope, key in _keys(username, address):
-        limit = PER_ACCOUNT if scope == SignInFailure.Scope.ACCOUNT else PER_ADDRESS
-        if SignInFailure.objects.filter(scope=scope, key=key, at__gte=since).count() >= limit:
-            return str(scope)
-    return ""
+def _address(address: str) -> str:
+    return address[:64]
 
 
-def failed(username: str, address: str) -> None:
-    SignInFailure.objects.bulk_create([SignInFailure(scope=s, key=k) for s, k in _keys(username, address)])
-    SignInFailure.objects.filter(at__lt=timezone.now() - WINDOW).delete()
+def address_wait(failures: int) -> timedelta:
+    """How long after its latest failure an address waits for its next try (nothing below SLOW_AFTER)."""
+    if failures < SLOW_AFTER:
+        return timedelta(0)
+    # Doubling: within a few failures past the mark a guesser is down to about one check a minute.
+    return min(LONGEST_WAIT, WAIT_STEP * 2 ** min(failures - SLOW_AFTER, 10))
+
+
+def refused_for(username: str, address: str, now: datetime | None = None) -> Refusal | None:
+    """None when a try may check its password now; otherwise which limit holds it back, and for how long."""
+    now = now or timezone.now()
+    account, place = Q(scope=ACCOUNT, key=_account(username)), Q(scope=ADDRESS, key=_address(address))
+    counted = SignInFailure.objects.filter(at__gte=now - WINDOW).aggregate(
+        account=Count("id", filter=account),
+        address=Count("id", filter=place),
+        latest=Max("at", filter=place),
+    )
+    if counted["account"] >= PER_ACCOUNT:
+        return Refusal(str(ACCOUNT), int(WINDOW.total_seconds()))
+    if counted["latest"] is not None:
+        left = counted["latest"] + address_wait(counted["address"]) - now
+        if left > timedelta(0):
+            return Refusal(str(ADDRESS), math.ceil(left.total_seconds()))
+    return None
+
+
+def failed(username: str, address: str, now: datetime | None = None) -> None:
+    now = now or timezone.now()
+    keys = [(ACCOUNT, _account(username)), (ADDRESS, _address(address))]
+    SignInFailure.objects.bulk_create([SignInFailure(scope=scope, key=key, at=now) for scope, key in keys])
+    SignInFailure.objects.filter(at__lt=now - WINDOW).delete()
 
 
 def succeeded(username: str) -> None:
-    SignInFailure.objects.filter(scope=SignInFailure.Scope.ACCOUNT, key=username.strip().lower()[:150]).delete()
+    SignInFailure.objects.filter(scope=ACCOUNT, key=_account(username)).delete()

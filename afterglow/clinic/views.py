@@ -39,12 +39,12 @@ def _after_password(request: HttpRequest, target: str) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def sign_in(request: HttpRequest) -> HttpResponse:
     form = SignInForm(request.POST or None)
-    status = 200
+    status, refused = 200, None
     if request.method == "POST" and form.is_valid():
         username, address = form.cleaned_data["username"], throttle.client_address(request)
         refused = throttle.refused_for(username, address)
         if refused:
-            form.add_error(None, "Too many tries. Please wait 15 minutes, or ask the clinic for a new invite.")
+            form.add_error(None, _held_back(refused))
             status = 429
         else:
             user = authenticate(request, username=username, password=form.cleaned_data["password"])
@@ -57,7 +57,20 @@ def sign_in(request: HttpRequest) -> HttpResponse:
             status = 400
     elif request.method == "POST":
         status = 400
-    return render(request, "clinic/sign_in.html", {"form": form, "next": _next(request)}, status=status)
+    response = render(request, "clinic/sign_in.html", {"form": form, "next": _next(request)}, status=status)
+    if refused:
+        response["Retry-After"] = str(refused.seconds)
+    return response
+
+
+def _held_back(refused: throttle.Refusal) -> str:
+    if refused.scope == throttle.ACCOUNT:
+        return "Too many tries. Please wait 15 minutes, or ask the clinic for a new invite."
+    # Many people may share this address (a clinic's Wi-Fi): a short wait, never a lock-out.
+    return (
+        "Many sign-ins have just failed from this network, so tries from it are spaced out. "
+        f"Please wait {refused.seconds} seconds, then sign in again."
+    )
 
 
 @require_http_methods(["GET", "POST"])

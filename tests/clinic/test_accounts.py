@@ -125,16 +125,65 @@ def test_an_account_is_throttled_after_a_few_failures_even_with_the_right_passwo
     assert right.status_code == 429 and b"Too many tries" in right.content
 
 
-def test_an_address_is_throttled_across_accounts_and_another_address_is_not():
+VIA_PROXY = {"REMOTE_ADDR": "127.0.0.1", "HTTP_X_FORWARDED_FOR": "203.0.113.9"}  # one clinic Wi-Fi
+
+
+def _guesser(attempts: int, address: str = "203.0.113.9", *, seconds_apart: float = 0.0) -> int:
+    """A guesser trying a new account name each time from one address, as the sign-in view meets them
+    (on a clock of their own, ending now): how many of the attempts had a password checked."""
+    checked, now = 0, timezone.now() - timedelta(seconds=seconds_apart * attempts)
+    for n in range(attempts):
+        if throttle.refused_for(f"guess{n}", address, now) is None:
+            checked += 1
+            throttle.failed(f"guess{n}", address, now)
+        now += timedelta(seconds=seconds_apart)
+    return checked
+
+
+def test_it_stops_ten_thousand_guesses_from_one_address_across_accounts():
+    # An hour of them, ten a second at first (the first 30 checked at once), then one every 0.36 s.
+    assert _guesser(30, seconds_apart=0.1) == throttle.SLOW_AFTER
+    checked = _guesser(10_000, seconds_apart=0.36)
+    assert checked <= 4 * 40  # some 35 a quarter of an hour, about as few as the old wall's 30; not 10,000
+
+
+def test_another_patient_behind_the_same_wifi_still_signs_in_with_the_right_password():
     member("jo", Role.PATIENT)
-    via_proxy = {"REMOTE_ADDR": "127.0.0.1", "HTTP_X_FORWARDED_FOR": "203.0.113.9"}
-    for n in range(throttle.PER_ADDRESS):
-        post(browser(), "/login", {"username": f"guess{n}", "password": "guess guess"}, **via_proxy)
-    blocked = post(browser(), "/login", {"username": "jo", "password": PASSWORD}, **via_proxy)
-    assert blocked.status_code == 429
-    via_proxy["HTTP_X_FORWARDED_FOR"] = "198.51.100.4"
-    elsewhere = post(browser(), "/login", {"username": "jo", "password": PASSWORD}, **via_proxy)
-    assert elsewhere.status_code == 302
+    for n in range(throttle.SLOW_AFTER + 15):  # a guesser (or a busy waiting room) just before
+        throttle.failed(f"guess{n}", "203.0.113.9")
+    asked_to_wait = post(browser(), "/login", {"username": "jo", "password": PASSWORD}, **VIA_PROXY)
+    assert asked_to_wait.status_code == 429
+    seconds = int(asked_to_wait["Retry-After"])
+    assert 0 < seconds <= throttle.LONGEST_WAIT.total_seconds()
+    assert f"wait {seconds} seconds".encode() in asked_to_wait.content and b"15 minutes" not in asked_to_wait.content
+    from django.db.models import F
+
+    from afterglow.clinic.models import SignInFailure
+
+    SignInFailure.objects.update(at=F("at") - timedelta(seconds=seconds))  # as if jo waited as asked
+    signed = post(browser(), "/login", {"username": "jo", "password": PASSWORD}, **VIA_PROXY)
+    assert signed.status_code == 302 and signed["Location"] == "/"
+
+
+def test_thirty_typos_in_a_waiting_room_slow_nobody_down_until_then():
+    member("jo", Role.PATIENT)
+    _guesser(throttle.SLOW_AFTER - 1)
+    assert post(browser(), "/login", {"username": "jo", "password": PASSWORD}, **VIA_PROXY).status_code == 302
+
+
+def test_the_wait_grows_with_the_failures_and_stops_growing():
+    assert throttle.address_wait(throttle.SLOW_AFTER - 1) == timedelta(0)
+    assert timedelta(0) < throttle.address_wait(throttle.SLOW_AFTER) < throttle.address_wait(throttle.SLOW_AFTER + 5)
+    assert throttle.address_wait(10_000) == throttle.LONGEST_WAIT
+
+
+def test_the_account_wall_holds_whatever_the_address():
+    member("ivy", Role.PATIENT)
+    for n in range(throttle.PER_ACCOUNT):
+        throttle.failed("ivy", f"198.51.100.{n}")
+    elsewhere = dict(VIA_PROXY, HTTP_X_FORWARDED_FOR="192.0.2.77")
+    right = post(browser(), "/login", {"username": "ivy", "password": PASSWORD}, **elsewhere)
+    assert right.status_code == 429 and b"Too many tries" in right.content
 
 
 def test_only_a_trusted_proxy_may_name_the_address():
