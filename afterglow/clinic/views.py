@@ -80,18 +80,25 @@ def verify(request: HttpRequest) -> HttpResponse:
     form = TokenForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         devices = list(TOTPDevice.objects.filter(user=request.user, confirmed=True))
+        waiting = _still_waiting(devices)
         for device in devices:
             if device.verify_token(form.cleaned_data["token"]):
                 otp_login(request, device)
                 return HttpResponseRedirect(_next(request))
-        form.add_error(None, _code_problem(devices))
+        form.add_error(None, _code_problem(waiting))
     status = 400 if request.method == "POST" else 200
     return render(request, "clinic/verify.html", {"form": form, "next": _next(request)}, status=status)
 
 
-def _code_problem(devices: list[TOTPDevice]) -> str:
-    # django-otp makes each wrong code wait longer before the next is even checked.
-    if any(not d.verify_is_allowed()[0] for d in devices):
+def _still_waiting(devices: list[TOTPDevice]) -> bool:
+    """Whether this code will not even be checked: django-otp makes each wrong code wait longer
+    (1 s, 2 s, 4 s…) before the next is looked at. Asked before the check, so a first wrong code is
+    told it did not match rather than that there were too many."""
+    return bool(devices) and not any(d.verify_is_allowed()[0] for d in devices)
+
+
+def _code_problem(waiting: bool) -> str:
+    if waiting:
         return "Too many wrong codes in a row: please wait a little while, then type the code shown now."
     return "That code did not match. Codes change every 30 seconds; type the one your app shows now."
 
@@ -105,13 +112,14 @@ def authenticator(request: HttpRequest) -> HttpResponse:
     device, _ = TOTPDevice.objects.get_or_create(user=user, confirmed=False, defaults={"name": "authenticator"})
     form = TokenForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
+        waiting = _still_waiting([device])
         if device.verify_token(form.cleaned_data["token"]):
             device.confirmed = True
             device.save(update_fields=["confirmed"])
             TOTPDevice.objects.filter(user=user).exclude(pk=device.pk).delete()
             otp_login(request, device)
             return redirect("home")
-        form.add_error(None, _code_problem([device]))
+        form.add_error(None, _code_problem(waiting))
     secret = b32encode(device.bin_key).decode()
     context = {"form": form, "secret": " ".join(secret[i : i + 4] for i in range(0, len(secret), 4)), "uri": device.config_url}
     return render(request, "clinic/authenticator.html", context, status=400 if request.method == "POST" else 200)
