@@ -31,6 +31,7 @@ pytestmark = [pytest.mark.browser, pytest.mark.clinic]
 STRONG = "a slow tide under lanterns 58"
 WEAK = "password1"
 ENTRY = "First week at the clinic: the waiting room smelled of oranges, and I felt steadier than I expected."
+LATER = "Written after my session had quietly ended, and still kept."
 _axe = Axe()
 
 
@@ -48,7 +49,8 @@ def afterglow(env: dict[str, str], *args: str) -> str:
 def clinic(tmp_path: Path, transactional_db) -> Iterator[tuple[str, str]]:
     """(the clinic's address, the first admin's invite link) with gunicorn serving it over TLS."""
     port = free_port()
-    env = clinic_env(tmp_path, AFTERGLOW_ALLOWED_HOSTS="localhost", AFTERGLOW_BIND=f"127.0.0.1:{port}", AFTERGLOW_WEB_WORKERS="1")
+    env = clinic_env(tmp_path, AFTERGLOW_ALLOWED_HOSTS="localhost", AFTERGLOW_BIND=f"127.0.0.1:{port}")
+    env.update(AFTERGLOW_WEB_WORKERS="2", AFTERGLOW_WEB_THREADS="4")  # each browser opens several connections
     afterglow(env, "collectstatic", "--noinput", "-v0")
     printed = afterglow(env, "clinic", "createadmin", "ada")
     link = printed.split("https://localhost", 1)[1].split()[0]
@@ -79,7 +81,7 @@ def person(browser: Browser, url: str) -> tuple[BrowserContext, Page]:
     """A browser of one's own (its own cookies), watched for other hosts, CSP violations and errors."""
     context = browser.new_context(viewport={"width": 1280, "height": 860}, ignore_https_errors=True)
     page = context.new_page()
-    page.set_default_timeout(15_000)
+    page.set_default_timeout(30_000)  # a shared CI machine under load
     page.watch = _watch(page, url)  # type: ignore[attr-defined]
     return context, page
 
@@ -177,6 +179,23 @@ def _the_clinic(browser: Browser, url: str, admin_link: str, pages: list[Page]) 
     patient.get_by_label("Your entry").fill(ENTRY)
     expect(patient.locator("#save-status")).to_contain_text("Saved", timeout=SAVED)
 
+    # The session ends while writing (as after the idle minutes): the words stay on the page, the
+    # page says to sign in again, Save leads there, and signing in brings back and saves the words.
+    patient.goto(url + "/write")
+    expect(patient.locator("#entry-text")).to_have_value(ENTRY)  # the entry not yet closed, to go on with
+    expect(patient.locator(".write-js").first).to_be_visible()  # write.js is listening
+    patient.context.clear_cookies(name="sessionid")
+    patient.get_by_label("Your entry").fill(f"{ENTRY} {LATER}")
+    expect(patient.locator("#save-status")).to_contain_text("Please sign in again", timeout=SAVED)
+    patient.get_by_role("button", name="Save", exact=True).click()
+    expect(patient).to_have_url(url + "/login?next=%2Fwrite")
+    patient.get_by_label("Username").fill("pat")
+    patient.get_by_label("Password").fill(STRONG)
+    patient.get_by_role("button", name="Sign in").click()
+    expect(patient).to_have_url(url + "/write")
+    expect(patient.locator("#entry-text")).to_have_value(f"{ENTRY} {LATER}")
+    expect(patient.locator("#save-status")).to_contain_text("Saved", timeout=SAVED)
+
     # Signs out: the journal is closed to this browser, even through Back.
     patient.goto(url + "/timeline")
     expect(patient.get_by_text(ENTRY[:40])).to_be_visible()
@@ -197,6 +216,7 @@ def _the_clinic(browser: Browser, url: str, admin_link: str, pages: list[Page]) 
     sign_in(patient, url, "pat", STRONG)
     patient.goto(url + "/timeline")
     expect(patient.get_by_text(ENTRY[:40])).to_be_visible()
+    expect(patient.get_by_text(LATER)).to_be_visible()  # the words typed after the session ended
     shot(patient, "clinic-patient-timeline")
 
     # The clinician: a password, then the authenticator comes before any other page.
