@@ -70,3 +70,11 @@ def test_grounding_before_signing_in_says_sign_in_not_passphrase():
     body = _text(browser().get(reverse("grounding")))
     assert "opens once you sign in" in body
     _promises_nothing_local(body)
+
+
+def test_the_journals_footer_links_are_for_a_signed_in_patient_only(patient):
+    trash = f'href="{reverse("trash")}"'
+    assert trash not in _text(browser().get(reverse("clinic_sign_in")))
+    assert trash in _text(signed_in(patient).get(reverse("timeline")))
+    admin = signed_in(member("ada", Role.ADMIN))
+    assert trash not in _text(admin.get(reverse("clinic_home")))
