@@ -78,3 +78,8 @@ def test_the_journals_footer_links_are_for_a_signed_in_patient_only(patient):
     assert trash in _text(signed_in(patient).get(reverse("timeline")))
     admin = signed_in(member("ada", Role.ADMIN))
     assert trash not in _text(admin.get(reverse("clinic_home")))
+
+
+def test_pages_tell_their_scripts_a_401_means_signed_out_not_locked(patient):
+    # draw.js, plan.js and recorder.js then say "sign in again", not "unlock" (which a clinic has not).
+    assert "<html lang=\"en\" data-text=\"normal\" data-signs-in>" in _text(signed_in(patient).get(reverse("draw")))

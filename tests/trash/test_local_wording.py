@@ -19,3 +19,7 @@ def test_deleting_a_check_in_reminds_of_backups_you_made(client, patient):
     checkin = CheckIn.objects.create(owner=patient, at=timezone.now(), day=timezone.localdate(), mood=6)
     body = client.get(reverse("checkin_delete", args=[checkin.pk])).content.decode()
     assert "Backups you made earlier still hold it." in body and "clinic's own backups" not in body.replace("&#x27;", "'")
+
+
+def test_local_pages_keep_the_locked_wording_for_their_scripts(client, patient):
+    assert "data-signs-in" not in client.get(reverse("trash")).content.decode()
