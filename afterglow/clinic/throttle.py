@@ -12,6 +12,12 @@ refused for the wait checks no password and counts for nothing, so it does not l
 for the person beside the guesser: they wait a minute at most, then sign in. A guesser keeps about
 as few passwords checked as the old wall of 30 allowed (some 35 each quarter of an hour, as old
 failures leave the window), and must still get past each account's wall.
+
+A browser that has signed in to an account before carries a signed cookie marking it (the
+"known browser" of OWASP's advice), and its tries at that account skip the address's wait: a
+patient back on the clinic's Wi-Fi signs in at once even while someone beside them is guessing.
+Only the account's wall applies to it; the cookie cannot be made without the server's secret key,
+and it names one account, so it gives a guesser nothing for any other.
 """
 
 from __future__ import annotations
@@ -23,8 +29,9 @@ from datetime import datetime, timedelta
 
 from django.conf import settings
 from django.db.models import Count, Max, Q
-from django.http import HttpRequest
+from django.http import HttpRequest, HttpResponse
 from django.utils import timezone
+from django.utils.crypto import constant_time_compare, salted_hmac
 
 from afterglow.clinic.models import SignInFailure
 
@@ -35,6 +42,9 @@ WAIT_STEP = timedelta(seconds=1)
 LONGEST_WAIT = timedelta(seconds=60)
 
 ACCOUNT, ADDRESS = SignInFailure.Scope.ACCOUNT, SignInFailure.Scope.ADDRESS
+KNOWN_COOKIE = "afterglow_known"
+KNOWN_SALT = "afterglow.clinic.known-browser"
+KNOWN_FOR = timedelta(days=90)
 
 
 @dataclass(frozen=True)
@@ -72,8 +82,32 @@ def address_wait(failures: int) -> timedelta:
     return min(LONGEST_WAIT, WAIT_STEP * 2 ** min(failures - SLOW_AFTER, 10))
 
 
-def refused_for(username: str, address: str, now: datetime | None = None) -> Refusal | None:
-    """None when a try may check its password now; otherwise which limit holds it back, and for how long."""
+def _mark(username: str) -> str:
+    # Not the name itself: someone who opens the browser's cookies learns no username from it.
+    return salted_hmac(KNOWN_SALT, _account(username), algorithm="sha256").hexdigest()[:32]
+
+
+def known_browser(request: HttpRequest, username: str) -> bool:
+    """Whether this browser signed in to this account before (within KNOWN_FOR)."""
+    mark = request.get_signed_cookie(KNOWN_COOKIE, default="", salt=KNOWN_SALT, max_age=KNOWN_FOR) or ""
+    return bool(mark) and constant_time_compare(mark, _mark(username))
+
+
+def remember_browser(response: HttpResponse, username: str) -> None:
+    response.set_signed_cookie(
+        KNOWN_COOKIE,
+        _mark(username),
+        salt=KNOWN_SALT,
+        max_age=int(KNOWN_FOR.total_seconds()),
+        secure=settings.SESSION_COOKIE_SECURE,
+        httponly=True,
+        samesite="Strict",
+    )
+
+
+def refused_for(username: str, address: str, now: datetime | None = None, *, known: bool = False) -> Refusal | None:
+    """None when a try may check its password now; otherwise which limit holds it back, and for how long.
+    `known`: this browser signed in to this account before, so the address's wait does not apply."""
     now = now or timezone.now()
     account, place = Q(scope=ACCOUNT, key=_account(username)), Q(scope=ADDRESS, key=_address(address))
     counted = SignInFailure.objects.filter(at__gte=now - WINDOW).aggregate(
@@ -83,7 +117,7 @@ def refused_for(username: str, address: str, now: datetime | None = None) -> Ref
     )
     if counted["account"] >= PER_ACCOUNT:
         return Refusal(str(ACCOUNT), int(WINDOW.total_seconds()))
-    if counted["latest"] is not None:
+    if counted["latest"] is not None and not known:
         left = counted["latest"] + address_wait(counted["address"]) - now
         if left > timedelta(0):
             return Refusal(str(ADDRESS), math.ceil(left.total_seconds()))

@@ -42,7 +42,7 @@ def sign_in(request: HttpRequest) -> HttpResponse:
     status, refused = 200, None
     if request.method == "POST" and form.is_valid():
         username, address = form.cleaned_data["username"], throttle.client_address(request)
-        refused = throttle.refused_for(username, address)
+        refused = throttle.refused_for(username, address, known=throttle.known_browser(request, username))
         if refused:
             form.add_error(None, _held_back(refused))
             status = 429
@@ -51,7 +51,9 @@ def sign_in(request: HttpRequest) -> HttpResponse:
             if user is not None and role_of(user) is not None:
                 throttle.succeeded(username)
                 login(request, user)
-                return _after_password(request, _next(request))
+                response = _after_password(request, _next(request))
+                throttle.remember_browser(response, username)
+                return response
             throttle.failed(username, address)
             form.add_error(None, "That username and password do not match.")
             status = 400

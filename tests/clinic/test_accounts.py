@@ -165,6 +165,37 @@ def test_another_patient_behind_the_same_wifi_still_signs_in_with_the_right_pass
     assert signed.status_code == 302 and signed["Location"] == "/"
 
 
+def test_a_browser_that_signed_in_before_skips_the_wifis_wait_but_not_the_accounts_wall():
+    member("jo", Role.PATIENT)
+    own = browser()
+    assert post(own, "/login", {"username": "jo", "password": PASSWORD}, **VIA_PROXY).status_code == 302
+    post(own, "/logout")
+    for n in range(throttle.SLOW_AFTER + 15):  # then someone beside jo starts guessing
+        throttle.failed(f"guess{n}", "203.0.113.9")
+    assert post(browser(), "/login", {"username": "jo", "password": PASSWORD}, **VIA_PROXY).status_code == 429
+    assert post(own, "/login", {"username": "jo", "password": PASSWORD}, **VIA_PROXY).status_code == 302  # at once
+    post(own, "/logout")
+    assert post(own, "/login", {"username": "guess1", "password": "guess guess"}, **VIA_PROXY).status_code == 429
+    for _ in range(throttle.PER_ACCOUNT):
+        throttle.failed("jo", "198.51.100.4")
+    walled = post(own, "/login", {"username": "jo", "password": PASSWORD}, **VIA_PROXY)
+    assert walled.status_code == 429 and b"Too many tries" in walled.content
+
+
+def test_a_known_browser_cookie_cannot_be_made_or_moved_to_another_account():
+    from django.test import RequestFactory
+
+    request = RequestFactory().get("/")
+    request.COOKIES[throttle.KNOWN_COOKIE] = throttle._mark("jo")  # unsigned: made by hand
+    assert not throttle.known_browser(request, "jo")
+    from django.core import signing
+
+    signer = signing.get_cookie_signer(salt=throttle.KNOWN_COOKIE + throttle.KNOWN_SALT)
+    request.COOKIES[throttle.KNOWN_COOKIE] = signer.sign(throttle._mark("jo"))
+    assert throttle.known_browser(request, "JO") and not throttle.known_browser(request, "ivy")
+    assert "jo" not in request.COOKIES[throttle.KNOWN_COOKIE].split(":")[0]  # the name itself is not in it
+
+
 def test_thirty_typos_in_a_waiting_room_slow_nobody_down_until_then():
     member("jo", Role.PATIENT)
     _guesser(throttle.SLOW_AFTER - 1)
