@@ -110,7 +110,7 @@ def refused_for(username: str, address: str, now: datetime | None = None, *, kno
     `known`: this browser signed in to this account before, so the address's wait does not apply."""
     now = now or timezone.now()
     account, place = Q(scope=ACCOUNT, key=_account(username)), Q(scope=ADDRESS, key=_address(address))
-    counted = SignInFailure.objects.filter(at__gte=now - WINDOW).aggregate(
+    counted = SignInFailure.objects.filter(account | place, at__gte=now - WINDOW).aggregate(
         account=Count("id", filter=account),
         address=Count("id", filter=place),
         latest=Max("at", filter=place),
