@@ -81,6 +81,8 @@ MIDDLEWARE = [
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django_otp.middleware.OTPMiddleware",
+    # Clinic mode: a patient's own, shorter idle time signs them out (the session's age is the clinic's longest).
+    "afterglow.preferences.idle.idle_middleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "afterglow.vault.middleware.vault_middleware",
@@ -102,7 +104,7 @@ TEMPLATES = [
                 "django.template.context_processors.request",
                 "django.contrib.messages.context_processors.messages",
                 "afterglow.safety.context.crisis",
-                "afterglow.preferences.context.display",
+                "afterglow.web.context.display",
                 "afterglow.web.context.mode",
             ],
         },

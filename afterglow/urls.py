@@ -31,7 +31,6 @@ urlpatterns = [
     path("", include("afterglow.moments.urls")),
     path("", include("afterglow.tags.urls")),
     path("", include("afterglow.rhythm.urls")),
-    path("", include("afterglow.preferences.urls")),
     path("", include("afterglow.phones.urls")),
 ]
 

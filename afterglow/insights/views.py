@@ -30,6 +30,7 @@ from afterglow.journal.models import Course, IntegrationAction, Intention, Sessi
 from afterglow.lib import chart_theme
 from afterglow.measures import responses
 from afterglow.measures.instruments import instruments
+from afterglow.preferences.store import for_request
 from afterglow.web import background, display, unchanged
 
 ACTIONS_LISTED = 5
@@ -234,7 +235,7 @@ def mood_chart(request: PatientRequest) -> HttpResponse:
     shape = request.GET.get("size", "wide")
     key = ("insights.mood_svg", course.pk, shape, timezone.get_current_timezone_name(), timezone.localdate())
     svg = unchanged.kept(key, lambda: _mood_svg(course, shape))
-    return HttpResponse(chart_theme.themed(svg, display.load().theme), content_type="image/svg+xml")
+    return HttpResponse(chart_theme.themed(svg, display.load(for_request(request)).theme), content_type="image/svg+xml")
 
 
 def _mood_svg(course: Course, shape: str) -> str:
@@ -251,7 +252,7 @@ def curve_chart(request: PatientRequest) -> HttpResponse:
     shape = request.GET.get("size", "wide")
     key = ("insights.curve_svg", course.pk, shape, timezone.get_current_timezone_name(), timezone.localdate())
     svg = unchanged.kept(key, lambda: charts.curve_svg(course_data.mood(course).curves, shape))
-    return HttpResponse(chart_theme.themed(svg, display.load().theme), content_type="image/svg+xml")
+    return HttpResponse(chart_theme.themed(svg, display.load(for_request(request)).theme), content_type="image/svg+xml")
 
 
 @require_GET

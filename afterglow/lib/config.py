@@ -1,12 +1,15 @@
 """`config.toml` in the data directory: a person's preferences (region, switches), never journal content.
 
 Read without unlocking (the crisis region must work on a locked /help); written
-atomically. Values are flat: [section] then `key = string | bool | int`.
+atomically. Values are flat: [section] then `key = string | bool | int`. Clinic mode keeps the
+same sections per patient in the database (afterglow.preferences); `sections` and `checked` are
+the shape both keep.
 """
 
 from __future__ import annotations
 
 import os
+import re
 import threading
 from collections.abc import Mapping
 from pathlib import Path
@@ -16,6 +19,8 @@ from afterglow.lib.datafiles import DataFileError, load_toml
 
 Scalar = str | bool | int
 MAX_BYTES = 64 * 1024
+MAX_TEXT = 200  # the longest value any preference needs (a time zone's name is under 40)
+NAME = re.compile(r"[a-z][a-z0-9_]{0,39}")
 
 
 # path → (the file's stat stamp when read, what it held). Every page asks (theme, crisis region,
@@ -54,7 +59,34 @@ def _load(path: Path) -> dict[str, dict[str, Any]]:
 
 
 def _sections(raw: Mapping[str, Any]) -> dict[str, dict[str, Any]]:
-    return {name: body for name, body in raw.items() if isinstance(body, dict)}
+    return sections(raw)
+
+
+def sections(raw: object) -> dict[str, dict[str, Scalar]]:
+    """What was stored, as preferences: named sections of flat values; anything else is left out (read as defaults)."""
+    if not isinstance(raw, Mapping):
+        return {}
+    return {
+        name: {key: value for key, value in body.items() if _usable(key, value)}
+        for name, body in raw.items()
+        if isinstance(name, str) and NAME.fullmatch(name) and isinstance(body, Mapping)
+    }
+
+
+def _usable(key: object, value: object) -> bool:
+    if not isinstance(key, str) or not NAME.fullmatch(key):
+        return False
+    return isinstance(value, bool | int) or (isinstance(value, str) and len(value) <= MAX_TEXT)
+
+
+def checked(section: str, values: Mapping[str, Scalar]) -> dict[str, Scalar]:
+    """Values about to be kept: each one usable, else ValueError (a caller's mistake: domains check what people type)."""
+    if not NAME.fullmatch(section):
+        raise ValueError(f"not a preferences section name: {section!r}")
+    for key, value in values.items():
+        if not _usable(key, value):
+            raise ValueError(f"not a preference Afterglow keeps: [{section}] {key!r}")
+    return dict(values)
 
 
 def get(path: Path, section: str, key: str, default: Any = None) -> Any:
@@ -62,6 +94,7 @@ def get(path: Path, section: str, key: str, default: Any = None) -> Any:
 
 
 def update(path: Path, section: str, values: dict[str, Scalar]) -> None:
+    values = checked(section, values)
     data = read(path)
     data.setdefault(section, {}).update(values)
     path.parent.mkdir(parents=True, exist_ok=True)

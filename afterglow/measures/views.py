@@ -17,6 +17,7 @@ from afterglow.measures import course, meaning, responses
 from afterglow.measures.instruments import Instrument, get, instruments
 from afterglow.measures.models import MeasureResponse
 from afterglow.measures.scoring import AnswerError, clean_answers
+from afterglow.preferences.store import for_request
 from afterglow.safety.plan import has_plan
 from afterglow.web import display
 from afterglow.web.background import refused
@@ -147,4 +148,4 @@ def result(request: PatientRequest, response_id: int) -> HttpResponse:
 def chart(request: PatientRequest, instrument_id: str) -> HttpResponse:
     instrument = _instrument(instrument_id)
     svg = course.chart(request.patient, instrument)
-    return HttpResponse(chart_theme.themed(svg, display.load().theme), content_type="image/svg+xml")
+    return HttpResponse(chart_theme.themed(svg, display.load(for_request(request)).theme), content_type="image/svg+xml")

@@ -5,10 +5,8 @@ from __future__ import annotations
 import hashlib
 from dataclasses import dataclass
 from datetime import date, datetime
-from pathlib import Path
 from typing import Any
 
-from django.conf import settings
 from django.db import IntegrityError, transaction
 from django.urls import reverse
 from django.utils import timezone
@@ -16,8 +14,8 @@ from django.utils import timezone
 from afterglow.journal import capture as capture_steps
 from afterglow.journal.capture import Step
 from afterglow.journal.models import Capture, Entry, Session
-from afterglow.lib import config
 from afterglow.moments.models import Star
+from afterglow.preferences.store import Store
 
 
 def answer_steps() -> dict[str, Step]:
@@ -127,14 +125,10 @@ def ago(then: date, day: date) -> str:
     return f"{round(days / 365.25)} years ago"
 
 
-def _path() -> Path:
-    return Path(settings.HOME) / "config.toml"
-
-
-def bring_back() -> bool:
+def bring_back(prefs: Store) -> bool:
     """Whether Today may bring back a key moment now and then (on unless turned off in Settings)."""
-    return bool(config.get(_path(), SECTION, KEY, True))
+    return bool(prefs.get(SECTION, KEY, True))
 
 
-def set_bring_back(on: bool) -> None:
-    config.update(_path(), SECTION, {KEY: on})
+def set_bring_back(prefs: Store, on: bool) -> None:
+    prefs.update(SECTION, {KEY: on})

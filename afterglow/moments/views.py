@@ -11,6 +11,7 @@ from django.views.decorators.http import require_GET, require_POST
 from afterglow.access import PatientRequest, owned_or_404
 from afterglow.journal.models import Capture, Entry
 from afterglow.moments import stars
+from afterglow.preferences.store import for_request
 
 
 def _back(request: HttpRequest, fallback: str) -> HttpResponse:
@@ -44,13 +45,13 @@ def star_answer(request: PatientRequest, capture_id: int, answer: str) -> HttpRe
 @require_GET
 def key_moments(request: PatientRequest) -> HttpResponse:
     groups = stars.by_session(request.patient)
-    return render(request, "moments/moments.html", {"groups": groups, "bring_back": stars.bring_back()})
+    return render(request, "moments/moments.html", {"groups": groups, "bring_back": stars.bring_back(for_request(request))})
 
 
 @require_POST
 def preference(request: HttpRequest) -> HttpResponse:
     on = request.POST.get("bring_back") == "on"
-    stars.set_bring_back(on)
+    stars.set_bring_back(for_request(request), on)
     messages.success(
         request, "Today will now and then bring back a key moment." if on else "Today will not bring back key moments."
     )

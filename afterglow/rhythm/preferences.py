@@ -1,7 +1,8 @@
-"""Reminder preferences in `config.toml` (`[reminders]`): times, wording, time zone. Never journal content.
+"""Reminder preferences (`[reminders]`): times, wording, time zone. Never journal content.
 
-A reminder is off until it has a time. Readable while the journal is locked, so
-`afterglow remind` can say the daily ones without a passphrase.
+A reminder is off until it has a time. Each person's own (afterglow.preferences); local mode's
+config.toml is readable while the journal is locked, so `afterglow remind` can say the daily ones
+without a passphrase.
 """
 
 from __future__ import annotations
@@ -9,13 +10,13 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 from datetime import time
-from pathlib import Path
 from zoneinfo import ZoneInfo
 
 from django.conf import settings
 
 from afterglow.lib import config
 from afterglow.lib.errors import UserError
+from afterglow.preferences.store import Store
 from afterglow.rhythm.kinds import IDS
 
 SECTION = "reminders"
@@ -37,12 +38,8 @@ class Preferences:
         return kind in self.times
 
 
-def _path() -> Path:
-    return Path(settings.HOME) / "config.toml"
-
-
-def load() -> Preferences:
-    raw = config.read(_path()).get(SECTION, {})
+def load(prefs: Store) -> Preferences:
+    raw = prefs.section(SECTION)
     times = {kind: _clock(raw.get(kind)) for kind in IDS}
     chosen = _zone(raw.get("time_zone"))
     return Preferences(
@@ -53,7 +50,7 @@ def load() -> Preferences:
     )
 
 
-def save(times: dict[str, str], zone_name: str, detailed: bool) -> None:
+def save(prefs: Store, times: dict[str, str], zone_name: str, detailed: bool) -> None:
     """Times as typed ("" is off), checked first: nothing is written unless all of it is usable."""
     for kind in times:
         if kind not in IDS:
@@ -65,7 +62,7 @@ def save(times: dict[str, str], zone_name: str, detailed: bool) -> None:
         raise PreferenceError(f"“{zone_name}” is not a time zone Afterglow knows. Try a name such as Europe/London.")
     values: dict[str, config.Scalar] = {kind: _typed(times.get(kind, "")) for kind in IDS}
     values |= {"time_zone": zone_name, "detailed": detailed}
-    config.update(_path(), SECTION, values)
+    prefs.update(SECTION, values)
 
 
 def default_zone() -> ZoneInfo:

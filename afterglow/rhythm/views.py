@@ -5,20 +5,23 @@ from __future__ import annotations
 from datetime import timedelta
 from zoneinfo import available_timezones
 
-from django.http import HttpResponse, JsonResponse
+from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.utils import timezone
 from django.views.decorators.http import require_GET
 
 from afterglow.access import PatientRequest
+from afterglow.preferences.store import for_request
 from afterglow.rhythm import facts, ics, preferences, rules
 from afterglow.rhythm.kinds import wording
 
 BOOKED_AHEAD = timedelta(days=400)
 
 
-def form_context(prefs: preferences.Preferences | None = None, typed: dict[str, str] | None = None) -> dict[str, object]:
+def form_context(
+    request: HttpRequest, prefs: preferences.Preferences | None = None, typed: dict[str, str] | None = None
+) -> dict[str, object]:
     """What the reminders section of the Settings page shows: each kind, on or off, with its time."""
-    prefs = prefs or preferences.load()
+    prefs = prefs or preferences.load(for_request(request))
     rows = []
     for kind in wording().kinds.values():
         at = prefs.times.get(kind.id)
@@ -30,7 +33,7 @@ def form_context(prefs: preferences.Preferences | None = None, typed: dict[str, 
 
 @require_GET
 def calendar_file(request: PatientRequest) -> HttpResponse:
-    prefs = preferences.load()
+    prefs = preferences.load(for_request(request))
     today = timezone.now().astimezone(prefs.zone).date()
     # Sessions booked far ahead flow in too: a course can be planned months in advance.
     known = facts.gather(request.patient, today, today + BOOKED_AHEAD, prefs.zone)
@@ -42,7 +45,7 @@ def calendar_file(request: PatientRequest) -> HttpResponse:
 @require_GET
 def today_json(request: PatientRequest) -> JsonResponse:
     """The rest of today's reminders, for notifications while Afterglow is open (notify.js)."""
-    prefs = preferences.load()
+    prefs = preferences.load(for_request(request))
     now = timezone.now().astimezone(prefs.zone)
     known = facts.gather(request.patient, now.date(), now.date(), prefs.zone)
     upcoming = [r for r in rules.schedule(prefs, known, now.date(), now.date()) if r.at > now and not rules.answered(r, known)]

@@ -1,33 +1,25 @@
-"""The person's safety preferences, kept in `config.toml` (readable while the journal is locked)."""
+"""The person's safety preferences (`[safety]`): local mode's config.toml is readable while the journal is locked."""
 
 from __future__ import annotations
 
-from pathlib import Path
-
-from django.conf import settings
-
-from afterglow.lib import config
+from afterglow.preferences.store import Store
 
 SECTION = "safety"
 
 
-def _path() -> Path:
-    return Path(settings.HOME) / "config.toml"
-
-
-def chosen_region() -> str:
+def chosen_region(prefs: Store) -> str:
     """The region picked in Settings, '' when none was picked."""
-    return str(config.get(_path(), SECTION, "region", "") or "")
+    return str(prefs.get(SECTION, "region", "") or "")
 
 
-def set_region(code: str) -> None:
-    config.update(_path(), SECTION, {"region": code})
+def set_region(prefs: Store, code: str) -> None:
+    prefs.update(SECTION, {"region": code})
 
 
-def gentle_notes() -> bool:
+def gentle_notes(prefs: Store) -> bool:
     """Whether a saved entry that uses words of crisis brings a quiet note offering help (on by default)."""
-    return bool(config.get(_path(), SECTION, "gentle_notes", True))
+    return bool(prefs.get(SECTION, "gentle_notes", True))
 
 
-def set_gentle_notes(on: bool) -> None:
-    config.update(_path(), SECTION, {"gentle_notes": on})
+def set_gentle_notes(prefs: Store, on: bool) -> None:
+    prefs.update(SECTION, {"gentle_notes": on})

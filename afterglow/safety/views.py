@@ -11,6 +11,7 @@ from django.views.decorators.http import require_GET, require_http_methods
 
 from afterglow import modes
 from afterglow.access import PatientRequest
+from afterglow.preferences.store import for_request
 from afterglow.safety import plan as plans
 from afterglow.safety import preferences
 from afterglow.safety.crisis import choices, region_for, regions
@@ -46,8 +47,9 @@ def safety_settings(request: HttpRequest) -> HttpResponse:
         if code not in regions():
             messages.error(request, "Please choose one of the places on the list.")
             return _settings_page(request, status=400)
-        preferences.set_region(code)
-        preferences.set_gentle_notes(request.POST.get("gentle_notes") == "on")
+        chosen = for_request(request)
+        preferences.set_region(chosen, code)
+        preferences.set_gentle_notes(chosen, request.POST.get("gentle_notes") == "on")
         messages.success(request, f"Saved. Crisis numbers now show for {regions()[code].name}.")
         return redirect("safety_settings")
     return _settings_page(request)
@@ -56,8 +58,8 @@ def safety_settings(request: HttpRequest) -> HttpResponse:
 def _settings_page(request: HttpRequest, status: int = 200) -> HttpResponse:
     context = {
         "regions": choices(),
-        "current": region_for(preferences.chosen_region()),
-        "gentle_notes": preferences.gentle_notes(),
+        "current": region_for(preferences.chosen_region(for_request(request))),
+        "gentle_notes": preferences.gentle_notes(for_request(request)),
     }
     return render(request, "safety/settings.html", context, status=status)
 

@@ -21,11 +21,11 @@ from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
-from django.conf import settings
 from django.core.management import call_command
 
 from afterglow import modes
-from afterglow.lib import config
+from afterglow.preferences import idle
+from afterglow.preferences import store as preferences
 from afterglow.vault import backup, claim, crypto, keyfile, keyring, rekey, store, tidy
 from afterglow.vault.errors import JournalMissing, KeysMissing, Locked, NotSetUp, VaultError
 from afterglow.web import messages, unchanged
@@ -123,19 +123,9 @@ def idle_seconds() -> float:
     return time.monotonic() - _last_seen
 
 
-IDLE_CHOICES = (5, 10, 15, 30, 60, 120)
-
-
 def idle_minutes() -> int:
     """Minutes before the idle lock: the choice made in Settings (config.toml), else AFTERGLOW_IDLE_MINUTES."""
-    chosen = config.get(Path(settings.HOME) / "config.toml", "privacy", "idle_minutes")
-    return chosen if chosen in IDLE_CHOICES and not isinstance(chosen, bool) else settings.VAULT_IDLE_MINUTES
-
-
-def set_idle_minutes(minutes: int) -> None:
-    if minutes not in IDLE_CHOICES:
-        raise VaultError("Please choose one of the listed times.")
-    config.update(Path(settings.HOME) / "config.toml", "privacy", {"idle_minutes": minutes})
+    return idle.minutes(preferences.local())
 
 
 def lock_if_idle() -> bool:

@@ -5,6 +5,8 @@ from __future__ import annotations
 from django.http import HttpRequest
 
 from afterglow import modes
+from afterglow.preferences.store import for_request
+from afterglow.web import display as looks
 
 
 def mode(request: HttpRequest) -> dict[str, object]:
@@ -13,3 +15,11 @@ def mode(request: HttpRequest) -> dict[str, object]:
     `clinic_mode`: the journal is kept on the clinic's server, not this computer (what pages say about where)."""
     mode = modes.current()
     return {"has_vault": mode.unlocks_in_process, "clinic_mode": mode.clinic}
+
+
+def display(request: HttpRequest) -> dict[str, object]:
+    """The person's chosen look for `base.html`: which stylesheet media the dark theme gets, and the text size."""
+    chosen = looks.load(for_request(request))
+    # Screens only: a printed page (the safety plan) stays dark ink on white paper.
+    media = {"system": "screen and (prefers-color-scheme: dark)", "dark": "screen", "light": ""}[chosen.theme]
+    return {"display": chosen, "dark_media": media}

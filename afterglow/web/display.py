@@ -1,17 +1,14 @@
-"""How pages and charts look: light, dark or as the system says, and the text size. In `config.toml` ([display]).
+"""How pages and charts look: light, dark or as the system says, and the text size. The `[display]` preferences.
 
-Read without unlocking, so the unlock page and /help are dark too when that was chosen.
+Read without unlocking (local mode's config.toml), so the unlock page and /help are dark too when that was chosen.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
-from pathlib import Path
 
-from django.conf import settings
-
-from afterglow.lib import config
 from afterglow.lib.errors import UserError
+from afterglow.preferences.store import Store
 
 SECTION = "display"
 THEMES = {"system": "As my computer is set", "light": "Light", "dark": "Dark (low light)"}
@@ -24,12 +21,8 @@ class Display:
     text: str = "normal"
 
 
-def _path() -> Path:
-    return Path(settings.HOME) / "config.toml"
-
-
-def load() -> Display:
-    raw = config.read(_path()).get(SECTION, {})
+def load(prefs: Store) -> Display:
+    raw = prefs.section(SECTION)
     theme, text = raw.get("theme"), raw.get("text")
     return Display(theme if theme in THEMES else "system", text if text in TEXT_SIZES else "normal")
 
@@ -38,7 +31,7 @@ class DisplayError(UserError, ValueError):
     """A look or text size that is not one of the listed ones (400)."""
 
 
-def save(theme: str, text: str) -> None:
+def save(prefs: Store, theme: str, text: str) -> None:
     if theme not in THEMES or text not in TEXT_SIZES:
         raise DisplayError("Please choose one of the listed looks and text sizes.")
-    config.update(_path(), SECTION, {"theme": theme, "text": text})
+    prefs.update(SECTION, {"theme": theme, "text": text})

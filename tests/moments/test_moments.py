@@ -10,6 +10,7 @@ from django.utils import timezone
 from afterglow.journal.models import Capture
 from afterglow.moments import stars
 from afterglow.moments.models import Star
+from afterglow.preferences.store import local
 from afterglow.trash import bin
 from tests.journal import course_factories as make
 
@@ -99,10 +100,10 @@ def test_the_today_page_shows_the_moment_and_the_switch_in_settings_turns_it_off
     assert "A month ago, after session 1, you wrote…" in body and "the river under the bridge" in body
     assert "bring back a key moment" in client.get("/settings/safety").content.decode()
     response = make.submit(client, "/moments/preference", {}, page="/settings/safety")
-    assert response.status_code == 302 and stars.bring_back() is False
+    assert response.status_code == 302 and stars.bring_back(local()) is False
     assert "moment-back" not in client.get("/").content.decode()
     make.submit(client, "/moments/preference", {"bring_back": "on"}, page="/settings/safety")
-    assert stars.bring_back() is True
+    assert stars.bring_back(local()) is True
 
 
 def test_ago_is_rough_and_kind():

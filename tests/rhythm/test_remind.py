@@ -8,6 +8,7 @@ from pathlib import Path
 from zoneinfo import ZoneInfo
 
 from afterglow.journal.models import Course, Session
+from afterglow.preferences.store import local
 from afterglow.rhythm import preferences
 from tests.cli.verbs import refused, run
 from tests.vault.conftest import AFTERGLOW, cli_env
@@ -17,7 +18,7 @@ TIMES = {"checkin": "20:00", "intention": "19:00", "reflect": "10:00"}
 
 def choose(folder: Path | None = None) -> None:
     if folder is None:
-        preferences.save(TIMES, "Europe/London", detailed=False)
+        preferences.save(local(), TIMES, "Europe/London", detailed=False)
         return
     chosen = '[reminders]\ncheckin = "20:00"\nreflect = "10:00"\ntime_zone = "UTC"\n'
     (folder / "config.toml").write_text(chosen, encoding="utf-8")

@@ -2,6 +2,7 @@ from __future__ import annotations
 
 import pytest
 
+from afterglow.preferences.store import local
 from afterglow.safety import preferences
 from afterglow.safety.models import SafetyPlan
 from tests.conftest import csrf_post
@@ -21,7 +22,7 @@ def test_help_shows_the_us_lines_by_default(client, patient):
 def test_switching_region_in_settings_changes_the_numbers_everywhere(client, patient):
     response = csrf_post(client, "/settings/safety", {"region": "GB", "gentle_notes": "on"})
     assert response.status_code == 302
-    assert preferences.chosen_region() == "GB"
+    assert preferences.chosen_region(local()) == "GB"
     body = client.get("/help").content.decode()
     assert "Call 116123" in body and "Call 999" in body and "Call 988" not in body
     assert "In an emergency, call 999." in client.get("/timeline").content.decode()  # every page's footer
@@ -36,20 +37,20 @@ def test_the_chosen_region_wins_over_the_environment(client, patient, monkeypatc
 def test_an_unknown_region_is_refused_with_a_400(client, patient):
     response = csrf_post(client, "/settings/safety", {"region": "ATLANTIS"})
     assert response.status_code == 400 and "choose one of the places" in response.content.decode()
-    assert preferences.chosen_region() == ""
+    assert preferences.chosen_region(local()) == ""
 
 
 def test_the_gentle_note_switch_is_saved_and_its_text_is_honest(client, patient):
     body = client.get("/settings/safety").content.decode()
     assert "a kindness, not a detector" in body and "nothing is sent anywhere" in body
     csrf_post(client, "/settings/safety", {"region": "US"})
-    assert preferences.gentle_notes() is False
+    assert preferences.gentle_notes(local()) is False
 
 
 def test_help_can_show_another_place_without_changing_the_setting(client, patient):
     body = client.get("/help?region=NZ").content.decode()
     assert "Call 1737" in body and "Call 111" in body
-    assert preferences.chosen_region() == ""
+    assert preferences.chosen_region(local()) == ""
 
 
 def test_help_offers_the_safety_plan_only_when_unlocked(client, patient):

@@ -2,6 +2,7 @@ from __future__ import annotations
 
 import pytest
 
+from afterglow.preferences.store import local
 from afterglow.safety import preferences
 from afterglow.safety.words import suggests_crisis
 from tests.conftest import csrf_post
@@ -45,7 +46,7 @@ def test_ordinary_writing_brings_no_note(client, patient):
 
 
 def test_the_note_can_be_switched_off(client, patient):
-    preferences.set_gentle_notes(False)
+    preferences.set_gentle_notes(local(), False)
     body = csrf_post(client, "/write", {"text": "I want to die.", "then": "finish"}, follow=True).content.decode()
     assert NOTE not in body
 

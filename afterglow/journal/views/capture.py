@@ -14,6 +14,7 @@ from django.views.decorators.http import require_GET, require_http_methods
 from afterglow.access import PatientRequest, owned_or_404
 from afterglow.journal import capture as rules
 from afterglow.journal.models import Capture, Session
+from afterglow.preferences.store import for_request
 from afterglow.safety.crisis import region_for
 from afterglow.safety.preferences import chosen_region
 from afterglow.web.background import refused
@@ -99,8 +100,8 @@ def capture_step(request: PatientRequest, session_id: int, number: int) -> HttpR
     return _render_step(request, session, step, {**rules.saved_values(found, step), rules.MACHINE: rules.machine_of(found)})
 
 
-def _emergency() -> str:
-    return region_for(chosen_region()).emergency
+def _emergency(request: HttpRequest) -> str:
+    return region_for(chosen_region(for_request(request))).emergency
 
 
 def _wants_json(request: HttpRequest) -> bool:
@@ -121,12 +122,12 @@ def _save(request: HttpRequest, session: Session, step: rules.Step) -> HttpRespo
         return _render_step(request, session, step, current, error=str(error), status=400)
     saved = rules.save_step(session, step, values, machine=rules.machine_marks(request.POST))
     if _wants_json(request):
-        advice = _advice(rules.form_rows(step, rules.saved_values(saved, step), _emergency()))
+        advice = _advice(rules.form_rows(step, rules.saved_values(saved, step), _emergency(request)))
         return JsonResponse({"ok": True, "saved_label": f"Saved {timezone.localtime():%H:%M}", "advice": advice})
     if tap:
         # Without script each tap on a side effect is a form post: back to the same list, where it was tapped.
         return redirect(reverse("capture_step", args=[session.pk, step.number]) + f"#chip-{tap}")
-    for note in rules.summary_for(saved, step, _emergency()).notes:
+    for note in rules.summary_for(saved, step, _emergency(request)).notes:
         # Without script the note beside the answer is not seen before the next page: repeat it there.
         say = messages.warning if note.kind == "warning" else messages.info
         say(request, f"{', '.join(note.labels)}: {note.text}")
@@ -155,7 +156,7 @@ def _render_step(
     status: int = 200,
 ) -> HttpResponse:
     total = len(rules.steps())
-    rows = rules.form_rows(step, current, _emergency())
+    rows = rules.form_rows(step, current, _emergency(request))
     context = {
         "session": session,
         "step": step,
@@ -204,7 +205,7 @@ def _chips(step: rules.Step, rows: list[rules.Row]) -> dict[str, list[dict[str, 
 def capture_summary(request: PatientRequest, session_id: int) -> HttpResponse:
     session = _session(request, session_id)
     found = _capture(session)
-    answers = rules.summary(found, _emergency())
+    answers = rules.summary(found, _emergency(request))
     context = {
         "session": session,
         "answers": answers,

@@ -9,6 +9,7 @@ from django.utils import timezone
 
 from afterglow.moments import stars
 from afterglow.moments.models import Star
+from afterglow.preferences.store import for_request
 
 register = template.Library()
 
@@ -30,7 +31,7 @@ def star_answer(context: dict[str, Any], capture: Any, step: Any) -> dict[str, A
 
 @register.inclusion_tag("moments/_today.html", takes_context=True)
 def moment_today(context: dict[str, Any]) -> dict[str, Any]:
-    if not stars.bring_back():
+    if not stars.bring_back(for_request(context["request"])):
         return {"moment": None}
     day = timezone.localdate()
     moment = stars.moment_for(context["request"].patient, day)
@@ -41,4 +42,4 @@ def moment_today(context: dict[str, Any]) -> dict[str, Any]:
 
 @register.inclusion_tag("moments/_preference.html", takes_context=True)
 def moments_preference(context: dict[str, Any]) -> dict[str, Any]:
-    return {"bring_back": stars.bring_back(), "csrf_token": context.get("csrf_token")}
+    return {"bring_back": stars.bring_back(for_request(context["request"])), "csrf_token": context.get("csrf_token")}

@@ -12,6 +12,7 @@ from afterglow.lib.errors import UserError
 from afterglow.measures import meaning, responses
 from afterglow.measures.instruments import Instrument, instruments
 from afterglow.measures.scoring import AnswerError, clean_answers
+from afterglow.preferences.store import for_patient
 from afterglow.safety.crisis import Region, region_for
 from afterglow.safety.preferences import chosen_region
 from afterglow.vault.verbs import Command as BaseCommand
@@ -34,12 +35,13 @@ class Command(BaseCommand):
         answers = parse_answers(instrument, given) if given is not None else self._ask(instrument)
         if not answers:
             raise UserError("No answers were given, so nothing was saved.")
-        saved = responses.save_answers(local_patient(), instrument, uuid.uuid4(), answers)
+        owner = local_patient()
+        saved = responses.save_answers(owner, instrument, uuid.uuid4(), answers)
         responses.finish(saved)
         result = responses.result(instrument, saved)
         if result.score.crisis:
             # Help comes first, before any number.
-            self.stdout.write("\n".join(crisis_lines(region_for(chosen_region()))) + "\n")
+            self.stdout.write("\n".join(crisis_lines(_region(owner))) + "\n")
         self.stdout.write(meaning.headline(result))
         for note in meaning.notes(result):
             self.stdout.write(f"  {note}")
@@ -56,7 +58,7 @@ class Command(BaseCommand):
                 answers[item.number] = value
             if item.number == instrument.crisis_item and (value or 0) > 0:
                 # At once, not only at the end.
-                self.stdout.write("\n".join(crisis_lines(region_for(chosen_region()))) + "\n")
+                self.stdout.write("\n".join(crisis_lines(_region(local_patient()))) + "\n")
         self.stdout.write(f"\n{instrument.attribution}\n")
         return answers
 
@@ -83,6 +85,10 @@ def parse_answers(instrument: Instrument, raw: str) -> dict[int, int]:
         return clean_answers(instrument, given)
     except AnswerError as error:
         raise UserError(str(error)) from None
+
+
+def _region(owner: Any) -> Region:
+    return region_for(chosen_region(for_patient(owner)))
 
 
 def crisis_lines(region: Region) -> list[str]:

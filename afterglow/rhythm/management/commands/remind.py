@@ -16,6 +16,7 @@ from django.core.management.base import CommandParser
 from django.utils import timezone
 
 from afterglow.lib.errors import UserError
+from afterglow.preferences.store import for_command
 from afterglow.rhythm import preferences, rules
 from afterglow.rhythm.kinds import wording
 from afterglow.vault.verbs import Command as BaseCommand
@@ -38,7 +39,7 @@ class Command(BaseCommand):
     def handle(self, *args: Any, **options: Any) -> None:
         if not 1 <= options["within"] <= 24 * 60:
             raise UserError("--within takes minutes from 1 to 1440 (a day).")
-        prefs = preferences.load()
+        prefs = preferences.load(for_command())
         now = _moment(options["at"], prefs) if options["at"] else timezone.now().astimezone(prefs.zone)
         for reminder in due_now(prefs, now, timedelta(minutes=options["within"])):
             self.stdout.write(f"{reminder.at:%H:%M}  {wording().kind(reminder.kind).line}")

@@ -1,5 +1,8 @@
 """One Settings page that gathers every preference, each section saving to its own place.
 
+Every section reads and saves the requesting person's own preferences (afterglow.preferences):
+config.toml in local mode, their row in a clinic.
+
 The older pages (/privacy, /settings/safety, /export…) keep their addresses; this
 page links to them or shows their forms, so nothing is only reachable one way.
 """
@@ -15,13 +18,16 @@ from django.shortcuts import redirect, render
 from django.urls import NoReverseMatch, reverse
 from django.views.decorators.http import require_GET, require_POST
 
+from afterglow import modes
 from afterglow.moments import stars
+from afterglow.preferences import idle
+from afterglow.preferences.store import for_request
 from afterglow.rhythm import preferences as rhythm_preferences
 from afterglow.rhythm import views as reminders
 from afterglow.rhythm.kinds import IDS, wording
 from afterglow.safety import preferences as safety
 from afterglow.safety.crisis import region_for
-from afterglow.vault import backup, session
+from afterglow.vault import backup
 from afterglow.web import display as looks
 
 # Pages that may not be in this build yet (paired phones, `serve --lan`): linked only once they exist.
@@ -34,24 +40,28 @@ def settings_page(request: HttpRequest) -> HttpResponse:
 
 
 def page(request: HttpRequest, *, error: str = "", typed: dict[str, str] | None = None, status: int = 200) -> HttpResponse:
+    prefs = for_request(request)
     context: dict[str, Any] = {
         "error": error,
         "themes": looks.THEMES,
         "text_sizes": looks.TEXT_SIZES,
-        "idle_choices": session.IDLE_CHOICES,
-        "idle_minutes": session.idle_minutes(),
+        "idle_choices": idle.choices(),
+        "idle_minutes": idle.minutes(prefs),
+        "clinic_longest": idle.clinic_longest(),
         "backups": backup.listing()[:3],
         "keep": settings.VAULT_BACKUPS_KEEP,
-        "region": region_for(safety.chosen_region()),
-        "gentle_notes": safety.gentle_notes(),
-        "bring_back": stars.bring_back(),
+        "region": region_for(safety.chosen_region(prefs)),
+        "gentle_notes": safety.gentle_notes(prefs),
+        "bring_back": stars.bring_back(prefs),
         "phones_url": _maybe("phones"),
-        **reminders.form_context(typed=typed),
+        **reminders.form_context(request, typed=typed),
     }
     return render(request, "preferences/settings.html", context, status=status)
 
 
 def _maybe(name: str) -> str:
+    if not modes.current().unlocks_in_process:
+        return ""  # pairing a phone over the home network is local mode's (a 404 in a clinic)
     for url_name in MAYBE[name]:
         try:
             return reverse(url_name)
@@ -63,7 +73,7 @@ def _maybe(name: str) -> str:
 @require_POST
 def save_display(request: HttpRequest) -> HttpResponse:
     try:
-        looks.save(request.POST.get("theme", ""), request.POST.get("text", ""))
+        looks.save(for_request(request), request.POST.get("theme", ""), request.POST.get("text", ""))
     except looks.DisplayError as error:
         return page(request, error=error.message, status=error.status)
     messages.success(request, "Saved. Every page now uses this look.")
@@ -74,11 +84,14 @@ def save_display(request: HttpRequest) -> HttpResponse:
 def save_idle(request: HttpRequest) -> HttpResponse:
     raw = request.POST.get("idle_minutes", "")
     try:
-        session.set_idle_minutes(int(raw) if raw.isdigit() else -1)
-    except session.VaultError as error:
-        return page(request, error=str(error), status=400)
-    messages.success(request, f"Saved. The journal locks itself after {raw} quiet minutes.")
-    return redirect(reverse("settings") + "#privacy")
+        idle.save(for_request(request), int(raw) if raw.isdigit() else -1, request)
+    except idle.IdleError as error:
+        return page(request, error=error.message, status=error.status)
+    if modes.current().unlocks_in_process:
+        messages.success(request, f"Saved. The journal locks itself after {raw} quiet minutes.")
+        return redirect(reverse("settings") + "#privacy")
+    messages.success(request, f"Saved. You will be signed out after {raw} quiet minutes.")
+    return redirect(reverse("settings") + "#signing-out")
 
 
 @require_POST
@@ -88,7 +101,7 @@ def save_reminders(request: HttpRequest) -> HttpResponse:
     try:
         if untimed := [kind for kind, at in chosen.items() if not at.strip()]:
             raise rhythm_preferences.PreferenceError(f"Please give “{wording().kind(untimed[0]).label}” a time, or untick it.")
-        rhythm_preferences.save({kind: chosen.get(kind, "") for kind in IDS}, zone, detailed)
+        rhythm_preferences.save(for_request(request), {kind: chosen.get(kind, "") for kind in IDS}, zone, detailed)
     except rhythm_preferences.PreferenceError as error:
         return page(request, error=error.message, typed=chosen, status=error.status)
     if chosen:
