@@ -41,7 +41,7 @@ def patient():
     return member("pat", Role.PATIENT)
 
 
-@pytest.mark.parametrize("page", ["home", "trash", "voice_new", "photo_new", "export", "grounding"])
+@pytest.mark.parametrize("page", ["home", "trash", "voice_new", "photo_new", "export", "grounding", "settings", "help"])
 def test_a_patients_pages_promise_nothing_of_a_journal_on_this_computer(patient, page):
     _promises_nothing_local(_text(signed_in(patient).get(reverse(page))))
 
