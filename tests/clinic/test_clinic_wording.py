@@ -41,7 +41,13 @@ def patient():
     return member("pat", Role.PATIENT)
 
 
-@pytest.mark.parametrize("page", ["home", "trash", "voice_new", "photo_new", "export", "grounding", "settings", "help"])
+PAGES = [
+    "home", "trash", "voice_new", "photo_new", "draw", "write", "timeline", "checkin", "report", "export", "import",
+    "grounding", "help", "settings", "safety_plan", "key_moments", "search", "measures",
+]  # fmt: skip
+
+
+@pytest.mark.parametrize("page", PAGES)
 def test_a_patients_pages_promise_nothing_of_a_journal_on_this_computer(patient, page):
     _promises_nothing_local(_text(signed_in(patient).get(reverse(page))))
 
