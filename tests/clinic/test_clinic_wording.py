@@ -88,4 +88,4 @@ def test_the_journals_footer_links_are_for_a_signed_in_patient_only(patient):
 
 def test_pages_tell_their_scripts_a_401_means_signed_out_not_locked(patient):
     # draw.js, plan.js and recorder.js then say "sign in again", not "unlock" (which a clinic has not).
-    assert "<html lang=\"en\" data-text=\"normal\" data-signs-in>" in _text(signed_in(patient).get(reverse("draw")))
+    assert '<html lang="en" data-text="normal" data-signs-in>' in _text(signed_in(patient).get(reverse("draw")))
