@@ -85,10 +85,15 @@ def _refuse_a_verb_the_mode_lacks(verb: str) -> None:
 def _direct(argv: list[str], *, durable: bool) -> None:
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "afterglow.settings")
     if durable:
+        from afterglow import cli_apps
         from afterglow.cli_prederive import prepare
         from afterglow.lib.env import data_home
 
+        cli_apps.quick_verb()  # before the settings load: they leave out the apps these verbs never use
         prepare(data_home())
+        from django.conf import settings
+
+        cli_apps.configure_logging(settings)
         # The verb's saves are acknowledged ("Saved entry 12.") only once they are on disk,
         # even while a server holds the journal open and the WAL is not checkpointed on close.
         from django.db.backends.signals import connection_created

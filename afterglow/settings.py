@@ -5,7 +5,7 @@ from __future__ import annotations
 import secrets
 from pathlib import Path
 
-from afterglow import modes
+from afterglow import cli_apps, modes
 from afterglow.lib.env import BadEnvironment, data_home, envbool, envint, envstr, time_zone_name
 
 BASE_DIR = Path(__file__).resolve().parent
@@ -66,6 +66,11 @@ INSTALLED_APPS = [
     "afterglow.clinic",
     "afterglow.care",
 ]
+# `list`, `search` and `write` run from the command line leave out the apps they never use,
+# and set up logging from LOGGING alone (afterglow/cli_apps.py says why).
+if cli_apps.lean(clinic=CLINIC):
+    INSTALLED_APPS = cli_apps.installed(INSTALLED_APPS)
+    LOGGING_CONFIG = None
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
@@ -86,6 +91,9 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "afterglow.vault.middleware.vault_middleware",
+    # Clinic mode: a patient's key for their private entries, for their own request only (outside the
+    # sign-in gate, so a signed-out browser's half of the key is dropped too).
+    "afterglow.clinic.private_keys.private_key_middleware",
     "afterglow.clinic.middleware.sign_in_middleware",
     "afterglow.journal.middleware.patient_middleware",
     "afterglow.web.middleware.no_store_middleware",

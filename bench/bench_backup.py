@@ -6,7 +6,8 @@ Works on a copy of the journal in a temporary data folder (the journal given is 
 Part 1 alternates, in each round: a file copy of journal.db (`shutil.copyfile` then `fsync`,
 as a backup must be on the disk before it is relied on), `afterglow backup` (`make_backup`)
 and `afterglow restore` of that backup (`restore`), and prints each time and its ratio to the
-copy of the same round. Part 2 times SQLite's and SQLCipher's checks on the backup, then damages
+copy of the same round. Part 2 times SQLite's and SQLCipher's checks on the backup (and Afterglow's
+own page-HMAC pass, `vault/pagecheck.py`, and `store.check`, which backup and restore use), then damages
 copies of it (one byte flipped in a page in the middle, in the last page, in the first page; the
 file cut short by half) and prints which check refuses each. With AFTERGLOW_PASSPHRASE.
 """
@@ -32,7 +33,10 @@ CHECKS = {
     "integrity_check": "PRAGMA integrity_check",
     "quick_check": "PRAGMA quick_check",
     "cipher_integrity_check": "PRAGMA cipher_integrity_check",
+    "pagecheck": "OURS",  # vault/pagecheck.py: the same page HMACs, one pass, both cores
+    "store.check": "STORE",  # what backup and restore use: a schema read, then pagecheck
 }
+OURS, STORE_CHECK = "OURS", "STORE"
 
 
 def file_copy(source: Path, dest: Path) -> None:
@@ -52,8 +56,19 @@ def timed(work: Callable[[], object]) -> float:
 
 def run_check(path: Path, key: bytes, pragma: str) -> str:
     """'passes', or what the check said (its first line)."""
-    from afterglow.vault import store
+    from afterglow.vault import pagecheck, store
 
+    if pragma == OURS:
+        report = pagecheck.check_file(path, key)
+        if report.whole:
+            return "passes"
+        return f"refuses ({len(report.damaged)} pages, {report.stray_bytes} stray bytes)"
+    if pragma == STORE_CHECK:
+        try:
+            store.check(path, key)
+        except Exception as exc:
+            return f"refuses ({str(exc)[:60]})"
+        return "passes"
     conn = store.connect(path, key)
     try:
         rows = conn.execute(pragma).fetchall()

@@ -1,6 +1,6 @@
 """The CLI at 1k entries, whole processes, A-B alternated: Afterglow cold and thin against jrnl plain and encrypted.
 
-    .venv/bin/python bench/bench_cli.py [--repeat 15] [--word lighthouse]
+    .venv/bin/python bench/bench_cli.py [--repeat 15] [--word lighthouse] [--base REF]
 
 Four contenders run one after another in every round, so machine load hits them alike:
 - afterglow (cold): no server; unlocks with AFTERGLOW_PASSPHRASE at the full Argon2id cost
@@ -9,6 +9,8 @@ Four contenders run one after another in every round, so machine load hits them 
   client, with no passphrase at all, is answered over the private socket;
 - jrnl 4.x plain, and jrnl encrypted (its own format, the password from a keyring backend
   that returns it, as a person's desktop keychain would; installed with jrnl into its own venv).
+With `--base REF` (e.g. main), the cold path of that commit's `afterglow/` (git archive, run from
+PYTHONPATH with the same venv) joins the rounds too, for a before/after of work on the cold path.
 Each task's median / p95 wall time and peak RSS, with the load average beside them.
 """
 
@@ -98,6 +100,17 @@ def before_entry_point() -> Path:
     ).stdout
     path.write_text(source)
     return path
+
+
+def base_tree(ref: str) -> Path:
+    """`afterglow/` as it is at `ref`, unpacked and byte-compiled under bench/out (its PYTHONPATH)."""
+    tree = OUT / f"base-{ref.replace('/', '-')}"
+    shutil.rmtree(tree, ignore_errors=True)
+    tree.mkdir(parents=True)
+    archive = subprocess.run(["git", "-C", str(ROOT), "archive", ref, "afterglow"], capture_output=True, check=True).stdout
+    subprocess.run(["tar", "-x", "-C", str(tree)], input=archive, check=True)
+    subprocess.run([str(PYTHON), "-m", "compileall", "-q", str(tree / "afterglow")], check=True, stdout=subprocess.DEVNULL)
+    return tree
 
 
 def clean_env(env: dict[str, str]) -> dict[str, str]:
@@ -213,8 +226,10 @@ def main(argv: list[str]) -> dict[str, Any]:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--repeat", type=int, default=15)
     parser.add_argument("--word", default="lighthouse")
+    parser.add_argument("--base", metavar="REF", help="also run the cold path of this commit (e.g. main)")
     args = parser.parse_args(argv)
     results: dict[str, Any] = {"jrnl_version": ensure_jrnl(), "entries": ENTRIES, "repeat": args.repeat, "tasks": {}}
+    results["base"] = args.base
     prepare()
     server = start_server()
     try:
@@ -222,6 +237,7 @@ def main(argv: list[str]) -> dict[str, Any]:
         contenders = {
             "afterglow before": ([str(PYTHON), str(before_entry_point())], before[1]),
             "afterglow cold": afterglow_setup(COLD, passphrase=True),
+            **({f"cold {args.base}": _at(args.base, afterglow_setup(COLD, passphrase=True))} if args.base else {}),
             "afterglow thin": afterglow_setup(SERVED, passphrase=False),
             "jrnl plain": jrnl_setup("plain", PLAIN, encrypted=False),
             "jrnl encrypted": jrnl_setup("encrypted", ENCRYPTED, encrypted=True),
@@ -237,9 +253,16 @@ def main(argv: list[str]) -> dict[str, Any]:
     return results
 
 
+def _at(ref: str, contender: Contender) -> Contender:
+    """The same command on `ref`'s code: its tree first on the path, ahead of the editable install."""
+    prefix, env = contender
+    return prefix, {**env, "PYTHONPATH": str(base_tree(ref))}
+
+
 def print_results(results: dict[str, Any]) -> None:
     print(f"\nCLI at {results['entries']:,} entries, {results['repeat']} runs each, alternated ({results['jrnl_version']})")
-    names = ["afterglow before", "afterglow cold", "afterglow thin", "jrnl plain", "jrnl encrypted"]
+    base = [f"cold {results['base']}"] if results.get("base") else []
+    names = ["afterglow before", *base, "afterglow cold", "afterglow thin", "jrnl plain", "jrnl encrypted"]
     print("  wall median / p95 (CPU median)")
     print(f"  {'task':18}" + "".join(f"{name:>31}" for name in names) + "   load before→after")
     for label, r in results["tasks"].items():

@@ -10,6 +10,7 @@ from django.utils import timezone
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from afterglow.clinic.models import Invite, Member, Role
+from afterglow.journal import keyring as rings
 from afterglow.lib.errors import UserError
 
 
@@ -35,6 +36,7 @@ def invite(username: str, role: str, by: Any | None = None) -> tuple[Member, str
         # authenticator with it; the person sets both again.
         user.set_unusable_password()
         user.save(update_fields=["password"])
+        rings.forget_password(user)  # only the recovery key opens their private entries now
         TOTPDevice.objects.filter(user=user).delete()
     _, token = Invite.issue(member, by)
     return member, token

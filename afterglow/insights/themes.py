@@ -40,6 +40,7 @@ from django.db.models.functions import Cast
 from django.urls import reverse
 from django.utils import timezone
 
+from afterglow.journal import private
 from afterglow.journal.models import Capture, Course, Entry, Session
 from afterglow.lib.datafiles import DataFileError, load_toml
 from afterglow.media.visual.models import Picture
@@ -369,9 +370,10 @@ def _read(keys: list[tuple[str, int]], index: Index) -> Iterable[Piece]:
     for kind, pk in keys:
         by_kind[kind].append(pk)
     for chunk in _chunks(by_kind["e"]):
-        fields = ("id", "saved", "created_at", "session_id", "title", "text")
+        fields = ("id", "saved", "created_at", "session_id", "title", "text", "uid", "owner_id", "sealed")
         found = Entry.objects.filter(pk__in=chunk).annotate(saved=_saved()).values_list(*fields)
-        for pk, stamp, when, session, title, text in found:
+        for pk, stamp, when, session, title, text, uid, owner_id, sealed in found:
+            title, text = private.open_words(uid, owner_id, title, text, sealed)  # a clinic's private entry
             words, feelings = terms(f"{title}.\n{text}")
             yield Piece(("e", pk), stamp, when, session, "Entry", reverse("entry", args=[pk]), index.intern(words),
                         index.intern(feelings))  # fmt: skip

@@ -21,6 +21,7 @@ from django.utils import timezone
 from afterglow.access import NotYours, owned
 from afterglow.journal.entries import TOO_LONG, create_entry, normalise, save_text
 from afterglow.journal.models import Entry, Session
+from afterglow.journal.private import Locked
 from afterglow.lib.errors import UserError
 from afterglow.prompts.library import PackError, Prompt, library
 from afterglow.prompts.models import OWN_PACK, OwnPrompt
@@ -70,6 +71,8 @@ def autosave(
             return _save(owner, uid, text, session=session, prompt=prompt, private=private, editing=editing)
     except ValidationError as error:  # the text itself, checked once by entries.clean_text
         raise AutosaveError(error.messages[0], 413 if error.code == TOO_LONG else 400) from error
+    except Locked as error:  # a sealed entry this request cannot open: the browser keeps its draft
+        raise AutosaveError(error.message, error.status) from error
 
 
 @transaction.atomic

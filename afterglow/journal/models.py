@@ -6,6 +6,7 @@ Day N after a session is derived (see `rules.py`), never stored.
 
 from __future__ import annotations
 
+import base64
 import uuid
 from datetime import date, datetime, time
 from typing import Any
@@ -18,7 +19,7 @@ from django.db.models.signals import post_delete
 from django.dispatch import receiver
 from django.utils import timezone
 
-from afterglow.journal import readings
+from afterglow.journal import private, readings
 
 Owner = settings.AUTH_USER_MODEL
 
@@ -232,8 +233,14 @@ class Entry(models.Model):
     title = models.CharField(max_length=200, blank=True)
     text = models.TextField(blank=True)
     private = models.BooleanField(default=False)
+    # Clinic mode: a private entry's title and text, sealed to its owner's key (`private.py`);
+    # its `title` and `text` columns are then empty. Always empty in local mode.
+    sealed = models.TextField(blank=True, default="", db_default="")
     created_at = models.DateTimeField(default=timezone.now)
     updated_at = models.DateTimeField(default=timezone.now)
+
+    _private_stored: bool | None = None
+    _private_locked = False
 
     class Meta:
         ordering = ["-created_at", "-id"]
@@ -246,7 +253,27 @@ class Entry(models.Model):
         ]
 
     def __str__(self) -> str:
+        if self.locked:
+            return "A locked private entry"
         return self.title or self.prompt_text or "Entry"
+
+    def save(self, *args: Any, **kwargs: Any) -> None:
+        kwargs["update_fields"] = private.widened(kwargs.get("update_fields"))
+        with transaction.atomic():
+            with private.storing_entry(self):
+                super().save(*args, **kwargs)
+            private.after_entry_saved(self)
+
+    @classmethod
+    def from_db(cls, *args: Any, **kwargs: Any) -> Entry:
+        entry = super().from_db(*args, **kwargs)
+        private.opened_entry(entry)
+        return entry
+
+    @property
+    def locked(self) -> bool:
+        """A private entry whose words this request cannot open (a clinician's, or after a password reset)."""
+        return self._private_locked
 
 
 class EntryRevision(models.Model):
@@ -258,11 +285,55 @@ class EntryRevision(models.Model):
 
     entry = models.ForeignKey(Entry, on_delete=models.CASCADE, related_name="revisions")
     text = models.TextField(blank=True)
+    # A private entry's version, sealed as the entry is (`private.py`); `text` is then empty.
+    sealed = models.TextField(blank=True, default="", db_default="")
     saved_at = models.DateTimeField(default=timezone.now)
     editing = models.CharField(max_length=36, blank=True)
 
+    _private_locked = False
+
     class Meta:
         ordering = ["-saved_at", "-id"]
+
+    def save(self, *args: Any, **kwargs: Any) -> None:
+        fields = kwargs.get("update_fields")
+        if fields is not None and {"text", "sealed"} & set(fields):
+            kwargs["update_fields"] = set(fields) | {"text", "sealed"}
+        with private.storing_revision(self):
+            super().save(*args, **kwargs)
+
+    @classmethod
+    def from_db(cls, *args: Any, **kwargs: Any) -> EntryRevision:
+        revision = super().from_db(*args, **kwargs)
+        private.opened_revision(revision)
+        return revision
+
+    @property
+    def locked(self) -> bool:
+        return self._private_locked
+
+
+class PrivateKeyring(models.Model):
+    """Clinic mode: a patient's key pair for private entries (see `private.py`).
+
+    The public key seals; the private key is stored only wrapped, by the password (Argon2id) and
+    by the recovery key. An admin's reset empties `by_password`: then only the recovery key opens.
+    """
+
+    owner = models.OneToOneField(Owner, on_delete=models.CASCADE, related_name="private_keyring")
+    public_key = models.CharField(max_length=64, blank=True)
+    by_password = models.JSONField(default=dict, blank=True)
+    by_recovery = models.JSONField(default=dict, blank=True)
+    recovery_confirmed_at = models.DateTimeField(null=True, blank=True)
+    created_at = models.DateTimeField(default=timezone.now)
+
+
+def _public_key_of(owner_id: int) -> bytes | None:
+    found = PrivateKeyring.objects.filter(owner_id=owner_id).values_list("public_key", flat=True).first()
+    return base64.b64decode(found) if found else None
+
+
+private.public_key_of = _public_key_of
 
 
 class IntegrationAction(models.Model):

@@ -118,11 +118,15 @@ class Item:
     @property
     def heading(self) -> str:
         """An entry's title, or the prompt it answers."""
+        if self.rank == ENTRY and self.obj.locked:  # a clinic's private entry this request cannot open
+            return "A locked private entry (only your recovery key opens it)"
         return clip(self.obj.title or self.obj.prompt or "", 120) if self.rank == ENTRY else ""
 
     @property
     def excerpt(self) -> str:
         """The first lines of an entry, or a check-in's note."""
+        if self.rank == ENTRY and self.obj.__dict__.get("sealed"):  # the column is empty: the words were sealed
+            return clip(self.obj.text[:EXCERPT_CHARS], 240)
         text = self.obj.excerpt if self.rank == ENTRY else self.obj.note if self.rank == CHECKIN else ""
         return clip(text or "", 240)
 
@@ -308,7 +312,9 @@ def _entry_rows(rows: QuerySet[Entry], before: Cursor | None, after: Cursor | No
 
 def _with_excerpts(rows: QuerySet[Entry]) -> QuerySet[Entry]:
     """Entries without their full text: a page needs a few lines of each, and texts can be long."""
-    rows = rows.only("id", "uid", "session_id", "mode", "prompt_id", "title", "private", "created_at", "updated_at")
+    # `sealed` (and the owner it is sealed for): a private entry's words in a clinic, opened as the row is read.
+    fields = ("id", "uid", "owner_id", "session_id", "mode", "prompt_id", "title", "private", "sealed", "created_at")
+    rows = rows.only(*fields, "updated_at")
     return rows.annotate(excerpt=Substr("text", 1, EXCERPT_CHARS), prompt=Substr("prompt_text", 1, 200))
 
 

@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import bisect
 import html
+import re
 import uuid
 from collections.abc import Iterable
 from dataclasses import dataclass, field
@@ -25,8 +26,8 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.safestring import SafeString, mark_safe
 
+from afterglow.journal import private, search_pg
 from afterglow.journal import search as fts
-from afterglow.journal import search_pg
 from afterglow.journal.models import SEARCH_FACETS
 from afterglow.journal.rules import day_after, day_label
 from afterglow.journal.timeline import Mark, Sessions
@@ -168,6 +169,7 @@ def find(
     found: list[Result] = []
     if any(filters.wants(k) for k in ENTRY_KINDS):
         found += _entries(owner_id, expression, filters, limit, marks)
+        found += _sealed_entries(owner_id, query, filters, marks)
     for kind in ("drawing", "photo"):
         if filters.wants(kind):
             found += _pictures(owner_id, kind, expression, filters, limit, marks)
@@ -350,6 +352,48 @@ def _entries_pg(
     with connection.cursor() as cur:
         cur.execute(sql, [expression, owner_id, *params, limit])
         return [_entry_result(row[:8], float(row[8]), row[9] or "") for row in cur.fetchall()]
+
+
+_WORD = re.compile(r"[^\W_]+")
+SEALED_SNIPPET = 120  # characters around the first word found in a sealed entry
+
+
+def _sealed_entries(owner_id: int, query: str, filters: Filters, marks: tuple[str, str]) -> list[Result]:
+    """A clinic's private entries whose words (opened here, for their patient only) hold every word of the query.
+
+    The database cannot search sealed words, so each of the patient's sealed entries that passes the
+    filters is opened in memory and read; a clinician's request opens none, so finds none.
+    """
+    if not private.applies():
+        return []
+    words = [w.casefold() for w in _WORD.findall(query)]
+    params: list[Any] = [owner_id]
+    conditions = _entry_conditions(owner_id, filters, params)
+    sql = (
+        "SELECT e.id, e.created_at, e.session_id, e.mode, e.title, e.prompt_text, e.private, e.uid, e.sealed "
+        f"FROM journal_entry AS e WHERE e.owner_id = %s AND e.sealed <> ''{conditions}"
+    )
+    with connection.cursor() as cur:
+        cur.execute(sql, params)
+        rows = cur.fetchall()
+    found: list[Result] = []
+    for row in rows:
+        title, text = private.open_words(row[7], owner_id, "", "", row[8])
+        snippet = _sealed_snippet(f"{title}\n{text}", words, marks)
+        if snippet is not None:
+            found.append(_entry_result((*row[:4], title, *row[5:8]), 0.0, snippet))
+    return found
+
+
+def _sealed_snippet(text: str, words: list[str], marks: tuple[str, str]) -> str | None:
+    """A few words around the first query word, marked; None unless every word is there (as a word's start)."""
+    starts = [re.search(rf"(?<![^\W_]){re.escape(w)}", text, re.IGNORECASE) for w in words]
+    if not words or any(m is None for m in starts):
+        return None
+    first = min((m for m in starts if m is not None), key=lambda m: m.start())
+    begin, end = max(0, first.start() - SEALED_SNIPPET // 2), first.end() + SEALED_SNIPPET // 2
+    before, hit, after = text[begin : first.start()], text[first.start() : first.end()], text[first.end() : end]
+    return f"{'…' if begin else ''}{before}{marks[0]}{hit}{marks[1]}{after}{'…' if end < len(text) else ''}"
 
 
 def _entry_result(row: tuple[Any, ...], score: float, snippet: str) -> Result:

@@ -16,6 +16,7 @@ from django.utils import timezone
 from django_tasks import task
 
 from afterglow import modes
+from afterglow.journal import private
 from afterglow.journal.models import CheckIn, Course, Entry, Session, renumber_sessions
 from afterglow.lib.errors import UserError
 from afterglow.trash.models import TrashItem
@@ -42,7 +43,9 @@ def label_for(obj: models.Model) -> tuple[str, str]:
     when = "%-d %B %Y"
     if isinstance(obj, Entry):
         kind = {"voice": "voice note", "drawing": "drawing", "image": "photo"}.get(obj.mode, "entry")
-        words = (obj.title or obj.text or obj.prompt_text).strip().replace("\n", " ")
+        # A private entry's label names no words in a clinic: the label is stored in the clear.
+        shown = obj.prompt_text if private.applies() and obj.private else (obj.title or obj.text or obj.prompt_text)
+        words = shown.strip().replace("\n", " ")
         text = f"{words[:80]}…" if len(words) > 80 else words
         return kind, f"{kind.capitalize()} of {timezone.localtime(obj.created_at):{when}}" + (f": {text}" if text else "")
     if isinstance(obj, CheckIn):
@@ -80,7 +83,8 @@ def put(obj: models.Model, *, now: datetime | None = None) -> TrashItem:
     collector.collect([obj])
     for extra in attached(obj):
         collector.collect([extra])
-    rows: list[models.Model] = [row for instances in collector.data.values() for row in instances]
+    # A private entry's words go into the Trash as they are stored: sealed (clinic mode).
+    rows: list[models.Model] = [private.stored_form(row) for instances in collector.data.values() for row in instances]
     relinks: list[list[Any]] = []
     for (field, _value), batches in collector.field_updates.items():
         for batch in batches:

@@ -67,7 +67,7 @@ def make_backup(dest: Path | None = None, *, force: bool = False) -> Path:
         _claim_partial(partial)
         try:
             _copy_snapshot(key, partial)
-            store.check(partial, key)
+            store.check(partial, key)  # every page of the finished copy, as it will be kept (`pagecheck`)
             store.step("backup-copied")
             store.atomic_write(keys_beside(dest), store.keys_path().read_bytes())
             store.step("backup-keys-written")
@@ -255,7 +255,7 @@ def restore(source: Path, passphrase: str, *, other_journal: bool = False) -> Pa
     """Replace journal.db with a verified backup; returns the safety copy of the journal it replaced (None if there was none).
 
     Nothing about the live journal changes until the backup has opened with
-    the person's passphrase and passed integrity_check; a backup of another
+    the person's passphrase and passed `store.check`; a backup of another
     journal is taken only when `other_journal` says the person means it.
     """
     home = store.home()
@@ -268,6 +268,9 @@ def restore(source: Path, passphrase: str, *, other_journal: bool = False) -> Pa
             try:
                 # The copy (disk) and the key derivation (processor) take about as long as each other
                 # and need different things, so they run side by side; the pool waits for the copy.
+                # The staged copy's pages are then checked as they were written, on both cores
+                # (`store.check`). Deriving the key first, to check each page in the buffer that
+                # copies it, was slower: the derivation then adds its whole time (bench/README.md).
                 opened = _opened_keys(source, passphrase)
                 with ThreadPoolExecutor(max_workers=1) as pool:
                     copying = pool.submit(store.copy_file, source, home / STAGED_JOURNAL)

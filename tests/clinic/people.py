@@ -10,8 +10,11 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from afterglow.clinic import accounts
 from afterglow.clinic.models import Invite, Role
+from afterglow.journal import keyring as rings
+from afterglow.journal.models import PrivateKeyring
 
 PASSWORD = "a quiet harbour at dawn 7"
+recovery: dict[int, str] = {}  # each patient's recovery key, by user id
 HTTPS = {"X-Forwarded-Proto": "https", "Origin": "https://testserver"}
 
 
@@ -39,6 +42,11 @@ def member(username: str, role: str) -> Any:
     found = Invite.find(token)
     assert found is not None
     accounts.accept(found, PASSWORD)
+    if role == Role.PATIENT:
+        # As if they had signed in and kept their recovery key; `recovery` holds it for tests that need it.
+        _, key = rings.create_keyring(user, PASSWORD)
+        rings.confirm_recovery(PrivateKeyring.objects.get(owner=user))
+        recovery[user.pk] = key
     if role != Role.PATIENT:
         TOTPDevice.objects.create(user=user, name="phone", confirmed=True)
     return user

@@ -23,6 +23,8 @@ def test_the_demo_clinic_has_staff_with_invites_and_patients_with_journals():
     password = sam.split("password ", 1)[1].strip()
     client = browser()
     assert post(client, "/login", {"username": "sam", "password": password}).status_code == 302
+    assert client.get("/")["Location"] == "/account/private/recovery-key"  # first, the recovery key, shown once
+    assert post(client, "/account/private/recovery-key", {"kept": "on"}).status_code == 302
     page = client.get("/timeline").content.decode()
     assert "river" in page and "grandmother" not in page  # jo's words stay jo's
     assert Entry.objects.filter(owner__username="jo").exists()

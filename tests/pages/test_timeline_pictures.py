@@ -3,15 +3,16 @@
 from __future__ import annotations
 
 from afterglow.journal import timeline
+from afterglow.media.apps import attach_thumbnails_lazily
 from afterglow.media.visual.models import Picture
-from afterglow.media.visual.pictures import attach_thumbnails
 from tests.journal.course_factories import entry
 from tests.media.images import encoded, picture
 from tests.media.test_photo_views import upload
 
 
 def test_media_registers_its_picture_finder_with_the_journal():
-    assert attach_thumbnails in timeline._picture_finders
+    # A wrapper that imports the pictures module (and Pillow) when a list is first shown, not at start.
+    assert attach_thumbnails_lazily in timeline._picture_finders
 
 
 def test_the_timeline_shows_a_photo_of_an_entry_as_a_thumbnail(client, patient):

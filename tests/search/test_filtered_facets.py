@@ -16,9 +16,14 @@ BEFORE = [("journal", "0008_i11note_checkin_draft")]
 AFTER = [("journal", "0009_i21data_entry_search_facets")]
 
 
-def _entry(owner, text: str, days: int, mode: str = "free") -> Entry:
+def _entry(owner, text: str, days: int, mode: str = "free", model: type[Entry] = Entry) -> Entry:
     when = timezone.now() - timedelta(days=days)
-    return Entry.objects.create(owner=owner, text=text, mode=mode, created_at=when, updated_at=when)
+    return model.objects.create(owner_id=owner.pk, text=text, mode=mode, created_at=when, updated_at=when)
+
+
+def _historical_entry() -> type[Entry]:
+    """The Entry of BEFORE: later migrations add columns the current model would write."""
+    return MigrationExecutor(connection).loader.project_state(BEFORE).apps.get_model("journal", "Entry")
 
 
 def _migrate(targets: list[tuple[str, str]]) -> None:
@@ -34,10 +39,12 @@ def _recent_free_writing() -> Filters:
 @pytest.mark.django_db(transaction=True)
 def test_it_finds_entries_written_before_the_facets_migration_with_filters(patient):
     _migrate(BEFORE)
-    recent = _entry(patient, "the heron stood in the shallows", days=3)
-    old = _entry(patient, "the heron again, years ago", days=900)
-    spoken = _entry(patient, "a heron, said aloud", days=2, mode="voice")
+    then = _historical_entry()
+    recent = _entry(patient, "the heron stood in the shallows", days=3, model=then)
+    old = _entry(patient, "the heron again, years ago", days=900, model=then)
+    spoken = _entry(patient, "a heron, said aloud", days=2, mode="voice", model=then)
     _migrate(AFTER)
+    _migrate(MigrationExecutor(connection).loader.graph.leaf_nodes("journal"))
     with connection.cursor() as cur:
         cur.execute("SELECT name FROM sqlite_master WHERE type = 'index' AND name = %s", [SEARCH_FACETS])
         assert cur.fetchone() is not None

@@ -58,6 +58,39 @@ def _flipped_byte(home: Path, tmp: Path) -> Path:
     return tmp / "bad.db"
 
 
+def _damaged(home: Path, tmp: Path, change) -> Path:
+    ok(run(home, "backup", "-o", str(tmp / "full.db")))
+    data = bytearray((tmp / "full.db").read_bytes())
+    change(data, 4096, len(data) // 4096)
+    (tmp / "bad.db").write_bytes(bytes(data))
+    return tmp / "bad.db"
+
+
+def _cut_at_a_page_boundary(home: Path, tmp: Path) -> Path:
+    """Every page left is sound (their HMACs pass): only the header's page count tells."""
+    return _damaged(home, tmp, lambda data, page, pages: data.__delitem__(slice((pages // 2) * page, None)))
+
+
+def _first_page_flipped(home: Path, tmp: Path) -> Path:
+    return _damaged(home, tmp, lambda data, page, pages: data.__setitem__(200, data[200] ^ 0x08))
+
+
+def _last_page_flipped(home: Path, tmp: Path) -> Path:
+    return _damaged(home, tmp, lambda data, page, pages: data.__setitem__(len(data) - 40, data[len(data) - 40] ^ 0x80))
+
+
+def _two_pages_swapped(home: Path, tmp: Path) -> Path:
+    def swap(data: bytearray, page: int, pages: int) -> None:
+        a, b = page, (pages - 1) * page  # pages 2 and the last, each whole and sound where it was
+        data[a : a + page], data[b : b + page] = data[b : b + page], data[a : a + page]
+
+    return _damaged(home, tmp, swap)
+
+
+def _page_zeroed(home: Path, tmp: Path) -> Path:
+    return _damaged(home, tmp, lambda data, page, pages: data.__setitem__(slice(2 * page, 3 * page), bytes(page)))
+
+
 def _random(home: Path, tmp: Path) -> Path:
     (tmp / "bad.db").write_bytes(os.urandom(64 * 1024))
     return tmp / "bad.db"
@@ -74,9 +107,20 @@ def _foreign_with_its_keys(foreign: Path, tmp: Path) -> Path:
     return tmp / "bad.db"
 
 
-@pytest.mark.parametrize("make_bad", [_truncated, _flipped_byte, _random, _foreign, _foreign_with_its_keys])
+OURS = [
+    _truncated,
+    _flipped_byte,
+    _cut_at_a_page_boundary,
+    _first_page_flipped,
+    _last_page_flipped,
+    _two_pages_swapped,
+    _page_zeroed,
+]
+
+
+@pytest.mark.parametrize("make_bad", [*OURS, _random, _foreign, _foreign_with_its_keys])
 def test_it_refuses_a_bad_backup_and_leaves_the_journal_untouched(home: Path, foreign: Path, tmp_path: Path, make_bad):
-    bad = make_bad(home if make_bad in (_truncated, _flipped_byte) else foreign, tmp_path)
+    bad = make_bad(home if make_bad in OURS else foreign, tmp_path)
     before = fingerprint(home)
     keys_before = (home / "keys.json").read_bytes()
 
@@ -139,3 +183,13 @@ def test_it_backs_up_what_is_committed_but_still_only_in_the_wal(home: Path, tmp
         assert copy.execute("SELECT count(*) FROM journal_entry WHERE text = 'held only in the wal'").fetchone() == (1,)
     finally:
         copy.close()
+
+
+def test_it_refuses_to_back_up_a_journal_with_a_damaged_page_and_leaves_no_file(home: Path, tmp_path: Path):
+    journal = home / "journal.db"
+    data = bytearray(journal.read_bytes())
+    data[(len(data) // 4096 - 1) * 4096 + 500] ^= 0x01  # the last page, not one a fresh open reads
+    journal.write_bytes(bytes(data))
+    result = run(home, "backup", "-o", str(tmp_path / "b.db"))
+    assert result.returncode == 2 and "damaged" in result.stderr and "Traceback" not in result.stderr
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["home"]

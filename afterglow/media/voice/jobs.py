@@ -121,7 +121,8 @@ def _finish(note_id: int, worker: str, text: str, chosen: engines.Engine) -> str
     if note is None:
         return "skipped"
     # Words the person typed while the machine worked (here or on the writing page) are theirs: never overwritten.
-    if note.entry.text.strip():
+    # A private entry's words are sealed from this worker (clinic mode): if there are any, they count as typed.
+    if note.entry.text.strip() or note.entry.locked:
         note.transcript_by = VoiceNote.Author.PERSON
     else:
         save_text(note.entry, text, allow_empty=True)

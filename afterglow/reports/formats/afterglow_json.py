@@ -24,6 +24,7 @@ from django.db import models, transaction
 from django.db.models import Max
 from django.utils import timezone
 
+from afterglow.journal import private
 from afterglow.journal.models import (
     Capture,
     CheckIn,
@@ -86,7 +87,8 @@ TABLES = [
     Table("sessions", Session, {"course": "courses"}, derived=("number",)),
     Table("intentions", Intention, {"session": "sessions"}),
     Table("captures", Capture, {"session": "sessions"}),
-    Table("entries", Entry, {"session": "sessions"}),
+    # `sealed`: a clinic's storage of a private entry's words; the export holds the words themselves.
+    Table("entries", Entry, {"session": "sessions"}, skip=("sealed",)),
     Table("actions", IntegrationAction, {"entry": "entries", "session": "sessions"}),
     Table("checkins", CheckIn, derived=("day",)),
     # A check-in begun and not yet saved: its note is the person's words too.
@@ -202,9 +204,9 @@ def _revisions(owner: Any, private_ids: set[int]) -> Iterator[tuple[int, dict[st
     # every revision, text and all, in memory (temp_store = MEMORY) before the first came out.
     mine = Entry.objects.filter(owner=owner).values("pk")
     rows = EntryRevision.objects.filter(entry_id__in=mine).exclude(entry_id__in=private_ids)
-    ordered = rows.order_by("entry_id", "saved_at", "pk").values_list("entry_id", *REVISION_FIELDS)
-    for entry_id, text, saved_at in ordered.iterator(2000):
-        yield entry_id, {"text": text, "saved_at": encode(saved_at)}
+    ordered = rows.order_by("entry_id", "saved_at", "pk").values_list("entry_id", *REVISION_FIELDS, "sealed")
+    for entry_id, text, saved_at, sealed in ordered.iterator(2000):
+        yield entry_id, {"text": private.open_revision_text(entry_id, text, sealed), "saved_at": encode(saved_at)}
 
 
 # ---- import -------------------------------------------------------------------------------------
