@@ -172,6 +172,10 @@ def _the_clinic(browser: Browser, url: str, admin_link: str, pages: list[Page]) 
     expect(patient.get_by_role("heading", name="Welcome, pat")).to_be_visible()  # still the invite, still usable
     shot(patient, "clinic-invite-weak-password")
     choose_password(patient, STRONG)
+    # The recovery key for private entries comes first, shown once.
+    expect(patient.get_by_role("heading", name="Your recovery key")).to_be_visible()
+    patient.get_by_label("I have written down or printed my recovery key and put it somewhere safe.").check()
+    patient.get_by_role("button", name="Continue to my journal").click()
     expect(patient).to_have_url(url + "/")
 
     # Writes; autosave keeps it on the clinic's server.
