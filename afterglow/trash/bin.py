@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import logging
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
@@ -13,15 +14,16 @@ from django.core import serializers
 from django.db import IntegrityError, connection, models, transaction
 from django.db.models.deletion import Collector
 from django.utils import timezone
-from django_tasks import task
 
-from afterglow import modes
 from afterglow.journal import private
 from afterglow.journal.models import CheckIn, Course, Entry, Session, renumber_sessions
 from afterglow.lib.errors import UserError
 from afterglow.trash.models import TrashItem
 
 KEEP_DAYS = 30
+# What else happens as something goes into the Trash: in a clinic, its erasing is queued for the
+# day it falls due (afterglow/trash/tasks.py, registered by the app's ready()).
+after_put: list[Callable[[TrashItem], None]] = []
 log = logging.getLogger("afterglow.trash")
 
 
@@ -110,9 +112,8 @@ def put(obj: models.Model, *, now: datetime | None = None) -> TrashItem:
         purge_after=now + timedelta(days=KEEP_DAYS),
     )
     collector.delete()
-    if not modes.current().unlocks_in_process:
-        # A clinic has no `serve` to purge daily: one of its workers erases this when it falls due.
-        purge_due_task.using(run_after=item.purge_after).enqueue()
+    for then in after_put:
+        then(item)
     return item
 
 
@@ -229,12 +230,6 @@ def scrub() -> None:
     if not connection.in_atomic_block:
         with connection.cursor() as cur:
             cur.execute("PRAGMA wal_checkpoint(TRUNCATE)")
-
-
-@task()
-def purge_due_task() -> int:
-    """Erase what has waited 30 days in the Trash, run by a clinic's `afterglow worker` when an item falls due."""
-    return purge().items
 
 
 def purge_old() -> None:

@@ -18,7 +18,7 @@ from tests.journal import course_factories as make
 
 pytestmark = [pytest.mark.clinic, pytest.mark.django_db(transaction=True)]  # the worker opens its own connection
 
-PURGE = "afterglow.trash.bin.purge_due_task"
+PURGE = "afterglow.trash.tasks.purge_due_task"
 
 
 def test_a_clinic_worker_erases_what_waited_thirty_days():

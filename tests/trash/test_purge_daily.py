@@ -48,4 +48,4 @@ def test_local_mode_queues_no_purge_job_serve_purges_daily(patient):
     from django_tasks_db.models import DBTaskResult
 
     bin.put(make.entry(patient, "gone"))
-    assert not DBTaskResult.objects.filter(task_path="afterglow.trash.bin.purge_due_task").exists()
+    assert not DBTaskResult.objects.filter(task_path="afterglow.trash.tasks.purge_due_task").exists()
