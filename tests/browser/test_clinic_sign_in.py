@@ -188,6 +188,8 @@ def _the_clinic(browser: Browser, url: str, admin_link: str, pages: list[Page]) 
     patient.goto(url + "/write")
     expect(patient.locator("#entry-text")).to_have_value(ENTRY)  # the entry not yet closed, to go on with
     expect(patient.locator(".write-js").first).to_be_visible()  # write.js is listening
+    # Once nothing is in flight: every answer renews the session cookie, and one arriving later would bring it back.
+    patient.wait_for_load_state("networkidle")
     patient.context.clear_cookies(name="sessionid")
     patient.get_by_label("Your entry").fill(f"{ENTRY} {LATER}")
     expect(patient.locator("#save-status")).to_contain_text("Please sign in again", timeout=SAVED)
