@@ -67,8 +67,8 @@ def shared_entries(consent: Consent) -> QuerySet[Entry]:
 
 def patients_of(clinician: Any) -> list[Consent]:
     """The consents that share something with this clinician, patient loaded."""
-    rows = Consent.objects.filter(clinician=clinician).exclude(categories=[]).select_related("patient")
-    return [c for c in rows if c.shares_anything and c.patient.is_active]
+    rows = Consent.objects.filter(clinician=clinician, patient__is_active=True).exclude(categories=[]).select_related("patient")
+    return [c for c in rows if c.shares_anything]
 
 
 def consent_for(request: HttpRequest, patient_id: int, category: str | None = None) -> Consent:
@@ -84,15 +84,18 @@ def consent_for(request: HttpRequest, patient_id: int, category: str | None = No
     return consent
 
 
-def record(request: HttpRequest, patients: list[Any], what: str) -> None:
-    """One audit row per patient whose data this request reads."""
+def record(request: HttpRequest, patients: list[Any], what: str | list[str]) -> None:
+    """One audit row per patient whose data this request reads, and per kind of data read (in one insert)."""
     if not isinstance(request.user, User):
         raise PermissionDenied("Only a signed-in clinician reads a patient's data.")
     address = client_address(request)[:64]
     path = request.get_full_path()[:300]
     now = timezone.now()
+    kinds = [what] if isinstance(what, str) else what
     AuditRecord.objects.bulk_create(
-        AuditRecord(clinician=request.user, patient=p, what=what, path=path, address=address, at=now) for p in patients
+        AuditRecord(clinician=request.user, patient=p, what=w, path=path, address=address, at=now)
+        for p in patients
+        for w in kinds
     )
 
 

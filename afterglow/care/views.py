@@ -21,7 +21,7 @@ from afterglow.insights import charts as mood_charts
 from afterglow.insights import days
 from afterglow.journal.models import Capture, CheckIn, Entry, Session
 from afterglow.measures import course as measure_course
-from afterglow.measures import meaning, responses
+from afterglow.measures import meaning
 from afterglow.measures.instruments import get as get_instrument
 from afterglow.measures.instruments import instruments
 from afterglow.reports import clinician as report_data
@@ -103,8 +103,7 @@ def patient(request: HttpRequest, patient_id: int) -> HttpResponse:
     consent = sharing.consent_for(request, patient_id)
     shown = [c for c in Category if consent.allows(c)]
     sections = {c.value: _section(consent, c) for c in shown}
-    for c in shown:
-        sharing.record(request, [consent.patient], c.value)
+    sharing.record(request, [consent.patient], [c.value for c in shown])
     need = needs.need_of(consent, timezone.now())
     return render(request, "care/patient.html", {"consent": consent, "need": need, "sections": sections, "name": need.name})
 
@@ -138,8 +137,7 @@ def patient_report(request: HttpRequest, patient_id: int) -> HttpResponse:
     entry_ids = tuple(sharing.shared_entries(consent).values_list("pk", flat=True)) if consent.allows(Category.ENTRIES) else ()
     choice = report_data.Choice(sections=tuple(REPORT_SECTIONS[c] for c in shown), entry_ids=entry_ids)
     report = report_data.gather(consent.patient, choice)
-    for c in shown:
-        sharing.record(request, [consent.patient], c.value)
+    sharing.record(request, [consent.patient], [c.value for c in shown])
     response = HttpResponse(pdf.render(report), content_type="application/pdf")
     response["Content-Disposition"] = f'attachment; filename="afterglow-report-{report.prepared.isoformat()}.pdf"'
     response["Cache-Control"] = "no-store"
@@ -174,10 +172,11 @@ def _section(consent: Consent, category: Category) -> dict[str, Any]:
         return {"checkins": recent, "has_any": bool(recent)}
     if category == Category.MEASURES:
         cards = []
+        read = needs.histories([who.pk])  # one query for every instrument, not two each
         for instrument in instruments().values():
-            points = responses.history(who, instrument)
+            points = read.get((who.pk, instrument.id))
             if points:
-                latest = responses.result(instrument, points[-1].response)
+                latest = needs.result_of(instrument, points)
                 cards.append({
                     "instrument": instrument, "card": measure_course.card(who, instrument), "headline": meaning.headline(latest),
                     "change": latest.change, "crisis": latest.score.crisis,

@@ -92,21 +92,53 @@ class DevCluster:
         )
         return cluster
 
-    def start(self) -> None:
-        options = f"-k {self.socket_dir} -c listen_addresses='' -F -c full_page_writes=off -c synchronous_commit=off"
+    @classmethod
+    def kept_in(cls, folder: Path) -> DevCluster:
+        """A cluster that stays in `folder` between runs (the load bench's built clinic): made there once, then reused.
+
+        Start it with `start(create_database=not reused)` and end it with `stop(keep=True)`.
+        """
+        bin_folder = server_bin()
+        if bin_folder is None:
+            raise ClusterUnavailable("PostgreSQL is not installed (no initdb): apt-get install postgresql")
+        cluster = cls(folder, bin_folder)
+        if cluster.reused:
+            return cluster
+        shutil.rmtree(folder, ignore_errors=True)  # half made by an interrupted run
+        folder.mkdir(parents=True)
+        prefix = _as_server_user()
+        if prefix:
+            shutil.chown(folder, "postgres", "postgres")
+        cluster._run(prefix, "initdb", "-D", str(cluster.data), "-U", USER, "--auth=trust", "--encoding=UTF8",
+                     "--locale=C.UTF-8", "--no-sync")  # fmt: skip
+        return cluster
+
+    @property
+    def reused(self) -> bool:
+        return (self.data / "PG_VERSION").exists() and (self.folder / "database-made").exists()
+
+    def start(self, create_database: bool = True, settings: tuple[str, ...] = ()) -> None:
+        """Start the server; `settings` are extra `name=value` PostgreSQL settings (shared_buffers=256MB, say)."""
+        extra = "".join(f" -c {s}" for s in settings)
+        options = f"-k {self.socket_dir} -c listen_addresses='' -F -c full_page_writes=off -c synchronous_commit=off{extra}"
         log = str(self.folder / "server.log")
         self._run(_as_server_user(), "pg_ctl", "-D", str(self.data), "-o", options, "-l", log, "-w", "start")
         self.started = True
         (self.folder / "owner.pid").write_text(str(os.getpid()))
-        self._run([], "createdb", "-h", self.socket_dir, "-U", USER, DATABASE)
+        if create_database:
+            self._run([], "createdb", "-h", self.socket_dir, "-U", USER, DATABASE)
+            (self.folder / "database-made").touch()
 
-    def stop(self) -> None:
+    def stop(self, keep: bool = False) -> None:
+        """Stop the server and delete the folder (`keep`: stop it cleanly and leave the data for the next run)."""
         if self.started:
             # Already stopped (its owner's machine rebooted, say): the folder goes all the same.
             with contextlib.suppress(ClusterUnavailable):
-                self._run(_as_server_user(), "pg_ctl", "-D", str(self.data), "-m", "immediate", "-w", "stop")
+                mode = "fast" if keep else "immediate"
+                self._run(_as_server_user(), "pg_ctl", "-D", str(self.data), "-m", mode, "-w", "stop")
             self.started = False
-        shutil.rmtree(self.folder, ignore_errors=True)
+        if not keep:
+            shutil.rmtree(self.folder, ignore_errors=True)
 
     def _run(self, prefix: list[str], program: str, *args: str) -> None:
         done = subprocess.run([*prefix, str(self.bin / program), *args], capture_output=True, text=True, check=False)

@@ -261,3 +261,111 @@ def test_the_clinician_report_holds_only_what_is_shared(cast, tmp_path):
     assert WORDS[Category.SESSIONS] in text
     assert not [w for w in (*NEVER, WORDS[Category.CHECKINS], WORDS[Category.ENTRIES], "check-in") if w in text]
     assert AuditRecord.objects.filter(what=Category.SESSIONS, path__endswith="report.pdf").exists()
+
+
+def clinic_of(dr: Any, size: int) -> None:
+    """`size` patients sharing everything with `dr`, each with a sign of every kind the dashboard reads."""
+    for n in range(size):
+        p = member(f"p-{dr.username}-{n:02d}", Role.PATIENT)
+        s = session(p, course(p, days_ago(20)), days_ago(2))
+        session(p, s.course, days_ago(-3))
+        Capture.objects.create(owner=p, session=s, sensations={"chest_pain": 1})
+        CheckIn.objects.create(owner=p, at=timezone.now(), day=days_ago(n % 6), mood=6)
+        phq9(p, 0, total_rest=0, when=timezone.now() - timedelta(days=9))
+        phq9(p, n % 2, total_rest=2)
+        set_consent(p, dr, list(Category.values), [])
+
+
+def dashboard_queries(size: int) -> int:
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    dr = member(f"dr-{size}", Role.CLINICIAN)
+    clinic_of(dr, size)
+    client = signed_in(dr)
+    with CaptureQueriesContext(connection) as queries:
+        page = client.get("/clinic/patients").content.decode()
+    assert page.count("PHQ-9 question 9 answered 1") == size // 2
+    assert page.count("Warning sign: Chest pain") == size
+    assert AuditRecord.objects.filter(clinician=dr, what="overview").count() == size
+    return len(queries)
+
+
+def test_the_dashboard_takes_the_same_number_of_queries_for_3_patients_as_for_30():
+    few = dashboard_queries(3)
+    assert dashboard_queries(30) == few
+    assert few <= 20  # the session, the account, role and second factor, consents, one per category, the audit rows
+
+
+def patient_page_queries(history: int) -> int:
+    """Queries for one patient page of a patient with `history` sessions, entries, check-ins and questionnaires."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    dr = member(f"dr-{history}", Role.CLINICIAN)
+    p = member(f"p-{history}", Role.PATIENT)
+    c = course(p, days_ago(40))
+    for n in range(history):
+        s = session(p, c, days_ago(30 - n))
+        Intention.objects.create(owner=p, session=s, text=f"Intention {n}")
+        Capture.objects.create(owner=p, session=s, sensations={"racing_heart": 3})
+        CheckIn.objects.create(owner=p, at=timezone.now() - timedelta(days=n), day=days_ago(n), mood=5)
+        phq9(p, 0, when=timezone.now() - timedelta(days=20 - n))
+    picked = [Entry.objects.create(owner=p, text=f"Entry {n}").pk for n in range(history)]
+    set_consent(p, dr, list(Category.values), picked)
+    client = signed_in(dr)
+    with CaptureQueriesContext(connection) as queries:
+        assert client.get(f"/clinic/patients/{p.pk}").status_code == 200
+    assert AuditRecord.objects.filter(patient=p, path=f"/clinic/patients/{p.pk}").count() == len(Category)
+    return len(queries)
+
+
+def test_a_patient_page_takes_as_many_queries_for_a_long_history_as_for_a_short_one():
+    assert patient_page_queries(2) == patient_page_queries(12)
+
+
+def test_the_result_read_from_a_loaded_history_is_the_one_the_patient_sees():
+    from afterglow.care.needs import histories, result_of
+    from afterglow.measures import responses
+    from afterglow.measures.instruments import get
+
+    p = member("p-hist", Role.PATIENT)
+    c = course(p, days_ago(40))
+    for n, (rest, item9) in enumerate([(0, 0), (2, 0), (1, 1), (3, 0)]):
+        phq9(p, item9, total_rest=rest, when=timezone.now() - timedelta(days=30 - 8 * n))
+    MeasureResponse.objects.filter(owner=p).exclude(pk=MeasureResponse.objects.filter(owner=p).first().pk).update(course=c)
+    phq = get("phq9")
+    points = histories([p.pk])[(p.pk, "phq9")]
+    mine, theirs = result_of(phq, points), responses.result(phq, points[-1].response)
+    assert (mine.change, mine.overlap_days, mine.score.total) == (theirs.change, theirs.overlap_days, theirs.score.total)
+    assert mine.baseline is not None and theirs.baseline is not None and mine.baseline.response.pk == theirs.baseline.response.pk
+    assert mine.change.since_baseline == 8 and mine.change.meaningful_since_baseline
+
+
+@pytest.mark.parametrize(
+    ("history", "expected"),
+    [
+        ([(0, 0, True), (2, 0, True)], True),  # worse by 16: a reliable change
+        ([(1, 0, True), (1, 0, True), (2, 0, False)], False),  # the newest is incomplete: no change to read
+        ([(3, 0, False), (1, 0, True), (1, 0, True)], False),  # an incomplete first is not the baseline (it would be 24)
+        ([(0, 0, False), (1, 0, True), (2, 0, True)], True),  # the first complete one is: 8 → 16
+        ([(0, 0, True), (3, 0, True), (1, 0, None)], False),  # the newest belongs to no course: no baseline
+    ],
+)
+def test_the_dashboard_reads_worsening_as_the_patient_page_does(history, expected):
+    from afterglow.care.needs import Need, _measures, histories, result_of
+    from afterglow.measures.instruments import get
+
+    p = member("p-signs", Role.PATIENT)
+    c = course(p, days_ago(40))
+    for n, (rest, item9, in_course) in enumerate(history):
+        r = phq9(p, item9, total_rest=rest, when=timezone.now() - timedelta(days=30 - 7 * n))
+        if in_course is False:
+            r.answers = {k: v for k, v in r.answers.items() if k != "3"}  # a question skipped
+        MeasureResponse.objects.filter(pk=r.pk).update(answers=r.answers, course=c if in_course is not None else None)
+    consent = set_consent(p, member("dr-signs", Role.CLINICIAN), list(Category.values), [])
+    need = Need(consent)
+    _measures({p.pk: need}, timezone.now())
+    change = result_of(get("phq9"), histories([p.pk])[(p.pk, "phq9")]).change
+    worse = change.since_baseline is not None and change.since_baseline > 0 and change.meaningful_since_baseline
+    assert bool(need.worsening) == worse == expected
