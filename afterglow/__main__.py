@@ -28,6 +28,8 @@ def main(argv: list[str] | None = None) -> None:
 
         sys.stdout.write(usage())
         sys.exit(0)
+    if os.environ.get("AFTERGLOW_MODE", "").strip():  # unset is local mode, which has every verb: nothing to import
+        _refuse_a_verb_the_mode_lacks(argv[1])
     quick = argv[1] in QUICK_EXIT
     if quick:
         # A process this short frees its memory by ending: the collector's passes over the six
@@ -64,6 +66,20 @@ def _answer(argv: list[str], *, thin: bool) -> int:
 
         sys.stderr.write(f"afterglow: {describe(exc)}\n")
         return 2 if isinstance(exc, BadEnvironment) else 1  # a variable set wrong is bad input
+
+
+def _refuse_a_verb_the_mode_lacks(verb: str) -> None:
+    """A clinic's server keeps no journal of its own: `afterglow write` there says so and stops (status 2)."""
+    from afterglow import modes
+    from afterglow.lib.env import BadEnvironment
+
+    try:
+        why = modes.named(os.environ["AFTERGLOW_MODE"]).refuses_verb(verb)
+    except BadEnvironment:
+        return  # an unknown mode is refused by the settings, in their own words
+    if why:
+        sys.stderr.write(f"afterglow: {why}\n")
+        sys.exit(2)
 
 
 def _direct(argv: list[str], *, durable: bool) -> None:

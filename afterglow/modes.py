@@ -29,6 +29,17 @@ LOCAL = "local"
 CLINIC = "clinic"
 # Local mode's one patient: every row of the journal belongs to this account.
 LOCAL_USERNAME = "me"
+# The CLI verbs that act on the one journal kept on this computer. A clinic's server keeps no
+# journal of its own (each patient's lives in their account), so in clinic mode they have nothing
+# to act on and are refused; every other verb (migrate, worker, clinic, check, serve, prompts…)
+# is the server's. tests/cli/test_clinic_verbs.py makes each new verb take a side.
+JOURNAL_VERBS = frozenset(
+    {
+        "backup", "checkin", "export", "image", "import", "init", "list", "measure", "passphrase",
+        "recover", "remind", "report", "restore", "search", "session", "voice", "write",
+    }
+)  # fmt: skip
+CLINIC_SERVER_VERBS = "migrate, collectstatic, check --deploy, clinic createadmin and worker (gunicorn serves the pages)"
 
 
 class Vault(Protocol):
@@ -89,6 +100,10 @@ class Mode(ABC):
     @abstractmethod
     def unlocked_with(self) -> object | None:
         """What the journal is open with in this process (None while locked); a new object after each unlock."""
+
+    def refuses_verb(self, verb: str) -> str:
+        """Why `afterglow VERB` has nothing to do in this mode, in one line for a person ('' when it has)."""
+        return ""
 
 
 class Local(Mode):
@@ -170,6 +185,14 @@ class Clinic(Mode):
 
     def unlocked_with(self) -> object | None:
         return self
+
+    def refuses_verb(self, verb: str) -> str:
+        if verb not in JOURNAL_VERBS:
+            return ""
+        return (
+            f"`afterglow {verb}` is for a journal kept on one computer; in clinic mode each patient's journal "
+            f"lives in their own account on the clinic's web pages. A clinic server uses {CLINIC_SERVER_VERBS}."
+        )
 
 
 LOCAL_MODE = Local()

@@ -120,7 +120,7 @@ def test_clinic_mode_refuses_a_journal_page_to_someone_not_signed_in(client, set
 
 def test_a_clinic_database_url_of_another_kind_stops_the_program_in_one_line(tmp_path: Path):
     env = dict(os.environ, AFTERGLOW_HOME=str(tmp_path), AFTERGLOW_MODE="clinic", DATABASE_URL="mysql://ana:hunter2@db/x")
-    result = subprocess.run([AFTERGLOW, "list"], env=program_env(env), capture_output=True, timeout=60)
+    result = subprocess.run([AFTERGLOW, "migrate"], env=program_env(env), capture_output=True, timeout=60)
     err = result.stderr.decode()
     assert result.returncode == 2 and err.count("\n") == 1 and "DATABASE_URL must be a postgres:// URL" in err
     assert "hunter2" not in err and "Traceback" not in err

@@ -1,23 +1,56 @@
 """Sign-in throttling, per account and per address, shared by every web worker (kept in PostgreSQL).
 
-Failures count within a window; past the limit, that account (or address) is refused without the
-password being checked, so guessing gains nothing and says nothing about whether an account exists.
+Per account the limit is a wall: after a few failures in the window that account is refused
+without the password being checked, from any address, so guessing gains nothing and says nothing
+about whether an account exists.
+
+Per address it is a slow-down, not a wall: a clinic's Wi-Fi puts every patient in the waiting
+room behind one address, and one person guessing (or thirty typing their password wrong) must not
+shut the others out for a quarter of an hour. Past SLOW_AFTER failures in the window, the address
+gets one try per wait, a wait that doubles with each further failure up to LONGEST_WAIT. A try
+refused for the wait checks no password and counts for nothing, so it does not lengthen the wait
+for the person beside the guesser: they wait a minute at most, then sign in. A guesser keeps about
+as few passwords checked as the old wall of 30 allowed (some 35 each quarter of an hour, as old
+failures leave the window), and must still get past each account's wall.
+
+A browser that has signed in to an account before carries a signed cookie marking it (the
+"known browser" of OWASP's advice), and its tries at that account skip the address's wait: a
+patient back on the clinic's Wi-Fi signs in at once even while someone beside them is guessing.
+Only the account's wall applies to it; the cookie cannot be made without the server's secret key,
+and it names one account, so it gives a guesser nothing for any other.
 """
 
 from __future__ import annotations
 
 import ipaddress
-from datetime import timedelta
+import math
+from dataclasses import dataclass
+from datetime import datetime, timedelta
 
 from django.conf import settings
-from django.http import HttpRequest
+from django.db.models import Count, Max, Q
+from django.http import HttpRequest, HttpResponse
 from django.utils import timezone
+from django.utils.crypto import constant_time_compare, salted_hmac
 
 from afterglow.clinic.models import SignInFailure
 
 WINDOW = timedelta(minutes=15)
 PER_ACCOUNT = 5
-PER_ADDRESS = 30
+SLOW_AFTER = 30
+WAIT_STEP = timedelta(seconds=1)
+LONGEST_WAIT = timedelta(seconds=60)
+
+ACCOUNT, ADDRESS = SignInFailure.Scope.ACCOUNT, SignInFailure.Scope.ADDRESS
+KNOWN_COOKIE = "afterglow_known"
+KNOWN_SALT = "afterglow.clinic.known-browser"
+KNOWN_FOR = timedelta(days=90)
+
+
+@dataclass(frozen=True)
+class Refusal:
+    scope: str  # 'account' (the wall) or 'address' (the slow-down)
+    seconds: int  # how long to wait before the next try is looked at
 
 
 def client_address(request: HttpRequest) -> str:
@@ -33,24 +66,70 @@ def client_address(request: HttpRequest) -> str:
     return remote
 
 
-def _keys(username: str, address: str) -> list[tuple[str, str]]:
-    return [(SignInFailure.Scope.ACCOUNT, username.strip().lower()[:150]), (SignInFailure.Scope.ADDRESS, address[:64])]
+def _account(username: str) -> str:
+    return username.strip().lower()[:150]
 
 
-def refused_for(username: str, address: str) -> str:
-    """'' when a try is allowed now; otherwise which limit is reached ('account' or 'address')."""
-    since = timezone.now() - WINDOW
-    for scope, key in _keys(username, address):
-        limit = PER_ACCOUNT if scope == SignInFailure.Scope.ACCOUNT else PER_ADDRESS
-        if SignInFailure.objects.filter(scope=scope, key=key, at__gte=since).count() >= limit:
-            return str(scope)
-    return ""
+def _address(address: str) -> str:
+    return address[:64]
 
 
-def failed(username: str, address: str) -> None:
-    SignInFailure.objects.bulk_create([SignInFailure(scope=s, key=k) for s, k in _keys(username, address)])
-    SignInFailure.objects.filter(at__lt=timezone.now() - WINDOW).delete()
+def address_wait(failures: int) -> timedelta:
+    """How long after its latest failure an address waits for its next try (nothing below SLOW_AFTER)."""
+    if failures < SLOW_AFTER:
+        return timedelta(0)
+    # Doubling: within a few failures past the mark a guesser is down to about one check a minute.
+    return min(LONGEST_WAIT, WAIT_STEP * 2 ** min(failures - SLOW_AFTER, 10))
+
+
+def _mark(username: str) -> str:
+    # Not the name itself: someone who opens the browser's cookies learns no username from it.
+    return salted_hmac(KNOWN_SALT, _account(username), algorithm="sha256").hexdigest()[:32]
+
+
+def known_browser(request: HttpRequest, username: str) -> bool:
+    """Whether this browser signed in to this account before (within KNOWN_FOR)."""
+    mark = request.get_signed_cookie(KNOWN_COOKIE, default="", salt=KNOWN_SALT, max_age=KNOWN_FOR) or ""
+    return bool(mark) and constant_time_compare(mark, _mark(username))
+
+
+def remember_browser(response: HttpResponse, username: str) -> None:
+    response.set_signed_cookie(
+        KNOWN_COOKIE,
+        _mark(username),
+        salt=KNOWN_SALT,
+        max_age=int(KNOWN_FOR.total_seconds()),
+        secure=settings.SESSION_COOKIE_SECURE,
+        httponly=True,
+        samesite="Strict",
+    )
+
+
+def refused_for(username: str, address: str, now: datetime | None = None, *, known: bool = False) -> Refusal | None:
+    """None when a try may check its password now; otherwise which limit holds it back, and for how long.
+    `known`: this browser signed in to this account before, so the address's wait does not apply."""
+    now = now or timezone.now()
+    account, place = Q(scope=ACCOUNT, key=_account(username)), Q(scope=ADDRESS, key=_address(address))
+    counted = SignInFailure.objects.filter(account | place, at__gte=now - WINDOW).aggregate(
+        account=Count("id", filter=account),
+        address=Count("id", filter=place),
+        latest=Max("at", filter=place),
+    )
+    if counted["account"] >= PER_ACCOUNT:
+        return Refusal(str(ACCOUNT), int(WINDOW.total_seconds()))
+    if counted["latest"] is not None and not known:
+        left = counted["latest"] + address_wait(counted["address"]) - now
+        if left > timedelta(0):
+            return Refusal(str(ADDRESS), math.ceil(left.total_seconds()))
+    return None
+
+
+def failed(username: str, address: str, now: datetime | None = None) -> None:
+    now = now or timezone.now()
+    keys = [(ACCOUNT, _account(username)), (ADDRESS, _address(address))]
+    SignInFailure.objects.bulk_create([SignInFailure(scope=scope, key=key, at=now) for scope, key in keys])
+    SignInFailure.objects.filter(at__lt=now - WINDOW).delete()
 
 
 def succeeded(username: str) -> None:
-    SignInFailure.objects.filter(scope=SignInFailure.Scope.ACCOUNT, key=username.strip().lower()[:150]).delete()
+    SignInFailure.objects.filter(scope=ACCOUNT, key=_account(username)).delete()

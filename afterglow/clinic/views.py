@@ -39,12 +39,12 @@ def _after_password(request: HttpRequest, target: str) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def sign_in(request: HttpRequest) -> HttpResponse:
     form = SignInForm(request.POST or None)
-    status = 200
+    status, refused = 200, None
     if request.method == "POST" and form.is_valid():
         username, address = form.cleaned_data["username"], throttle.client_address(request)
-        refused = throttle.refused_for(username, address)
+        refused = throttle.refused_for(username, address, known=throttle.known_browser(request, username))
         if refused:
-            form.add_error(None, "Too many tries. Please wait 15 minutes, or ask the clinic for a new invite.")
+            form.add_error(None, _held_back(refused))
             status = 429
         else:
             user = authenticate(request, username=username, password=form.cleaned_data["password"])
@@ -52,13 +52,28 @@ def sign_in(request: HttpRequest) -> HttpResponse:
                 throttle.succeeded(username)
                 login(request, user)
                 private_keys.signed_in(request, user, form.cleaned_data["password"])
-                return _after_password(request, _next(request))
+                response = _after_password(request, _next(request))
+                throttle.remember_browser(response, username)
+                return response
             throttle.failed(username, address)
             form.add_error(None, "That username and password do not match.")
             status = 400
     elif request.method == "POST":
         status = 400
-    return render(request, "clinic/sign_in.html", {"form": form, "next": _next(request)}, status=status)
+    response = render(request, "clinic/sign_in.html", {"form": form, "next": _next(request)}, status=status)
+    if refused:
+        response["Retry-After"] = str(refused.seconds)
+    return response
+
+
+def _held_back(refused: throttle.Refusal) -> str:
+    if refused.scope == throttle.ACCOUNT:
+        return "Too many tries. Please wait 15 minutes, or ask the clinic for a new invite."
+    # Many people may share this address (a clinic's Wi-Fi): a short wait, never a lock-out.
+    return (
+        "Many sign-ins have just failed from this network, so tries from it are spaced out. "
+        f"Please wait {refused.seconds} seconds, then sign in again."
+    )
 
 
 @require_http_methods(["GET", "POST"])
@@ -68,18 +83,25 @@ def verify(request: HttpRequest) -> HttpResponse:
     form = TokenForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         devices = list(TOTPDevice.objects.filter(user=request.user, confirmed=True))
+        waiting = _still_waiting(devices)
         for device in devices:
             if device.verify_token(form.cleaned_data["token"]):
                 otp_login(request, device)
                 return HttpResponseRedirect(_next(request))
-        form.add_error(None, _code_problem(devices))
+        form.add_error(None, _code_problem(waiting))
     status = 400 if request.method == "POST" else 200
     return render(request, "clinic/verify.html", {"form": form, "next": _next(request)}, status=status)
 
 
-def _code_problem(devices: list[TOTPDevice]) -> str:
-    # django-otp makes each wrong code wait longer before the next is even checked.
-    if any(not d.verify_is_allowed()[0] for d in devices):
+def _still_waiting(devices: list[TOTPDevice]) -> bool:
+    """Whether this code will not even be checked: django-otp makes each wrong code wait longer
+    (1 s, 2 s, 4 s…) before the next is looked at. Asked before the check, so a first wrong code is
+    told it did not match rather than that there were too many."""
+    return bool(devices) and not any(d.verify_is_allowed()[0] for d in devices)
+
+
+def _code_problem(waiting: bool) -> str:
+    if waiting:
         return "Too many wrong codes in a row: please wait a little while, then type the code shown now."
     return "That code did not match. Codes change every 30 seconds; type the one your app shows now."
 
@@ -93,13 +115,14 @@ def authenticator(request: HttpRequest) -> HttpResponse:
     device, _ = TOTPDevice.objects.get_or_create(user=user, confirmed=False, defaults={"name": "authenticator"})
     form = TokenForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
+        waiting = _still_waiting([device])
         if device.verify_token(form.cleaned_data["token"]):
             device.confirmed = True
             device.save(update_fields=["confirmed"])
             TOTPDevice.objects.filter(user=user).exclude(pk=device.pk).delete()
             otp_login(request, device)
             return redirect("home")
-        form.add_error(None, _code_problem([device]))
+        form.add_error(None, _code_problem(waiting))
     secret = b32encode(device.bin_key).decode()
     context = {"form": form, "secret": " ".join(secret[i : i + 4] for i in range(0, len(secret), 4)), "uri": device.config_url}
     return render(request, "clinic/authenticator.html", context, status=400 if request.method == "POST" else 200)

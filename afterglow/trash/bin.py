@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import logging
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
@@ -20,6 +21,9 @@ from afterglow.lib.errors import UserError
 from afterglow.trash.models import TrashItem
 
 KEEP_DAYS = 30
+# What else happens as something goes into the Trash: in a clinic, its erasing is queued for the
+# day it falls due (afterglow/trash/tasks.py, registered by the app's ready()).
+after_put: list[Callable[[TrashItem], None]] = []
 log = logging.getLogger("afterglow.trash")
 
 
@@ -108,6 +112,8 @@ def put(obj: models.Model, *, now: datetime | None = None) -> TrashItem:
         purge_after=now + timedelta(days=KEEP_DAYS),
     )
     collector.delete()
+    for then in after_put:
+        then(item)
     return item
 
 

@@ -125,16 +125,99 @@ def test_an_account_is_throttled_after_a_few_failures_even_with_the_right_passwo
     assert right.status_code == 429 and b"Too many tries" in right.content
 
 
-def test_an_address_is_throttled_across_accounts_and_another_address_is_not():
+VIA_PROXY = {"REMOTE_ADDR": "127.0.0.1", "HTTP_X_FORWARDED_FOR": "203.0.113.9"}  # one clinic Wi-Fi
+
+
+def _guesser(attempts: int, address: str = "203.0.113.9", *, seconds_apart: float = 0.0) -> int:
+    """A guesser trying a new account name each time from one address, as the sign-in view meets them
+    (on a clock of their own, ending now): how many of the attempts had a password checked."""
+    checked, now = 0, timezone.now() - timedelta(seconds=seconds_apart * attempts)
+    for n in range(attempts):
+        if throttle.refused_for(f"guess{n}", address, now) is None:
+            checked += 1
+            throttle.failed(f"guess{n}", address, now)
+        now += timedelta(seconds=seconds_apart)
+    return checked
+
+
+def test_it_stops_ten_thousand_guesses_from_one_address_across_accounts():
+    # An hour of them, one every 0.36 s, each at another account: some 35 checked a quarter of an hour
+    # once the wait has grown (49 in the first), about as few as the old wall's 30; not 10,000.
+    assert _guesser(10_000, seconds_apart=0.36) <= 160
+
+
+def test_a_burst_from_one_address_has_only_its_first_thirty_checked():
+    assert _guesser(100) == throttle.SLOW_AFTER
+
+
+def test_another_patient_behind_the_same_wifi_still_signs_in_with_the_right_password():
     member("jo", Role.PATIENT)
-    via_proxy = {"REMOTE_ADDR": "127.0.0.1", "HTTP_X_FORWARDED_FOR": "203.0.113.9"}
-    for n in range(throttle.PER_ADDRESS):
-        post(browser(), "/login", {"username": f"guess{n}", "password": "guess guess"}, **via_proxy)
-    blocked = post(browser(), "/login", {"username": "jo", "password": PASSWORD}, **via_proxy)
-    assert blocked.status_code == 429
-    via_proxy["HTTP_X_FORWARDED_FOR"] = "198.51.100.4"
-    elsewhere = post(browser(), "/login", {"username": "jo", "password": PASSWORD}, **via_proxy)
-    assert elsewhere.status_code == 302
+    for n in range(throttle.SLOW_AFTER + 15):  # a guesser (or a busy waiting room) just before
+        throttle.failed(f"guess{n}", "203.0.113.9")
+    asked_to_wait = post(browser(), "/login", {"username": "jo", "password": PASSWORD}, **VIA_PROXY)
+    assert asked_to_wait.status_code == 429
+    seconds = int(asked_to_wait["Retry-After"])
+    assert 0 < seconds <= throttle.LONGEST_WAIT.total_seconds()
+    assert f"wait {seconds} seconds".encode() in asked_to_wait.content and b"15 minutes" not in asked_to_wait.content
+    from django.db.models import F
+
+    from afterglow.clinic.models import SignInFailure
+
+    SignInFailure.objects.update(at=F("at") - timedelta(seconds=seconds))  # as if jo waited as asked
+    signed = post(browser(), "/login", {"username": "jo", "password": PASSWORD}, **VIA_PROXY)
+    assert signed.status_code == 302 and signed["Location"] == "/"
+
+
+def test_a_browser_that_signed_in_before_skips_the_wifis_wait_but_not_the_accounts_wall():
+    member("jo", Role.PATIENT)
+    own = browser()
+    assert post(own, "/login", {"username": "jo", "password": PASSWORD}, **VIA_PROXY).status_code == 302
+    post(own, "/logout")
+    for n in range(throttle.SLOW_AFTER + 15):  # then someone beside jo starts guessing
+        throttle.failed(f"guess{n}", "203.0.113.9")
+    assert post(browser(), "/login", {"username": "jo", "password": PASSWORD}, **VIA_PROXY).status_code == 429
+    assert post(own, "/login", {"username": "jo", "password": PASSWORD}, **VIA_PROXY).status_code == 302  # at once
+    post(own, "/logout")
+    assert post(own, "/login", {"username": "guess1", "password": "guess guess"}, **VIA_PROXY).status_code == 429
+    for _ in range(throttle.PER_ACCOUNT):
+        throttle.failed("jo", "198.51.100.4")
+    walled = post(own, "/login", {"username": "jo", "password": PASSWORD}, **VIA_PROXY)
+    assert walled.status_code == 429 and b"Too many tries" in walled.content
+
+
+def test_a_known_browser_cookie_cannot_be_made_or_moved_to_another_account():
+    from django.test import RequestFactory
+
+    request = RequestFactory().get("/")
+    request.COOKIES[throttle.KNOWN_COOKIE] = throttle._mark("jo")  # unsigned: made by hand
+    assert not throttle.known_browser(request, "jo")
+    from django.core import signing
+
+    signer = signing.get_cookie_signer(salt=throttle.KNOWN_COOKIE + throttle.KNOWN_SALT)
+    request.COOKIES[throttle.KNOWN_COOKIE] = signer.sign(throttle._mark("jo"))
+    assert throttle.known_browser(request, "JO") and not throttle.known_browser(request, "ivy")
+    assert "jo" not in request.COOKIES[throttle.KNOWN_COOKIE].split(":")[0]  # the name itself is not in it
+
+
+def test_thirty_typos_in_a_waiting_room_slow_nobody_down_until_then():
+    member("jo", Role.PATIENT)
+    _guesser(throttle.SLOW_AFTER - 1)
+    assert post(browser(), "/login", {"username": "jo", "password": PASSWORD}, **VIA_PROXY).status_code == 302
+
+
+def test_the_wait_grows_with_the_failures_and_stops_growing():
+    assert throttle.address_wait(throttle.SLOW_AFTER - 1) == timedelta(0)
+    assert timedelta(0) < throttle.address_wait(throttle.SLOW_AFTER) < throttle.address_wait(throttle.SLOW_AFTER + 5)
+    assert throttle.address_wait(10_000) == throttle.LONGEST_WAIT
+
+
+def test_the_account_wall_holds_whatever_the_address():
+    member("ivy", Role.PATIENT)
+    for n in range(throttle.PER_ACCOUNT):
+        throttle.failed("ivy", f"198.51.100.{n}")
+    elsewhere = dict(VIA_PROXY, HTTP_X_FORWARDED_FOR="192.0.2.77")
+    right = post(browser(), "/login", {"username": "ivy", "password": PASSWORD}, **elsewhere)
+    assert right.status_code == 429 and b"Too many tries" in right.content
 
 
 def test_only_a_trusted_proxy_may_name_the_address():
@@ -167,7 +250,8 @@ def test_a_clinician_must_add_and_then_use_an_authenticator():
     assert client.get("/clinic/")["Location"] == "/login/verify"
     assert post(client, "/login/verify", {"token": "12345x"}).status_code == 400
     wrong = f"{(int(code(user)) + 1) % 1_000_000:06d}"
-    assert post(client, "/login/verify", {"token": wrong}).status_code == 400
+    first = post(client, "/login/verify", {"token": wrong})
+    assert first.status_code == 400 and b"did not match" in first.content and b"Too many" not in first.content
     assert b"wait" in post(client, "/login/verify", {"token": code(user)}).content  # django-otp's growing delay
     TOTPDevice.objects.update(throttling_failure_count=0, throttling_failure_timestamp=None)  # as after the wait
     assert post(client, "/login/verify", {"token": code(user)}).status_code == 302

@@ -42,3 +42,10 @@ def test_a_locked_journal_is_not_purged(monkeypatch):
     monkeypatch.setattr(bin, "purge", lambda **kw: calls.append(kw) or bin.Purged(0))
     background.tick()
     assert calls == []
+
+
+def test_local_mode_queues_no_purge_job_serve_purges_daily(patient):
+    from django_tasks_db.models import DBTaskResult
+
+    bin.put(make.entry(patient, "gone"))
+    assert not DBTaskResult.objects.filter(task_path="afterglow.trash.tasks.purge_due_task").exists()

@@ -14,7 +14,13 @@ register = template.Library()
 @register.inclusion_tag("media/voice/_recorder.html", takes_context=True)
 def voice_recorder(context: template.Context, session: Any = None, target: str = "", compact: bool = False) -> dict[str, Any]:
     """`target`: the id of a text box the transcript is added to when it is ready (recorder.js tells the page)."""
-    return {"session": session or None, "csrf_token": context.get("csrf_token"), "target": target, "compact": compact}
+    return {
+        "session": session or None,
+        "csrf_token": context.get("csrf_token"),
+        "target": target,
+        "compact": compact,
+        "clinic_mode": context.get("clinic_mode"),  # where the recording is kept and turned into text
+    }
 
 
 @register.inclusion_tag("media/voice/_on_entry.html")

@@ -44,7 +44,13 @@
   function answer(response) {
     var isJson = (response.headers.get("Content-Type") || "").indexOf("application/json") === 0;
     if (!isJson) {
-      if (response.status === 401) return failure(401, "The journal is locked. Unlock it and your writing will be saved.");
+      if (response.status === 401) {
+        // A clinic's server says it in its own words (signed out, or the session ended while idle).
+        if ((response.headers.get("Content-Type") || "").indexOf("text/plain") === 0) {
+          return response.text().then(function (text) { return failure(401, text); });
+        }
+        return failure(401, "The journal is locked. Unlock it and your writing will be saved.");
+      }
       if (response.status === 403) return failure(403, "This page has expired. Reload it — your writing is kept on this device.");
       return failure(response.status, "");
     }

@@ -18,7 +18,9 @@
   var RETRY_MS = 5000;
   var LOCAL = "Not saved yet — kept on this device";
   var NOWHERE = "Not saved yet — keep this page open, saving again shortly";
-  var LOCKED = "The journal is locked. Your drawing is kept on this device; unlock and open this page again to save it.";
+  var LOCKED = document.documentElement.hasAttribute("data-signs-in")  // a clinic: signed out, not locked
+    ? "You were signed out. Your drawing is kept on this device; sign in and open this page again to save it."
+    : "The journal is locked. Your drawing is kept on this device; unlock and open this page again to save it.";
 
   var ctx = canvas.getContext("2d");
   var paper = root.getAttribute("data-paper");

@@ -26,7 +26,9 @@
     return fetch(form.action, { method: "POST", body: data, credentials: "same-origin", headers: { "Accept": "application/json" } })
       .then(function (response) {
         if (response.status === 401) {
-          show("The journal locked. Your plan is still on this page: unlock in another tab, then press Save.", true);
+          show(document.documentElement.hasAttribute("data-signs-in")  // a clinic: signed out, not locked
+            ? "You were signed out. Your plan is still on this page: sign in again in another tab, then press Save."
+            : "The journal locked. Your plan is still on this page: unlock in another tab, then press Save.", true);
           return false;
         }
         return response.json().then(function (answer) {

@@ -390,7 +390,11 @@
       this.tell("afterglow:voice-stored", { url: data.url });
       return;
     }
-    if (status === 401) return this.later(item, "The journal is locked. The recording is kept on this device and will be sent after you unlock.");
+    if (status === 401) {
+      return this.later(item, document.documentElement.hasAttribute("data-signs-in")  // a clinic: signed out, not locked
+        ? "You were signed out. The recording is kept on this device and will be sent after you sign in again."
+        : "The journal is locked. The recording is kept on this device and will be sent after you unlock.");
+    }
     if (status === 403) return this.later(item, "This page has expired. Reload it; the recording is kept on this device.");
     if (status >= 400 && status < 500 && data && data.message) {
       this.sending[item.uid] = false;
