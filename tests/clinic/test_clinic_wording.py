@@ -23,6 +23,8 @@ LOCAL_PROMISES = (
     "free space of the encrypted file",
     "encrypted journal",
     "when the journal is locked",
+    "config.toml",
+    "on this device",
 )
 
 
@@ -43,7 +45,7 @@ def patient():
 
 PAGES = [
     "home", "trash", "voice_new", "photo_new", "draw", "write", "timeline", "checkin", "report", "export", "import",
-    "grounding", "help", "settings", "safety_plan", "key_moments", "search", "measures",
+    "grounding", "help", "settings", "safety_settings", "safety_plan", "key_moments", "search", "measures",
 ]  # fmt: skip
 
 
