@@ -18,6 +18,24 @@ import sys
 QUICK_EXIT = frozenset({"list", "search", "write"})
 
 
+def _verbs_the_mode_lacks() -> tuple[frozenset[str], str]:
+    """In clinic mode: the journal verbs `--help` leaves out, and one line saying where the journal is."""
+    if not os.environ.get("AFTERGLOW_MODE", "").strip():
+        return frozenset(), ""
+    from afterglow import modes
+
+    try:
+        mode = modes.named(os.environ["AFTERGLOW_MODE"])
+    except ValueError:
+        return frozenset(), ""  # the verb itself reports an unknown mode in its own words
+    if not mode.clinic:
+        return frozenset(), ""
+    return modes.JOURNAL_VERBS, (
+        "Clinic mode: each patient's journal lives in their own account on the clinic's web pages, "
+        "so the journal's verbs (write, list, backup, ...) are not offered here."
+    )
+
+
 def main(argv: list[str] | None = None) -> None:
     argv = list(sys.argv if argv is None else argv)
     if len(argv) == 1:
@@ -26,7 +44,7 @@ def main(argv: list[str] | None = None) -> None:
     if argv[1:] in (["--help"], ["-h"]):
         from afterglow.cli_help import usage
 
-        sys.stdout.write(usage())
+        sys.stdout.write(usage(*_verbs_the_mode_lacks()))
         sys.exit(0)
     if os.environ.get("AFTERGLOW_MODE", "").strip():  # unset is local mode, which has every verb: nothing to import
         _refuse_a_verb_the_mode_lacks(argv[1])

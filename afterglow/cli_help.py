@@ -46,12 +46,15 @@ def _first_sentence(text: str) -> str:
     return head + ("." if dot else "")
 
 
-def usage() -> str:
-    found = verbs()
+def usage(hidden: frozenset[str] = frozenset(), note: str = "") -> str:
+    """The verbs and their summaries, leaving out `hidden` (a mode's refused verbs), with `note` after them."""
+    found = {name: text for name, text in verbs().items() if name not in hidden}
     width = max(map(len, found), default=0)
     lines = ["usage: afterglow [VERB] [options]   (no verb: serve, and open the browser)", "", "Verbs:"]
     for name, text in found.items():
         line = f"  {name:<{width}}  {text}".rstrip()
         lines.append(line if len(line) <= WIDTH else line[: WIDTH - 1].rsplit(" ", 1)[0] + " …")
+    if note:
+        lines += ["", note]
     lines += ["", "`afterglow VERB --help` shows a verb's options; `afterglow help` lists every command, Django's own too."]
     return "\n".join(lines) + "\n"
