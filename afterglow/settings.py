@@ -81,6 +81,8 @@ MIDDLEWARE = [
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "csp.middleware.CSPMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
+    # Clinic mode: a signed-in session's idle end is pushed at most once a minute (one write, not one per page).
+    "afterglow.clinic.middleware.session_refresh_middleware",
     "django.middleware.common.CommonMiddleware",
     "afterglow.web.middleware.same_origin_form_middleware",
     "django.middleware.csrf.CsrfViewMiddleware",
@@ -189,9 +191,9 @@ if CLINIC:
     SILENCED_SYSTEM_CHECKS = ["security.W005", "security.W021"]
     # Server-side sessions: logging out, or an admin's new invite, ends a session everywhere.
     SESSION_ENGINE = "django.contrib.sessions.backends.db"
-    # Idle sessions end, as local mode's auto-lock does: each request pushes the end further.
+    # Idle sessions end, as local mode's auto-lock does: requests push the end further, at most once a
+    # minute (clinic/middleware.py `session_refresh_middleware`).
     SESSION_COOKIE_AGE = max(VAULT_IDLE_MINUTES, 1) * 60
-    SESSION_SAVE_EVERY_REQUEST = True
     SESSION_EXPIRE_AT_BROWSER_CLOSE = True
     LOGIN_URL = "/login"
     PASSWORD_RESET_TIMEOUT = 7 * 24 * 3600  # an invite link lasts a week

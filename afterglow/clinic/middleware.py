@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import time
 from urllib.parse import urlencode
 
+from django.contrib.auth import SESSION_KEY
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import redirect
 from django.urls import Resolver404, resolve, reverse
@@ -22,6 +24,28 @@ OPEN_PREFIXES = ("/static/", "/healthz", "/help", "/login", "/invite/")
 SECOND_FACTOR_PAGES = ("/login/verify", "/account/authenticator", "/logout")
 # The clinic's own pages (accounts, invites); the journal is everything else, and only for patients.
 CLINIC_PREFIXES = ("/clinic/", "/account/", "/logout")
+# A signed-in session ends after the clinic's idle time without a request. Writing the session row on every
+# page to push that end costs two round trips each; once a minute is enough (the end comes at most a minute
+# early). The session's own writes (sign-in, a patient's shorter idle time) push it as before.
+REFRESH_SECONDS = 60
+TOUCHED = "afterglow_touched"
+
+
+def _now() -> int:
+    return int(time.time())
+
+
+def session_refresh_middleware(get_response: Handler) -> Handler:
+    def middleware(request: HttpRequest) -> HttpResponse:
+        response = get_response(request)
+        session = getattr(request, "session", None)
+        if session is None or not modes.current().clinic or session.modified:
+            return response
+        if SESSION_KEY in session and _now() - int(session.get(TOUCHED, 0)) >= REFRESH_SECONDS:
+            session[TOUCHED] = _now()  # SessionMiddleware, outside this one, saves it with a new end
+        return response
+
+    return middleware
 
 
 def sign_in_middleware(get_response: Handler) -> Handler:

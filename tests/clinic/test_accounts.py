@@ -281,6 +281,21 @@ def test_an_idle_session_ends_and_each_request_pushes_the_end_further():
     assert client.get("/timeline")["Location"].startswith("/login")
 
 
+def test_a_sessions_end_is_pushed_at_most_once_a_minute(monkeypatch):
+    from afterglow.clinic import middleware
+
+    client = signed_in(member("ida", Role.PATIENT))
+    client.get("/timeline")
+    soon = timezone.now() + timedelta(minutes=3)
+    Session.objects.update(expire_date=soon)
+    client.get("/timeline")
+    assert Session.objects.get().expire_date == soon  # within the minute: the row is not written again
+    later = middleware._now() + middleware.REFRESH_SECONDS
+    monkeypatch.setattr(middleware, "_now", lambda: later)
+    assert client.get("/timeline").status_code == 200
+    assert Session.objects.get().expire_date > soon + timedelta(minutes=5)  # a minute on: the end moves
+
+
 def test_a_new_invite_resets_the_password_and_ends_the_sessions():
     patient = member("ola", Role.PATIENT)
     client = signed_in(patient)
