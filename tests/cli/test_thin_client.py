@@ -164,7 +164,8 @@ def test_a_stale_socket_left_by_a_killed_server_is_passed_by_and_replaced(home):
         assert "tea with my sister" in ok(thin(home, "list"))
     finally:
         process.send_signal(signal.SIGINT)  # Ctrl+C
-        process.wait(10)
+        # Under a loaded CI run one stop once took over 10 s (not reproduced alone or beside eight busy loops).
+        process.wait(30)
     assert not path.exists()  # a server stopped with Ctrl+C takes its socket with it
 
 
