@@ -31,6 +31,7 @@ from django.http import HttpRequest, HttpResponse, HttpResponseRedirect, Streami
 from django.urls import reverse
 
 from afterglow import modes
+from afterglow.clinic.middleware import OPEN_PREFIXES
 from afterglow.clinic.models import Role
 from afterglow.clinic.roles import needs_second_factor_now, role_of
 from afterglow.journal import keyring as rings
@@ -138,8 +139,9 @@ def start_over(request: HttpRequest, user: Any, password: str) -> None:
 
 # ---- the gate ----------------------------------------------------------------------------------
 
-# Pages a patient reaches whatever their key's state: the ways in and out, and the key's own pages.
-_ALWAYS = ("/static/", "/healthz", "/help", "/login", "/invite/", "/logout", "/account/private")
+# Pages a patient reaches whatever their key's state: the sign-in gate's open pages, the way out, and the
+# key's own pages.
+_ALWAYS = (*OPEN_PREFIXES, "/logout", "/account/private")
 
 
 def private_key_middleware(get_response: Handler) -> Handler:
