@@ -14,25 +14,41 @@ import gc
 import os
 import sys
 
+TYPE_CHECKING = False  # without importing typing, which this short path does not otherwise need
+if TYPE_CHECKING:
+    from afterglow.modes import Mode
+
 # Verbs that end with os._exit once done: they start no threads and leave no atexit work.
 QUICK_EXIT = frozenset({"list", "search", "write"})
 
 
-def _verbs_the_mode_lacks() -> tuple[frozenset[str], str]:
-    """In clinic mode: the journal verbs `--help` leaves out, and one line saying where the journal is."""
+def _mode_in_env() -> Mode | None:
+    """The mode AFTERGLOW_MODE names, or None: unset is local mode, which has every verb (nothing to import),
+    and an unknown name is refused by the settings, in their own words."""
     if not os.environ.get("AFTERGLOW_MODE", "").strip():
-        return frozenset(), ""
+        return None
     from afterglow import modes
+    from afterglow.lib.env import BadEnvironment
 
     try:
-        mode = modes.named(os.environ["AFTERGLOW_MODE"])
-    except ValueError:
-        return frozenset(), ""  # the verb itself reports an unknown mode in its own words
-    if not mode.clinic:
-        return frozenset(), ""
-    return modes.JOURNAL_VERBS, (
+        return modes.named(os.environ["AFTERGLOW_MODE"])
+    except BadEnvironment:
+        return None
+
+
+def _help() -> str:
+    """`afterglow --help`; in clinic mode without the journal's verbs, and one line saying where the journal is."""
+    from afterglow.cli_help import usage
+
+    mode = _mode_in_env()
+    if mode is None or not mode.clinic:
+        return usage()
+    from afterglow import modes
+
+    return usage(
+        modes.JOURNAL_VERBS,
         "Clinic mode: each patient's journal lives in their own account on the clinic's web pages, "
-        "so the journal's verbs (write, list, backup, ...) are not offered here."
+        "so the journal's verbs (write, list, backup, ...) are not offered here.",
     )
 
 
@@ -42,12 +58,9 @@ def main(argv: list[str] | None = None) -> None:
         argv.append("serve")
     argv[0] = "afterglow"
     if argv[1:] in (["--help"], ["-h"]):
-        from afterglow.cli_help import usage
-
-        sys.stdout.write(usage(*_verbs_the_mode_lacks()))
+        sys.stdout.write(_help())
         sys.exit(0)
-    if os.environ.get("AFTERGLOW_MODE", "").strip():  # unset is local mode, which has every verb: nothing to import
-        _refuse_a_verb_the_mode_lacks(argv[1])
+    _refuse_a_verb_the_mode_lacks(argv[1])
     quick = argv[1] in QUICK_EXIT
     if quick:
         # A process this short frees its memory by ending: the collector's passes over the six
@@ -88,13 +101,8 @@ def _answer(argv: list[str], *, thin: bool) -> int:
 
 def _refuse_a_verb_the_mode_lacks(verb: str) -> None:
     """A clinic's server keeps no journal of its own: `afterglow write` there says so and stops (status 2)."""
-    from afterglow import modes
-    from afterglow.lib.env import BadEnvironment
-
-    try:
-        why = modes.named(os.environ["AFTERGLOW_MODE"]).refuses_verb(verb)
-    except BadEnvironment:
-        return  # an unknown mode is refused by the settings, in their own words
+    mode = _mode_in_env()
+    why = mode.refuses_verb(verb) if mode is not None else ""
     if why:
         sys.stderr.write(f"afterglow: {why}\n")
         sys.exit(2)
