@@ -92,27 +92,20 @@ def owner_key(secret: bytes) -> bytes:
     return HKDF(algorithm=hashes.SHA256(), length=32, salt=None, info=_OWNER_INFO).derive(secret)
 
 
-def seal(public: bytes, plaintext: bytes, context: str) -> str:
+def _sealed_raw(public: bytes, plaintext: bytes, context: str) -> bytes:
     ephemeral = X25519PrivateKey.generate()
     ephemeral_public = ephemeral.public_key().public_bytes_raw()
     key = _aead_key(ephemeral.exchange(X25519PublicKey.from_public_bytes(public)), ephemeral_public, public)
     nonce = os.urandom(12)
-    body = ephemeral_public + nonce + AESGCM(key).encrypt(nonce, plaintext, context.encode())
-    return f"{TO_PUBLIC}:{base64.b64encode(body).decode('ascii')}"
+    return ephemeral_public + nonce + AESGCM(key).encrypt(nonce, plaintext, context.encode())
 
 
-def seal_by_owner(key: bytes, plaintext: bytes, context: str) -> str:
+def _sealed_by_owner_raw(key: bytes, plaintext: bytes, context: str) -> bytes:
     nonce = os.urandom(12)
-    return f"{BY_OWNER}:{base64.b64encode(nonce + AESGCM(key).encrypt(nonce, plaintext, context.encode())).decode('ascii')}"
+    return nonce + AESGCM(key).encrypt(nonce, plaintext, context.encode())
 
 
-def unseal(secret: bytes, sealed: str, context: str, key: bytes | None = None) -> bytes | None:
-    """The plaintext, or None when this is not the key (or the row was moved or changed).
-
-    `key` is `owner_key(secret)` when the caller has it already.
-    """
-    version, _, body = sealed.partition(":")
-    raw = base64.b64decode(body)
+def _opened_raw(secret: bytes, version: str, raw: bytes, context: str, key: bytes | None) -> bytes | None:
     if version == BY_OWNER:
         key, nonce, ciphertext = key or owner_key(secret), raw[:12], raw[12:]
     elif version == TO_PUBLIC:
@@ -126,6 +119,28 @@ def unseal(secret: bytes, sealed: str, context: str, key: bytes | None = None) -
         return AESGCM(key).decrypt(nonce, ciphertext, context.encode())
     except InvalidTag:
         return None
+
+
+def seal(public: bytes, plaintext: bytes, context: str) -> str:
+    return f"{TO_PUBLIC}:{base64.b64encode(_sealed_raw(public, plaintext, context)).decode('ascii')}"
+
+
+def seal_by_owner(key: bytes, plaintext: bytes, context: str) -> str:
+    return f"{BY_OWNER}:{base64.b64encode(_sealed_by_owner_raw(key, plaintext, context)).decode('ascii')}"
+
+
+def unseal(secret: bytes, sealed: str, context: str, key: bytes | None = None) -> bytes | None:
+    """The plaintext, or None when this is not the key (or the row was moved or changed).
+
+    `key` is `owner_key(secret)` when the caller has it already.
+    """
+    version, _, body = sealed.partition(":")
+    return _opened_raw(secret, version, base64.b64decode(body), context, key)
+
+
+def unseal_blob(secret: bytes, sealed: bytes | memoryview, context: str, key: bytes | None = None) -> bytes | None:
+    """`unseal` for the binary form `seal_blob` writes (pictures, recordings: no base64)."""
+    return _opened_raw(secret, bytes(sealed[:1]).decode("ascii", "replace"), bytes(sealed[1:]), context, key)
 
 
 # ---- the key of this request -------------------------------------------------------------------
@@ -142,6 +157,12 @@ class Opener:
 
     def seal(self, plaintext: bytes, context: str) -> str:
         return seal_by_owner(self.key, plaintext, context)
+
+    def open_blob(self, sealed: bytes | memoryview, context: str) -> bytes | None:
+        return unseal_blob(self.secret, sealed, context, self.key)
+
+    def seal_blob(self, plaintext: bytes, context: str) -> bytes:
+        return BY_OWNER.encode("ascii") + _sealed_by_owner_raw(self.key, plaintext, context)
 
 
 _opener: ContextVar[Opener | None] = ContextVar("afterglow_private_opener", default=None)
@@ -229,6 +250,24 @@ def _seal_for(owner_id: int, plaintext: bytes, context: str) -> str:
     """Sealed by the owner's own request when it holds their key (quick to open), else to their public key."""
     opener = _opener_for(owner_id)
     return opener.seal(plaintext, context) if opener else seal(_keyring_public(owner_id), plaintext, context)
+
+
+def seal_blob(owner_id: int, plaintext: bytes, context: str) -> bytes:
+    """Bytes (a picture, a recording) sealed for `owner_id`, in binary form: a version byte, then the
+    sealed body as `seal` or `seal_by_owner` makes it. By the owner's own request when it holds their
+    key (quick to open), else to their public key (a job, an import): no secret is needed to seal.
+    Raises Locked when the owner has no key pair yet.
+    """
+    opener = _opener_for(owner_id)
+    if opener:
+        return opener.seal_blob(plaintext, context)
+    return TO_PUBLIC.encode("ascii") + _sealed_raw(_keyring_public(owner_id), plaintext, context)
+
+
+def open_blob(owner_id: int, sealed: bytes | memoryview, context: str) -> bytes | None:
+    """Bytes sealed by `seal_blob`, when this request may open them (the owner's own); else None."""
+    opener = _opener_for(owner_id)
+    return opener.open_blob(sealed, context) if opener else None
 
 
 def widened(update_fields: Any) -> Any:
