@@ -173,14 +173,13 @@ def _section(consent: Consent, category: Category) -> dict[str, Any]:
     if category == Category.MEASURES:
         cards = []
         read = needs.histories([who.pk])  # one query for every instrument, not two each
-        for instrument in instruments().values():
-            points = read.get((who.pk, instrument.id))
-            if points:
-                latest = needs.result_of(instrument, points)
-                cards.append({
-                    "instrument": instrument, "card": measure_course.card(who, instrument), "headline": meaning.headline(latest),
-                    "change": latest.change, "crisis": latest.score.crisis,
-                })  # fmt: skip
+        taken = [i for i in instruments().values() if read.get((who.pk, i.id))]
+        for instrument, card in zip(taken, measure_course.cards(who, taken), strict=True):
+            latest = needs.result_of(instrument, read[(who.pk, instrument.id)])
+            cards.append({
+                "instrument": instrument, "card": card, "headline": meaning.headline(latest),
+                "change": latest.change, "crisis": latest.score.crisis,
+            })  # fmt: skip
         return {"cards": cards}
     if category == Category.SIDE_EFFECTS:
         rows: list[dict[str, Any]] = []

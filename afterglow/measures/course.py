@@ -2,16 +2,19 @@
 
 from __future__ import annotations
 
+from collections import defaultdict
+from collections.abc import Iterable
 from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 from typing import Any
 
+from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone
 
 from afterglow.journal.courses import current_course
 from afterglow.journal.models import Session
-from afterglow.measures import charts, responses, suggest
+from afterglow.measures import charts, responses, scoring, suggest
 from afterglow.measures.instruments import Instrument, get
 from afterglow.measures.models import MeasureResponse
 from afterglow.web import unchanged
@@ -43,10 +46,37 @@ class Card:
 
 
 def card(owner: Any, instrument: Instrument) -> Card:
-    points = responses.history(owner, instrument)
+    return cards(owner, [instrument])[0]
+
+
+def cards(owner: Any, chosen: Iterable[Instrument]) -> list[Card]:
+    """One card per instrument, in the order given, from one query for all of them (not two each)."""
+    chosen = list(chosen)
+    now = timezone.now()
+    # The finished ones, and the unfinished ones that may still be inside some instrument's recall window.
+    oldest = now - timedelta(days=max((i.recall_days for i in chosen), default=0))
+    rows = MeasureResponse.objects.filter(owner=owner, instrument__in=[i.id for i in chosen]).filter(
+        Q(finished_at__isnull=False) | Q(started_at__gte=oldest)
+    )
+    finished: dict[str, list[MeasureResponse]] = defaultdict(list)
+    unfinished: dict[str, list[MeasureResponse]] = defaultdict(list)
+    for row in rows.order_by("finished_at", "id"):
+        (finished if row.finished_at is not None else unfinished)[row.instrument].append(row)
+    return [_card(i, finished[i.id], _open(i, unfinished[i.id], now)) for i in chosen]
+
+
+def _open(instrument: Instrument, rows: list[MeasureResponse], now: datetime) -> MeasureResponse | None:
+    """`responses.open_response` from rows already read: the newest still inside its recall window."""
+    since = now - timedelta(days=instrument.recall_days)
+    inside = [r for r in rows if r.started_at >= since]
+    return max(inside, key=lambda r: (r.started_at, r.pk)) if inside else None
+
+
+def _card(instrument: Instrument, finished: list[MeasureResponse], open_one: MeasureResponse | None) -> Card:
     rows: list[Row] = []
     previous: int | None = None
-    for point in points:
+    for response in finished:
+        point = responses.Point(response, scoring.score(instrument, response.answer_map()))
         total = point.score.total
         rows.append(Row(
             when=timezone.localtime(point.when), total=total, band=point.score.band.name if point.score.band else "",
@@ -54,7 +84,7 @@ def card(owner: Any, instrument: Instrument) -> Card:
             url=reverse("measure_result", args=[point.response.pk]),
         ))  # fmt: skip
         previous = total if total is not None else previous
-    return Card(instrument, list(reversed(rows)), responses.open_response(owner, instrument))
+    return Card(instrument, list(reversed(rows)), open_one)
 
 
 def _crisis_cell(point: responses.Point) -> str:

@@ -46,7 +46,7 @@ def _uid(raw: str) -> uuid.UUID | None:
 @require_GET
 def overview(request: PatientRequest) -> HttpResponse:
     owner = request.patient
-    cards = [course.card(owner, instrument) for instrument in instruments().values()]
+    cards = course.cards(owner, instruments().values())
     return render(request, "measures/overview.html", {"cards": cards, "due": course.suggestion(owner)})
 
 

@@ -161,3 +161,30 @@ def test_the_chart_is_drawn_again_once_a_new_score_is_saved(client, patient):
     assert client.get("/measures/phq9/chart.svg").content == first
     take(client, *"000000000")
     assert client.get("/measures/phq9/chart.svg").content != first
+
+
+def test_the_overview_reads_every_questionnaire_in_one_query_whatever_the_number_of_kinds(client, patient):
+    from datetime import timedelta
+
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+    from django.utils import timezone
+
+    from afterglow.measures import course
+    from afterglow.measures.instruments import instruments
+
+    take(client, *"222222220")
+    take(client, *"111111110")
+    csrf_post(client, "/measures/gad7/answer", {"uid": str(uuid.uuid4()), "item-1": "2"})  # begun, open to continue
+    stale = MeasureResponse.objects.create(owner=patient, instrument="pcl5", answers={"1": 1})
+    MeasureResponse.objects.filter(pk=stale.pk).update(started_at=timezone.now() - timedelta(days=400))  # past its window
+    with CaptureQueriesContext(connection) as seen:
+        body = client.get("/measures").content.decode()
+    reads = [q["sql"] for q in seen.captured_queries if "measures_measureresponse" in q["sql"]]
+    assert len(reads) == 2, reads  # every card in one, and one for whether to suggest taking them
+    assert "<td>16</td>" in body and "<td>8</td>" in body and "-8" in body
+    assert 'href="/measures/gad7/take">Continue the GAD-7' in body
+    assert 'href="/measures/pcl5/take">Continue' not in body
+    cards = {c.instrument.id: c for c in course.cards(patient, instruments().values())}
+    assert [r.total for r in cards["phq9"].rows] == [8, 16] and cards["phq9"].open is None
+    assert cards["gad7"].open is not None and cards["gad7"].rows == [] and cards["pcl5"].open is None
