@@ -62,6 +62,12 @@ def save(prefs: Store, minutes: int, request: HttpRequest | None = None) -> None
         _note(request, minutes)
 
 
+def noted_again(request: HttpRequest, prefs: Store) -> None:
+    """After the choice changed elsewhere than Settings (an import): this session follows it from now, not next sign-in."""
+    if modes.current().clinic:
+        _note(request, chosen(prefs))
+
+
 def _note(request: HttpRequest, limit: int | None) -> None:
     longest = clinic_longest()
     if limit is not None and longest is not None and limit < longest:

@@ -12,6 +12,8 @@ from django.views.decorators.http import require_http_methods
 from afterglow.access import PatientRequest
 from afterglow.journal.models import Session
 from afterglow.lib.errors import UserError
+from afterglow.preferences import idle
+from afterglow.preferences.store import for_patient
 from afterglow.reports import clinician, exporting, pdf
 from afterglow.reports.formats import EXPORTS, IMPORTS, ExportOptions, export_names, exporter, import_names, importer
 from afterglow.reports.progress import quiet
@@ -56,6 +58,8 @@ def import_page(request: PatientRequest) -> HttpResponse:
             if upload is None or upload.file is None:
                 raise UserError("please choose a file to import")
             result = fmt.reader(request.patient, upload.file, quiet())
+            if fmt.name == "json":  # an Afterglow export may bring a shorter idle time: this session follows it now
+                idle.noted_again(request, for_patient(request.patient))
         except UserError as exc:
             status = 413 if "larger than" in str(exc) and "MB" in str(exc) else 400
             return render(request, "reports/import.html", {**context, "error": str(exc)}, status=status)

@@ -2,12 +2,16 @@
 
 from __future__ import annotations
 
+import io
+import json
 import time
+import zipfile
 from pathlib import Path
 from typing import Any
 
 import pytest
 from django.conf import settings
+from django.core.files.uploadedfile import SimpleUploadedFile
 
 from afterglow.clinic.models import Role
 from afterglow.preferences import idle
@@ -18,6 +22,7 @@ from afterglow.safety import preferences as safety
 from afterglow.safety.crisis import region_for, regions
 from afterglow.web import display
 from tests.clinic.people import browser, member, post, signed_in
+from tests.reports.test_imports import afterglow_zip
 
 pytestmark = [pytest.mark.clinic, pytest.mark.django_db]
 
@@ -208,3 +213,52 @@ def test_remind_on_a_clinics_server_says_reminders_are_each_patients_own():
 def test_an_error_page_before_sign_in_shows_the_default_look_and_lines():
     response = browser().get("/help", headers={"Host": "not-the-clinic.example"})
     assert response.status_code == 400 and f"call {region_for('').emergency}." in response.content.decode()
+
+
+def _exported(client: Any) -> bytes:
+    response = post(client, "/export", {"format": "json"})
+    assert response.status_code == 200
+    return b"".join(response.streaming_content)
+
+
+def _imported(client: Any, data: bytes) -> Any:
+    return post(client, "/import", {"format": "json", "file": SimpleUploadedFile("mine.zip", data)}, follow=True)
+
+
+def test_a_patients_export_carries_their_own_settings_and_importing_it_changes_only_the_importer():
+    _, b, as_a, as_b = pair()
+    c = member("patient-c", Role.PATIENT)
+    code = elsewhere()
+    post(as_a, "/settings/display", {"theme": "dark", "text": "largest"})
+    post(as_a, "/settings/safety", {"region": code})
+    data = _exported(as_a)
+    doc = json.loads(zipfile.ZipFile(io.BytesIO(data)).read("afterglow.json"))
+    assert doc["preferences"]["display"] == {"theme": "dark", "text": "largest"}
+    assert doc["preferences"]["safety"] == {"region": code, "gentle_notes": False}
+    page = _imported(as_b, data).content.decode()
+    assert "Your settings for the look and the crisis lines came from the export." in page
+    assert display.load(for_patient(b)) == display.Display("dark", "largest") and safety.chosen_region(for_patient(b)) == code
+    assert display.load(for_patient(c)) == display.Display() and safety.chosen_region(for_patient(c)) == ""
+    assert not (Path(settings.HOME) / "config.toml").exists()
+
+
+def test_importing_settings_never_lengthens_the_clinics_idle_time():
+    a, _, as_a, _ = pair()
+    longest = idle.clinic_longest()
+    assert longest is not None
+    longer = next(m for m in idle.CHOICES if m > longest)
+    doc = {"format": "afterglow-journal", "schema_version": 2, "preferences": {"privacy": {"idle_minutes": longer}}}
+    page = _imported(as_a, afterglow_zip(json.dumps(doc))).content.decode()
+    assert f"({longer} minutes) is longer than this clinic allows ({longest} at most)" in page
+    assert idle.chosen(for_patient(a)) is None and idle.minutes(for_patient(a)) == longest
+    assert idle.LIMIT not in as_a.session
+
+
+def test_a_shorter_idle_time_from_an_import_holds_in_this_very_session():
+    a, _, as_a, _ = pair()
+    shorter = idle.choices()[0]
+    doc = {"format": "afterglow-journal", "schema_version": 2, "preferences": {"privacy": {"idle_minutes": shorter}}}
+    assert _imported(as_a, afterglow_zip(json.dumps(doc))).status_code == 200
+    assert idle.chosen(for_patient(a)) == shorter and as_a.session[idle.LIMIT] == shorter
+    _quiet_for(as_a, shorter * 60 + 30)
+    assert as_a.get("/timeline")["Location"].startswith("/login")

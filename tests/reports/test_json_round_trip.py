@@ -31,7 +31,7 @@ def test_it_round_trips_everything_through_an_empty_journal(patient):
     assert result.added["entries"] == 5 and result.skipped == 0
     again = journal_json(fresh)
     before = json.loads(zipfile.ZipFile(io.BytesIO(first)).read("afterglow.json"))
-    assert before["schema_version"] == 1
+    assert before["schema_version"] == 2
     assert without_ids(again) == without_ids(before)
     assert again["entries"][0]["uid"] == before["entries"][0]["uid"]
     for table in ("courses", "sessions", "intentions", "captures", "actions", "checkins", "checkin_drafts", "measures",

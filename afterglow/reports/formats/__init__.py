@@ -101,12 +101,13 @@ class ExportFormat:
 class ImportResult:
     added: dict[str, int] = field(default_factory=dict)
     skipped: int = 0
+    notes: tuple[str, ...] = ()  # what else to say: settings taken back, or left out and why
 
     def words(self) -> str:
         parts = [f"{n:,} {_counted(name, n)}" for name, n in self.added.items() if n]
         added = ", ".join(parts) if parts else "nothing new"
         again = f"; {self.skipped:,} already in your journal" if self.skipped else ""
-        return f"Imported {added}{again}."
+        return " ".join((f"Imported {added}{again}.", *self.notes))
 
 
 def _counted(name: str, n: int) -> str:

@@ -1,8 +1,9 @@
 """Afterglow's own format: everything the journal holds, lossless, in a zip with the media.
 
-`afterglow.json` is one object: `format`, `schema_version`, then one array per
-table in the order rows depend on each other (courses before sessions, entries
-before pictures). Each record is written on its own line as it is read, so the
+`afterglow.json` is one object: `format`, `schema_version`, the person's
+`preferences` (since schema 2: sections of settings, as in config.toml), then
+one array per table in the order rows depend on each other (courses before
+sessions, entries before pictures). Each record is written on its own line as it is read, so the
 file streams out, and import reads it back with ijson a record at a time.
 Records name each other by the `id` they had in the exported journal; import
 gives them new ones. Media are files beside the JSON under `media/`.
@@ -42,6 +43,7 @@ from afterglow.measures.models import MeasureResponse
 from afterglow.media.models import Picture, VoiceNote
 from afterglow.moments.models import Star
 from afterglow.prompts.models import OwnPrompt
+from afterglow.reports import carried_preferences
 from afterglow.reports.formats import EXPORTS, IMPORTS, ExportFormat, ExportOptions, ImportFormat, ImportResult, Target
 from afterglow.reports.models import ImportRecord
 from afterglow.reports.progress import Progress
@@ -51,7 +53,7 @@ from afterglow.safety.models import SafetyPlan
 from afterglow.tags.models import Tag
 
 FORMAT = "afterglow-journal"
-SCHEMA_VERSION = 1
+SCHEMA_VERSION = 2  # 2: the person's preferences; a schema 1 export (without them) still imports
 JSON_NAME = "afterglow.json"
 MAX_TEXT = 1_000_000  # characters in one text field of one record (a long book chapter is ~100,000)
 MAX_IMAGE = 200 * 1024 * 1024
@@ -129,7 +131,7 @@ def write(target: Target, owner: Any, options: ExportOptions, progress: Progress
         private_ids = set(Entry.objects.filter(owner=owner, private=True).values_list("pk", flat=True))
     with target.member(JSON_NAME) as out:
         head = {"format": FORMAT, "schema_version": SCHEMA_VERSION, "exported_at": timezone.now().isoformat(),
-                "private_included": options.include_private}  # fmt: skip
+                "private_included": options.include_private, "preferences": carried_preferences.exported(owner)}  # fmt: skip
         out.write(_dump(head)[:-1] + b",\n")
         for n, table in enumerate(TABLES):
             out.write(json.dumps(table.name).encode() + b": [")
@@ -226,7 +228,9 @@ def read(owner: Any, source: IO[bytes], progress: Progress) -> ImportResult:
             loader.take(key, value)
         loader.finish()
     archive.close()
-    return ImportResult(added={k: v for k, v in loader.added.items()}, skipped=loader.skipped)
+    # After the rows are in: a file that stops half-way changes no setting (local mode's config.toml is no transaction).
+    notes = carried_preferences.take(owner, loader.preferences) if loader.preferences_seen else []
+    return ImportResult(added={k: v for k, v in loader.added.items()}, skipped=loader.skipped, notes=tuple(notes))
 
 
 class _Loader:
@@ -238,6 +242,8 @@ class _Loader:
         self.counts: dict[str, int] = {}
         self.version: int | None = None
         self.format: str | None = None
+        self.preferences: object = None
+        self.preferences_seen = False
         # Rows already in the journal: an import only matches against these, never against its own rows.
         self.before = {t.name: t.rows(owner).aggregate(m=Max("pk"))["m"] or 0 for t in TABLES}
 
@@ -255,6 +261,11 @@ class _Loader:
             self.version = value
             return
         if key in ("exported_at", "private_included"):
+            return
+        if key == "preferences":  # before schema_version in the file (its keys are sorted)
+            # An array comes item by item: whatever it holds, it is not settings Afterglow reads.
+            self.preferences = value if not self.preferences_seen else None
+            self.preferences_seen = True
             return
         if self.format is None or self.version is None:
             raise UserError(f"{JSON_NAME} does not start with its format and schema_version: it is not an Afterglow export")
