@@ -105,23 +105,41 @@ def remember_browser(response: HttpResponse, username: str) -> None:
     )
 
 
-def refused_for(username: str, address: str, now: datetime | None = None, *, known: bool = False) -> Refusal | None:
-    """None when a try may check its password now; otherwise which limit holds it back, and for how long.
-    `known`: this browser signed in to this account before, so the address's wait does not apply."""
-    now = now or timezone.now()
+@dataclass(frozen=True)
+class Counted:
+    """What the failures table holds for one try, inside the window: all that the verdict needs."""
+
+    account: int  # failures at this account
+    address: int  # failures from this address
+    latest: datetime | None  # the address's newest failure
+
+
+def counted(username: str, address: str, now: datetime) -> Counted:
     account, place = Q(scope=ACCOUNT, key=_account(username)), Q(scope=ADDRESS, key=_address(address))
-    counted = SignInFailure.objects.filter(account | place, at__gte=now - WINDOW).aggregate(
+    found = SignInFailure.objects.filter(account | place, at__gte=now - WINDOW).aggregate(
         account=Count("id", filter=account),
         address=Count("id", filter=place),
         latest=Max("at", filter=place),
     )
-    if counted["account"] >= PER_ACCOUNT:
+    return Counted(found["account"], found["address"], found["latest"])
+
+
+def verdict(seen: Counted, now: datetime, *, known: bool = False) -> Refusal | None:
+    """The rule itself, without the database: None when the try may check its password."""
+    if seen.account >= PER_ACCOUNT:
         return Refusal(str(ACCOUNT), int(WINDOW.total_seconds()))
-    if counted["latest"] is not None and not known:
-        left = counted["latest"] + address_wait(counted["address"]) - now
+    if seen.latest is not None and not known:
+        left = seen.latest + address_wait(seen.address) - now
         if left > timedelta(0):
             return Refusal(str(ADDRESS), math.ceil(left.total_seconds()))
     return None
+
+
+def refused_for(username: str, address: str, now: datetime | None = None, *, known: bool = False) -> Refusal | None:
+    """None when a try may check its password now; otherwise which limit holds it back, and for how long.
+    `known`: this browser signed in to this account before, so the address's wait does not apply."""
+    now = now or timezone.now()
+    return verdict(counted(username, address, now), now, known=known)
 
 
 def failed(username: str, address: str, now: datetime | None = None) -> None:
