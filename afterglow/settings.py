@@ -196,6 +196,8 @@ if CLINIC:
     SESSION_COOKIE_AGE = max(VAULT_IDLE_MINUTES, 1) * 60
     SESSION_EXPIRE_AT_BROWSER_CLOSE = True
     LOGIN_URL = "/login"
+    # ModelBackend checks the password; a signed-in page reads its person through ClinicBackend (one query).
+    AUTHENTICATION_BACKENDS = ["django.contrib.auth.backends.ModelBackend", "afterglow.clinic.backend.ClinicBackend"]
     PASSWORD_RESET_TIMEOUT = 7 * 24 * 3600  # an invite link lasts a week
     AUTH_PASSWORD_VALIDATORS = [
         {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},

@@ -31,6 +31,7 @@ from django.http import HttpRequest, HttpResponse, HttpResponseRedirect, Streami
 from django.urls import reverse
 
 from afterglow import modes
+from afterglow.clinic import backend
 from afterglow.clinic.middleware import OPEN_PREFIXES
 from afterglow.clinic.models import Role
 from afterglow.clinic.roles import needs_second_factor_now, role_of
@@ -152,7 +153,7 @@ def private_key_middleware(get_response: Handler) -> Handler:
         if not user.is_authenticated or role_of(user) != Role.PATIENT:
             return _finish(request, get_response(request))
         secret = secret_of(request)
-        where = None if request.path.startswith(_ALWAYS) else _gate(request, keyring_of(user), secret)
+        where = None if request.path.startswith(_ALWAYS) else _gate(request, _keyring_at_start(user), secret)
         # Before the second factor, the sign-in gate (inside this one) answers instead.
         if where is not None and not needs_second_factor_now(user):
             if where.startswith(reverse("clinic_sign_in")):
@@ -167,6 +168,11 @@ def private_key_middleware(get_response: Handler) -> Handler:
         return _finish(request, response)
 
     return middleware
+
+
+def _keyring_at_start(user: Any) -> PrivateKeyring | None:
+    read, keyring = backend.read_with_account(user, "private_keyring")  # with the account, before any view changed it
+    return keyring if read else keyring_of(user)
 
 
 def _opened(owner_id: int, secret: bytes, chunks: Iterable[Any]) -> Iterator[Any]:

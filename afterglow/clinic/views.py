@@ -17,7 +17,7 @@ from django_otp import login as otp_login
 from django_otp import user_has_device
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
-from afterglow.clinic import accounts, private_keys, throttle
+from afterglow.clinic import accounts, backend, private_keys, throttle
 from afterglow.clinic.forms import InviteForm, SignInForm, TokenForm
 from afterglow.clinic.models import Invite, Member, Role
 from afterglow.clinic.roles import must_use_second_factor, role_of
@@ -50,7 +50,7 @@ def sign_in(request: HttpRequest) -> HttpResponse:
             user = authenticate(request, username=username, password=form.cleaned_data["password"])
             if user is not None and role_of(user) is not None:
                 throttle.succeeded(username)
-                login(request, user)
+                login(request, user, backend=backend.PATH)  # pages then read the person in one query
                 private_keys.signed_in(request, user, form.cleaned_data["password"])
                 response = _after_password(request, _next(request))
                 throttle.remember_browser(response, username)
@@ -150,7 +150,7 @@ def accept_invite(request: HttpRequest, token: str) -> HttpResponse:
             except accounts.AccountProblem as e:
                 return render(request, "clinic/invite_spent.html", {"reason": str(e)}, status=410)
             logout(request)
-            login(request, user, backend="django.contrib.auth.backends.ModelBackend")
+            login(request, user, backend=backend.PATH)
             private_keys.signed_in(request, user, password)
             return _after_password(request, reverse("home"))
     context = {"member": invite.member, "problems": problems, "help": password_validators_help_texts()}

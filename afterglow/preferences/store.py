@@ -16,6 +16,7 @@ from pathlib import Path
 from typing import Any
 
 from django.conf import settings
+from django.core.exceptions import FieldDoesNotExist
 from django.db import transaction
 from django.http import HttpRequest
 
@@ -73,7 +74,12 @@ class RowStore(Store):
         if self._kept is None:
             from afterglow.preferences.models import PatientPreferences
 
-            found = PatientPreferences.objects.filter(owner=self.owner).values_list("sections", flat=True).first()
+            relation = _relation(self.owner)
+            if relation is not None and relation.is_cached(self.owner):  # read with the account (clinic/backend.py)
+                row = relation.get_cached_value(self.owner)
+                found = None if row is None else row.sections
+            else:
+                found = PatientPreferences.objects.filter(owner=self.owner).values_list("sections", flat=True).first()
             self._kept = config.sections(found)
         return {name: dict(body) for name, body in self._kept.items()}
 
@@ -89,6 +95,17 @@ class RowStore(Store):
             row.sections = kept
             row.save(update_fields=["sections", "updated"])
         self._kept = kept
+        relation = _relation(self.owner)
+        if relation is not None and relation.is_cached(self.owner):
+            relation.set_cached_value(self.owner, row)  # a later store in this request reads what was just saved
+
+
+def _relation(owner: Any) -> Any:
+    """The account's reverse link to its preferences row, when the account has one (None for anything else)."""
+    try:
+        return owner._meta.get_field("preferences")
+    except (AttributeError, FieldDoesNotExist):
+        return None
 
 
 class Defaults(Store):
