@@ -2,8 +2,9 @@
 
 Each page of a signed-in person asked the database for the account, then its role, its preferences, its
 private-entry key and whether it has an authenticator: five round trips before the page's own. Reading
-the account joins the first four and adds the last as a flag, so a page begins with one. What a request
-changes (a saved preference, a confirmed authenticator) it reads again, not from here (see the readers).
+the account joins the first four and adds the last as a flag, so a page begins with one. They are what
+the request began with: the middleware reads them before any view runs, and a preference saved during
+the request replaces the one read here (preferences/store.py); other readers still ask the database.
 """
 
 from __future__ import annotations
