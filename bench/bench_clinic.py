@@ -288,6 +288,7 @@ def people(clinicians: int, patients: int, cookie_name: str) -> list[Person]:
     from django_otp.plugins.otp_totp.models import TOTPDevice
 
     from afterglow.care.models import Consent
+    from afterglow.clinic import backend
     from afterglow.journal.models import Entry
 
     store = import_module(settings.SESSION_ENGINE).SessionStore
@@ -295,7 +296,7 @@ def people(clinicians: int, patients: int, cookie_name: str) -> list[Person]:
     def session_for(user: Any, device: Any = None) -> str:
         s = store()
         s[SESSION_KEY] = str(user.pk)
-        s[BACKEND_SESSION_KEY] = "django.contrib.auth.backends.ModelBackend"
+        s[BACKEND_SESSION_KEY] = backend.PATH  # as the sign-in page names it: the person read in one query
         s[HASH_SESSION_KEY] = user.get_session_auth_hash()
         if device is not None:
             s[DEVICE_ID_SESSION_KEY] = device.persistent_id
