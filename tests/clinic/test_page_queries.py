@@ -13,7 +13,7 @@ from afterglow.clinic import backend
 from afterglow.clinic.models import Role
 from afterglow.preferences.store import for_patient
 from afterglow.web import display
-from tests.clinic.people import member, post, signed_in
+from tests.clinic.people import PASSWORD, member, post, signed_in
 
 pytestmark = [pytest.mark.clinic, pytest.mark.django_db]
 
@@ -68,6 +68,4 @@ def test_a_preference_saved_in_a_request_is_read_back_in_that_request():
 
 def test_the_sign_in_backend_checks_no_password_of_its_own():
     member("sam", Role.PATIENT)
-    from tests.clinic.people import PASSWORD
-
     assert backend.ClinicBackend().authenticate(None, username="sam", password=PASSWORD) is None

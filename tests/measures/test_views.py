@@ -1,9 +1,15 @@
 from __future__ import annotations
 
 import uuid
+from datetime import timedelta
 
 import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.utils import timezone
 
+from afterglow.measures import course
+from afterglow.measures.instruments import instruments
 from afterglow.measures.models import MeasureResponse
 from afterglow.safety.plan import save as save_plan
 from tests.conftest import csrf_post
@@ -164,15 +170,6 @@ def test_the_chart_is_drawn_again_once_a_new_score_is_saved(client, patient):
 
 
 def test_the_overview_reads_every_questionnaire_in_one_query_whatever_the_number_of_kinds(client, patient):
-    from datetime import timedelta
-
-    from django.db import connection
-    from django.test.utils import CaptureQueriesContext
-    from django.utils import timezone
-
-    from afterglow.measures import course
-    from afterglow.measures.instruments import instruments
-
     take(client, *"222222220")
     take(client, *"111111110")
     csrf_post(client, "/measures/gad7/answer", {"uid": str(uuid.uuid4()), "item-1": "2"})  # begun, open to continue
