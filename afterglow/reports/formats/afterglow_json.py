@@ -446,9 +446,11 @@ def _key(source: str, *parts: str) -> str:
 
 EXPORTS["json"] = ExportFormat(
     "json", "Afterglow JSON (everything, with media)",
-    "A zip holding the whole journal as JSON and its pictures and recordings as files. Afterglow can import it again.",
+    "A zip holding the whole journal and your settings as JSON, and its pictures and recordings as files. "
+    "Afterglow can import it again.",
     write,
 )  # fmt: skip
 IMPORTS["json"] = ImportFormat(
-    "json", "An Afterglow export", "A zip made by Export → Afterglow JSON, from this or another Afterglow.", read
-)
+    "json", "An Afterglow export",
+    "A zip made by Export → Afterglow JSON, from this or another Afterglow. Its settings come back too.", read,
+)  # fmt: skip
