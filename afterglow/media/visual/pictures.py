@@ -19,7 +19,7 @@ from django.utils import timezone
 from afterglow.access import NotYours, owned
 from afterglow.journal.models import Entry, Session
 from afterglow.lib.errors import UserError
-from afterglow.media.visual import drawings
+from afterglow.media.visual import drawings, sealing
 from afterglow.media.visual.models import Picture
 from afterglow.media.visual.photos import Photo
 
@@ -175,9 +175,11 @@ def thumbnails_for(entry_ids: Iterable[int]) -> dict[int, list[Thumb]]:
     if not ids:
         return found
     rows = Picture.objects.filter(entry_id__in=ids).order_by("created_at", "id")
-    fields = ("entry_id", "id", "kind", "caption", "thumb_width", "thumb_height", "created_at")
-    for entry_id, pk, kind, caption, width, height, created_at in rows.values_list(*fields):
-        found[entry_id].append(Thumb(pk, kind, caption, width, height, created_at))
+    # `caption_sealed`: a clinic's private picture, its caption opened here for its own patient only.
+    fields = ("entry_id", "id", "kind", "caption", "thumb_width", "thumb_height", "created_at", "uid", "owner_id", "caption_sealed")
+    for entry_id, pk, kind, caption, width, height, created_at, uid, owner_id, sealed in rows.values_list(*fields):
+        shown = sealing.open_caption(uid, owner_id, caption, sealed)
+        found[entry_id].append(Thumb(pk, kind, shown, width, height, created_at))
     return found
 
 
