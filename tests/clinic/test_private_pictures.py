@@ -202,6 +202,7 @@ def test_it_still_opens_private_pictures_after_a_password_change_and_with_the_re
     client = signed_in(patient)
     photo = add_photo(client, private_entry(client))
     image, _ = seen(client, photo)
+    assert in_tables(image) == []  # stored sealed, yet opened for her below
     form = {"current": PASSWORD, "new": NEW_PASSWORD, "again": NEW_PASSWORD}
     assert post(client, "/account/password", form).status_code == 302
     again = browser()
@@ -249,6 +250,7 @@ def test_it_does_not_open_a_sealed_picture_copied_onto_another_row(patient):
 def test_it_finds_a_private_pictures_caption_only_for_its_own_patient(patient):
     client = signed_in(patient)
     photo = add_photo(client, private_entry(client), f"The {CAPTION} over the water")
+    assert anywhere_in_the_database(CAPTION) == []  # no index holds the word: the search opens the caption itself
     page = client.get("/search", {"q": CAPTION.lower()}).content.decode()
     assert f"/pictures/{photo.pk}" in page and f"<mark>{CAPTION}</mark>" in page
     assert f"/pictures/{photo.pk}" not in client.get("/search", {"q": f"{CAPTION} mountain"}).content.decode()
@@ -268,6 +270,7 @@ def test_it_exports_the_patients_own_private_pictures_opened(patient):
     drawing = add_drawing(client, private_entry(client))
     photo = add_photo(client, drawing.entry)
     (image, thumb), (drawn, _) = seen(client, photo), seen(client, drawing)
+    assert in_tables(image) == [] and in_tables(drawn) == []  # stored sealed, exported opened
     with _export(client, "json") as archive:
         exported = archive.read("afterglow.json").decode()
         files = {name: archive.read(name) for name in archive.namelist() if name.startswith("media/pictures/")}
