@@ -37,7 +37,6 @@ from afterglow.clinic.roles import needs_second_factor_now, role_of
 from afterglow.journal import keyring as rings
 from afterglow.journal import private
 from afterglow.journal.models import Entry, PrivateKeyring
-from afterglow.media.visual import sealing as pictures
 from afterglow.web.middleware import Handler
 
 COOKIE = "afterglow_private"
@@ -120,13 +119,13 @@ def signed_in(request: HttpRequest, user: Any, password: str) -> None:
         if secret is not None:
             keep(request, secret)
             with private.opening(user.pk, secret):
-                pictures.seal_leftovers(user)  # a private entry's pictures from before they were sealed
+                _pictures().seal_leftovers(user)  # a private entry's pictures from before they were sealed
             return
         # The password was set some other way (`manage.py changepassword`): as after an admin's
         # reset, only the recovery key opens the entries now, and the gate says so.
         rings.forget_password(user)
         keyring.by_password = {}
-    if keyring is not None and (pictures.any_sealed(user) or Entry.objects.filter(owner=user).exclude(sealed="").exists()):
+    if keyring is not None and (_pictures().any_sealed(user) or Entry.objects.filter(owner=user).exclude(sealed="").exists()):
         return  # the gate sends them to the recovery key page
     start_over(request, user, password)
 
@@ -138,7 +137,14 @@ def start_over(request: HttpRequest, user: Any, password: str) -> None:
     keep_recovery(request, recovery)
     with private.opening(user.pk, secret):
         rings.seal_leftovers(user)
-        pictures.seal_leftovers(user)
+        _pictures().seal_leftovers(user)
+
+
+def _pictures() -> Any:
+    # Imported on first sign-in, not at start: it brings Pillow, which most requests never need.
+    from afterglow.media.visual import pictures
+
+    return pictures
 
 
 # ---- the gate ----------------------------------------------------------------------------------

@@ -38,6 +38,6 @@ def _entry_saved(sender: Any, instance: Any, created: bool = False, raw: bool = 
         return
     if fields is not None and "private" not in fields:
         return
-    from afterglow.media.visual.sealing import follow_entry
+    from afterglow.media.visual.pictures import follow_entry
 
     follow_entry(instance)

@@ -90,14 +90,17 @@ class Picture(models.Model):
         ordering = ["created_at", "id"]
         indexes = [models.Index(fields=["entry", "created_at"])]
 
+    def __str__(self) -> str:
+        return self.caption or f"{self.get_kind_display()} of {self.created_at:%-d %B %Y}"
+
     def save(self, *args: Any, **kwargs: Any) -> None:
         kwargs["update_fields"] = sealing.prepared(self, kwargs.get("update_fields"))
         with transaction.atomic(), sealing.storing(self):
             super().save(*args, **kwargs)
 
     @classmethod
-    def from_db(cls, db: str | None, field_names: Any, values: Any) -> Picture:
-        picture = super().from_db(db, field_names, values)
+    def from_db(cls, *args: Any, **kwargs: Any) -> Picture:
+        picture = super().from_db(*args, **kwargs)
         sealing.opened(picture, picture.__dict__)
         return picture
 
@@ -115,9 +118,6 @@ class Picture(models.Model):
     def locked(self) -> bool:
         """A private entry's picture this request cannot open (a clinician's, a job's, or sealed to an old key)."""
         return self._locked
-
-    def __str__(self) -> str:
-        return self.caption or f"{self.get_kind_display()} of {self.created_at:%-d %B %Y}"
 
     @property
     def alt(self) -> str:

@@ -4,6 +4,8 @@ Local mode needs none of this (the whole journal is one SQLCipher file), so noth
 In a clinic, a picture whose entry is private is stored with its image, thumbnail and strokes each
 sealed by `journal.private.seal_blob` for its owner, and its caption sealed the same way into
 `caption_sealed` (the `caption` column empty, so the caption search index holds none of its words).
+Marking the entry private seals its pictures in the same save, un-marking opens them
+(`pictures.follow_entry`, from the media app's `ready()`).
 Each seal names the picture's uid, its owner and the column, so sealed bytes moved onto another row,
 or into another column, do not open. Width, height, kind and dates stay readable.
 
@@ -16,6 +18,7 @@ on the object (`_stored`), so the Trash, which serializes rows, keeps them as th
 from __future__ import annotations
 
 from collections.abc import Iterable, Iterator
+from collections.abc import Set as AbstractSet
 from contextlib import contextmanager
 from typing import Any
 
@@ -58,10 +61,12 @@ def open_caption(uid: Any, owner_id: int, caption: str, caption_sealed: bytes | 
 def opened(picture: Any, columns: Iterable[str]) -> None:
     """As a row (or some of its columns) is read: open what is sealed, when this request may."""
     columns = COLUMNS & set(columns)
+    if not columns or not private.applies():
+        return
     stored: dict[str, bytes] = picture.__dict__.setdefault("_stored", {})
     for name in columns:
         stored.pop(name, None)
-    if not columns or not picture.sealed:
+    if not picture.sealed:
         return
     uid, owner_id, values = picture.uid, picture.owner_id, picture.__dict__
     if "caption" in columns and "caption_sealed" not in values:
@@ -81,7 +86,7 @@ def opened(picture: Any, columns: Iterable[str]) -> None:
             values[key] = plain.decode("utf-8") if key == "caption" else plain
 
 
-def reload(picture: Any, columns: set[str], using: str | None) -> None:
+def reload(picture: Any, columns: AbstractSet[str], using: str | None) -> None:
     """Read these columns again as stored, and open them (a deferred column being loaded)."""
     if "caption" in columns:
         columns = columns | {"caption_sealed"}
@@ -127,7 +132,8 @@ def storing(picture: Any) -> Iterator[None]:
             if value is not None:
                 stored[name] = private.seal_blob(owner_id, bytes(value), context(uid, owner_id, name))
                 values[name] = stored[name]
-        picture.caption_sealed = private.seal_blob(owner_id, caption.encode("utf-8"), context(uid, owner_id, "caption")) if caption else None
+        words = caption.encode("utf-8")
+        picture.caption_sealed = private.seal_blob(owner_id, words, context(uid, owner_id, "caption")) if caption else None
         picture.caption = ""
     else:
         picture.caption_sealed = None
@@ -151,33 +157,3 @@ def _storing_locked(picture: Any, seal: bool) -> Iterator[None]:
         yield
     finally:
         values.update(shown)
-
-
-def follow_entry(entry: Any) -> None:
-    """An entry marked private seals its pictures at once; un-marked, it opens them."""
-    from afterglow.media.visual.models import Picture
-
-    for picture in Picture.objects.with_bytes().filter(entry=entry).exclude(sealed=entry.private):
-        picture.entry = entry
-        picture.save()
-
-
-def seal_leftovers(owner: Any) -> int:
-    """Seal `owner`'s pictures of private entries still stored open (marked before this existed); how many."""
-    from afterglow.media.visual.models import Picture
-
-    if not private.applies():
-        return 0
-    left = Picture.objects.with_bytes().filter(owner=owner, entry__private=True, sealed=False).select_related("entry")
-    count = 0
-    for picture in left:
-        picture.save()
-        count += 1
-    return count
-
-
-def any_sealed(owner: Any) -> bool:
-    """Whether `owner` has a sealed picture (a new key pair would leave it locked for good)."""
-    from afterglow.media.visual.models import Picture
-
-    return Picture.objects.filter(owner=owner, sealed=True).exists()
