@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import base64
 import io
 import json
 import uuid
@@ -187,13 +188,16 @@ def test_it_brings_a_private_picture_back_from_the_trash_still_sealed_and_shown(
     image, _ = seen(client, photo)
     assert post(client, f"/pictures/{photo.pk}/delete").status_code == 302
     item = TrashItem.objects.get(owner=patient)
-    assert CAPTION not in item.payload and not any(run in item.payload for run in runs(image))
+    kept = next(o["fields"] for o in json.loads(item.payload)["objects"] if o["model"] == "media.picture")
+    assert CAPTION not in item.payload and kept["sealed"] and kept["caption"] == ""
+    assert image[len(image) // 2 :][:24] not in base64.b64decode(kept["image"])  # in the Trash as stored: sealed
     assert anywhere_in_the_database(CAPTION) == [] and in_tables(image) == []
     trash.restore(item)
     assert Picture.objects.get(pk=photo.pk).sealed
     assert seen(client, photo)[0] == image and CAPTION in client.get(f"/pictures/{photo.pk}").content.decode()
     whole = trash.put(Entry.objects.get(pk=entry.pk))  # the entry with its picture
-    assert CAPTION not in whole.payload and in_tables(image) == []
+    kept = next(o["fields"] for o in json.loads(whole.payload)["objects"] if o["model"] == "media.picture")
+    assert CAPTION not in whole.payload and image[len(image) // 2 :][:24] not in base64.b64decode(kept["image"])
     trash.restore(whole)
     assert seen(client, photo)[0] == image
 

@@ -28,6 +28,7 @@ class SealableBytes(models.BinaryField):
     """A picture's bytes: serialized (the Trash) as stored, sealed when its entry is private, never as opened."""
 
     def value_to_string(self, obj: Any) -> str:
+        self.value_from_object(obj)  # a deferred column is loaded (and its stored form kept) first
         stored = obj.__dict__.get("_stored") or {}
         if self.attname in stored:
             return b64encode(stored[self.attname]).decode("ascii")
