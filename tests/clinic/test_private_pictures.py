@@ -15,6 +15,7 @@ from django.db import connection
 
 from afterglow.care.models import Category
 from afterglow.clinic.models import Role
+from afterglow.insights import themes
 from afterglow.journal import keyring as rings
 from afterglow.journal.models import Entry, PrivateKeyring
 from afterglow.journal.private import opening
@@ -24,6 +25,7 @@ from afterglow.trash import bin as trash
 from afterglow.trash.models import TrashItem
 from tests.clinic.people import PASSWORD, browser, member, post, recovery, signed_in
 from tests.clinic.test_private import NEW_PASSWORD, anywhere_in_the_database, pg_dump, reset, write
+from tests.journal.course_factories import course, days_ago
 from tests.media.images import canvas_png, encoded, picture, strokes
 
 pytestmark = [pytest.mark.clinic, pytest.mark.django_db]
@@ -296,3 +298,15 @@ def test_it_seals_pictures_of_private_entries_left_from_before_at_the_next_sign_
     again = signed_in(patient)
     assert anywhere_in_the_database(CAPTION) == [] and in_tables(image) == []
     assert seen(again, photo)[0] == image
+
+
+def test_it_gives_the_patients_own_themes_the_captions_of_private_pictures(patient):
+    c = course(patient, days_ago(40))
+    client = signed_in(patient)
+    for n in range(3):
+        add_photo(client, private_entry(client, f"Page {n}"), "The lantern maker smiled.", seed=n)
+    assert anywhere_in_the_database("lantern maker") == []
+    secret = rings.unlock_with_password(PrivateKeyring.objects.get(owner=patient), PASSWORD)
+    assert secret is not None
+    with opening(patient.pk, secret):
+        assert "lantern maker smiled" in [t.name for t in themes.compute(c).words]
