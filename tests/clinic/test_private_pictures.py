@@ -251,6 +251,9 @@ def test_it_does_not_open_a_sealed_picture_copied_onto_another_row(patient):
     assert page.status_code == 200 and "is locked" in page.content.decode() and CAPTION not in page.content.decode()
     assert client.get(f"/drawings/{second.pk}").status_code == 302
     assert seen(client, first)[0] == first_image  # the row it came from still opens
+    assert post(client, f"/pictures/{second.pk}/delete").status_code == 302  # a locked picture still goes to the Trash
+    trash.restore(TrashItem.objects.get(owner=patient))
+    assert client.get(f"/pictures/{second.pk}/image").status_code == 409  # back as it was stored: still locked
 
 
 def test_it_finds_a_private_pictures_caption_only_for_its_own_patient(patient):
