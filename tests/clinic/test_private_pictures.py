@@ -124,11 +124,13 @@ def test_it_shows_the_patient_the_picture_thumbnail_strokes_and_caption(patient)
 def test_it_keeps_an_edited_caption_of_a_private_picture_sealed(patient):
     client = signed_in(patient)
     photo = add_photo(client, private_entry(client))
+    image, thumb = seen(client, photo)
     secret = rings.unlock_with_password(PrivateKeyring.objects.get(owner=patient), PASSWORD)
     assert secret is not None
     with opening(patient.pk, secret):
-        found = Picture.objects.get(pk=photo.pk)
+        found = Picture.objects.get(pk=photo.pk)  # its bytes deferred: opened as they load
         assert found.caption == CAPTION and not found.locked
+        assert bytes(found.image) == image and bytes(found.thumb) == thumb
         found.caption = f"{CAPTION} at dusk"
         found.save(update_fields=["caption"])
     assert anywhere_in_the_database(CAPTION) == []
