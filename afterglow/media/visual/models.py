@@ -7,6 +7,9 @@ existing entry, it joins that entry.
 
 Lists never load the bytes: the default manager defers them, and the timeline
 asks only for ids and sizes (see `pictures.thumbnails_for`).
+
+In a clinic, the pictures of a private entry are stored sealed, and opened as
+they are read only for their patient's own request (see `sealing.py`).
 """
 
 from __future__ import annotations
