@@ -119,12 +119,14 @@ def signed_in(request: HttpRequest, user: Any, password: str) -> None:
         secret = rings.unlock_with_password(keyring, password)
         if secret is not None:
             keep(request, secret)
+            with private.opening(user.pk, secret):
+                _pictures().seal_leftovers(user)  # a private entry's pictures from before they were sealed
             return
         # The password was set some other way (`manage.py changepassword`): as after an admin's
         # reset, only the recovery key opens the entries now, and the gate says so.
         rings.forget_password(user)
         keyring.by_password = {}
-    if keyring is not None and Entry.objects.filter(owner=user).exclude(sealed="").exists():
+    if keyring is not None and (_pictures().any_sealed(user) or Entry.objects.filter(owner=user).exclude(sealed="").exists()):
         return  # the gate sends them to the recovery key page
     start_over(request, user, password)
 
@@ -136,6 +138,14 @@ def start_over(request: HttpRequest, user: Any, password: str) -> None:
     keep_recovery(request, recovery)
     with private.opening(user.pk, secret):
         rings.seal_leftovers(user)
+        _pictures().seal_leftovers(user)
+
+
+def _pictures() -> Any:
+    # Imported on first sign-in, not at start: it brings Pillow, which most requests never need.
+    from afterglow.media.visual import pictures
+
+    return pictures
 
 
 # ---- the gate ----------------------------------------------------------------------------------

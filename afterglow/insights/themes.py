@@ -35,7 +35,7 @@ from operator import attrgetter
 from pathlib import Path
 from typing import Any
 
-from django.db.models import QuerySet, TextField
+from django.db.models import Q, QuerySet, TextField
 from django.db.models.functions import Cast
 from django.urls import reverse
 from django.utils import timezone
@@ -44,6 +44,7 @@ from afterglow.journal import private
 from afterglow.journal.models import Capture, Course, Entry, Session
 from afterglow.lib.datafiles import DataFileError, load_toml
 from afterglow.media.visual.models import Picture
+from afterglow.media.visual.sealing import open_caption
 from afterglow.web import unchanged
 
 DATA = Path(__file__).parent / "data"
@@ -360,7 +361,9 @@ def _stamps(course: Course) -> dict[tuple[str, int], str]:
         out.update({("e", pk): at for pk, at in rows.annotate(saved=_saved()).values_list("id", "saved")})
     captures = Capture.objects.filter(owner_id=course.owner_id, session__course=course).annotate(saved=_saved())
     out.update({("c", pk): at for pk, at in captures.values_list("id", "saved")})
-    pictures = Picture.objects.filter(owner_id=course.owner_id).exclude(caption="").annotate(saved=_saved())
+    # A clinic's private picture keeps its caption sealed (`caption` empty): opened when read, for its patient.
+    captioned = Q(caption__gt="") | Q(caption_sealed__isnull=False)
+    pictures = Picture.objects.filter(captioned, owner_id=course.owner_id).annotate(saved=_saved())
     out.update({("p", pk): at for pk, at, entry in pictures.values_list("id", "saved", "entry_id") if ("e", entry) in out})
     return out
 
@@ -381,9 +384,10 @@ def _read(keys: list[tuple[str, int]], index: Index) -> Iterable[Piece]:
         for c in Capture.objects.filter(pk__in=chunk).select_related("session").annotate(saved=_saved()):
             yield _capture_piece(c, index)
     for chunk in _chunks(by_kind["p"]):
-        rows = Picture.objects.filter(pk__in=chunk).annotate(saved=_saved()).values_list("id", "saved", "created_at", "caption")
-        for pk, stamp, when, caption in rows:
-            words, feelings = terms(caption)
+        fields = ("id", "saved", "created_at", "caption", "uid", "owner_id", "caption_sealed")
+        rows = Picture.objects.filter(pk__in=chunk).annotate(saved=_saved()).values_list(*fields)
+        for pk, stamp, when, caption, uid, owner_id, sealed in rows:
+            words, feelings = terms(open_caption(uid, owner_id, caption, sealed))
             yield Piece(("p", pk), stamp, when, None, "Picture", reverse("picture", args=[pk]), index.intern(words),
                         index.intern(feelings), index.intern(words))  # fmt: skip
 

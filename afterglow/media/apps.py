@@ -1,6 +1,7 @@
 from typing import Any
 
 from django.apps import AppConfig
+from django.db.models.signals import post_save
 
 
 class Config(AppConfig):
@@ -16,6 +17,8 @@ class Config(AppConfig):
         timeline.find_pictures_with(attach_thumbnails_lazily)
         search.add_index(CAPTIONS, caption_matches)
         search_pg.add_index(PG_CAPTIONS)
+        # A clinic's entry marked private (or no longer) seals (or opens) its pictures in the same save.
+        post_save.connect(_entry_saved, sender="journal.Entry", dispatch_uid="media_pictures_follow_private")
 
 
 def attach_thumbnails_lazily(items: Any) -> None:
@@ -24,3 +27,17 @@ def attach_thumbnails_lazily(items: Any) -> None:
     from afterglow.media.visual.pictures import attach_thumbnails
 
     attach_thumbnails(items)
+
+
+def _entry_saved(sender: Any, instance: Any, created: bool = False, raw: bool = False, **kwargs: Any) -> None:
+    from afterglow.journal import private
+
+    # `_private_stored` is the mark as it was read (private.after_entry_saved updates it after this).
+    was, fields = getattr(instance, "_private_stored", None), kwargs.get("update_fields")
+    if raw or created or was is None or was == instance.private or not private.applies():
+        return
+    if fields is not None and "private" not in fields:
+        return
+    from afterglow.media.visual.pictures import follow_entry
+
+    follow_entry(instance)

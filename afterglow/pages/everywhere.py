@@ -33,6 +33,7 @@ from afterglow.journal.rules import day_after, day_label
 from afterglow.journal.timeline import Mark, Sessions
 from afterglow.lib.errors import UserError
 from afterglow.media.search import CAPTIONS, PG_CAPTIONS
+from afterglow.media.visual import sealing
 
 # What a result can be, as the filter and the CLI's --kind name it, with the words shown.
 KINDS: dict[str, str] = {
@@ -173,6 +174,7 @@ def find(
     for kind in ("drawing", "photo"):
         if filters.wants(kind):
             found += _pictures(owner_id, kind, expression, filters, limit, marks)
+            found += _sealed_pictures(owner_id, kind, query, filters, marks)
     if filters.wants("capture"):
         found += _captures(owner_id, expression, filters, limit, marks)
     if filters.wants("intention"):
@@ -412,15 +414,16 @@ def _entry_result(row: tuple[Any, ...], score: float, snippet: str) -> Result:
     )
 
 
+def _where_only(filters: Filters) -> Filters:
+    """The filters on where and when a picture's entry sits (any kind of entry holds pictures)."""
+    return Filters(
+        session=filters.session, session_end=filters.session_end, since=filters.since, until=filters.until, tag=filters.tag
+    )
+
+
 def _pictures(owner_id: int, kind: str, expression: str, filters: Filters, limit: int, marks: tuple[str, str]) -> list[Result]:
     params: list[Any] = []
-    conditions = _entry_conditions(
-        owner_id,
-        Filters(
-            session=filters.session, session_end=filters.session_end, since=filters.since, until=filters.until, tag=filters.tag
-        ),
-        params,
-    )
+    conditions = _entry_conditions(owner_id, _where_only(filters), params)
     index = CAPTIONS
     sql = (
         f"SELECT p.id, p.created_at, e.session_id, e.title, e.private, {_score(index, 'p')} AS score, {_snip(index, 'p', marks)} "
@@ -446,6 +449,37 @@ def _pictures(owner_id: int, kind: str, expression: str, filters: Filters, limit
         )
         for pk, at, session_id, title, private, score, snip in rows
     ]
+
+
+def _sealed_pictures(owner_id: int, kind: str, query: str, filters: Filters, marks: tuple[str, str]) -> list[Result]:
+    """A clinic's private pictures whose captions (opened here, for their patient only) hold every word of the query.
+
+    As with sealed entries: the caption index holds none of their words, so each sealed caption of the
+    patient's is opened in memory and read; a request without their key opens none, so finds none.
+    """
+    if not private.applies():
+        return []
+    words = [w.casefold() for w in _WORD.findall(query)]
+    params: list[Any] = [owner_id, kind]
+    conditions = _entry_conditions(owner_id, _where_only(filters), params)
+    sql = (
+        "SELECT p.id, p.created_at, e.session_id, p.uid, p.caption_sealed FROM media_picture AS p "
+        "JOIN journal_entry AS e ON e.id = p.entry_id "
+        f"WHERE p.owner_id = %s AND p.kind = %s AND p.caption_sealed IS NOT NULL{conditions}"
+    )
+    with connection.cursor() as cur:
+        cur.execute(sql, params)
+        rows = cur.fetchall()
+    name = "drawing" if kind == "drawing" else "picture"
+    found: list[Result] = []
+    for pk, at, session_id, uid, sealed in rows:
+        snippet = _sealed_snippet(sealing.open_caption(uid, owner_id, "", sealed), words, marks)
+        if snippet is not None:
+            found.append(
+                Result(kind=kind, pk=int(pk), at=_aware(at), snippet=" ".join(snippet.split()), score=0.0, title="",
+                       private=True, session_id=session_id, route=(name, pk))
+            )  # fmt: skip
+    return found
 
 
 def _captures(owner_id: int, expression: str, filters: Filters, limit: int, marks: tuple[str, str]) -> list[Result]:

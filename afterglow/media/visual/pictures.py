@@ -17,9 +17,10 @@ from django.db.models import QuerySet
 from django.utils import timezone
 
 from afterglow.access import NotYours, owned
+from afterglow.journal import private
 from afterglow.journal.models import Entry, Session
 from afterglow.lib.errors import UserError
-from afterglow.media.visual import drawings
+from afterglow.media.visual import drawings, sealing
 from afterglow.media.visual.models import Picture
 from afterglow.media.visual.photos import Photo
 
@@ -175,9 +176,12 @@ def thumbnails_for(entry_ids: Iterable[int]) -> dict[int, list[Thumb]]:
     if not ids:
         return found
     rows = Picture.objects.filter(entry_id__in=ids).order_by("created_at", "id")
-    fields = ("entry_id", "id", "kind", "caption", "thumb_width", "thumb_height", "created_at")
-    for entry_id, pk, kind, caption, width, height, created_at in rows.values_list(*fields):
-        found[entry_id].append(Thumb(pk, kind, caption, width, height, created_at))
+    # `caption_sealed`: a clinic's private picture, its caption opened here for its own patient only.
+    fields: tuple[str, ...] = ("entry_id", "id", "kind", "caption", "thumb_width", "thumb_height", "created_at")
+    fields += ("uid", "owner_id", "caption_sealed")
+    for entry_id, pk, kind, caption, width, height, created_at, uid, owner_id, sealed in rows.values_list(*fields):
+        shown = sealing.open_caption(uid, owner_id, caption, sealed)
+        found[entry_id].append(Thumb(pk, kind, shown, width, height, created_at))
     return found
 
 
@@ -188,3 +192,30 @@ def attach_thumbnails(items: Iterable[Any]) -> None:
     found = thumbnails_for(item.obj.pk for item in entries)
     for item in entries:
         item.pictures = found.get(item.obj.pk, [])
+
+
+# ---- a clinic's private entries (sealing.py) ----------------------------------------------------
+
+
+def follow_entry(entry: Any) -> None:
+    """An entry marked private seals its pictures at once; un-marked, it opens them."""
+    for picture in Picture.objects.with_bytes().filter(entry=entry).exclude(sealed=entry.private):
+        picture.entry = entry
+        picture.save()
+
+
+def seal_leftovers(owner: Any) -> int:
+    """Seal `owner`'s pictures of private entries still stored open (marked before this existed); how many."""
+    if not private.applies():
+        return 0
+    left = Picture.objects.with_bytes().filter(owner=owner, entry__private=True, sealed=False).select_related("entry")
+    count = 0
+    for picture in left:
+        picture.save()
+        count += 1
+    return count
+
+
+def any_sealed(owner: Any) -> bool:
+    """Whether `owner` has a sealed picture (a new key pair would leave it locked for good)."""
+    return Picture.objects.filter(owner=owner, sealed=True).exists()

@@ -15,12 +15,19 @@ from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from afterglow.access import NotYours, PatientRequest, owned_or_404
-from afterglow.media.visual import drawings, pictures
+from afterglow.journal import private
+from afterglow.media.visual import drawings, pictures, sealing
 from afterglow.media.visual.models import Picture
 from afterglow.media.visual.photos import KINDS_WE_TAKE, PhotoError, check_size, process_photo
 from afterglow.web.background import refused
 
 NO_PLACE = "That session or entry is not in your journal, so nothing could be linked to it."
+# What an <img> of a locked private picture shows (with status 409): a quiet panel, never the sealed bytes.
+LOCKED_PICTURE = (
+    b'<svg xmlns="http://www.w3.org/2000/svg" width="160" height="120" viewBox="0 0 160 120">'
+    b'<rect width="160" height="120" fill="#e9e6ef"/>'
+    b'<text x="80" y="65" font-family="sans-serif" font-size="14" text-anchor="middle" fill="#4a4a55">Locked</text></svg>'
+)
 
 
 def _place_or_404(request: PatientRequest, data: Any) -> pictures.Place:
@@ -54,7 +61,7 @@ def draw(request: PatientRequest) -> HttpResponse:
 @require_GET
 def drawing(request: PatientRequest, picture_id: int) -> HttpResponse:
     picture = _picture_or_404(request, picture_id, with_bytes=True)
-    if picture.kind != Picture.Kind.DRAWING:
+    if picture.kind != Picture.Kind.DRAWING or picture.locked:  # the picture's page says why a locked one cannot open
         return redirect("picture", picture_id=picture.pk)
     return _draw_page(request, pictures.Place(entry=picture.entry), picture)
 
@@ -105,6 +112,8 @@ def draw_save(request: PatientRequest) -> JsonResponse:
         return _refuse("There is no such drawing.", status=404)
     except drawings.DrawingError as error:
         return _refuse(str(error), status=413 if str(error) == drawings.TOO_BIG else 400)
+    except private.Locked as error:  # a sealed drawing this request cannot open: the page keeps what was drawn
+        return refused(error)
     picture = saved.picture
     return JsonResponse({
         "ok": True, "id": picture.pk, "uid": str(picture.uid), "created": saved.created,
@@ -141,7 +150,10 @@ def photo_new(request: PatientRequest) -> HttpResponse:
         photo = process_photo(data)
     except (PhotoError, pictures.CaptionError) as error:
         return _photo_form(request, place, caption=caption, error=str(error), status=error.status)
-    picture = pictures.add_photo(request.patient, photo, place, caption)
+    try:
+        picture = pictures.add_photo(request.patient, photo, place, caption)
+    except private.Locked as error:  # a private entry's photo cannot be sealed yet (no key pair): nothing is stored
+        return _photo_form(request, place, caption=caption, error=str(error), status=error.status)
     messages.success(request, "Photo added. Its location and camera details were removed.")
     return redirect("picture", picture_id=picture.pk)
 
@@ -191,6 +203,8 @@ def _bytes_response(data: bytes, content_type: str) -> HttpResponse:
 @require_GET
 def picture_image(request: PatientRequest, picture_id: int) -> HttpResponse:
     found = _picture_or_404(request, picture_id, with_bytes=True)
+    if found.locked:
+        return _locked_response()
     return _bytes_response(bytes(found.image), found.content_type)
 
 
@@ -198,8 +212,16 @@ def picture_image(request: PatientRequest, picture_id: int) -> HttpResponse:
 def picture_thumb(request: PatientRequest, picture_id: int) -> HttpResponse:
     found = _picture_or_404(request, picture_id)
     thumb = Picture.objects.filter(pk=found.pk).values_list("thumb", flat=True).get()
-    data = bytes(thumb)
+    data = sealing.open_value(found.uid, found.owner_id, "thumb", thumb, found.sealed)
+    if data is None:
+        return _locked_response()
     return _bytes_response(data, "image/png" if data.startswith(b"\x89PNG") else "image/jpeg")
+
+
+def _locked_response() -> HttpResponse:
+    response = _bytes_response(LOCKED_PICTURE, "image/svg+xml")
+    response.status_code = 409
+    return response
 
 
 @require_http_methods(["GET", "POST"])

@@ -98,7 +98,8 @@ TABLES = [
     Table("measures", MeasureResponse, {"course": "courses"}),
     Table("own_prompts", OwnPrompt),
     Table("safety_plans", SafetyPlan),
-    Table("pictures", Picture, {"entry": "entries"}),
+    # `sealed`, `caption_sealed`: how a clinic stores a private entry's picture; the export holds it opened.
+    Table("pictures", Picture, {"entry": "entries"}, skip=("sealed",)),
     Table("voice_notes", VoiceNote, {"entry": "entries"}, skip=("claimed_by", "heartbeat_at", "task_id", "progress")),
     Table("stars", Star, {"entry": "entries", "capture": "captures"}),
     # Only tags given in the tag field: the #words of a text come back from the text itself.

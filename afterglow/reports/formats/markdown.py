@@ -102,7 +102,8 @@ def _put(target: Target, name: str, text: str) -> None:
 
 
 def _media(target: Target, owner: Any, options: ExportOptions) -> Iterator[None]:
-    pictures = Picture.objects.with_bytes().filter(owner=owner).only("uid", "content_type", "image")
+    # `sealed` and `owner`: what opening a clinic's private picture needs, read with it.
+    pictures = Picture.objects.with_bytes().filter(owner=owner).only("uid", "content_type", "image", "sealed", "owner")
     notes = VoiceNote.objects.filter(owner=owner).only("uid", "content_type", "audio")
     if not options.include_private:
         pictures, notes = pictures.filter(entry__private=False), notes.filter(entry__private=False)
