@@ -225,3 +225,18 @@ def test_it_keeps_the_recording_sealed_in_the_trash_and_plays_it_again_once_rest
     assert plain[400:480] not in item.payload
     trash.restore(item)
     assert played(client, note).content == recording
+
+
+def test_it_seals_recordings_of_entries_marked_private_before_this_existed(patient, recording):
+    from importlib import import_module
+
+    from django.apps import apps
+
+    client = signed_in(patient)
+    note = upload(client, recording, private=False)
+    assert post(client, "/write/autosave", {"uid": str(note.entry.uid), "text": "Earlier", "private": "on"}).status_code == 200
+    VoiceNote.objects.filter(pk=note.pk).update(audio=recording, audio_key=b"", handed=b"")  # as stored before
+    import_module("afterglow.media.migrations.0006_p19voice_sealed_recordings").seal_existing(apps, None)
+    sealed = stored(note)
+    assert sealed.audio_key.startswith(b"1") and recording[500:600] not in bytes(sealed.audio)  # to her public key
+    assert played(client, note).content == recording

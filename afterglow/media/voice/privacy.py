@@ -79,7 +79,7 @@ def key_of(note: VoiceNote) -> bytes | None:
 def _words(entry: Entry) -> tuple[str, str] | None:
     """The entry's (title, text) as stored, None when this request cannot open them."""
     if not entry.sealed:
-        return "", ""  # a private entry with no words at all (or stored in the clear, not private)
+        return entry.title, entry.text  # no words at all, or words from before sealing (sealed at the next sign-in)
     title, text = private.open_words(entry.uid, entry.owner_id, "", "", entry.sealed)
     return (title, text) if title or text else None  # sealed words are never both empty
 
