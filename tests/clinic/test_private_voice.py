@@ -186,6 +186,9 @@ def test_it_answers_kindly_not_with_sealed_bytes_when_her_key_is_lost_after_a_re
     assert post(client, "/account/private/recovery-key", {"kept": "on"}).status_code == 302
     response = played(client, note)
     assert response.status_code == 409 and b"locked" in response.content
+    page = client.get(f"/voice/{note.pk}").content.decode()
+    assert 'id="recording-locked"' in page and "<audio" not in page
+    assert "<audio" not in client.get(f"/entries/{note.entry_id}").content.decode()
     assert bytes(stored(note).audio)[:200] not in response.content
     VoiceNote.objects.filter(pk=note.pk).update(status=Status.FAILED)
     retried = post(client, f"/voice/{note.pk}/retry")
@@ -240,3 +243,65 @@ def test_it_seals_recordings_of_entries_marked_private_before_this_existed(patie
     sealed = stored(note)
     assert sealed.audio_key.startswith(b"1") and recording[500:600] not in bytes(sealed.audio)  # to her public key
     assert played(client, note).content == recording
+
+
+def _worker_until(note: VoiceNote, env: dict[str, str], wanted: str) -> VoiceNote:
+    import subprocess
+    import time
+
+    from tests.clinic.processes import BIN, ROOT
+
+    worker = subprocess.Popen([str(BIN / "afterglow"), "worker", "--interval", "0.1"], env=env, cwd=ROOT,
+                              stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)  # fmt: skip
+    try:
+        deadline = time.monotonic() + 120
+        while (now := stored(note)).status != wanted:
+            assert worker.poll() is None, worker.stderr.read().decode() if worker.stderr else ""
+            assert time.monotonic() < deadline, f"the worker left the note {now.status}"
+            time.sleep(0.1)
+        return now
+    finally:
+        worker.terminate()
+        worker.wait(30)
+
+
+@pytest.mark.django_db(transaction=True)
+def test_it_is_transcribed_by_a_separate_worker_process_with_the_servers_secret_key_and_by_no_other(
+    patient, recording, tmp_path, settings
+):
+    from tests.clinic.processes import clinic_env
+
+    client = signed_in(patient)
+    stranger = upload(client, recording)
+    failed = _worker_until(stranger, clinic_env(tmp_path), Status.FAILED)  # another server's secret key opens nothing
+    assert "Try again" in failed.problem and failed.handed == b""
+    assert post(client, f"/voice/{stranger.pk}/retry").status_code == 302
+    done = _worker_until(stranger, clinic_env(tmp_path, AFTERGLOW_SECRET_KEY=settings.SECRET_KEY), Status.DONE)
+    assert done.handed == b"" and "lavender" in heard(client, stranger)["text"].lower()
+
+
+@pytest.mark.django_db(transaction=True)
+def test_it_seals_the_words_made_out_so_far_from_the_moment_the_entry_is_marked_private_mid_job(
+    patient, recording, monkeypatch
+):
+    client = signed_in(patient)
+    note = upload(client, recording, private=False)
+    rows: list[VoiceNote] = []
+    report = jobs._Reporter.__call__
+
+    def marked_on_the_first_words(self: Any, fraction: float, text: str | None = None) -> None:
+        if text and not rows:
+            form = {"uid": str(note.entry.uid), "text": "Typed while it ran", "private": "on"}
+            assert post(client, "/write/autosave", form).status_code == 200
+        report(self, fraction, text)
+        if text:
+            rows.append(VoiceNote.objects.get(pk=note.pk))
+
+    monkeypatch.setattr(jobs._Reporter, "__call__", marked_on_the_first_words)
+    QueueWorker().run_until_empty()
+    assert rows and all(row.partial == "" and row.sealed_partial for row in rows)
+    done = stored(note)
+    assert done.status == Status.DONE and done.transcript_by == VoiceNote.Author.PERSON  # her typed words are kept
+    assert done.handed == b"" and done.sealed_partial == b""
+    assert "Typed while it ran" in client.get(f"/entries/{note.entry_id}").content.decode()
+    assert_nowhere(recording, ("lavender",))

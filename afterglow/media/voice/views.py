@@ -115,7 +115,8 @@ def _session_from(request: PatientRequest) -> Session | None:
 @require_GET
 def note_page(request: PatientRequest, note_id: int) -> HttpResponse:
     note = _note(request, note_id)
-    return render(request, "media/voice/note.html", {"note": note, "partial": privacy.partial_of(note)})
+    locked = privacy.is_sealed(note) and privacy.key_of(note) is None  # after a reset without the recovery key
+    return render(request, "media/voice/note.html", {"note": note, "partial": privacy.partial_of(note), "locked": locked})
 
 
 @require_GET
