@@ -305,3 +305,40 @@ def test_it_seals_the_words_made_out_so_far_from_the_moment_the_entry_is_marked_
     assert done.handed == b"" and done.sealed_partial == b""
     assert "Typed while it ran" in client.get(f"/entries/{note.entry_id}").content.decode()
     assert_nowhere(recording, ("lavender",))
+
+
+def test_it_seals_a_private_recording_brought_in_by_an_import_into_another_account(patient, recording):
+    client = signed_in(patient)
+    note = upload(client, recording)
+    exported = post(client, "/export", {"format": "json", "include_private": "on"})
+    packed = b"".join(exported.streaming_content) if exported.streaming else exported.content
+    other = member("patient-w", Role.PATIENT)
+    theirs = signed_in(other)
+    upload_file = SimpleUploadedFile("afterglow-export.zip", packed)
+    assert post(theirs, "/import", {"format": "json", "file": upload_file}).status_code == 302
+    brought = VoiceNote.objects.get(owner=other)
+    assert brought.entry.private and brought.audio_key and recording[300:400] not in bytes(brought.audio)
+    assert played(theirs, brought).content == recording
+    assert played(client, note).content == recording
+
+
+@pytest.mark.django_db(transaction=True)
+def test_it_keeps_a_private_recordings_words_out_of_the_quick_capture_answer_it_was_made_for(patient, recording):
+    from afterglow.journal import capture
+    from afterglow.journal.models import Capture
+    from tests.journal.course_factories import course, days_ago, session
+
+    s = session(patient, course(patient, days_ago(3)), days_ago(1))
+    field = sorted(capture.voice_fields())[0]
+    client = signed_in(patient)
+    fields = {"audio": SimpleUploadedFile("voice-note.ogg", recording), "uid": str(uuid.uuid4()),
+              "session": str(s.pk), "answer": field, "private": "on"}  # fmt: skip
+    response = post(client, "/voice/upload", fields)
+    assert response.status_code == 201
+    note = VoiceNote.objects.get(pk=json.loads(response.content)["id"])
+    assert note.answer_field == field
+    QueueWorker().run_until_empty()
+    assert "lavender" in heard(client, note)["text"].lower()  # in its own sealed entry
+    answer = Capture.objects.filter(session=s).values_list(field, flat=True).first() or ""
+    assert "lavender" not in answer.lower()
+    assert_nowhere(recording, ("lavender",))
