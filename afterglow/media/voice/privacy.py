@@ -163,7 +163,10 @@ def partial_of(note: VoiceNote) -> str:
     if not note.sealed_partial:
         return note.partial
     key = key_of(note)
-    return sealing.open_text(key, note.sealed_partial, _partial_context(note)) if key else ""
+    try:
+        return sealing.open_text(key, note.sealed_partial, _partial_context(note)) if key else ""
+    except sealing.Unreadable:
+        return ""  # written under a key the entry has since been sealed again with: the next words replace it
 
 
 def playable(note: VoiceNote) -> bytes | None:
@@ -171,7 +174,10 @@ def playable(note: VoiceNote) -> bytes | None:
     if not is_sealed(note):
         return bytes(note.audio)
     key = key_of(note)
-    return sealing.open_audio(key, note.audio, note.size, _context(note)) if key else None
+    try:
+        return sealing.open_audio(key, note.audio, note.size, _context(note)) if key else None
+    except sealing.Unreadable:
+        return None
 
 
 def audio_range(note: VoiceNote, start: int, end: int, cut: Any) -> bytes | None:
@@ -185,7 +191,10 @@ def audio_range(note: VoiceNote, start: int, end: int, cut: Any) -> bytes | None
     if key is None:
         return None
     first, offset, length = sealing.span(start, end)
-    plain = sealing.open_pieces(key, cut(offset, length), first, note.size, _context(note))
+    try:
+        plain = sealing.open_pieces(key, cut(offset, length), first, note.size, _context(note))
+    except sealing.Unreadable:
+        return None  # changed or cut in the database: never its bytes as if they were sound
     skip = start - first * sealing.PIECE
     return plain[skip : skip + end - start + 1]
 

@@ -37,6 +37,10 @@ _WORKER_INFO = b"afterglow transcriber: keys of private recordings while they ar
 class Unreadable(ValueError):
     """Not this key, or the sealed bytes were changed, cut or moved."""
 
+    def __init__(self, where: object = "") -> None:
+        super().__init__("The sealed recording could not be opened: it no longer matches its key (changed or cut).")
+        self.where = where
+
 
 def new_key() -> bytes:
     return AESGCM.generate_key(bit_length=256)
