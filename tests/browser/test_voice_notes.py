@@ -135,6 +135,7 @@ def test_a_recording_made_while_writing_privately_is_a_private_entry_too(mic_pag
     page.get_by_label("Your entry").fill("Only for me.")
     page.locator("#entry-private").check()
     expect(page.locator("[data-rec-private]")).to_be_checked()  # the recording follows the entry's Private box
+    shot(page, "voice-private-on-write-page")
     record(page, 3)
     expect(page.locator("[data-rec-item]")).to_contain_text("saved")
     arrived = voice_entries(server)
