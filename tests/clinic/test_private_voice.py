@@ -342,3 +342,14 @@ def test_it_keeps_a_private_recordings_words_out_of_the_quick_capture_answer_it_
     answer = Capture.objects.filter(session=s).values_list(field, flat=True).first() or ""
     assert "lavender" not in answer.lower()
     assert_nowhere(recording, ("lavender",))
+
+
+def test_it_seals_a_recording_uploaded_with_the_plain_forms_private_box(patient, recording):
+    client = signed_in(patient)
+    form = client.get("/voice/new").content.decode()
+    assert 'name="private"' in form and "sealed on the server" in form
+    response = post(client, "/voice/new", {"audio": SimpleUploadedFile("voice-note.ogg", recording), "private": "on"})
+    assert response.status_code == 302
+    note = VoiceNote.objects.get(owner=patient)
+    assert note.audio_key and recording[300:400] not in bytes(note.audio)
+    assert played(client, note).content == recording
