@@ -353,3 +353,18 @@ def test_it_seals_a_recording_uploaded_with_the_plain_forms_private_box(patient,
     note = VoiceNote.objects.get(owner=patient)
     assert note.audio_key and recording[300:400] not in bytes(note.audio)
     assert played(client, note).content == recording
+
+
+def test_it_seals_a_recording_left_from_before_when_its_patient_first_gets_a_key_pair(patient, recording):
+    from afterglow.journal.models import PrivateKeyring
+
+    client = signed_in(patient)
+    note = upload(client, recording, private=False)
+    PrivateKeyring.objects.filter(owner=patient).delete()  # as on a server from before private entries were sealed
+    Entry.objects.filter(pk=note.entry_id).update(private=True, text="Spoken long ago")  # stored in the clear then
+    again = browser()
+    assert post(again, "/login", {"username": patient.username, "password": PASSWORD}).status_code == 302
+    sealed = stored(note)
+    assert sealed.audio_key and recording[300:400] not in bytes(sealed.audio)
+    assert post(again, "/account/private/recovery-key", {"kept": "on"}).status_code == 302
+    assert played(again, note).content == recording
