@@ -13,7 +13,9 @@ class Config(AppConfig):
         from afterglow.journal import search, search_pg, timeline
         from afterglow.journal.models import Entry
         from afterglow.media.search import CAPTIONS, PG_CAPTIONS, caption_matches
+        from afterglow.media.voice import privacy
         from afterglow.media.voice.models import VoiceNote
+        from afterglow.trash import bin as trash
 
         # The journal's lists and search show pictures without importing media.
         timeline.find_pictures_with(attach_thumbnails_lazily)
@@ -23,6 +25,7 @@ class Config(AppConfig):
         post_save.connect(follow_private_mark, sender=Entry, dispatch_uid="media.voice.follow_private_mark")
         # ... and a new recording of a private entry (an upload, an import) goes in sealed.
         pre_save.connect(seal_new_recording, sender=VoiceNote, dispatch_uid="media.voice.seal_new_recording")
+        trash.after_put.append(privacy.forget_in_trash)  # the transcriber's copy of a key never waits in the Trash
 
 
 def follow_private_mark(sender: Any, instance: Any, created: bool, **kwargs: Any) -> None:

@@ -368,3 +368,18 @@ def test_it_seals_a_recording_left_from_before_when_its_patient_first_gets_a_key
     assert sealed.audio_key and recording[300:400] not in bytes(sealed.audio)
     assert post(again, "/account/private/recovery-key", {"kept": "on"}).status_code == 302
     assert played(again, note).content == recording
+
+
+@pytest.mark.django_db(transaction=True)
+def test_it_keeps_no_transcribers_key_in_the_trash_and_a_restored_recording_asks_for_try_again(patient, recording):
+    client = signed_in(patient)
+    note = upload(client, recording)
+    assert stored(note).handed
+    item = trash.put(Entry.objects.get(pk=note.entry_id))
+    fields = next(o["fields"] for o in json.loads(item.payload)["objects"] if o["model"] == "media.voicenote")
+    assert fields["handed"] == "" and fields["audio_key"]
+    trash.restore(item)
+    assert stored(note).status == Status.QUEUED and stored(note).handed == b""
+    QueueWorker().run_until_empty()
+    assert stored(note).status == Status.FAILED and "Try again" in stored(note).problem
+    assert played(client, note).content == recording

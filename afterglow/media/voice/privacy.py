@@ -19,6 +19,7 @@ recording of an entry marked private is stored sealed under a key of its own (`s
 
 from __future__ import annotations
 
+import json
 from typing import Any
 
 from django.db import transaction
@@ -197,6 +198,22 @@ def audio_range(note: VoiceNote, start: int, end: int, cut: Any) -> bytes | None
         return None  # changed or cut in the database: never its bytes as if they were sound
     skip = start - first * sealing.PIECE
     return plain[skip : skip + end - start + 1]
+
+
+def forget_in_trash(item: Any) -> None:
+    """A recording put in the Trash while its job waited: its transcriber's copy of the key does not wait with it.
+
+    Restored, its job asks for "Try again" (the patient's own request hands the key over again).
+    """
+    if not private.applies() or '"media.voicenote"' not in item.payload:
+        return
+    payload = json.loads(item.payload)
+    lent = [o for o in payload["objects"] if o.get("model") == "media.voicenote" and o["fields"].get("handed")]
+    for row in lent:
+        row["fields"]["handed"] = ""
+    if lent:
+        item.payload = json.dumps(payload)
+        type(item).objects.filter(pk=item.pk).update(payload=item.payload)
 
 
 # ---- the transcriber ---------------------------------------------------------------------------
