@@ -383,3 +383,46 @@ def test_it_keeps_no_transcribers_key_in_the_trash_and_a_restored_recording_asks
     QueueWorker().run_until_empty()
     assert stored(note).status == Status.FAILED and "Try again" in stored(note).problem
     assert played(client, note).content == recording
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_finishing_job_waits_for_an_entry_being_saved_without_holding_its_recording(patient, recording):
+    """A save of the entry takes the entry, then the recording (sealing or opening it): a job that finishes
+    meanwhile must take them in the same order, or each would wait for the other."""
+    import threading
+
+    from django.db import transaction
+
+    from afterglow.media.voice import engines
+
+    client = signed_in(patient)
+    note = upload(client, recording, private=False)
+    assert jobs.claim(note.pk, "w1")
+    saving, release, finished = threading.Event(), threading.Event(), threading.Event()
+
+    def patient_saving() -> None:  # the entry's row held, as during Entry.save
+        with transaction.atomic():
+            list(Entry.objects.select_for_update().filter(pk=note.entry_id))
+            saving.set()
+            release.wait(20)
+        connection.close()
+
+    def job_finishing() -> None:
+        jobs._finish(note.pk, "w1", "words", engines.Moonshine())
+        finished.set()
+        connection.close()
+
+    holder = threading.Thread(target=patient_saving)
+    holder.start()
+    assert saving.wait(10)
+    job = threading.Thread(target=job_finishing)
+    job.start()
+    try:
+        assert not finished.wait(1.0)  # it waits for the entry...
+        with transaction.atomic():  # ...without holding the recording meanwhile
+            assert VoiceNote.objects.select_for_update(nowait=True).filter(pk=note.pk).exists()
+    finally:
+        release.set()
+        holder.join(20)
+        job.join(20)
+    assert finished.is_set() and stored(note).status == Status.DONE

@@ -25,6 +25,7 @@ from django_tasks import TaskResultStatus, task
 from afterglow import modes
 from afterglow.journal import capture
 from afterglow.journal.entries import save_text
+from afterglow.journal.models import Entry
 from afterglow.media.voice import audio, engines, privacy, sealing
 from afterglow.media.voice.models import VoiceNote
 
@@ -185,6 +186,10 @@ class _Reporter:
 
 @transaction.atomic
 def _finish(note_id: int, worker: str, text: str, chosen: engines.Engine) -> str:
+    # The entry first, then the note: the order a save of the entry takes them in (it seals or opens the
+    # recording as the entry is marked private or not), so the two never wait on each other.
+    entry_id = VoiceNote.objects.filter(pk=note_id).values_list("entry_id", flat=True).first()
+    list(Entry.objects.select_for_update().filter(pk=entry_id).values_list("pk", flat=True))
     note = VoiceNote.objects.select_for_update().select_related("entry").filter(pk=note_id, claimed_by=worker).first()
     if note is None:
         return "skipped"
