@@ -281,9 +281,7 @@ def test_it_is_transcribed_by_a_separate_worker_process_with_the_servers_secret_
 
 
 @pytest.mark.django_db(transaction=True)
-def test_it_seals_the_words_made_out_so_far_from_the_moment_the_entry_is_marked_private_mid_job(
-    patient, recording, monkeypatch
-):
+def test_it_seals_the_words_made_out_so_far_from_the_moment_the_entry_is_marked_private_mid_job(patient, recording, monkeypatch):
     client = signed_in(patient)
     note = upload(client, recording, private=False)
     rows: list[VoiceNote] = []

@@ -17,7 +17,12 @@ from afterglow.media.voice.models import VoiceNote
 
 
 def add(
-    owner: Any, data: bytes, *, session: Session | None = None, uid: uuid.UUID | None = None, answer_field: str = "",
+    owner: Any,
+    data: bytes,
+    *,
+    session: Session | None = None,
+    uid: uuid.UUID | None = None,
+    answer_field: str = "",
     private: bool = False,
 ) -> tuple[VoiceNote, bool]:
     """Check the recording, store it with its (empty) entry, and queue its transcription.
@@ -31,9 +36,7 @@ def add(
         return existing, False
     checked = audio.check(data)
     try:
-        note = _store(
-            owner, data, checked, session=session, uid=uid or uuid.uuid4(), answer_field=answer_field, private=private
-        )
+        note = _store(owner, data, checked, session=session, uid=uid or uuid.uuid4(), answer_field=answer_field, private=private)
     except IntegrityError:
         # The same upload arrived twice at once; the other one stored it.
         existing = _existing(owner, uid) if uid else None
@@ -53,7 +56,13 @@ def _existing(owner: Any, uid: uuid.UUID) -> VoiceNote | None:
 
 @transaction.atomic
 def _store(
-    owner: Any, data: bytes, checked: audio.Checked, *, session: Session | None, uid: uuid.UUID, answer_field: str = "",
+    owner: Any,
+    data: bytes,
+    checked: audio.Checked,
+    *,
+    session: Session | None,
+    uid: uuid.UUID,
+    answer_field: str = "",
     private: bool = False,
 ) -> VoiceNote:
     now = timezone.now()

@@ -62,9 +62,7 @@ def sealed_size(size: int) -> int:
 def seal_audio(key: bytes, data: bytes, context: str) -> bytes:
     aead, count, aad = AESGCM(key), pieces(len(data)), context.encode()
     view = memoryview(data)
-    return b"".join(
-        aead.encrypt(_nonce(i, i == count - 1), view[i * PIECE : (i + 1) * PIECE], aad) for i in range(count)
-    )
+    return b"".join(aead.encrypt(_nonce(i, i == count - 1), view[i * PIECE : (i + 1) * PIECE], aad) for i in range(count))
 
 
 def open_pieces(key: bytes, sealed: bytes | memoryview, first: int, size: int, context: str) -> bytes:
