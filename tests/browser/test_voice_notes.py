@@ -129,6 +129,19 @@ def test_record_on_the_writing_page_see_progress_then_read_and_play_the_transcri
     assert voice_entries(server)[0]["text"] == "I went for a long walk with my family."
 
 
+def test_a_recording_made_while_writing_privately_is_a_private_entry_too(mic_page: Page, server: Server):
+    page = mic_page
+    page.goto(server.url + "write")
+    page.get_by_label("Your entry").fill("Only for me.")
+    page.locator("#entry-private").check()
+    expect(page.locator("[data-rec-private]")).to_be_checked()  # the recording follows the entry's Private box
+    shot(page, "voice-private-on-write-page")
+    record(page, 3)
+    expect(page.locator("[data-rec-item]")).to_contain_text("saved")
+    arrived = voice_entries(server)
+    assert len(arrived) == 1 and arrived[0]["private"] is True
+
+
 def test_a_recording_whose_upload_is_cut_by_a_server_stop_arrives_after_restart(mic_page: Page, server: Server):
     page = mic_page
     page.goto(server.url + "voice/new")

@@ -27,6 +27,13 @@ def test_voice_add_transcribes_with_a_progress_bar(home, tmp_path, speech_wav, e
     assert overlap(SENTENCE, voice[0]["text"]) >= MIN_OVERLAP, voice[0]["text"]
 
 
+def test_voice_add_private_makes_a_private_entry(home, tmp_path, speech_wav):
+    (tmp_path / "talk.wav").write_bytes(speech_wav)
+    ok(run(home, "voice", "add", str(tmp_path / "talk.wav"), "--private"))
+    voice = [e for e in json.loads(ok(run(home, "list", "--json"))) if e["mode"] == "voice"]
+    assert len(voice) == 1 and voice[0]["private"] is True and voice[0]["text"]
+
+
 def test_a_voice_note_is_found_by_search(home, tmp_path, speech_wav):
     (tmp_path / "talk.wav").write_bytes(speech_wav)
     ok(run(home, "voice", "add", str(tmp_path / "talk.wav")))

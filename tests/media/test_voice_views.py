@@ -192,3 +192,11 @@ def test_editing_a_voice_entry_on_the_writing_page_also_ends_machine_made(client
     assert response.status_code == 302
     assert not VoiceNote.objects.select_related("entry").get(pk=note.pk).machine_made
     assert "Checked by you" in client.get(f"/voice/{note.pk}").content.decode()
+
+
+def test_a_recording_uploaded_as_private_is_a_private_entry_kept_as_it_is_in_the_encrypted_journal(client, patient, speech_ogg):
+    response = _upload(client, speech_ogg, private="on")
+    note = VoiceNote.objects.get(pk=response.json()["id"])
+    assert note.entry.private and bytes(note.audio) == speech_ogg and note.audio_key == b""  # local: one SQLCipher file
+    form = client.get("/voice/new").content.decode()
+    assert 'name="private"' in form and "data-rec-private" in form

@@ -26,4 +26,5 @@ def voice_recorder(context: template.Context, session: Any = None, target: str =
 @register.inclusion_tag("media/voice/_on_entry.html")
 def voice_for(entry: Any) -> dict[str, Any]:
     note = VoiceNote.objects.defer("audio").filter(entry=entry).first()
-    return {"note": note}
+    # A locked private entry's recording is sealed with the same lost key: no player that could only fail.
+    return {"note": note, "locked": getattr(entry, "locked", False)}

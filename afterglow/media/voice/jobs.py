@@ -15,6 +15,7 @@ import socket
 import time
 from collections.abc import Callable
 from datetime import timedelta
+from typing import Any
 
 from django.db import transaction
 from django.db.models import Q
@@ -24,7 +25,8 @@ from django_tasks import TaskResultStatus, task
 from afterglow import modes
 from afterglow.journal import capture
 from afterglow.journal.entries import save_text
-from afterglow.media.voice import audio, engines
+from afterglow.journal.models import Entry
+from afterglow.media.voice import audio, engines, privacy, sealing
 from afterglow.media.voice.models import VoiceNote
 
 log = logging.getLogger("afterglow.media")
@@ -108,8 +110,9 @@ def claim(note_id: int, worker: str) -> bool:
     now = timezone.now()
     free = Q(status=Status.QUEUED) | Q(status=Status.RUNNING, heartbeat_at__lt=now - STALE)
     taken = VoiceNote.objects.filter(free, pk=note_id).update(
-        status=Status.RUNNING, claimed_by=worker, heartbeat_at=now, progress=0, problem="", partial="", remark=""
-    )
+        status=Status.RUNNING, claimed_by=worker, heartbeat_at=now, progress=0, problem="", partial="", remark="",
+        sealed_partial=b"",
+    )  # fmt: skip
     return taken == 1
 
 
@@ -120,13 +123,15 @@ def transcribe(note_id: int, *, worker: str, progress: Callable[[int], None] | N
     note = VoiceNote.objects.select_related("entry").filter(pk=note_id).first()
     if note is None:
         return "skipped"  # deleted a moment ago
-    reporter = _Reporter(note_id, worker, progress)
     try:
+        # A private entry's recording (clinic mode) is sealed: opened here with the key it was handed.
+        recording, handed = privacy.for_transcriber(note)
+        reporter = _Reporter(note, worker, progress, handed)
         chosen = engines.engine()
-        text = chosen.transcribe(audio.pcm16k(bytes(note.audio)), note.seconds, reporter)
+        text = chosen.transcribe(audio.pcm16k(recording), note.seconds, reporter)
     except Cancelled:
         return "skipped"
-    except (audio.AudioError, engines.EngineError) as exc:
+    except (audio.AudioError, engines.EngineError, privacy.NotHanded, sealing.Unreadable) as exc:
         return _fail(note_id, worker, str(exc))
     except Exception as exc:
         if not _journal_open():
@@ -137,8 +142,10 @@ def transcribe(note_id: int, *, worker: str, progress: Callable[[int], None] | N
 
 
 class _Reporter:
-    def __init__(self, note_id: int, worker: str, listener: Callable[[int], None] | None) -> None:
-        self.note_id, self.worker, self.listener = note_id, worker, listener
+    def __init__(
+        self, note: VoiceNote, worker: str, listener: Callable[[int], None] | None, handed: sealing.Handed | None
+    ) -> None:
+        self.note, self.note_id, self.worker, self.listener, self.handed = note, note.pk, worker, listener, handed
         self.last_write = 0.0
         self.last_percent = -1
 
@@ -151,48 +158,84 @@ class _Reporter:
         if text is None and time.monotonic() - self.last_write < PROGRESS_EVERY:
             return
         self.last_write = time.monotonic()
-        changes = {"progress": percent, "heartbeat_at": timezone.now()}
+        changes: dict[str, Any] = {"progress": percent, "heartbeat_at": timezone.now()}
+        if self._write(changes, text) or (self._sealed_since() and self._write(changes, text)):
+            return
+        raise Cancelled(self.note_id)
+
+    def _write(self, changes: dict[str, Any], text: str | None) -> bool:
+        # Written only while the note is as this job last saw it: in the clear, or sealed with the same key.
+        # Words made out so far never reach the database in the clear once the entry was marked private.
         if text is not None:
-            changes["partial"] = text
-        moved = VoiceNote.objects.filter(pk=self.note_id, claimed_by=self.worker, status=Status.RUNNING).update(**changes)
-        if not moved:
-            raise Cancelled(self.note_id)
+            changes = {**changes, **privacy.partial_columns(self.note, self.handed, text)}
+        mine = VoiceNote.objects.filter(pk=self.note_id, claimed_by=self.worker, status=Status.RUNNING)
+        mine = mine.filter(audio_key=b"") if self.handed is None else mine.filter(handed=self.note.handed)
+        return bool(mine.update(**changes))
+
+    def _sealed_since(self) -> bool:
+        """The entry was marked private (or un-marked) while this job ran: carry on with the note as it is now."""
+        now = VoiceNote.objects.defer("audio").filter(pk=self.note_id, claimed_by=self.worker, status=Status.RUNNING).first()
+        if now is None:
+            return False
+        self.note = now
+        self.handed = privacy.lent(now) if privacy.is_sealed(now) else None
+        if privacy.is_sealed(now) and self.handed is None:
+            raise privacy.NotHanded()
+        return True
 
 
 @transaction.atomic
 def _finish(note_id: int, worker: str, text: str, chosen: engines.Engine) -> str:
+    # The entry first, then the note: the order a save of the entry takes them in (it seals or opens the
+    # recording as the entry is marked private or not), so the two never wait on each other.
+    entry_id = VoiceNote.objects.filter(pk=note_id).values_list("entry_id", flat=True).first()
+    list(Entry.objects.select_for_update().filter(pk=entry_id).values_list("pk", flat=True))
     note = VoiceNote.objects.select_for_update().select_related("entry").filter(pk=note_id, claimed_by=worker).first()
     if note is None:
         return "skipped"
     # Words the person typed while the machine worked (here or on the writing page) are theirs: never overwritten.
     # A private entry's words are sealed from this worker (clinic mode): if there are any, they count as typed.
-    if note.entry.text.strip() or note.entry.locked:
+    if privacy.is_sealed(note):
+        handed = privacy.lent(note)
+        landed = privacy.land_transcript(note, handed, text) if handed else None
+        if landed is None:
+            return _fail(note_id, worker, privacy.NOT_HANDED)
+        if not landed:
+            note.transcript_by = VoiceNote.Author.PERSON
+    elif note.entry.text.strip() or note.entry.locked:
         note.transcript_by = VoiceNote.Author.PERSON
     else:
         save_text(note.entry, text, allow_empty=True)
-    if text and note.answer_field and note.entry.session is not None:
+    # A capture answer is not private: a private recording's words stay in its own (sealed) entry.
+    if text and note.answer_field and note.entry.session is not None and not privacy.is_sealed(note):
         capture.add_transcript(note.entry.session, note.answer_field, text)
     note.status, note.progress, note.claimed_by, note.problem, note.partial = Status.DONE, 100, "", "", ""
     note.engine, note.model, note.remark = chosen.name, chosen.model, remark_for(text, getattr(chosen, "doubts", None))
+    note.handed, note.sealed_partial = b"", b""  # the transcriber's copy of the key goes as the job ends
     note.save(update_fields=[
         "status", "progress", "engine", "model", "claimed_by", "problem", "partial", "remark", "transcript_by",
+        "handed", "sealed_partial",
     ])  # fmt: skip
     return Status.DONE
 
 
 def _fail(note_id: int, worker: str, problem: str) -> str:
     VoiceNote.objects.filter(pk=note_id, claimed_by=worker).update(
-        status=Status.FAILED, claimed_by="", problem=problem[:300], partial=""
+        status=Status.FAILED, claimed_by="", problem=problem[:300], partial="", sealed_partial=b"", handed=b""
     )
     return Status.FAILED
 
 
 def retry(note: VoiceNote) -> bool:
-    """Queue a failed (or stranded) transcription again; the audio was kept."""
+    """Queue a failed (or stranded) transcription again; the audio was kept.
+
+    A private entry's sealed recording is handed to the transcriber again: only the patient's own request can.
+    """
     stale = timezone.now() - STALE
+    handed = privacy.hand_over(note)
     again = VoiceNote.objects.filter(
         Q(status=Status.FAILED) | Q(status=Status.RUNNING, heartbeat_at__lt=stale), pk=note.pk
-    ).update(status=Status.QUEUED, progress=0, problem="", claimed_by="")
+    ).update(status=Status.QUEUED, progress=0, problem="", claimed_by="", **({} if handed is None else {"handed": handed}))
     if again:
         enqueue(note)
     return bool(again)

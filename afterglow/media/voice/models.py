@@ -53,6 +53,12 @@ class VoiceNote(models.Model):
     # there when the job finishes, even if the person has left that step.
     answer_field = models.CharField(max_length=40, blank=True)
     created_at = models.DateTimeField(default=timezone.now)
+    # Clinic mode, a private entry's recording (`privacy.py`): `audio` then holds it sealed under a key of its
+    # own; `audio_key` holds that key sealed to the patient; `handed` the transcriber's copy of it while a job
+    # waits or runs; `sealed_partial` the words made out so far (`partial` stays empty). Empty otherwise.
+    audio_key = models.BinaryField(blank=True, default=b"", db_default=b"")
+    handed = models.BinaryField(blank=True, default=b"", db_default=b"")
+    sealed_partial = models.BinaryField(blank=True, default=b"", db_default=b"")
 
     class Meta:
         ordering = ["-created_at", "-id"]

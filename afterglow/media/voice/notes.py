@@ -17,9 +17,17 @@ from afterglow.media.voice.models import VoiceNote
 
 
 def add(
-    owner: Any, data: bytes, *, session: Session | None = None, uid: uuid.UUID | None = None, answer_field: str = ""
+    owner: Any,
+    data: bytes,
+    *,
+    session: Session | None = None,
+    uid: uuid.UUID | None = None,
+    answer_field: str = "",
+    private: bool = False,
 ) -> tuple[VoiceNote, bool]:
     """Check the recording, store it with its (empty) entry, and queue its transcription.
+
+    `private`: the entry is private from the start (in a clinic the recording is then stored sealed, `privacy.py`).
 
     Returns (note, created). The same uid sent twice (a retried upload) returns the first note.
     Raises audio.AudioError before anything is saved.
@@ -28,7 +36,7 @@ def add(
         return existing, False
     checked = audio.check(data)
     try:
-        note = _store(owner, data, checked, session=session, uid=uid or uuid.uuid4(), answer_field=answer_field)
+        note = _store(owner, data, checked, session=session, uid=uid or uuid.uuid4(), answer_field=answer_field, private=private)
     except IntegrityError:
         # The same upload arrived twice at once; the other one stored it.
         existing = _existing(owner, uid) if uid else None
@@ -48,12 +56,20 @@ def _existing(owner: Any, uid: uuid.UUID) -> VoiceNote | None:
 
 @transaction.atomic
 def _store(
-    owner: Any, data: bytes, checked: audio.Checked, *, session: Session | None, uid: uuid.UUID, answer_field: str = ""
+    owner: Any,
+    data: bytes,
+    checked: audio.Checked,
+    *,
+    session: Session | None,
+    uid: uuid.UUID,
+    answer_field: str = "",
+    private: bool = False,
 ) -> VoiceNote:
     now = timezone.now()
     entry = Entry.objects.create(
-        owner=owner, session=session, mode=Entry.Mode.VOICE, title=title_for(now), created_at=now, updated_at=now
-    )
+        owner=owner, session=session, mode=Entry.Mode.VOICE, title=title_for(now), created_at=now, updated_at=now,
+        private=private,
+    )  # fmt: skip
     return VoiceNote.objects.create(
         owner=owner, entry=entry, uid=uid, audio=data, content_type=checked.content_type,
         size=len(data), seconds=checked.seconds, created_at=now,

@@ -16,8 +16,9 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from afterglow.access import NotYours, PatientRequest, owned_or_404
 from afterglow.journal import autosave as saving
 from afterglow.journal.models import Session
+from afterglow.journal.private import Locked
 from afterglow.lib.errors import UserError
-from afterglow.media.voice import audio, jobs, notes
+from afterglow.media.voice import audio, jobs, notes, privacy
 from afterglow.media.voice.models import VoiceNote
 from afterglow.web.background import refused
 
@@ -65,11 +66,14 @@ def _add(request: PatientRequest) -> tuple[VoiceNote, bool]:
     try:
         uid = saving.parse_uid(request.POST.get("uid", ""))
         answer = request.POST.get("answer", "")  # a capture answer's field name; anything else is ignored
-        return notes.add(request.patient, data, session=session, uid=uid, answer_field=answer)
+        private = request.POST.get("private") in ("on", "true", "1")
+        return notes.add(request.patient, data, session=session, uid=uid, answer_field=answer, private=private)
     except audio.AudioError as error:
         raise Refused(str(error)) from None
     except NotYours:
         raise Refused("There is no such recording.", 404) from None
+    except Locked as error:  # private, and no key pair yet to seal it with: nothing was stored
+        raise Refused(str(error), error.status) from None
 
 
 @require_POST
@@ -110,7 +114,9 @@ def _session_from(request: PatientRequest) -> Session | None:
 
 @require_GET
 def note_page(request: PatientRequest, note_id: int) -> HttpResponse:
-    return render(request, "media/voice/note.html", {"note": _note(request, note_id)})
+    note = _note(request, note_id)
+    locked = privacy.is_sealed(note) and privacy.key_of(note) is None  # after a reset without the recovery key
+    return render(request, "media/voice/note.html", {"note": note, "partial": privacy.partial_of(note), "locked": locked})
 
 
 @require_GET
@@ -127,7 +133,7 @@ def status_json(note: VoiceNote) -> dict[str, Any]:
         "problem": note.problem,
         "text": note.entry.text if note.status == VoiceNote.Status.DONE else "",
         # While the job runs: the words of the pieces done so far, so the person reads them at once.
-        "partial": note.partial if note.status == VoiceNote.Status.RUNNING else "",
+        "partial": privacy.partial_of(note) if note.status == VoiceNote.Status.RUNNING else "",
         "made_by": note.made_by,
         "remark": note.remark,
         "machine_made": note.machine_made,
@@ -155,8 +161,11 @@ def transcript(request: PatientRequest, note_id: int) -> HttpResponse:
 @require_POST
 def retry(request: PatientRequest, note_id: int) -> HttpResponse:
     note = _note(request, note_id)
-    if jobs.retry(note):
-        messages.success(request, "Trying the transcription again.")
+    try:
+        if jobs.retry(note):
+            messages.success(request, "Trying the transcription again.")
+    except Locked as error:  # a private recording whose key this sign-in cannot open (after a reset)
+        messages.error(request, str(error))
     return redirect("voice_note", note_id=note.pk)
 
 
@@ -183,8 +192,10 @@ def audio_file(request: PatientRequest, note_id: int) -> HttpResponse:
         response["Content-Range"] = f"bytes */{note.size}"
         return response
     start, end, partial = wanted
-    response = HttpResponse(notes.audio_slice(note.pk, start, end - start + 1), content_type=note.content_type,
-                            status=206 if partial else 200)  # fmt: skip
+    body = privacy.audio_range(note, start, end, lambda offset, length: notes.audio_slice(note.pk, offset, length))
+    if body is None:  # a private recording this request cannot open: never its sealed bytes as if they were sound
+        return HttpResponse(privacy.LOCKED_AUDIO, status=409, content_type="text/plain; charset=utf-8")
+    response = HttpResponse(body, content_type=note.content_type, status=206 if partial else 200)
     response["Accept-Ranges"] = "bytes"
     if partial:
         response["Content-Range"] = f"bytes {start}-{end}/{note.size}"

@@ -41,6 +41,7 @@ from afterglow.lib.dates import EARLIEST
 from afterglow.lib.errors import UserError
 from afterglow.measures.models import MeasureResponse
 from afterglow.media.models import Picture, VoiceNote
+from afterglow.media.voice import privacy as voice_privacy
 from afterglow.moments.models import Star
 from afterglow.prompts.models import OwnPrompt
 from afterglow.reports import carried_preferences
@@ -157,8 +158,11 @@ def write(target: Target, owner: Any, options: ExportOptions, progress: Progress
                 out.write(bytes(picture.strokes))
         yield
     for note in VoiceNote.objects.filter(owner=owner).exclude(entry_id__in=private_ids).order_by("pk").iterator(20):
-        with target.member(media_name("voice", note.uid, note.content_type)) as out:
-            out.write(bytes(note.audio))
+        # A clinic's private recording is opened for its patient; one their sign-in cannot open stays out.
+        recording = voice_privacy.playable(note)
+        if recording is not None:
+            with target.member(media_name("voice", note.uid, note.content_type)) as out:
+                out.write(recording)
         yield
 
 

@@ -16,6 +16,7 @@ from django.utils import timezone
 
 from afterglow.journal.models import Capture, CheckIn, Entry, Intention, Session
 from afterglow.media.models import Picture, VoiceNote
+from afterglow.media.voice import privacy as voice_privacy
 from afterglow.reports.formats import EXPORTS, ExportFormat, ExportOptions, Target
 from afterglow.reports.formats.afterglow_json import AUDIO_TYPES, IMAGE_TYPES
 from afterglow.reports.progress import Progress
@@ -104,7 +105,7 @@ def _put(target: Target, name: str, text: str) -> None:
 def _media(target: Target, owner: Any, options: ExportOptions) -> Iterator[None]:
     # `sealed` and `owner`: what opening a clinic's private picture needs, read with it.
     pictures = Picture.objects.with_bytes().filter(owner=owner).only("uid", "content_type", "image", "sealed", "owner")
-    notes = VoiceNote.objects.filter(owner=owner).only("uid", "content_type", "audio")
+    notes = VoiceNote.objects.filter(owner=owner).only("uid", "owner_id", "content_type", "size", "audio", "audio_key")
     if not options.include_private:
         pictures, notes = pictures.filter(entry__private=False), notes.filter(entry__private=False)
     for picture in pictures.order_by("pk").iterator(50):
@@ -112,8 +113,11 @@ def _media(target: Target, owner: Any, options: ExportOptions) -> Iterator[None]
             out.write(bytes(picture.image))
         yield
     for note in notes.order_by("pk").iterator(20):
-        with target.member(f"entries/{_voice_name(note)}") as out:
-            out.write(bytes(note.audio))
+        # A clinic's private recording is opened for its patient; one their sign-in cannot open stays out.
+        recording = voice_privacy.playable(note)
+        if recording is not None:
+            with target.member(f"entries/{_voice_name(note)}") as out:
+                out.write(recording)
         yield
 
 

@@ -111,7 +111,7 @@
       if (!chunks || !chunks.length) return settle(take.uid, null).then(function () { return null; });
       var item = {
         uid: newUid(), type: take.type, session: take.session, url: take.url, createdAt: take.createdAt,
-        seconds: take.seconds, recovered: true, answer: take.answer || "",
+        seconds: take.seconds, recovered: true, answer: take.answer || "", private: !!take.private,
         blob: new Blob(chunks.map(function (c) { return c.blob; }), { type: take.type }),
       };
       return settle(take.uid, item).then(function () { return item; });
@@ -165,6 +165,7 @@
     this.level = root.querySelector("[data-rec-level]");
     this.status = root.querySelector("[data-rec-status]");
     this.list = root.querySelector("[data-rec-list]");
+    this.privateBox = root.querySelector("[data-rec-private]");
     this.items = {};
     this.sending = {};
     this.madeHere = {};
@@ -179,6 +180,13 @@
     this.root.querySelector("[data-rec-controls]").hidden = false;
     this.toggle.addEventListener("click", function () { self.recording ? self.stop() : self.start(); });
     this.pauseButton.addEventListener("click", function () { self.pauseOrResume(); });
+    // On the writing page, a recording follows the entry's own Private box until the person sets it here.
+    var entryPrivate = document.getElementById("entry-private");
+    if (this.privateBox && entryPrivate) {
+      var follow = function () { self.privateBox.checked = entryPrivate.checked; };
+      follow();
+      entryPrivate.addEventListener("change", follow);
+    }
   };
 
   Recorder.prototype.say = function (text) { this.status.textContent = text; };
@@ -218,6 +226,7 @@
     var take = this.take = {
       uid: newUid(), type: (this.media.mimeType || type || "audio/webm").split(";")[0], session: this.session,
       url: this.url, createdAt: Date.now(), beatAt: Date.now(), seconds: 0, answer: this.answerFor(),
+      private: !!(this.privateBox && this.privateBox.checked),
     };
     var seq = 0;
     this.holdTake(take);
@@ -321,7 +330,7 @@
     var item = {
       uid: take.uid, blob: new Blob(this.chunks, { type: take.type }), type: take.type,
       session: take.session, url: take.url, createdAt: take.createdAt, seconds: Math.round(this.elapsed / 1000),
-      answer: take.answer || "",
+      answer: take.answer || "", private: !!take.private,
     };
     var release = this.release || noop;
     this.madeHere[item.uid] = true;
@@ -367,6 +376,7 @@
     body.append("session", item.session || "");
     // The answer this recording is for (a field name): the server adds the transcript there when it is ready.
     body.append("answer", item.answer || "");
+    if (item.private) body.append("private", "on");
     body.append("audio", item.blob, "voice-note." + extension(item.type));
     fetch(item.url || this.url, {
       method: "POST", body: body, credentials: "same-origin",

@@ -1,4 +1,4 @@
-"""`afterglow voice add FILE [--session N]`: import a recording and transcribe it here, with a progress bar."""
+"""`afterglow voice add FILE [--session N] [--private]`: import a recording and transcribe it here, with a progress bar."""
 
 from __future__ import annotations
 
@@ -28,6 +28,7 @@ class Command(BaseCommand):
         add = actions.add_parser("add", help="import an audio file as a voice note")
         add.add_argument("file", metavar="FILE", help="the recording")
         add.add_argument("--session", type=int, metavar="N", help="link it to session N of your course")
+        add.add_argument("--private", action="store_true", help="make its entry private (never in reports)")
 
     def handle(self, *args: Any, **options: Any) -> None:
         if not options["file"].strip():
@@ -35,7 +36,7 @@ class Command(BaseCommand):
         owner = local_patient()
         session = fmt.session_option(owner, options["session"])
         try:
-            note, _ = notes.add(owner, read_file(Path(options["file"])), session=session)
+            note, _ = notes.add(owner, read_file(Path(options["file"])), session=session, private=options["private"])
         except audio.AudioError as exc:
             raise UserError(f"{options['file']}: {exc}") from None
         bar = ProgressBar(sys.stderr)
