@@ -239,7 +239,7 @@ def test_it_seals_recordings_of_entries_marked_private_before_this_existed(patie
     note = upload(client, recording, private=False)
     assert post(client, "/write/autosave", {"uid": str(note.entry.uid), "text": "Earlier", "private": "on"}).status_code == 200
     VoiceNote.objects.filter(pk=note.pk).update(audio=recording, audio_key=b"", handed=b"")  # as stored before
-    import_module("afterglow.media.migrations.0006_p19voice_sealed_recordings").seal_existing(apps, None)
+    import_module("afterglow.media.migrations.0007_p19voice_sealed_recordings").seal_existing(apps, None)
     sealed = stored(note)
     assert sealed.audio_key.startswith(b"1") and recording[500:600] not in bytes(sealed.audio)  # to her public key
     assert played(client, note).content == recording
