@@ -33,6 +33,7 @@ from afterglow.journal.rules import day_after, day_label
 from afterglow.journal.timeline import Mark, Sessions
 from afterglow.lib.errors import UserError
 from afterglow.media.search import CAPTIONS, PG_CAPTIONS
+from afterglow.tags.store import sealed_tagged
 
 # What a result can be, as the filter and the CLI's --kind name it, with the words shown.
 KINDS: dict[str, str] = {
@@ -272,8 +273,11 @@ def _entry_conditions(owner_id: int, filters: Filters, params: list[Any]) -> str
         sql += f" AND (e.session_id = %s OR (e.session_id IS NULL AND {period}))"
         params += session_params
     if filters.tag:
-        sql += " AND e.id IN (SELECT entry_id FROM tags_tag WHERE owner_id = %s AND name = %s AND entry_id IS NOT NULL)"
-        params += [owner_id, filters.tag]
+        # A clinic's private entries carry their tags sealed: those this request opens are listed by id.
+        hidden = sealed_tagged(owner_id, filters.tag)
+        also = f" OR e.id IN ({', '.join(['%s'] * len(hidden))})" if hidden else ""
+        sql += f" AND (e.id IN (SELECT entry_id FROM tags_tag WHERE owner_id = %s AND name = %s AND entry_id IS NOT NULL){also})"
+        params += [owner_id, filters.tag, *hidden]
     return sql
 
 
