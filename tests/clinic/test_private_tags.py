@@ -17,6 +17,7 @@ from afterglow.clinic.models import Role
 from afterglow.journal import keyring as rings
 from afterglow.journal.models import Entry, PrivateKeyring
 from afterglow.journal.private import opening
+from afterglow.reports.models import ImportRecord
 from afterglow.tags import store
 from afterglow.tags.models import SealedTags, Tag
 from tests.clinic.people import PASSWORD, browser, member, post, recovery, signed_in
@@ -192,7 +193,11 @@ def test_it_seals_the_tag_rows_private_entries_kept_from_before(patient):
     entry = private_entry(client)
     SealedTags.objects.all().delete()  # as stored before tags were sealed: plain rows
     Tag.objects.create(owner=patient, entry=entry, name=GIVEN)
+    ImportRecord.objects.create(owner=patient, source="jrnl", key="k" * 64, entry=entry, tags=[f"@{WRITTEN}"])
     migration = import_module("afterglow.tags.migrations.0003_p19tags_seal_private_entries_tags")
-    migration.seal_tags(apps, type("Editor", (), {"connection": connection})())
+    editor = type("Editor", (), {"connection": connection})()
+    migration.seal_tags(apps, editor)
+    migration.forget_source_tags(apps, editor)
+    assert ImportRecord.objects.get(entry=entry).tags == [] and anywhere_in_the_database(WRITTEN) == []
     assert not Tag.objects.filter(entry=entry).exists() and anywhere_in_the_database(GIVEN) == []
     assert f"#{GIVEN}" in the_tag_list(client)

@@ -4,7 +4,8 @@ Before this, a private entry's words were sealed but the tags given in its tag f
 plain rows. Here each such list is sealed to its patient's public key (no secret is needed) and
 every `Tag` row of a private entry is deleted (its #words are inside its sealed text already).
 A patient with no key yet keeps their rows until the next sign-in, which seals their private
-entries and these with them. Local mode (SQLite, one encrypted file) is left as it is.
+entries and these with them. The tags an import kept in its record beside a private entry go
+too. Local mode (SQLite, one encrypted file) is left as it is.
 """
 
 from typing import Any
@@ -35,7 +36,20 @@ def seal_tags(apps: Any, schema_editor: Any) -> None:
     Tag.objects.filter(entry__private=True, entry__owner_id__in=keyed).delete()
 
 
-class Migration(migrations.Migration):
-    dependencies = [("tags", "0002_p19tags_sealed_tags")]
+def forget_source_tags(apps: Any, schema_editor: Any) -> None:
+    # The tags a jrnl or Day One import brought are kept in its record too; for an entry since
+    # marked private they are in its sealed text as #words, and must not stay here in the clear
+    # (from now on `reports.models.forget_source_tags` drops them as the entry is marked).
+    if schema_editor.connection.vendor != "postgresql":
+        return
+    ImportRecord = apps.get_model("reports", "ImportRecord")
+    ImportRecord.objects.filter(entry__private=True).exclude(tags=[]).update(tags=[])
 
-    operations = [migrations.RunPython(seal_tags, migrations.RunPython.noop)]
+
+class Migration(migrations.Migration):
+    dependencies = [("tags", "0002_p19tags_sealed_tags"), ("reports", "0001_import_records")]
+
+    operations = [
+        migrations.RunPython(seal_tags, migrations.RunPython.noop),
+        migrations.RunPython(forget_source_tags, migrations.RunPython.noop),
+    ]
