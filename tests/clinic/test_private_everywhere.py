@@ -184,3 +184,23 @@ def test_it_logs_no_query_string_where_searches_and_tag_filters_travel():
     fmt = re.search(r"access_log_format\s*=\s*(.+)", config)
     assert fmt is not None
     assert "%(U)s" in fmt.group(1) and not re.search(r"%\((r|q|a|f)\)s", fmt.group(1))  # the path alone
+
+
+def reflect_autosave(client: Any, session_id: int, uid: uuid.UUID, text: str) -> None:
+    data = {"uid": str(uid), "prompt": "three-stage/small-step", "text": text}
+    assert post(client, f"/sessions/{session_id}/reflect/autosave", data).status_code == 200
+
+
+def test_it_keeps_a_private_answer_private_and_sealed_when_it_is_refined_on_the_reflect_page(patient):
+    from tests.journal.course_factories import course, days_ago, session
+
+    client = signed_in(patient)
+    visit = session(patient, course(patient, days_ago(10)), days_ago(3))
+    uid = uuid.uuid4()
+    reflect_autosave(client, visit.pk, uid, "Ring my sister")
+    write(client, f"Ring my sister about {TEXT}", uid=uid, private=True)  # marked private on the entry's page
+    reflect_autosave(client, visit.pk, uid, f"Ring my sister about {TEXT} on Sunday")
+    assert Entry.objects.get(uid=uid).private and anywhere_in_the_database(TEXT) == []
+    page = client.get(f"/sessions/{visit.pk}/reflect").content.decode()
+    assert f"{TEXT} on Sunday</textarea>" in page  # hers to read and refine ...
+    assert not re.search(rf'name="what" value="[^"]*{TEXT}', page)  # ... but not copied into an action, stored unsealed
