@@ -201,3 +201,18 @@ def test_it_seals_the_tag_rows_private_entries_kept_from_before(patient):
     assert ImportRecord.objects.get(entry=entry).tags == [] and anywhere_in_the_database(WRITTEN) == []
     assert not Tag.objects.filter(entry=entry).exists() and anywhere_in_the_database(GIVEN) == []
     assert f"#{GIVEN}" in the_tag_list(client)
+
+
+def test_it_brings_a_private_entrys_tags_back_from_the_trash_still_sealed(patient):
+    from afterglow.trash.models import TrashItem
+
+    client = signed_in(patient)
+    entry = private_entry(client)
+    assert post(client, f"/delete/entry/{entry.pk}").status_code == 302
+    assert not SealedTags.objects.exists() and f"#{GIVEN}" not in the_tag_list(client)
+    item = TrashItem.objects.get(owner=patient)
+    assert GIVEN not in item.payload and WRITTEN not in item.payload
+    assert post(client, f"/trash/{item.pk}/restore").status_code == 302
+    assert SealedTags.objects.filter(entry_id=entry.pk).exists() and not Tag.objects.exists()
+    listed = the_tag_list(client)
+    assert f"#{GIVEN}" in listed and f"#{WRITTEN}" in listed
