@@ -165,6 +165,10 @@ def test_it_exports_a_private_entrys_tags_and_imports_them_sealed(patient):
     client = signed_in(patient)
     entry = private_entry(client)
     exported = _export_json(client)
+    response = post(client, "/export", {"format": "md", "include_private": "on"})
+    with zipfile.ZipFile(io.BytesIO(b"".join(response.streaming_content))) as archive:
+        page = next(archive.read(n).decode() for n in archive.namelist() if n.startswith("entries/"))
+    assert f'tags: ["{WRITTEN}", "{GIVEN}", "calm"]' in page
     tags = {(t["name"], t["entry"]) for t in exported["tags"]}
     assert tags == {(GIVEN, entry.pk), ("calm", entry.pk)}
     buffer = io.BytesIO()
