@@ -220,3 +220,16 @@ def test_it_brings_a_private_entrys_tags_back_from_the_trash_still_sealed(patien
     assert SealedTags.objects.filter(entry_id=entry.pk).exists() and not Tag.objects.exists()
     listed = the_tag_list(client)
     assert f"#{GIVEN}" in listed and f"#{WRITTEN}" in listed
+
+
+def test_it_refuses_kindly_to_tag_a_private_entry_locked_after_a_reset_without_the_recovery_key(patient):
+    client = signed_in(patient)
+    entry = private_entry(client)
+    again = reset(patient)
+    start = {"action": "start", "password": NEW_PASSWORD, "understood": "on"}
+    assert post(again, "/account/private/locked", start).status_code == 302
+    assert post(again, "/account/private/recovery-key", {"kept": "on"}).status_code == 302
+    assert f"#{GIVEN}" not in again.get(f"/entries/{entry.pk}").content.decode()
+    response = post(again, f"/entries/{entry.pk}/tags", {"tags": "new"})
+    assert response.status_code == 409 and b"locked" in response.content
+    assert SealedTags.objects.filter(entry=entry).count() == 1 and not Tag.objects.filter(entry=entry).exists()
