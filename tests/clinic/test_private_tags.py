@@ -233,3 +233,18 @@ def test_it_refuses_kindly_to_tag_a_private_entry_locked_after_a_reset_without_t
     response = post(again, f"/entries/{entry.pk}/tags", {"tags": "new"})
     assert response.status_code == 409 and b"locked" in response.content
     assert SealedTags.objects.filter(entry=entry).count() == 1 and not Tag.objects.filter(entry=entry).exists()
+
+
+def test_it_seals_the_tags_of_private_entries_left_in_the_clear_from_before_keys_at_the_next_sign_in(patient):
+    client = signed_in(patient)
+    PrivateKeyring.objects.filter(owner=patient).delete()  # as on a server from before keys existed
+    old = Entry.objects.create(owner=patient, text="placeholder")
+    Entry.objects.filter(pk=old.pk).update(text=f"Long ago #{WRITTEN}", private=True)  # stored in the clear then
+    Tag.objects.create(owner=patient, entry=old, name=GIVEN)
+    assert client.get("/tags").status_code == 302  # asked to sign in again
+    again = browser()
+    assert post(again, "/login", {"username": patient.username, "password": PASSWORD}).status_code == 302
+    assert anywhere_in_the_database(GIVEN) == [] and anywhere_in_the_database(WRITTEN) == []
+    assert post(again, "/account/private/recovery-key", {"kept": "on"}).status_code == 302
+    listed = the_tag_list(again)
+    assert f"#{GIVEN}" in listed and f"#{WRITTEN}" in listed

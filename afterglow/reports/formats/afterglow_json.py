@@ -345,8 +345,7 @@ class _Loader:
             table.model._default_manager.filter(pk=obj.pk).update(**auto_now)
         if table.name == "entries":
             self._revisions(obj, record.get("revisions", []), where)
-            if tag_store.in_seal(obj):
-                self.sealed[obj.pk] = (obj, [])
+            self.sealed[obj.pk] = (obj, []) if tag_store.in_seal(obj) else None
         if original_uid:
             ImportRecord.objects.create(
                 owner=self.owner, source="json", key=_key("json", table.name, original_uid), kind=table.name, object_id=obj.pk,
@@ -358,6 +357,8 @@ class _Loader:
     def _into_seal(self, values: dict[str, Any], old_id: int, where: str) -> bool:
         """A tag of an entry whose tags are sealed: added to its seal (True), or not such an entry (False)."""
         entry_id = values["entry_id"]
+        if not private.applies():
+            return False
         if entry_id not in self.sealed:
             found = Entry.objects.filter(pk=entry_id, owner=self.owner).first()
             given = tag_sealed.of(found) if found is not None and tag_store.in_seal(found) else None
