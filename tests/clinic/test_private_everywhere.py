@@ -2,7 +2,8 @@
 
 `test_private.py` checks the entry and its versions. Here a patient touches private entries every
 way the clinic's pages let them — autosave, the tag field, a star, versions, the Trash, search, the
-tag filter, export, import of an Afterglow json and of jrnl, marking and un-marking — and then a
+tag filter, export, import of an Afterglow json and of jrnl, marking private, a clinician with
+every consent reading her pages (the audit trail), the reflect page — and then a
 real `pg_dump`, every table (bytea columns and the signed session rows decoded too) and every log
 line are searched for each of its words: the title, the text, a #word and a tag given in the field.
 """
@@ -22,6 +23,7 @@ import pytest
 from django.contrib.sessions.backends.db import SessionStore
 from django.db import connection
 
+from afterglow.care.models import AuditRecord, Category
 from afterglow.clinic.models import Role
 from afterglow.journal.models import Entry, EntryRevision
 from afterglow.reports.models import ImportRecord
@@ -163,6 +165,14 @@ def test_it_keeps_a_private_entrys_words_out_of_every_table_dump_session_and_log
     write(client, f"{TEXT} under the lamp #{BROUGHT}", uid=from_jrnl.uid, private=True)
     # Every export, with the private entries.
     exported = {fmt: _export(client, fmt) for fmt in ("json", "md", "csv")}
+    # A clinician with every kind of consent (and the entry picked) reads each page: the audit trail grows.
+    dr = member("dr-everywhere", Role.CLINICIAN)
+    data = {"categories": [c.value for c in Category], "entries": [entry.pk]}
+    assert post(client, f"/clinic/sharing/{dr.pk}", data).status_code == 302
+    clinician = signed_in(dr)
+    for url in [f"/clinic/patients/{patient.pk}"] + [f"/clinic/patients/{patient.pk}/{c.value}" for c in Category]:
+        assert clinician.get(url).status_code == 200, url
+    assert AuditRecord.objects.filter(patient=patient).exists()
 
     dump = pg_dump()
     assert {word: leaks(word, dump) for word in WORDS} == {word: {} for word in WORDS}
