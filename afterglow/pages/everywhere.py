@@ -17,7 +17,7 @@ import html
 import re
 import uuid
 from collections.abc import Iterable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import UTC, date, datetime, time, timedelta
 from typing import Any
 
@@ -74,6 +74,8 @@ class Filters:
     since: date | None = None
     until: date | None = None
     tag: str = ""
+    # A clinic's private entries carrying `tag` (their tags are sealed): found once per search, by `find`.
+    sealed_tagged: tuple[int, ...] = ()
 
     def wants(self, kind: str) -> bool:
         return (not self.kinds or kind in self.kinds) and (not self.tag or kind not in ("intention", "checkin"))
@@ -167,6 +169,8 @@ def find(
     if limit <= 0:
         return []
     owner_id = getattr(owner, "pk", owner)
+    if filters.tag:
+        filters = replace(filters, sealed_tagged=tuple(sealed_tagged(owner_id, filters.tag)))
     found: list[Result] = []
     if any(filters.wants(k) for k in ENTRY_KINDS):
         found += _entries(owner_id, expression, filters, limit, marks)
@@ -274,7 +278,7 @@ def _entry_conditions(owner_id: int, filters: Filters, params: list[Any]) -> str
         params += session_params
     if filters.tag:
         # A clinic's private entries carry their tags sealed: those this request opens are listed by id.
-        hidden = sealed_tagged(owner_id, filters.tag)
+        hidden = filters.sealed_tagged
         also = f" OR e.id IN ({', '.join(['%s'] * len(hidden))})" if hidden else ""
         sql += f" AND (e.id IN (SELECT entry_id FROM tags_tag WHERE owner_id = %s AND name = %s AND entry_id IS NOT NULL){also})"
         params += [owner_id, filters.tag, *hidden]
@@ -421,7 +425,8 @@ def _pictures(owner_id: int, kind: str, expression: str, filters: Filters, limit
     conditions = _entry_conditions(
         owner_id,
         Filters(
-            session=filters.session, session_end=filters.session_end, since=filters.since, until=filters.until, tag=filters.tag
+            session=filters.session, session_end=filters.session_end, since=filters.since, until=filters.until, tag=filters.tag,
+            sealed_tagged=filters.sealed_tagged,
         ),
         params,
     )
