@@ -248,3 +248,17 @@ def test_it_seals_the_tags_of_private_entries_left_in_the_clear_from_before_keys
     assert post(again, "/account/private/recovery-key", {"kept": "on"}).status_code == 302
     listed = the_tag_list(again)
     assert f"#{GIVEN}" in listed and f"#{WRITTEN}" in listed
+
+
+def test_it_drops_the_tags_an_import_kept_in_the_clear_when_its_entry_is_marked_private(patient):
+    client = signed_in(patient)
+    one = {"date": "2026-01-06", "time": "21:00", "title": "", "body": "Under the lamp", "tags": ["@Harbourlight"]}
+    doc = {"tags": {"@Harbourlight": 1}, "entries": [{**one, "starred": False}]}
+    upload = io.BytesIO(json.dumps(doc).encode())
+    upload.name = "jrnl.json"
+    assert post(client, "/import", {"format": "jrnl", "file": upload}).status_code == 302
+    record = ImportRecord.objects.get(owner=patient)
+    assert record.tags == ["@Harbourlight"] and record.entry is not None  # kept while the entry is not private
+    write(client, "Under the lamp #Harbourlight", uid=record.entry.uid, private=True)
+    assert ImportRecord.objects.get(pk=record.pk).tags == [] and anywhere_in_the_database("Harbourlight") == []
+    assert "#harbourlight" in the_tag_list(client)
