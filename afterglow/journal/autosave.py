@@ -54,12 +54,13 @@ def autosave(
     *,
     session: Session | None = None,
     prompt: Prompt | None = None,
-    private: bool = False,
+    private: bool | None = None,
     editing: str = "",
 ) -> Saved:
     """Create the entry `uid` with this text, or give it this text as a new revision.
 
-    The session and prompt are fixed when the entry is created; `private` can change.
+    The session and prompt are fixed when the entry is created; `private` can change (None keeps it
+    as it is: the reflect page has no such box, and refining an answer there must not un-mark it).
     `editing` marks one visit to the writing page: its saves make one version (see `entries.save_text`).
     """
     try:
@@ -77,16 +78,17 @@ def autosave(
 
 @transaction.atomic
 def _save(
-    owner: Any, uid: uuid.UUID, text: str, *, session: Session | None, prompt: Prompt | None, private: bool, editing: str
+    owner: Any, uid: uuid.UUID, text: str, *, session: Session | None, prompt: Prompt | None, private: bool | None, editing: str
 ) -> Saved:
     entry = Entry.objects.select_for_update().filter(uid=uid).first()
     if entry is None:
         fields = _new_entry_fields(session, prompt)
-        return Saved(create_entry(owner, text, uid=uid, private=private, editing=editing, **fields), created=True, changed=True)
+        made = create_entry(owner, text, uid=uid, private=bool(private), editing=editing, **fields)
+        return Saved(made, created=True, changed=True)
     if entry.owner_id != owner.pk:
         raise NotYours(uid)
     changed = save_text(entry, text, editing=editing)
-    if entry.private != private:
+    if private is not None and entry.private != private:
         entry.private = private
         entry.save(update_fields=["private"])
         changed = True

@@ -17,7 +17,7 @@ import html
 import re
 import uuid
 from collections.abc import Iterable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import UTC, date, datetime, time, timedelta
 from typing import Any
 
@@ -34,6 +34,7 @@ from afterglow.journal.timeline import Mark, Sessions
 from afterglow.lib.errors import UserError
 from afterglow.media.search import CAPTIONS, PG_CAPTIONS
 from afterglow.media.visual import sealing
+from afterglow.tags.store import sealed_tagged
 
 # What a result can be, as the filter and the CLI's --kind name it, with the words shown.
 KINDS: dict[str, str] = {
@@ -74,6 +75,8 @@ class Filters:
     since: date | None = None
     until: date | None = None
     tag: str = ""
+    # A clinic's private entries carrying `tag` (their tags are sealed): found once per search, by `find`.
+    sealed_tagged: tuple[int, ...] = ()
 
     def wants(self, kind: str) -> bool:
         return (not self.kinds or kind in self.kinds) and (not self.tag or kind not in ("intention", "checkin"))
@@ -167,6 +170,8 @@ def find(
     if limit <= 0:
         return []
     owner_id = getattr(owner, "pk", owner)
+    if filters.tag:
+        filters = replace(filters, sealed_tagged=tuple(sealed_tagged(owner_id, filters.tag)))
     found: list[Result] = []
     if any(filters.wants(k) for k in ENTRY_KINDS):
         found += _entries(owner_id, expression, filters, limit, marks)
@@ -274,8 +279,11 @@ def _entry_conditions(owner_id: int, filters: Filters, params: list[Any]) -> str
         sql += f" AND (e.session_id = %s OR (e.session_id IS NULL AND {period}))"
         params += session_params
     if filters.tag:
-        sql += " AND e.id IN (SELECT entry_id FROM tags_tag WHERE owner_id = %s AND name = %s AND entry_id IS NOT NULL)"
-        params += [owner_id, filters.tag]
+        # A clinic's private entries carry their tags sealed: those this request opens are listed by id.
+        hidden = filters.sealed_tagged
+        also = f" OR e.id IN ({', '.join(['%s'] * len(hidden))})" if hidden else ""
+        sql += f" AND (e.id IN (SELECT entry_id FROM tags_tag WHERE owner_id = %s AND name = %s AND entry_id IS NOT NULL){also})"
+        params += [owner_id, filters.tag, *hidden]
     return sql
 
 
@@ -417,7 +425,8 @@ def _entry_result(row: tuple[Any, ...], score: float, snippet: str) -> Result:
 def _where_only(filters: Filters) -> Filters:
     """The filters on where and when a picture's entry sits (any kind of entry holds pictures)."""
     return Filters(
-        session=filters.session, session_end=filters.session_end, since=filters.since, until=filters.until, tag=filters.tag
+        session=filters.session, session_end=filters.session_end, since=filters.since, until=filters.until, tag=filters.tag,
+        sealed_tagged=filters.sealed_tagged,
     )
 
 

@@ -7,9 +7,13 @@ tags as the source wrote them) is kept here too, so nothing in the source is los
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.conf import settings
 from django.db import models
 from django.utils import timezone
+
+from afterglow.journal import private
 
 
 class ImportRecord(models.Model):
@@ -30,3 +34,13 @@ class ImportRecord(models.Model):
 
     def __str__(self) -> str:
         return f"{self.source} import {self.key[:8]}"
+
+
+def forget_source_tags(sender: Any, instance: Any, raw: bool = False, **kwargs: Any) -> None:
+    """An entry just marked private in a clinic: the tags its import brought are dropped from its record.
+
+    They are in its text as #words, which is sealed now; kept here they would stay in the clear.
+    """
+    if instance.private and getattr(instance, "_private_stored", None) is False and private.applies():
+        ImportRecord.objects.filter(entry_id=instance.pk).exclude(tags=[]).update(tags=[])
+

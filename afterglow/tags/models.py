@@ -28,3 +28,16 @@ class Tag(models.Model):
 
     def __str__(self) -> str:
         return f"#{self.name}"
+
+
+class SealedTags(models.Model):
+    """Clinic mode: the tags given in a private entry's tag field, sealed to its patient's key.
+
+    A private entry has no `Tag` rows: its #words are inside its sealed text, and the names given
+    in its tag field are here, as JSON sealed with `journal.private.seal_blob` (only the patient's
+    own request opens them). `store.py` reads both back for that request.
+    """
+
+    owner = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    entry = models.OneToOneField("journal.Entry", on_delete=models.CASCADE, related_name="+")
+    sealed = models.BinaryField()

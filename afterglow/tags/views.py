@@ -11,6 +11,7 @@ from django.urls import reverse
 
 from afterglow.access import PatientRequest, owned_or_404
 from afterglow.journal.models import Capture, Entry
+from afterglow.journal.private import Locked
 from afterglow.tags.store import TagError, counts, parse_field, set_tags
 
 FIELD_MAX = 1000
@@ -41,5 +42,7 @@ def _save(request: HttpRequest, obj: Any, back: str, action: str) -> HttpRespons
     except TagError as exc:
         context = {"error": str(exc), "typed": typed[:FIELD_MAX], "action": action, "back": back}
         return render(request, "tags/edit.html", context, status=400)
+    except Locked as exc:  # a clinic's private entry whose key this request does not hold
+        return render(request, "error.html", {"title": "This entry is locked", "message": exc.message}, status=exc.status)
     messages.success(request, "Tags saved." if names else "Tags cleared.")
     return redirect(back)

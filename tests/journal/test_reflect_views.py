@@ -216,3 +216,13 @@ def test_autosave_of_someone_elses_session_is_a_404(client, session):
     answer = autosave(client, other, {"uid": OTHER_UID, "prompt": "three-stage/felt", "text": "x"})
     assert answer.status_code == 404
     assert not Entry.objects.exists()
+
+
+def test_refining_a_private_answer_on_the_page_keeps_it_private(client, session):
+    # The page has no Private box: an answer marked private on its entry's page stays private.
+    uid = "3f0c1a52-7d4e-4f8b-a1c6-9e2b5d7f4a18"
+    autosave(client, session, {"uid": uid, "prompt": "three-stage/felt", "text": "Warm"})
+    Entry.objects.filter(uid=uid).update(private=True)
+    autosave(client, session, {"uid": uid, "prompt": "three-stage/felt", "text": "Warm hands"})
+    entry = Entry.objects.get()
+    assert entry.text == "Warm hands" and entry.private

@@ -25,7 +25,7 @@ def test_markdown_has_a_file_per_entry_with_front_matter_and_media_beside(patien
     assert len(entries) == 4  # the private one is left out
     after = next(n for n in entries if "-after-" in n)
     meta = front_matter(zf.read(after).decode())
-    assert meta["session"].startswith("Session 1, ") and meta["kind"] == "free" and meta["tags"] == ["calm"]
+    assert meta["session"].startswith("Session 1, ") and meta["kind"] == "free" and meta["tags"] == ["calm", "lake-days"]
     assert meta["private"] is False and meta["prompt"] is None
     guided = front_matter(zf.read(next(n for n in entries if "what-will-you-do" in n)).decode())
     assert guided["prompt"] == "What will you do this week?"

@@ -120,3 +120,11 @@ def test_deleting_an_entry_deletes_its_tags(patient):
     entry = create_entry(patient, "#gone soon")
     Entry.objects.filter(pk=entry.pk).delete()
     assert not Tag.objects.exists()
+
+
+def test_a_private_entry_keeps_its_tags_as_rows_in_local_mode(patient):
+    # One encrypted file holds everything locally: nothing to seal apart (a clinic seals them).
+    entry = create_entry(patient, "A #calm day", private=True)
+    store.set_tags(entry, ["family"])
+    rows = set(Tag.objects.filter(entry=entry).values_list("name", "from_text"))
+    assert rows == {("calm", True), ("family", False)} and dict(store.counts(patient)) == {"calm": 1, "family": 1}

@@ -18,6 +18,7 @@ from django.views.decorators.http import require_POST
 from afterglow.access import NotYours, PatientRequest
 from afterglow.journal import actions as rules
 from afterglow.journal import autosave as saving
+from afterglow.journal import private
 from afterglow.journal.answers import answer_prompt, answers_for
 from afterglow.journal.models import Entry, IntegrationAction, Session
 from afterglow.journal.views.actions import ActionForm, first_error
@@ -41,6 +42,7 @@ class Row:
     error: str = ""
     action_form: dict[str, str] | None = None
     action_error: str = ""
+    sealed_answer: bool = False  # a clinic's private answer: not copied into an action (actions are not sealed)
     # The entry's uid, chosen now for an answer not yet saved, so autosave and retries update one entry.
     uid: uuid.UUID = field(default_factory=uuid.uuid4)
 
@@ -196,5 +198,8 @@ def _row(
         row.action_form, row.action_error = action_typed[prompt.key]
     elif entry is not None and prompt.action:
         # A short answer is usually already the action; a long one is a starting point to shorten.
-        row.action_form = {"what": entry.text.strip() if len(entry.text.strip()) <= rules.MAX_WHAT else "", "due": ""}
+        # Not a private answer in a clinic: it is sealed, an action is not, so its words stay out.
+        row.sealed_answer = entry.private and private.applies()
+        shown = "" if row.sealed_answer else entry.text.strip()
+        row.action_form = {"what": shown if len(shown) <= rules.MAX_WHAT else "", "due": ""}
     return row

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from urllib.parse import urlencode
 
-from django.db.models import Q
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.template.loader import render_to_string
@@ -34,7 +33,7 @@ def timeline(request: PatientRequest) -> HttpResponse:
             session=only,
             before=stream.Cursor.decode(before),
             after=stream.Cursor.decode(after),
-            only_entries=Q(pk__in=tagged_entries(owner, tag)) if tag else None,
+            only_entries=tagged_entries(owner, tag) if tag else None,
         )
         # The filters a pager link keeps, ready to go before `before=`/`after=`.
         keep = urlencode({k: v for k, v in (("session", only.pk if only else ""), ("tag", tag)) if v})

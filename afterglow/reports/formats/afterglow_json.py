@@ -51,6 +51,8 @@ from afterglow.reports.progress import Progress
 from afterglow.reports.safezip import SafeZip
 from afterglow.reports.streamjson import top_level
 from afterglow.safety.models import SafetyPlan
+from afterglow.tags import sealed as tag_sealed
+from afterglow.tags import store as tag_store
 from afterglow.tags.models import Tag
 
 FORMAT = "afterglow-journal"
@@ -203,6 +205,22 @@ def _records(table: Table, owner: Any, private_ids: set[int]) -> Iterator[dict[s
                 pending = None
             record["revisions"] = kept
         yield record
+    if table.name == "tags":
+        yield from _sealed_tag_records(owner, private_ids)
+
+
+def _sealed_tag_records(owner: Any, private_ids: set[int]) -> Iterator[dict[str, Any]]:
+    """A clinic's private entries keep their field tags sealed, not as rows: the patient's export opens them.
+
+    They get ids after the rows' (ids only tie records together within one file).
+    """
+    next_id = (Tag.objects.aggregate(m=Max("pk"))["m"] or 0) + 1
+    for entry_id, names in sorted(tag_store.sealed_field_tags(getattr(owner, "pk", owner)).items()):
+        if entry_id in private_ids:
+            continue
+        for name in names:
+            yield {"id": next_id, "name": name, "from_text": False, "entry": entry_id, "capture": None}
+            next_id += 1
 
 
 def _revisions(owner: Any, private_ids: set[int]) -> Iterator[tuple[int, dict[str, Any]]]:
@@ -246,6 +264,9 @@ class _Loader:
         self.skipped = 0
         self.counts: dict[str, int] = {}
         self.version: int | None = None
+        # A clinic's private entries (entry id → the entry, its field tags so far): their tags go
+        # into their seal, never into rows.
+        self.sealed: dict[int, tuple[Entry, list[str]] | None] = {}
         self.format: str | None = None
         self.preferences: object = None
         self.preferences_seen = False
@@ -315,6 +336,8 @@ class _Loader:
             if not isinstance(target, int) or target not in self.ids[into]:
                 raise BadRecord(f"{JSON_NAME}: {where} refers to {into} id {str(target)[:20]}, which is not earlier in the file")
             values[f"{ref}_id"] = self.ids[into][target]
+        if table.name == "tags" and values.get("entry_id") is not None and self._into_seal(values, old_id, where):
+            return
         obj: Any = table.model(owner=self.owner, **values)
         try:
             obj.clean_fields(exclude=["owner", *table.refs, *table.derived])
@@ -338,6 +361,7 @@ class _Loader:
             table.model._default_manager.filter(pk=obj.pk).update(**auto_now)
         if table.name == "entries":
             self._revisions(obj, record.get("revisions", []), where)
+            self.sealed[obj.pk] = (obj, []) if tag_store.in_seal(obj) else None
         if original_uid:
             ImportRecord.objects.create(
                 owner=self.owner, source="json", key=_key("json", table.name, original_uid), kind=table.name, object_id=obj.pk,
@@ -345,6 +369,34 @@ class _Loader:
             )  # fmt: skip
         self.ids[table.name][old_id] = obj.pk
         self.added[table.name.replace("_", " ")] += 1
+
+    def _into_seal(self, values: dict[str, Any], old_id: int, where: str) -> bool:
+        """A tag of an entry whose tags are sealed: added to its seal (True), or not such an entry (False)."""
+        entry_id = values["entry_id"]
+        if not private.applies():
+            return False
+        if entry_id not in self.sealed:
+            found = Entry.objects.filter(pk=entry_id, owner=self.owner).first()
+            given = tag_sealed.of(found) if found is not None and tag_store.in_seal(found) else None
+            if found is not None and tag_store.in_seal(found) and (found.locked or given is None):
+                raise private.Locked()
+            self.sealed[entry_id] = (found, given) if found is not None and given is not None else None
+        held = self.sealed[entry_id]
+        if held is None:
+            return False
+        entry, names = held
+        try:
+            name = tag_store.clean_name(str(values.get("name", "")))
+        except tag_store.TagError as exc:
+            raise BadRecord(f"{JSON_NAME}: {where}, name: {exc}") from None
+        self.ids["tags"][old_id] = 0  # nothing refers to a tag
+        if name in names:
+            self.skipped += 1
+            return True
+        names.append(name)
+        tag_store.set_tags(entry, names)
+        self.added["tags"] += 1
+        return True
 
     def _existing(self, table: Table, obj: Any, values: dict[str, Any]) -> int | None:
         manager = table.model._default_manager

@@ -20,6 +20,8 @@ from afterglow.media.voice import privacy as voice_privacy
 from afterglow.reports.formats import EXPORTS, ExportFormat, ExportOptions, Target
 from afterglow.reports.formats.afterglow_json import AUDIO_TYPES, IMAGE_TYPES
 from afterglow.reports.progress import Progress
+from afterglow.tags import store as tag_store
+from afterglow.tags.models import Tag
 
 TAG = re.compile(r"(?<![\w#&])#([\w][\w-]*)")
 CAPTURE_TEXTS = [
@@ -48,8 +50,9 @@ def entry_name(entry: Entry) -> str:
     return f"entries/{stamp}-{words + '-' if words else ''}{str(entry.uid)[:8]}.md"
 
 
-def front_matter(entry: Entry) -> str:
-    tags = list(dict.fromkeys(TAG.findall(entry.text)))
+def front_matter(entry: Entry, given: list[str] | None = None) -> str:
+    """`given`: the tags from the entry's tag field, after the #words of its text."""
+    tags = list(dict.fromkeys([*TAG.findall(entry.text), *(given or [])]))
     fields = {
         "date": _local(entry.created_at).isoformat(timespec="minutes"),
         "session": _session_label(entry.session),
@@ -62,6 +65,15 @@ def front_matter(entry: Entry) -> str:
     return "---\n" + "\n".join(lines) + "\n---\n"
 
 
+def _field_tags(owner: Any) -> dict[int, list[str]]:
+    """entry id → the tags given in its field (a clinic's private entries: from their seal, for their patient)."""
+    rows = Tag.objects.filter(owner=owner, from_text=False, entry__isnull=False).order_by("name")
+    found: dict[int, list[str]] = {}
+    for entry_id, name in rows.values_list("entry_id", "name"):
+        found.setdefault(entry_id, []).append(name)
+    return {**found, **tag_store.sealed_field_tags(getattr(owner, "pk", owner))}
+
+
 def write(target: Target, owner: Any, options: ExportOptions, progress: Progress) -> Iterator[None]:
     entries = Entry.objects.filter(owner=owner).select_related("session").order_by("created_at", "pk")
     if not options.include_private:
@@ -69,8 +81,9 @@ def write(target: Target, owner: Any, options: ExportOptions, progress: Progress
     # Which entries have media, once (ids only), so the many without cost no query.
     with_pictures = set(Picture.objects.filter(owner=owner).values_list("entry_id", flat=True))
     with_voice = set(VoiceNote.objects.filter(owner=owner).values_list("entry_id", flat=True))
+    given = _field_tags(owner)
     for entry in entries.iterator(2000):
-        body = [front_matter(entry), ""]
+        body = [front_matter(entry, given.get(entry.pk)), ""]
         if entry.title:
             body.append(f"# {entry.title}\n")
         if entry.prompt_text:

@@ -8,15 +8,14 @@ from django import template
 from django.urls import reverse
 
 from afterglow.journal.models import Capture
-from afterglow.tags.models import Tag
+from afterglow.tags.store import tag_rows
 
 register = template.Library()
 
 
 @register.inclusion_tag("tags/_field.html")
 def tag_field(obj: Any) -> dict[str, Any]:
-    target = {"capture": obj} if isinstance(obj, Capture) else {"entry": obj}
-    rows = list(Tag.objects.filter(**target).values_list("name", "from_text"))
+    rows = tag_rows(obj)  # a clinic's private entry: from its seal, for its patient only
     action = reverse("capture_tags", args=[obj.session_id]) if isinstance(obj, Capture) else reverse("entry_tags", args=[obj.pk])
     return {
         "names": sorted({name for name, _ in rows}),
