@@ -31,8 +31,10 @@ class ClinicBackend(ModelBackend):
         return None
 
     def get_user(self, user_id: Any) -> Any:
-        users = get_user_model()._default_manager.select_related(*WITH_ACCOUNT).annotate(
-            **{HAS_AUTHENTICATOR: Exists(TOTPDevice.objects.filter(user=OuterRef("pk"), confirmed=True))}
+        users = (
+            get_user_model()
+            ._default_manager.select_related(*WITH_ACCOUNT)
+            .annotate(**{HAS_AUTHENTICATOR: Exists(TOTPDevice.objects.filter(user=OuterRef("pk"), confirmed=True))})
         )
         user = users.filter(pk=user_id).first()
         return user if user is not None and self.user_can_authenticate(user) else None

@@ -425,7 +425,11 @@ def _entry_result(row: tuple[Any, ...], score: float, snippet: str) -> Result:
 def _where_only(filters: Filters) -> Filters:
     """The filters on where and when a picture's entry sits (any kind of entry holds pictures)."""
     return Filters(
-        session=filters.session, session_end=filters.session_end, since=filters.since, until=filters.until, tag=filters.tag,
+        session=filters.session,
+        session_end=filters.session_end,
+        since=filters.since,
+        until=filters.until,
+        tag=filters.tag,
         sealed_tagged=filters.sealed_tagged,
     )
 

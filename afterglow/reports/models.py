@@ -43,4 +43,3 @@ def forget_source_tags(sender: Any, instance: Any, raw: bool = False, **kwargs: 
     """
     if instance.private and getattr(instance, "_private_stored", None) is False and private.applies():
         ImportRecord.objects.filter(entry_id=instance.pk).exclude(tags=[]).update(tags=[])
-

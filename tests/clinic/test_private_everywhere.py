@@ -55,8 +55,7 @@ def bytea_holding(word: str) -> list[str]:
     found = []
     with connection.cursor() as cur:
         cur.execute(
-            "SELECT table_name, column_name FROM information_schema.columns "
-            "WHERE table_schema = 'public' AND data_type = 'bytea'"
+            "SELECT table_name, column_name FROM information_schema.columns WHERE table_schema = 'public' AND data_type = 'bytea'"
         )
         for table, column in cur.fetchall():
             # `escape` keeps printable ASCII as it is (the rest as \ooo), so ILIKE finds the word's letters.

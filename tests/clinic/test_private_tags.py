@@ -104,7 +104,9 @@ def test_it_moves_the_tags_into_the_seal_when_marked_private_and_back_when_unmar
     client = signed_in(patient)
     entry = private_entry(client, private=False)
     assert set(Tag.objects.filter(entry=entry).values_list("name", "from_text")) == {
-        (GIVEN, False), ("calm", False), (WRITTEN, True)
+        (GIVEN, False),
+        ("calm", False),
+        (WRITTEN, True),
     }
     write(client, f"A walk by the water #{WRITTEN}", uid=entry.uid, private=True)
     assert not Tag.objects.filter(entry=entry).exists() and anywhere_in_the_database(GIVEN) == []
@@ -112,7 +114,9 @@ def test_it_moves_the_tags_into_the_seal_when_marked_private_and_back_when_unmar
     assert f"#{GIVEN}" in listed and f"#{WRITTEN}" in listed
     write(client, f"A walk by the water #{WRITTEN}", uid=entry.uid, private=False)
     assert set(Tag.objects.filter(entry=entry).values_list("name", "from_text")) == {
-        (GIVEN, False), ("calm", False), (WRITTEN, True)
+        (GIVEN, False),
+        ("calm", False),
+        (WRITTEN, True),
     }
     assert not SealedTags.objects.filter(entry=entry).exists()
 
