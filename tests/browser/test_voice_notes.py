@@ -218,5 +218,8 @@ def test_a_recording_stopped_while_the_journal_is_locked_is_sent_after_unlock(mi
     expect(other).to_have_url(re.compile(r"/timeline$"))
     page.reload()
     expect(item).to_contain_text("saved", timeout=20_000)
-    expect(item.locator("q")).not_to_be_empty(timeout=30_000)  # the worker in `serve` came back after the lock
+    # The worker in `serve` came back after the lock and finished the job. (Its words are not checked
+    # here: this take, cut by a pause, is sometimes too short a stretch of the sentence for the
+    # transcriber to be sure it is English, and then it rightly writes nothing.)
+    expect(item.locator("[data-rec-progress]")).to_contain_text("Transcribed", timeout=30_000)
     assert kept_in_browser(page) == 0
