@@ -43,6 +43,7 @@
       var wait = new Date(item.at).getTime() - Date.now();
       if (wait >= 0 && wait < REFRESH_MS * 2) timers.push(setTimeout(function () { show(item); }, wait));
     });
+    script.setAttribute("data-planned", String(timers.length)); // how many are waiting (read by the browser tests)
   }
 
   function refresh() {
