@@ -384,8 +384,8 @@ def _read(keys: list[tuple[str, int]], index: Index) -> Iterable[Piece]:
         for c in Capture.objects.filter(pk__in=chunk).select_related("session").annotate(saved=_saved()):
             yield _capture_piece(c, index)
     for chunk in _chunks(by_kind["p"]):
-        picture_fields = ("id", "saved", "created_at", "caption", "uid", "owner_id", "caption_sealed")
-        rows = Picture.objects.filter(pk__in=chunk).annotate(saved=_saved()).values_list(*picture_fields)
+        columns = ("id", "saved", "created_at", "caption", "uid", "owner_id", "caption_sealed")
+        rows = Picture.objects.filter(pk__in=chunk).annotate(saved=_saved()).values_list(*columns)
         for pk, stamp, when, caption, uid, owner_id, sealed in rows:
             words, feelings = terms(open_caption(uid, owner_id, caption, sealed))
             yield Piece(("p", pk), stamp, when, None, "Picture", reverse("picture", args=[pk]), index.intern(words),
