@@ -190,7 +190,7 @@ def _finish(note_id: int, worker: str, text: str, chosen: engines.Engine) -> str
     # recording as the entry is marked private or not), so the two never wait on each other.
     entry_id = VoiceNote.objects.filter(pk=note_id).values_list("entry_id", flat=True).first()
     if entry_id is None:
-        return "skipped"  # deleted while it was transcribed
+        return "skipped"  # deleted a moment ago
     list(Entry.objects.select_for_update().filter(pk=entry_id).values_list("pk", flat=True))
     note = VoiceNote.objects.select_for_update().select_related("entry").filter(pk=note_id, claimed_by=worker).first()
     if note is None:
