@@ -31,7 +31,8 @@ FIVE_MINUTES = {"Opus 32 kbit/s, 1.2 MB": 300 * 32_000 // 8, "WAV 16 kHz, 9.6 MB
 TEXT = "A long walk by the river after the session, and the heaviness lifted a little. " * 25  # ~2,000 characters
 
 
-def _median_ms(work, repeat: int = 1) -> float:
+def median_ms(work, repeat: int = 1) -> float:
+    """The median, over RUNS runs, of the milliseconds one `work()` takes (`repeat` calls per run)."""
     times = []
     for _ in range(RUNS):
         start = time.perf_counter()
@@ -52,14 +53,14 @@ def main() -> None:
     many = [(c, private.seal_by_owner(key, words, c)) for c in contexts]
     salt = os.urandom(16)
     figures = {
-        "seal one entry (2,000 characters), by its patient": _median_ms(lambda: private.seal_by_owner(key, words, context), 200),
-        "open one entry sealed by its patient": _median_ms(lambda: private.unseal(secret, by_owner, context, key), 200),
-        "seal one entry to the public key (a job, the CLI)": _median_ms(lambda: private.seal(public, words, context), 200),
-        "open one entry sealed to the public key": _median_ms(lambda: private.unseal(secret, sealed, context), 200),
-        "open 200 entries sealed by their patient (a search)": _median_ms(
+        "seal one entry (2,000 characters), by its patient": median_ms(lambda: private.seal_by_owner(key, words, context), 200),
+        "open one entry sealed by its patient": median_ms(lambda: private.unseal(secret, by_owner, context, key), 200),
+        "seal one entry to the public key (a job, the CLI)": median_ms(lambda: private.seal(public, words, context), 200),
+        "open one entry sealed to the public key": median_ms(lambda: private.unseal(secret, sealed, context), 200),
+        "open 200 entries sealed by their patient (a search)": median_ms(
             lambda: [private.unseal(secret, s, c, key) for c, s in many]
         ),
-        "unwrap at sign-in (Argon2id, 64 MiB, 3 passes)": _median_ms(
+        "unwrap at sign-in (Argon2id, 64 MiB, 3 passes)": median_ms(
             lambda: crypto.derive("a quiet harbour at dawn 7", salt, crypto.PARAMS)
         ),
     }
@@ -88,9 +89,9 @@ def _recording(name: str, size: int, public: bytes, secret: bytes) -> dict[str, 
         sealing.open_audio(opened, sealed, size, context)
 
     return {
-        f"seal a 5-min recording ({name})": _median_ms(seal, 3),
-        f"open it whole ({name})": _median_ms(open_whole, 3),
-        f"open a seek's 64 KiB of it ({name})": _median_ms(
+        f"seal a 5-min recording ({name})": median_ms(seal, 3),
+        f"open it whole ({name})": median_ms(open_whole, 3),
+        f"open a seek's 64 KiB of it ({name})": median_ms(
             lambda: sealing.open_pieces(key, sealed[offset : offset + length], first, size, context), 50
         ),
     }

@@ -12,29 +12,17 @@ Prints the median of several runs, with the load average:
 from __future__ import annotations
 
 import os
-import statistics
-import time
 import uuid
 from contextlib import ExitStack
-from typing import Any
 from unittest import mock
+
+from bench_private import median_ms  # this folder is first on the path when run as a script
 
 from afterglow.journal import private
 
-RUNS = 7
 IMAGE = os.urandom(1_500_000)  # a phone photo after re-encoding (JPEG: its bytes look random too)
 THUMB = os.urandom(30_000)
 CAPTION = b"The river at dusk, after the third session"
-
-
-def _median_ms(work: Any, repeat: int = 1) -> float:
-    times = []
-    for _ in range(RUNS):
-        start = time.perf_counter()
-        for _ in range(repeat):
-            work()
-        times.append((time.perf_counter() - start) * 1000 / repeat)
-    return statistics.median(times)
 
 
 def _context(uid: uuid.UUID, column: str) -> str:
@@ -52,18 +40,18 @@ def main() -> None:
 
     with ExitStack() as stack:
         stack.enter_context(mock.patch.object(private, "public_key_of", lambda owner_id: public))
-        by_job = _median_ms(seal_photo, 20)
+        by_job = median_ms(seal_photo, 20)
         stack.enter_context(private.opening(1, secret))
-        by_owner = _median_ms(seal_photo, 20)
+        by_owner = median_ms(seal_photo, 20)
         image, thumb, _ = seal_photo()
         uids = [uuid.uuid4() for _ in range(50)]
         captions = [(u, private.seal_blob(1, CAPTION, _context(u, "caption"))) for u in uids]
         figures = {
             "seal one photo (1.5 MB, thumbnail, caption), by its patient": by_owner,
             "seal one photo to the public key (an import, a job)": by_job,
-            "open one photo's image (1.5 MB)": _median_ms(lambda: private.open_blob(1, image, _context(uid, "image")), 20),
-            "open one thumbnail (30 kB)": _median_ms(lambda: private.open_blob(1, thumb, _context(uid, "thumb")), 200),
-            "open 50 captions (a timeline page of pictures)": _median_ms(
+            "open one photo's image (1.5 MB)": median_ms(lambda: private.open_blob(1, image, _context(uid, "image")), 20),
+            "open one thumbnail (30 kB)": median_ms(lambda: private.open_blob(1, thumb, _context(uid, "thumb")), 200),
+            "open 50 captions (a timeline page of pictures)": median_ms(
                 lambda: [private.open_blob(1, s, _context(u, "caption")) for u, s in captions], 20
             ),
         }

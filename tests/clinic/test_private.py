@@ -40,16 +40,21 @@ def write(client: Any, text: str, *, uid: uuid.UUID, private: bool = True, editi
     return json.loads(response.content)
 
 
-def anywhere_in_the_database(word: str) -> list[str]:
-    """Every table whose rows, cast to text (all columns, the search vectors too), contain `word`."""
+def tables_holding(needle: str) -> list[str]:
+    """Every table whose rows, cast to text (all columns, the search vectors too; bytea as hex), contain `needle`."""
     found = []
     with connection.cursor() as cur:
         cur.execute("SELECT tablename FROM pg_tables WHERE schemaname = 'public'")
         for (table,) in cur.fetchall():
-            cur.execute(f'SELECT count(*) FROM "{table}" AS t WHERE t::text ILIKE %s', [f"%{word[:-1]}%"])
+            cur.execute(f'SELECT count(*) FROM "{table}" AS t WHERE t::text ILIKE %s', [f"%{needle}%"])
             if cur.fetchone()[0]:
                 found.append(table)
     return found
+
+
+def anywhere_in_the_database(word: str) -> list[str]:
+    """Every table holding `word`'s stem (so an inflected or stemmed copy is caught too)."""
+    return tables_holding(word[:-1])
 
 
 def pg_dump() -> str:
@@ -241,7 +246,7 @@ def test_it_never_shows_a_private_entry_to_a_clinician_with_full_consent(patient
     assert SECRET.encode() not in report.content
 
 
-def _export(client: Any, fmt: str) -> zipfile.ZipFile:
+def export_zip(client: Any, fmt: str) -> zipfile.ZipFile:
     response = post(client, "/export", {"format": fmt, "include_private": "on"})
     assert response.status_code == 200
     body = b"".join(response.streaming_content) if response.streaming else response.content
@@ -251,11 +256,11 @@ def _export(client: Any, fmt: str) -> zipfile.ZipFile:
 def test_it_exports_the_patients_own_private_entries_in_plain_words(patient):
     client = signed_in(patient)
     write(client, f"{SECRET} in my export", uid=uuid.uuid4())
-    with _export(client, "json") as archive:
+    with export_zip(client, "json") as archive:
         exported = archive.read("afterglow.json").decode()
     assert exported.count(SECRET) == 2  # the entry's text and its one version
     assert '"sealed"' not in exported
-    with _export(client, "md") as archive:
+    with export_zip(client, "md") as archive:
         pages = [archive.read(name).decode() for name in archive.namelist() if name.startswith("entries/")]
     assert any(f"{SECRET} in my export" in page for page in pages)
 

@@ -3,10 +3,8 @@
 from __future__ import annotations
 
 import base64
-import io
 import json
 import uuid
-import zipfile
 from typing import Any
 
 import pytest
@@ -24,7 +22,7 @@ from afterglow.media.visual.models import Picture
 from afterglow.trash import bin as trash
 from afterglow.trash.models import TrashItem
 from tests.clinic.people import PASSWORD, browser, member, post, recovery, signed_in
-from tests.clinic.test_private import NEW_PASSWORD, anywhere_in_the_database, pg_dump, reset, write
+from tests.clinic.test_private import NEW_PASSWORD, anywhere_in_the_database, export_zip, pg_dump, reset, write
 from tests.journal.course_factories import course, days_ago
 from tests.media.images import canvas_png, encoded, picture, strokes
 
@@ -269,26 +267,19 @@ def test_it_finds_a_private_pictures_caption_only_for_its_own_patient(patient):
     assert f"/pictures/{photo.pk}" not in signed_in(other).get("/search", {"q": CAPTION}).content.decode()
 
 
-def _export(client: Any, fmt: str) -> zipfile.ZipFile:
-    response = post(client, "/export", {"format": fmt, "include_private": "on"})
-    assert response.status_code == 200
-    body = b"".join(response.streaming_content) if response.streaming else response.content
-    return zipfile.ZipFile(io.BytesIO(body))
-
-
 def test_it_exports_the_patients_own_private_pictures_opened(patient):
     client = signed_in(patient)
     drawing = add_drawing(client, private_entry(client))
     photo = add_photo(client, drawing.entry)
     (image, thumb), (drawn, _) = seen(client, photo), seen(client, drawing)
     assert in_tables(image) == [] and in_tables(drawn) == []  # stored sealed, exported opened
-    with _export(client, "json") as archive:
+    with export_zip(client, "json") as archive:
         exported = archive.read("afterglow.json").decode()
         files = {name: archive.read(name) for name in archive.namelist() if name.startswith("media/pictures/")}
     assert CAPTION in exported and '"caption_sealed"' not in exported and '"sealed"' not in exported
     assert image in files.values() and thumb in files.values() and drawn in files.values()
     assert drawings.clean_strokes(strokes(3)) in files.values()
-    with _export(client, "md") as archive:
+    with export_zip(client, "md") as archive:
         pages = [archive.read(name) for name in archive.namelist()]
     assert image in pages and any(CAPTION.encode() in page for page in pages)
 

@@ -18,7 +18,7 @@ from afterglow.media.voice.models import VoiceNote
 from afterglow.media.voice.worker import QueueWorker
 from afterglow.trash import bin as trash
 from tests.clinic.people import PASSWORD, browser, member, post, recovery, signed_in
-from tests.clinic.test_private import NEW_PASSWORD, _export, pg_dump, reset
+from tests.clinic.test_private import NEW_PASSWORD, export_zip, pg_dump, reset, tables_holding
 from tests.media.speech import encode, speak
 
 pytestmark = [pytest.mark.clinic, pytest.mark.django_db]
@@ -55,17 +55,6 @@ def runs(data: bytes) -> list[str]:
     """Distinctive runs of the recording's bytes, as pg_dump and a row cast to text write bytea (hex)."""
     middle = len(data) // 2
     return [data[at : at + 24].hex() for at in (200, middle, len(data) - 64)]
-
-
-def tables_holding(needle: str) -> list[str]:
-    found = []
-    with connection.cursor() as cur:
-        cur.execute("SELECT tablename FROM pg_tables WHERE schemaname = 'public'")
-        for (table,) in cur.fetchall():
-            cur.execute(f'SELECT count(*) FROM "{table}" AS t WHERE t::text ILIKE %s', [f"%{needle}%"])
-            if cur.fetchone()[0]:
-                found.append(table)
-    return found
 
 
 def assert_nowhere(data: bytes, words: tuple[str, ...] = WORDS) -> None:
@@ -214,9 +203,9 @@ def test_it_drops_the_transcribers_key_on_failure_and_try_again_hands_it_over_on
 def test_it_exports_the_private_recording_opened_for_its_patient(patient, recording):
     client = signed_in(patient)
     note = upload(client, recording)
-    with _export(client, "md") as archive:
+    with export_zip(client, "md") as archive:
         assert archive.read(f"entries/media/{note.uid}.ogg") == recording
-    with _export(client, "json") as archive:
+    with export_zip(client, "json") as archive:
         assert archive.read(f"media/voice/{note.uid}.ogg") == recording
 
 
