@@ -23,8 +23,6 @@ from collections.abc import Iterable, Iterator
 from typing import Any
 from urllib.parse import urlencode
 
-from cryptography.exceptions import InvalidTag
-from cryptography.hazmat.primitives.ciphers.aead import AESGCM
 from django.conf import settings
 from django.contrib.auth import logout
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect, StreamingHttpResponse
@@ -38,6 +36,7 @@ from afterglow.clinic.roles import needs_second_factor_now, role_of
 from afterglow.journal import keyring as rings
 from afterglow.journal import private
 from afterglow.journal.models import Entry, PrivateKeyring
+from afterglow.vault import crypto
 from afterglow.web.middleware import Handler
 
 COOKIE = "afterglow_private"
@@ -66,19 +65,14 @@ def _put(request: HttpRequest, field: str, value: bytes) -> None:
     if key is None:
         key = os.urandom(32)
         request.__dict__[_NEW_COOKIE] = key
-    nonce = os.urandom(12)
-    request.session[field] = base64.b64encode(nonce + AESGCM(key).encrypt(nonce, value, _purpose(request, field))).decode()
+    request.session[field] = base64.b64encode(crypto.seal(key, value, _purpose(request, field))).decode()
 
 
 def _get(request: HttpRequest, field: str) -> bytes | None:
     key, stored = _cookie_key(request), request.session.get(field)
     if key is None or not stored:
         return None
-    raw = base64.b64decode(stored)
-    try:
-        return AESGCM(key).decrypt(raw[:12], raw[12:], _purpose(request, field))
-    except InvalidTag:
-        return None
+    return crypto.open_sealed(key, base64.b64decode(stored), _purpose(request, field))
 
 
 def keep(request: HttpRequest, secret: bytes) -> None:

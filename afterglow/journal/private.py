@@ -25,21 +25,19 @@ from __future__ import annotations
 
 import base64
 import json
-import os
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from contextvars import ContextVar
 from dataclasses import dataclass
 from typing import Any
 
-from cryptography.exceptions import InvalidTag
 from cryptography.hazmat.primitives import hashes
 from cryptography.hazmat.primitives.asymmetric.x25519 import X25519PrivateKey, X25519PublicKey
-from cryptography.hazmat.primitives.ciphers.aead import AESGCM
 from cryptography.hazmat.primitives.kdf.hkdf import HKDF
 
 from afterglow import modes
 from afterglow.lib.errors import UserError
+from afterglow.vault import crypto
 
 # An entry or a revision (journal.models imports this module, so it is not imported here).
 Entry = Any
@@ -96,29 +94,19 @@ def _sealed_raw(public: bytes, plaintext: bytes, context: str) -> bytes:
     ephemeral = X25519PrivateKey.generate()
     ephemeral_public = ephemeral.public_key().public_bytes_raw()
     key = _aead_key(ephemeral.exchange(X25519PublicKey.from_public_bytes(public)), ephemeral_public, public)
-    nonce = os.urandom(12)
-    return ephemeral_public + nonce + AESGCM(key).encrypt(nonce, plaintext, context.encode())
-
-
-def _sealed_by_owner_raw(key: bytes, plaintext: bytes, context: str) -> bytes:
-    nonce = os.urandom(12)
-    return nonce + AESGCM(key).encrypt(nonce, plaintext, context.encode())
+    return ephemeral_public + crypto.seal(key, plaintext, context)
 
 
 def _opened_raw(secret: bytes, version: str, raw: bytes, context: str, key: bytes | None) -> bytes | None:
     if version == BY_OWNER:
-        key, nonce, ciphertext = key or owner_key(secret), raw[:12], raw[12:]
-    elif version == TO_PUBLIC:
-        ephemeral_public, nonce, ciphertext = raw[:32], raw[32:44], raw[44:]
+        return crypto.open_sealed(key or owner_key(secret), raw, context)
+    if version == TO_PUBLIC:
+        ephemeral_public = raw[:32]
         private = X25519PrivateKey.from_private_bytes(secret)
         recipient = private.public_key().public_bytes_raw()
-        key = _aead_key(private.exchange(X25519PublicKey.from_public_bytes(ephemeral_public)), ephemeral_public, recipient)
-    else:
-        return None
-    try:
-        return AESGCM(key).decrypt(nonce, ciphertext, context.encode())
-    except InvalidTag:
-        return None
+        shared = _aead_key(private.exchange(X25519PublicKey.from_public_bytes(ephemeral_public)), ephemeral_public, recipient)
+        return crypto.open_sealed(shared, raw[32:], context)
+    return None
 
 
 def seal(public: bytes, plaintext: bytes, context: str) -> str:
@@ -126,7 +114,7 @@ def seal(public: bytes, plaintext: bytes, context: str) -> str:
 
 
 def seal_by_owner(key: bytes, plaintext: bytes, context: str) -> str:
-    return f"{BY_OWNER}:{base64.b64encode(_sealed_by_owner_raw(key, plaintext, context)).decode('ascii')}"
+    return f"{BY_OWNER}:{base64.b64encode(crypto.seal(key, plaintext, context)).decode('ascii')}"
 
 
 def unseal(secret: bytes, sealed: str, context: str, key: bytes | None = None) -> bytes | None:
@@ -162,7 +150,7 @@ class Opener:
         return unseal_blob(self.secret, sealed, context, self.key)
 
     def seal_blob(self, plaintext: bytes, context: str) -> bytes:
-        return BY_OWNER.encode("ascii") + _sealed_by_owner_raw(self.key, plaintext, context)
+        return BY_OWNER.encode("ascii") + crypto.seal(self.key, plaintext, context)
 
 
 _opener: ContextVar[Opener | None] = ContextVar("afterglow_private_opener", default=None)

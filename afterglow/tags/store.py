@@ -22,7 +22,7 @@ from django.db.models.signals import post_save
 from afterglow.journal import private
 from afterglow.lib.errors import UserError
 from afterglow.tags import sealed
-from afterglow.tags.models import NAME_MAX, SealedTags, Tag
+from afterglow.tags.models import NAME_MAX, Tag
 
 # `#word` at the start of the text or after a space or an opening bracket or quote: never in
 # the middle of a word, a URL (`/page#part`) or an HTML entity (`&#39;`). Letters, digits, _ and -.
@@ -242,14 +242,12 @@ def _into_seal(entry: Any) -> None:
 
 
 def _out_of_seal(entry: Any) -> None:
-    found = SealedTags.objects.filter(entry_id=entry.pk).values_list("sealed", flat=True).first()
-    if found is None:
-        return
-    given = sealed.opened(entry.uid, entry.owner_id, found)
+    given = sealed.of(entry)
     if given is None:
         raise private.Locked()
-    _replace(entry, given, from_text=False)
-    SealedTags.objects.filter(entry_id=entry.pk).delete()
+    if given:
+        _replace(entry, given, from_text=False)
+        sealed.seal(entry, [])  # no sealed list left
 
 
 def _capture_columns() -> tuple[str, ...]:

@@ -89,6 +89,23 @@ def derive(passphrase: str, salt: bytes, params: KdfParams) -> bytes:
     )
 
 
+def seal(key: bytes, data: bytes, purpose: str | bytes) -> bytes:
+    """AES-256-GCM under a fresh random nonce, as one value: the nonce (12 bytes), then the ciphertext and tag."""
+    nonce = os.urandom(12)
+    aad = purpose.encode() if isinstance(purpose, str) else purpose
+    return nonce + AESGCM(key).encrypt(nonce, data, aad)
+
+
+def open_sealed(key: bytes, sealed: bytes | memoryview, purpose: str | bytes) -> bytes | None:
+    """What `seal` sealed, or None when this is not the key (or the bytes or the purpose changed)."""
+    raw = memoryview(sealed)
+    aad = purpose.encode() if isinstance(purpose, str) else purpose
+    try:
+        return AESGCM(key).decrypt(raw[:12], raw[12:], aad)
+    except InvalidTag:
+        return None
+
+
 def wrap(kek: bytes, secret: bytes, purpose: str) -> dict[str, str]:
     nonce = os.urandom(12)
     sealed = AESGCM(kek).encrypt(nonce, secret, purpose.encode())

@@ -20,13 +20,14 @@ from __future__ import annotations
 import base64
 import hashlib
 import json
-import os
 from dataclasses import dataclass
 
 from cryptography.exceptions import InvalidTag
 from cryptography.hazmat.primitives import hashes
 from cryptography.hazmat.primitives.ciphers.aead import AESGCM
 from cryptography.hazmat.primitives.kdf.hkdf import HKDF
+
+from afterglow.vault import crypto
 
 PIECE = 64 * 1024
 TAG = 16
@@ -92,16 +93,14 @@ def span(start: int, end: int) -> tuple[int, int, int]:
 
 
 def seal_text(key: bytes, text: str, context: str) -> bytes:
-    nonce = os.urandom(12)
-    return nonce + AESGCM(key).encrypt(nonce, text.encode("utf-8"), context.encode())
+    return crypto.seal(key, text.encode("utf-8"), context)
 
 
 def open_text(key: bytes, sealed: bytes | memoryview, context: str) -> str:
-    raw = bytes(sealed)
-    try:
-        return AESGCM(key).decrypt(raw[:12], raw[12:], context.encode()).decode("utf-8")
-    except InvalidTag:
-        raise Unreadable("text") from None
+    plain = crypto.open_sealed(key, sealed, context)
+    if plain is None:
+        raise Unreadable("text")
+    return plain.decode("utf-8")
 
 
 # ---- the transcriber's copy --------------------------------------------------------------------
@@ -134,17 +133,15 @@ def entry_digest(sealed_words: str) -> str:
 def hand(handed: Handed, context: str) -> bytes:
     body = {"key": base64.b64encode(handed.key).decode("ascii"), "title": handed.title,
             "has_text": handed.has_text, "entry": handed.entry}  # fmt: skip
-    nonce = os.urandom(12)
-    return nonce + AESGCM(_server_key()).encrypt(nonce, json.dumps(body).encode("utf-8"), context.encode())
+    return crypto.seal(_server_key(), json.dumps(body).encode("utf-8"), context)
 
 
 def taken(blob: bytes | memoryview, context: str) -> Handed | None:
     """The transcriber's copy, or None when there is none (or the server's key changed since)."""
-    raw = bytes(blob)
-    if len(raw) < 12 + TAG:
+    if len(blob) < 12 + TAG:
         return None
-    try:
-        body = json.loads(AESGCM(_server_key()).decrypt(raw[:12], raw[12:], context.encode()))
-    except InvalidTag:
+    plain = crypto.open_sealed(_server_key(), blob, context)
+    if plain is None:
         return None
+    body = json.loads(plain)
     return Handed(base64.b64decode(body["key"]), body["title"], bool(body["has_text"]), body["entry"])
